@@ -1,0 +1,48 @@
+# Tongban — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test e2e bench lint format openapi clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: migrate, load demo data, and start web server + worker + scheduler on :8000
+run: install
+	$(BIN)/tongban migrate --noinput -v0
+	$(BIN)/tongban createcachetable
+	$(BIN)/tongban demo
+	$(BIN)/tongban collectstatic --noinput -v0
+	$(BIN)/tongban demo --logins
+	exec $(BIN)/honcho -f Procfile start
+
+## make test: the whole suite (SQLite by default; set TONGBAN_DATABASE_URL / TONGBAN_REDIS_URL for services)
+test: install
+	$(BIN)/pytest
+
+e2e: install
+	$(BIN)/pytest e2e -p no:django
+
+bench: install
+	$(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: install
+	$(BIN)/tongban spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,108 @@
+"""Demo accounts: fictional people with valid check digits, one staff member per role."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+from tongban.accounts import actions
+from tongban.accounts.models import CitizenProfile, EnterpriseProfile, User
+from tongban.accounts.roles import Role
+from tongban.core import demo as core_demo
+from tongban.core import pii, testdata
+
+PASSWORD = "Tongban2026"
+
+CITIZENS = [
+    # (name, birth date, sequence, male, phone serial)
+    ("张示例", datetime.date(1942, 8, 15), 11, True, 1),
+    ("李演示", datetime.date(1988, 4, 2), 12, False, 2),
+    ("王测试", datetime.date(1995, 11, 30), 13, True, 3),
+]
+ENTERPRISE = ("许昌示例餐饮管理有限公司", 101, "赵示范", datetime.date(1979, 6, 18), 31, 9)
+STAFF = [
+    # (login, name, department key, roles)
+    ("admin", "平台管理员", "mz", [Role.PLATFORM_ADMIN]),
+    ("clerk", "窗口受理员", "mz", [Role.WINDOW_CLERK]),
+    ("handler", "民政承办人", "mz", [Role.HANDLER]),
+    ("reviewer", "民政审核人", "mz", [Role.REVIEWER]),
+    ("approver", "民政批准人", "mz", [Role.APPROVER]),
+    ("supervisor", "效能监察员", "mz", [Role.SUPERVISOR]),
+    ("catalog", "事项管理员", "sj", [Role.CATALOGUE_ADMIN]),
+    ("sjclerk", "市场监管受理员", "sj", [Role.WINDOW_CLERK, Role.HANDLER]),
+]
+
+
+def _citizen(name, birth, sequence, male, phone_serial) -> User:
+    id_number = testdata.citizen_id("411002", birth, sequence, male)
+    existing = CitizenProfile.objects.filter(
+        id_index=pii.blind_index(id_number, "citizen_id")
+    ).first()
+    if existing:
+        return existing.user
+    return actions.register_citizen(
+        real_name=name, id_number=id_number, phone=testdata.phone(phone_serial), password=PASSWORD
+    )
+
+
+def load(log) -> None:
+    citizens = [_citizen(*row) for row in CITIZENS]
+    name, serial, rep_name, rep_birth, rep_seq, phone_serial = ENTERPRISE
+    uscc = testdata.credit_code("91", "411002", serial)
+    enterprise = EnterpriseProfile.objects.filter(uscc=uscc).first()
+    if enterprise is None:
+        enterprise_user = actions.register_enterprise(
+            name=name,
+            uscc=uscc,
+            legal_rep_name=rep_name,
+            legal_rep_id_number=testdata.citizen_id("411002", rep_birth, rep_seq),
+            phone=testdata.phone(phone_serial),
+            password=PASSWORD,
+        )
+        agent = citizens[1]
+        actions.authorise_agent(
+            enterprise_user=enterprise_user,
+            agent_id_number=agent.citizen.id_number,
+            agent_name=agent.citizen.real_name,
+            all_items=True,
+            item_codes=[],
+            valid_until=datetime.date.today().replace(year=datetime.date.today().year + 1),
+        )
+    for login_name, display, department_key, roles in STAFF:
+        if User.objects.filter(login_name=login_name).exists():
+            continue
+        try:
+            actions.create_staff(
+                actor=None,
+                login_name=login_name,
+                display_name=display,
+                department=core_demo.department(department_key),
+                roles=roles,
+                password=PASSWORD,
+            )
+        except ValidationError as exc:  # a real problem in the demo definition: say so loudly
+            raise RuntimeError(f"demo staff {login_name}: {exc.messages}") from exc
+    log(
+        f"演示账户：自然人 {CitizenProfile.objects.count()} 个，法人 {EnterpriseProfile.objects.count()} 个，"
+        f"工作人员 {User.objects.filter(kind=User.Kind.STAFF).count()} 个"
+    )
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(who, login, password) for the README and `make run`. All data here is fictional."""
+    rows = [
+        (
+            f"自然人 {name}（{'老年人' if birth.year < 1960 else '市民'}）",
+            testdata.phone(serial),
+            PASSWORD,
+        )
+        for name, birth, _seq, _male, serial in CITIZENS
+    ]
+    rows.append(
+        ("法人 " + ENTERPRISE[0], testdata.credit_code("91", "411002", ENTERPRISE[1]), PASSWORD)
+    )
+    rows.append(("  其经办人 " + CITIZENS[1][0], testdata.phone(CITIZENS[1][4]), PASSWORD))
+    rows += [
+        (f"工作人员 {display}（{'、'.join(Role(r).label for r in roles)}）", login, PASSWORD)
+        for login, display, _dep, roles in STAFF
+    ]
+    return rows

@@ -1,0 +1,113 @@
+"""Login, registration, the account page and agent authorisations. Thin: services do the work."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from tongban.accounts import actions, forms
+from tongban.accounts.models import User
+
+
+def _copy_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def login_view(request):
+    form = forms.LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        default = "workbench:home" if form.user.kind == User.Kind.STAFF else "portal:home"
+        return redirect(_next_url(request, default))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("portal:home")
+
+
+def register_view(request):
+    kind = request.GET.get("kind") or request.POST.get("kind") or "citizen"
+    form_class = forms.EnterpriseRegistrationForm if kind == "enterprise" else forms.CitizenRegistrationForm
+    form = form_class(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
+        register = actions.register_enterprise if kind == "enterprise" else actions.register_citizen
+        try:
+            user = register(**data)
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            login(request, user, backend="tongban.accounts.backends.IdentifierBackend")
+            messages.success(request, "注册成功，欢迎使用。")
+            return redirect("accounts:profile")
+    return render(request, "accounts/register.html", {"form": form, "kind": kind})
+
+
+@login_required
+def profile_view(request):
+    revealed = None
+    if request.method == "POST":
+        try:
+            revealed = actions.reveal_personal_data(
+                actor=request.user, subject=request.user, field=request.POST.get("field", ""),
+                purpose="本人查看",
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+    return render(request, "accounts/profile.html", {"revealed": revealed})
+
+
+def _enterprise_user(request) -> User:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if request.user.kind != User.Kind.ENTERPRISE:
+        raise PermissionDenied("只有法人账户可以管理经办人授权")
+    return request.user
+
+
+@login_required
+def agents_view(request):
+    enterprise_user = _enterprise_user(request)
+    form = forms.AgentAuthorisationForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.authorise_agent(enterprise_user=enterprise_user, **form.service_kwargs())
+        except ValidationError as error:
+            _copy_errors(form, error)
+        else:
+            messages.success(request, "授权成功。")
+            return redirect("accounts:agents")
+    authorisations = (enterprise_user.enterprise.agent_authorisations.select_related("agent")
+                      .order_by("-created_at")[:100])
+    return render(request, "accounts/agents.html", {"form": form, "authorisations": authorisations})
+
+
+@login_required
+@require_POST
+def revoke_agent_view(request, pk: int):
+    enterprise_user = _enterprise_user(request)
+    try:
+        actions.revoke_agent(enterprise_user=enterprise_user, authorisation_id=pk)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "授权已撤销。")
+    return redirect("accounts:agents")

@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+
+class IdentifierCheckRequest(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=[
+            ("citizen_id", "公民身份号码"),
+            ("uscc", "统一社会信用代码"),
+            ("region", "行政区划代码"),
+        ],
+        error_messages={"invalid_choice": "不支持的类型，可选 citizen_id、uscc、region"},
+    )
+    value = serializers.CharField(max_length=40, trim_whitespace=True, allow_blank=True)
+
+
+class IdentifierCheckResult(serializers.Serializer):
+    valid = serializers.BooleanField()
+    reason = serializers.CharField(help_text="不通过时的具体原因，例如“校验位错误”")
+    details = serializers.DictField(help_text="从号码中读出的信息，例如区划、出生日期、性别")
+
+
+class DueDateRequest(serializers.Serializer):
+    start = serializers.DateField(
+        help_text="起算日（当天不计入）", error_messages={"invalid": "日期格式应为 YYYY-MM-DD"}
+    )
+    days = serializers.IntegerField(
+        min_value=0,
+        max_value=1000,
+        error_messages={
+            "min_value": "工作日数不能为负数",
+            "max_value": "工作日数不能超过1000",
+            "invalid": "工作日数应为整数",
+        },
+    )
+
+
+class DueDateResult(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField()
+    due_date = serializers.DateField()
+    confirmed = serializers.BooleanField(help_text="期间所有日期都有官方或管理员确认的日历数据")
+    unconfirmed_years = serializers.ListField(child=serializers.IntegerField())

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from tongban.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("identifiers/check", views.IdentifierCheckView.as_view(), name="identifier-check"),
+    path("calendar/due-date", views.DueDateView.as_view(), name="due-date"),
+]

@@ -1,0 +1,99 @@
+"""Shared pytest fixtures: a small region tree, a department, and one account of each kind."""
+
+import datetime
+
+import pytest
+
+from tongban.accounts import actions
+from tongban.core import testdata
+from tongban.core.models import Department, Region
+
+PASSWORD = "Tongban2026"
+
+
+@pytest.fixture
+def region_city(db):
+    province = Region.objects.create(code="410000", name="河南省", level=Region.Level.PROVINCE)
+    city = Region.objects.create(
+        code="411000", name="许昌市", level=Region.Level.CITY, parent=province
+    )
+    Region.objects.create(code="411002", name="魏都区", level=Region.Level.COUNTY, parent=city)
+    return city
+
+
+@pytest.fixture
+def department(region_city):
+    return Department.objects.create(
+        name="许昌市民政局",
+        short_name="市民政局",
+        uscc=testdata.credit_code("11", "411000", 1),
+        region=region_city,
+        level=Department.ExerciseLevel.CITY,
+    )
+
+
+@pytest.fixture
+def other_department(region_city):
+    return Department.objects.create(
+        name="许昌市卫生健康委员会",
+        short_name="市卫健委",
+        uscc=testdata.credit_code("11", "411000", 2),
+        region=region_city,
+        level=Department.ExerciseLevel.CITY,
+    )
+
+
+@pytest.fixture
+def citizen(db):
+    return actions.register_citizen(
+        real_name="示例老人",
+        id_number=testdata.citizen_id(birth=datetime.date(1940, 5, 6)),
+        phone=testdata.phone(1),
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def second_citizen(db):
+    return actions.register_citizen(
+        real_name="示例经办",
+        id_number=testdata.citizen_id(birth=datetime.date(1990, 1, 2), sequence=7),
+        phone=testdata.phone(2),
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def enterprise(db):
+    return actions.register_enterprise(
+        name="许昌示例餐饮有限公司",
+        uscc=testdata.credit_code("91", "411002", 11),
+        legal_rep_name="示例法人",
+        legal_rep_id_number=testdata.citizen_id(sequence=21),
+        phone=testdata.phone(3),
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def staff_clerk(department):
+    return actions.create_staff(
+        actor=None,
+        login_name="clerk01",
+        display_name="窗口示例员",
+        department=department,
+        roles=["window_clerk"],
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def platform_admin(department):
+    return actions.create_staff(
+        actor=None,
+        login_name="admin01",
+        display_name="平台管理员",
+        department=department,
+        roles=["platform_admin"],
+        password=PASSWORD,
+    )

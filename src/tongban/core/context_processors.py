@@ -1,0 +1,8 @@
+from django.conf import settings
+
+
+def platform(request):
+    return {
+        "platform_name": settings.PLATFORM_NAME,
+        "elderly_mode": getattr(request, "elderly_mode", False),
+    }
