@@ -19,6 +19,7 @@ from tongban.accounts.models import (
     StaffProfile,
     StaffRole,
     User,
+    new_login_name,
 )
 from tongban.accounts.roles import Role
 from tongban.core import audit, identifiers, pii
@@ -70,7 +71,7 @@ def register_citizen(*, real_name: str, id_number: str, phone: str, password: st
     _check_password(password, errors)
     _raise_if(errors)
 
-    user = User(kind=User.Kind.CITIZEN, display_name=real_name, login_name=_free_login_name())
+    user = User(kind=User.Kind.CITIZEN, display_name=real_name, login_name=new_login_name())
     user.set_phone(phone)
     user.set_password(password)
     try:
@@ -119,7 +120,7 @@ def register_enterprise(
     _check_password(password, errors)
     _raise_if(errors)
 
-    user = User(kind=User.Kind.ENTERPRISE, display_name=name, login_name=_free_login_name())
+    user = User(kind=User.Kind.ENTERPRISE, display_name=name, login_name=new_login_name())
     user.set_phone(phone)
     user.set_password(password)
     try:
@@ -139,10 +140,21 @@ def register_enterprise(
     return user
 
 
-def _free_login_name() -> str:
-    from tongban.accounts.models import new_login_name
-
-    return new_login_name()
+def check_new_staff(*, login_name: str, roles: list[str], password: str, phone: str = "") -> str:
+    """Validate a staff account before creating it; returns the normalised phone."""
+    errors: dict = {}
+    if not re.fullmatch(r"[a-z][a-z0-9_.-]{2,39}", login_name or ""):
+        errors["login_name"] = ["登录名应为3至40位小写字母、数字或 _ . -，以字母开头"]
+    elif User.objects.filter(login_name=login_name).exists():
+        errors["login_name"] = ["该登录名已被使用"]
+    unknown = set(roles) - set(Role.values)
+    if not roles or unknown:
+        errors["roles"] = ["请至少选择一个有效角色"]
+    if phone:
+        phone = _check_phone(phone, errors)
+    _check_password(password, errors)
+    _raise_if(errors)
+    return phone
 
 
 @transaction.atomic
@@ -159,18 +171,7 @@ def create_staff(
     hall=None,
     window=None,
 ) -> User:
-    errors: dict = {}
-    if not re.fullmatch(r"[a-z][a-z0-9_.-]{2,39}", login_name or ""):
-        errors["login_name"] = ["登录名应为3至40位小写字母、数字或 _ . -，以字母开头"]
-    elif User.objects.filter(login_name=login_name).exists():
-        errors["login_name"] = ["该登录名已被使用"]
-    unknown = set(roles) - set(Role.values)
-    if not roles or unknown:
-        errors["roles"] = ["请至少选择一个有效角色"]
-    if phone:
-        phone = _check_phone(phone, errors)
-    _check_password(password, errors)
-    _raise_if(errors)
+    phone = check_new_staff(login_name=login_name, roles=roles, password=password, phone=phone)
 
     user = User(
         kind=User.Kind.STAFF,
