@@ -3,12 +3,22 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 
 from tongban.accounts import actions
 from tongban.core import testdata
 from tongban.core.models import Department, Region
 
 PASSWORD = "Tongban2026"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Each test starts with an empty cache. The embedded database cache is reset by the test
+    transaction already; Redis outlives tests, so it is flushed here."""
+    if settings.REDIS_URL:
+        cache.clear()
 
 
 @pytest.fixture
