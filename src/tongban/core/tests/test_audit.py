@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,7 +19,7 @@ def test_chain_links_each_record_to_the_previous(citizen):
     _three_records(citizen)
     records = list(AuditRecord.objects.order_by("sequence"))
     assert [r.sequence for r in records] == list(range(1, len(records) + 1))
-    for earlier, later in zip(records, records[1:], strict=False):
+    for earlier, later in itertools.pairwise(records):
         assert later.previous_hash == earlier.record_hash
     assert audit.verify_chain().intact
 
