@@ -14,6 +14,29 @@ PASSWORD = "Tongban2026"
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    """Uploaded and issued files go to a per-test directory; pages link static files without the
+    hashed manifest (tests run without `collectstatic`)."""
+    settings.STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files"), "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks queued by on-commit hooks run at once in the test process, never into a real broker."""
+    from tongban.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Each test starts with an empty cache. The embedded database cache is reset by the test
     transaction already; Redis outlives tests, so it is flushed here."""
@@ -107,3 +130,13 @@ def platform_admin(department):
         roles=["platform_admin"],
         password=PASSWORD,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Row-lock and concurrency tests need PostgreSQL; on SQLite (one writer at a time) skip them."""
+    if settings.IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TONGBAN_DATABASE_URL")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)

@@ -5,9 +5,13 @@ secrets generated into the data directory. TONGBAN_MODE=production: secrets must
 environment; point TONGBAN_DATABASE_URL at PostgreSQL and TONGBAN_REDIS_URL at Redis.
 """
 
+import json
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from tongban.config import (
     embedded_secrets,
@@ -57,6 +61,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "tongban.core",
     "tongban.accounts",
+    "tongban.catalog",
+    "tongban.seals",
+    "tongban.notify",
+    "tongban.applications",
+    "tongban.workflow",
+    "tongban.cases",
     "tongban.portal",
     "tongban.workbench",
     "tongban.api",
@@ -91,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.platform",
+                "tongban.notify.context_processors.inbox",
             ],
         },
     },
@@ -149,9 +160,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
+    "cases-deemed-acceptance-daily": {
+        "task": "tongban.cases.apply_deemed_acceptance",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "cases-deadline-warnings": {
+        "task": "tongban.cases.raise_warnings",
+        "schedule": crontab(minute=15),
+    },
+    "intake-pipeline-sweep": {
+        "task": "tongban.applications.sweep_pipeline",
+        "schedule": 60,
+    },
     "audit-chain-verify-nightly": {
         "task": "tongban.core.tasks.verify_audit_chain",
         "schedule": 24 * 3600,
+    },
+    "notify-retry-due-deliveries": {
+        "task": "tongban.notify.tasks.retry_due_deliveries",
+        "schedule": 60,
     },
 }
 
@@ -184,9 +211,20 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Case handling (local rules: configurable) ------------------------------------------------------
+CASE_YELLOW_WORKING_DAYS = env_int("CASE_YELLOW_WORKING_DAYS", 3)
+CASE_EXTENSION_WORKING_DAYS = env_int("CASE_EXTENSION_WORKING_DAYS", 10)  # 行政许可法 art. 42
+CASE_CORRECTION_WORKING_DAYS = env_int("CASE_CORRECTION_WORKING_DAYS", 10)
+
+# --- Uploads -------------------------------------------------------------------------------------
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
+UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 50)
+
 # --- Static and private files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project-wide CSS and JS; apps keep their own
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 # Uploaded materials and issued documents live outside the web root and are served by views that
 # check who may see them; there is deliberately no MEDIA_URL.
 PRIVATE_FILES_ROOT = Path(env("FILES_DIR", str(DATA_DIR / "files")))
@@ -202,6 +240,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
+# A file missing from the manifest is served under its plain name instead of failing the page.
+WHITENOISE_MANIFEST_STRICT = False
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -232,11 +272,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LimitUnitEnum": "tongban.catalog.codes.LimitUnit",
+        "ApplicationStatusEnum": "tongban.applications.states.Status",
+        "ItemVersionStatusEnum": "tongban.catalog.models.ItemVersion.Status",
+    },
 }
 
 # --- Platform -------------------------------------------------------------------------------------
 PLATFORM_NAME = env("PLATFORM_NAME", "许昌市政务服务网")
 PLATFORM_REGION_CODE = env("REGION_CODE", "411000")
+PLATFORM_REGION_NAME = env("REGION_NAME", "许昌市")
 
 # --- Logging: personal data is redacted from every record, whatever logged it ----------------------
 LOGGING = {
@@ -255,8 +301,44 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Integration plugins (tongban.core.plugins) ----------------------------------------------------
+# The active plugin per kind. TONGBAN_PLUGINS_JSON replaces entries kind by kind, e.g.
+# '{"sms": {"name": "my-gateway", "options": {"url": "https://…", "api_key": "…"}}}'.
+PLUGINS = {"sms": {"name": "log", "options": {}}}
+try:
+    PLUGINS.update(json.loads(env("PLUGINS_JSON") or "{}"))
+except (json.JSONDecodeError, TypeError, ValueError) as exc:
+    raise ImproperlyConfigured(f"TONGBAN_PLUGINS_JSON 不是有效的 JSON 对象：{exc}") from exc
+
+# --- E-mail and notifications (docs/notify.md) ----------------------------------------------------
+# TONGBAN_EMAIL_URL=smtp+tls://user:password@host:587 (also smtp://, smtps://, console://), or
+# TONGBAN_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS/USE_SSL. With neither, mail is written to files in
+# the data directory (var/mail), so nothing leaves the machine in embedded mode.
+_email_url = urlsplit(env("EMAIL_URL"))
+EMAIL_HOST = _email_url.hostname or env("EMAIL_HOST")
+if _email_url.scheme == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = _email_url.port or env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = unquote(_email_url.username or "") or env("EMAIL_USER")
+    EMAIL_HOST_PASSWORD = unquote(_email_url.password or "") or env("EMAIL_PASSWORD")
+    EMAIL_USE_SSL = _email_url.scheme == "smtps" or env_bool("EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = _email_url.scheme == "smtp+tls" or env_bool("EMAIL_USE_TLS", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env("EMAIL_FROM", f"{PLATFORM_NAME} <noreply@localhost>")
+# Failed deliveries are retried after these many minutes (the last repeats) until the attempt limit.
+NOTIFY_RETRY_MINUTES = [int(m) for m in env_list("NOTIFY_RETRY_MINUTES", ["1", "5", "30", "120"])]
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+
 # Demo data loaders, in dependency order; each app with demo data appends its own.
 DEMO_LOADERS = [
     "tongban.core.demo.load",
     "tongban.accounts.demo.load",
+    "tongban.seals.demo.load",
+    "tongban.catalog.demo.load",
+    "tongban.applications.demo.load",
 ]

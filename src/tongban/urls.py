@@ -19,6 +19,13 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/", include("tongban.workbench.urls")),
+    path("services/", include("tongban.catalog.urls")),
+    path("workbench/catalog/", include("tongban.catalog.staff_urls")),
+    path("workbench/proxy/", include("tongban.applications.staff_urls")),
+    path("workbench/cases/", include("tongban.cases.urls")),
+    path("inbox/", include("tongban.notify.urls")),
+    path("verify/", include("tongban.seals.urls")),
+    path("", include("tongban.applications.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

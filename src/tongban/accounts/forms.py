@@ -1,15 +1,24 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts import lockout
+from tongban.core.identifiers import validate_citizen_id_field, validate_uscc_field
 
 
 class LoginForm(forms.Form):
-    identifier = forms.CharField(label="账号", max_length=40,
-                                 help_text="手机号码、身份证号码、统一社会信用代码或工作人员登录名",
-                                 widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label="密码", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    identifier = forms.CharField(
+        label=_("账号"),
+        max_length=40,
+        help_text=_("手机号码、身份证号码、统一社会信用代码或工作人员登录名"),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
@@ -23,69 +32,128 @@ class LoginForm(forms.Form):
             return self.cleaned_data
         if lockout.is_locked(identifier):
             raise forms.ValidationError(
-                "登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。", code="locked")
+                _("登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。"), code="locked"
+            )
         self.user = authenticate(self.request, username=identifier, password=password)
         if self.user is None:
             lockout.register_failure(identifier)
             left = lockout.remaining_attempts(identifier)
             if left == 0:
                 raise forms.ValidationError(
-                    "登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。", code="locked")
-            raise forms.ValidationError(f"账号或密码错误，还可尝试 {left} 次。", code="invalid")
+                    _("登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。"), code="locked"
+                )
+            raise forms.ValidationError(
+                _("账号或密码错误，还可尝试 %(left)s 次。") % {"left": left}, code="invalid"
+            )
         lockout.clear(identifier)
         return self.cleaned_data
 
 
-class CitizenRegistrationForm(forms.Form):
-    real_name = forms.CharField(label="姓名", max_length=30)
-    id_number = forms.CharField(label="身份证号码", max_length=18, min_length=1,
-                                widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                              "data-check": "citizen_id"}))
-    phone = forms.CharField(label="手机号码", max_length=11,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}))
-    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text="至少8位，同时包含字母和数字")
-    password2 = forms.CharField(label="确认密码", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+class PasswordsMatchMixin:
+    """Registration forms: a strong password, typed the same twice. Checked here as well as in the
+    service so that every mistake on the page is reported at once."""
 
     def clean(self):
         data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password2"):
-            self.add_error("password2", "两次输入的密码不一致")
+        password = data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password)
+            except ValidationError as error:
+                self.add_error("password", error)
+        if password and password != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
         return data
 
 
-class EnterpriseRegistrationForm(forms.Form):
-    name = forms.CharField(label="企业名称", max_length=200)
-    uscc = forms.CharField(label="统一社会信用代码", max_length=18, widget=forms.TextInput(
-        attrs={"autocomplete": "off", "data-check": "uscc"}))
-    legal_rep_name = forms.CharField(label="法定代表人姓名", max_length=30)
-    legal_rep_id_number = forms.CharField(label="法定代表人身份证号码", max_length=18, widget=forms.TextInput(
-        attrs={"autocomplete": "off", "data-check": "citizen_id"}))
-    phone = forms.CharField(label="联系手机", max_length=11, widget=forms.TextInput(
-        attrs={"autocomplete": "tel", "inputmode": "numeric"}))
-    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text="至少8位，同时包含字母和数字")
-    password2 = forms.CharField(label="确认密码", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+class CitizenRegistrationForm(PasswordsMatchMixin, forms.Form):
+    real_name = forms.CharField(label=_("姓名"), max_length=30)
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=18,
+        min_length=1,
+        validators=[validate_citizen_id_field],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "citizen_id"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，同时包含字母和数字"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
-    clean = CitizenRegistrationForm.clean
+
+class EnterpriseRegistrationForm(PasswordsMatchMixin, forms.Form):
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    uscc = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=18,
+        validators=[validate_uscc_field],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "uscc"}),
+    )
+    legal_rep_name = forms.CharField(label=_("法定代表人姓名"), max_length=30)
+    legal_rep_id_number = forms.CharField(
+        label=_("法定代表人身份证号码"),
+        max_length=18,
+        validators=[validate_citizen_id_field],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "citizen_id"}),
+    )
+    phone = forms.CharField(
+        label=_("联系手机"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，同时包含字母和数字"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class AgentAuthorisationForm(forms.Form):
-    agent_name = forms.CharField(label="经办人姓名", max_length=30)
-    agent_id_number = forms.CharField(label="经办人身份证号码", max_length=18, widget=forms.TextInput(
-        attrs={"autocomplete": "off", "data-check": "citizen_id"}))
-    all_items = forms.BooleanField(label="授权办理全部事项", required=False, initial=True)
-    item_codes = forms.CharField(label="授权事项编码", required=False,
-                                 help_text="不授权全部事项时填写，多个编码用逗号分隔")
-    valid_until = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}),
-                                  error_messages={"invalid": "请输入有效日期"})
+    agent_name = forms.CharField(label=_("经办人姓名"), max_length=30)
+    agent_id_number = forms.CharField(
+        label=_("经办人身份证号码"),
+        max_length=18,
+        validators=[validate_citizen_id_field],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "citizen_id"}),
+    )
+    all_items = forms.BooleanField(label=_("授权办理全部事项"), required=False, initial=True)
+    item_codes = forms.CharField(
+        label=_("授权事项编码"),
+        required=False,
+        help_text=_("不授权全部事项时填写，多个编码用逗号分隔"),
+    )
+    valid_until = forms.DateField(
+        label=_("有效期至"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("请输入有效日期")},
+    )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "agent_name": data["agent_name"], "agent_id_number": data["agent_id_number"],
-            "all_items": data["all_items"], "valid_until": data["valid_until"],
-            "item_codes": [c for c in data["item_codes"].replace("，", ",").split(",") if c.strip()],
+            "agent_name": data["agent_name"],
+            "agent_id_number": data["agent_id_number"],
+            "all_items": data["all_items"],
+            "valid_until": data["valid_until"],
+            "item_codes": [
+                c for c in data["item_codes"].replace("，", ",").split(",") if c.strip()
+            ],
         }

@@ -144,6 +144,10 @@ class EnterpriseProfile(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def masked_legal_rep_id_number(self) -> str:
+        return pii.mask_id_number(self.legal_rep_id_number)
+
 
 class AgentAuthorisation(models.Model):
     """The legal representative lets a citizen (经办人) act for the enterprise, for all items or a

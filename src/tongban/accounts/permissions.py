@@ -24,6 +24,24 @@ def can_act_for_department(user, department_id: int | None) -> bool:
     return department_id is not None and staff_department_id(user) == department_id
 
 
+def departments_served(user) -> set[int]:
+    """Departments a staff member acts for: their own, and every department their window accepts
+    for (a comprehensive window, 综合窗口, serves several)."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return set()
+    served = {profile.department_id}
+    if profile.window_id:
+        served |= set(profile.window.departments.values_list("pk", flat=True))
+    return served
+
+
+def serves_department(user, department_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False) or user.kind != User.Kind.STAFF:
+        return False
+    return user.has_role(Role.PLATFORM_ADMIN) or department_id in departments_served(user)
+
+
 def role_required(*roles: str):
     """Page decorator: logged-in staff holding one of `roles` (platform admins always pass)."""
 

@@ -22,7 +22,9 @@ def _copy_errors(form, error: ValidationError) -> None:
 
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -45,7 +47,9 @@ def logout_view(request):
 
 def register_view(request):
     kind = request.GET.get("kind") or request.POST.get("kind") or "citizen"
-    form_class = forms.EnterpriseRegistrationForm if kind == "enterprise" else forms.CitizenRegistrationForm
+    form_class = (
+        forms.EnterpriseRegistrationForm if kind == "enterprise" else forms.CitizenRegistrationForm
+    )
     form = form_class(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
@@ -67,7 +71,9 @@ def profile_view(request):
     if request.method == "POST":
         try:
             revealed = actions.reveal_personal_data(
-                actor=request.user, subject=request.user, field=request.POST.get("field", ""),
+                actor=request.user,
+                subject=request.user,
+                field=request.POST.get("field", ""),
                 purpose="本人查看",
             )
         except ValidationError as error:
@@ -95,8 +101,9 @@ def agents_view(request):
         else:
             messages.success(request, "授权成功。")
             return redirect("accounts:agents")
-    authorisations = (enterprise_user.enterprise.agent_authorisations.select_related("agent")
-                      .order_by("-created_at")[:100])
+    authorisations = enterprise_user.enterprise.agent_authorisations.select_related(
+        "agent"
+    ).order_by("-created_at")[:100]
     return render(request, "accounts/agents.html", {"form": form, "authorisations": authorisations})
 
 

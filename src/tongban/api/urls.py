@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tongban.api import views
 
@@ -7,4 +7,6 @@ app_name = "api"
 urlpatterns = [
     path("identifiers/check", views.IdentifierCheckView.as_view(), name="identifier-check"),
     path("calendar/due-date", views.DueDateView.as_view(), name="due-date"),
+    path("catalog/", include("tongban.catalog.api_urls")),
+    path("", include("tongban.applications.api_urls")),
 ]

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "基础数据"
 
     def ready(self):
-        from tongban.core import signals  # noqa: F401  (registers receivers)
+        from tongban.core import plugins, signals  # noqa: F401  (registers receivers and checks)

@@ -1,6 +1,8 @@
 """Citizen portal pages, elderly mode and the error pages."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -21,8 +23,13 @@ def toggle_elderly_mode(request):
         target = "/"
     response = redirect(target)
     turn_on = request.POST.get("on", "1" if not request.elderly_mode else "0") == "1"
-    response.set_cookie(RequestContextMiddleware.ELDERLY_COOKIE, "1" if turn_on else "0",
-                        max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    response.set_cookie(
+        RequestContextMiddleware.ELDERLY_COOKIE,
+        "1" if turn_on else "0",
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        httponly=True,
+    )
     return response
 
 
@@ -35,4 +42,6 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    # No request context: the page must render even when the database or a context processor is
+    # what failed.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

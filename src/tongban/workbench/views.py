@@ -12,7 +12,11 @@ def home(request):
     this_year = timezone.localdate().year
     calendar = workdays.Calendar()
     unconfirmed = calendar.unconfirmed_years(range(this_year, this_year + 2))
-    return render(request, "workbench/home.html", {
-        "unconfirmed_years": unconfirmed,
-        "roles": [role for role in request.user.staff_roles.all()],
-    })
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "unconfirmed_years": unconfirmed,
+            "roles": [role for role in request.user.staff_roles.all()],
+        },
+    )

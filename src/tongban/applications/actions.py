@@ -1,0 +1,454 @@
+"""The intake service layer: start, save, attach, submit, withdraw. Views and the API call these.
+
+Each function checks who may act and whether the move is allowed, writes in one transaction, keeps
+history (StatusChange, TimelineEvent) and the audit record. Typed data is never thrown away: a save
+keeps what was typed even when it is invalid, and a refused submission leaves the draft as it was.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from tongban.accounts import actions as accounts
+from tongban.accounts.models import EnterpriseProfile, User
+from tongban.applications import formdefs, formlib, numbering, prefill, uploads
+from tongban.applications.models import (
+    Application,
+    ApplicationForm,
+    PipelineStep,
+    StatusChange,
+    TimelineEvent,
+    UploadedFile,
+)
+from tongban.applications.states import EDITABLE, Status, allowed
+from tongban.catalog import actions as catalog
+from tongban.catalog.models import ItemVersion, Material, ServiceItem
+from tongban.core import audit
+
+MAX_FILES_PER_MATERIAL = 10
+PERSON_OBJECT = "1"
+ORGANISATION_OBJECTS = {"2", "3", "4", "6"}
+
+
+# --- forms -------------------------------------------------------------------------------------------
+
+
+def published_form(service_item: ServiceItem) -> ApplicationForm:
+    """The item's published form; an item without one gets the standard form as version 1."""
+    form = service_item.forms.filter(status=ApplicationForm.Status.PUBLISHED).first()
+    if form is None:
+        schema, layout = formlib.standard_definition()
+        form = publish_form(actor=None, service_item=service_item, schema=schema, layout=layout)
+    return form
+
+
+@transaction.atomic
+def publish_form(
+    *, actor, service_item: ServiceItem, schema: dict, layout: dict
+) -> ApplicationForm:
+    """A new form version becomes the published one; the previous one is retired, not changed
+    (applications made under it keep pointing at it)."""
+    formdefs.check_definition(schema, layout)
+    ServiceItem.objects.select_for_update().filter(pk=service_item.pk).get()
+    last = service_item.forms.order_by("-version").first()
+    service_item.forms.filter(status=ApplicationForm.Status.PUBLISHED).update(
+        status=ApplicationForm.Status.RETIRED
+    )
+    form = ApplicationForm.objects.create(
+        service_item=service_item,
+        version=(last.version + 1) if last else 1,
+        schema=schema,
+        layout=layout,
+        status=ApplicationForm.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    audit.record(
+        "applications.publish_form",
+        actor=actor,
+        obj=form,
+        detail={"item": service_item.implementation_code, "version": form.version},
+    )
+    return form
+
+
+# --- who may apply -----------------------------------------------------------------------------------
+
+
+def _guidance_version(version_id: int) -> ItemVersion:
+    return ItemVersion.objects.prefetch_related(
+        "handling_items",
+        "materials__handling_items",
+        Prefetch("questions__options__materials"),
+    ).get(pk=version_id)
+
+
+def _check_item_open(item: ServiceItem, channel: str) -> ItemVersion:
+    version = item.current_version
+    today = timezone.localdate()
+    if version is None or version.status != ItemVersion.Status.PUBLISHED:
+        raise ValidationError("该事项已停止办理")
+    if (version.valid_from and version.valid_from > today) or (
+        version.valid_to and version.valid_to < today
+    ):
+        raise ValidationError("该事项当前不在办理有效期内")
+    if not version.is_online and channel not in (
+        Application.Channel.WINDOW,
+        Application.Channel.KIOSK,
+    ):
+        raise ValidationError("该事项暂不支持网上办理，请到办事窗口办理")
+    return version
+
+
+def _check_applicant(
+    owner: User, version: ItemVersion, item: ServiceItem, enterprise: EnterpriseProfile | None
+):
+    """Returns the agent authorisation used, if any. Raises when this account may not apply."""
+    objects = set(filter(None, version.service_object.split(",")))
+    if enterprise is None:
+        if owner.kind != User.Kind.CITIZEN:
+            raise ValidationError("请使用个人账户办理个人事项")
+        if PERSON_OBJECT not in objects:
+            raise ValidationError("该事项的服务对象是法人，请以企业身份办理")
+        return None
+    if not objects & ORGANISATION_OBJECTS:
+        raise ValidationError("该事项的服务对象是自然人，不能以企业身份办理")
+    if owner.kind == User.Kind.ENTERPRISE and getattr(owner, "enterprise", None) == enterprise:
+        return None
+    authorisation = accounts.active_authorisation(owner, enterprise, item.basic_item.basic_code)
+    if authorisation is None:
+        raise ValidationError("您没有该企业办理此事项的有效授权，请联系企业法定代表人授权")
+    return authorisation
+
+
+def _check_editable(application: Application, actor: User) -> None:
+    if actor.pk not in (application.owner_id, application.window_staff_id):
+        raise ValidationError("您无权修改该申请")
+    if application.status not in EDITABLE:
+        raise ValidationError(f"该申请{application.get_status_display()}，不能再修改")
+
+
+# --- drafts ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_application(
+    *,
+    owner: User,
+    service_item: ServiceItem,
+    channel: str,
+    answers: dict[int, int] | None = None,
+    enterprise: EnterpriseProfile | None = None,
+    entrusted: bool = False,
+    window_staff: User | None = None,
+) -> Application:
+    version = _check_item_open(service_item, channel)
+    authorisation = _check_applicant(owner, version, service_item, enterprise)
+    guidance = catalog.resolve_situation(_guidance_version(version.pk), answers or {})
+    if guidance.unanswered:
+        raise ValidationError(
+            "请先回答情形引导问题：" + "；".join(q.text for q in guidance.unanswered)
+        )
+    form = published_form(service_item)
+    context = prefill.PrefillContext(
+        owner=owner, enterprise=enterprise, entrusted=entrusted and not enterprise
+    )
+    application = Application.objects.create(
+        service_item=service_item,
+        item_version=version,
+        handling_item=guidance.handling_item,
+        form=form,
+        situation_answers={str(k): v for k, v in (answers or {}).items()},
+        data=prefill.apply(form.schema, context, {}),
+        owner=owner,
+        applicant_kind=Application.ApplicantKind.ENTERPRISE
+        if enterprise
+        else Application.ApplicantKind.PERSON,
+        enterprise=enterprise,
+        agent_authorisation=authorisation,
+        entrusted=entrusted and not enterprise,
+        window_staff=window_staff,
+        channel=channel,
+    )
+    audit.record(
+        "applications.start",
+        actor=window_staff or owner,
+        obj=application,
+        detail={"item": service_item.implementation_code, "channel": channel},
+    )
+    return application
+
+
+def prefill_context(application: Application) -> prefill.PrefillContext:
+    return prefill.PrefillContext(
+        owner=application.owner, enterprise=application.enterprise, entrusted=application.entrusted
+    )
+
+
+def prefilled_fields(application: Application) -> set[str]:
+    """Fields whose value the platform knows: shown read-only, never typed."""
+    known = prefill.prefill_values(prefill_context(application))
+    return {
+        name
+        for name, prop in application.form.schema.get("properties", {}).items()
+        if prop.get("x-prefill") in known
+    }
+
+
+def required_materials(application: Application) -> list[Material]:
+    """The exact materials of the pinned version for the answers given (情形引导)."""
+    answers = {int(k): v for k, v in application.situation_answers.items()}
+    return catalog.resolve_situation(
+        _guidance_version(application.item_version_id), answers
+    ).materials
+
+
+@transaction.atomic
+def save_section(*, application: Application, actor: User, section: int, raw) -> dict[str, str]:
+    """Save one page of the form as typed; return that page's problems (empty when it is complete).
+    Draft saves are content edits by the owner, not status moves: they are not audited one by one
+    (submission is), so typing never contends for the audit chain."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_editable(application, actor)
+    sections = application.form.sections
+    if not 0 <= section < len(sections):
+        raise ValidationError("表单页码无效")
+    schema = application.form.schema
+    data = prefill.apply(schema, prefill_context(application), application.data)
+    locked = prefilled_fields(application)
+    for name in sections[section]["fields"]:
+        if name in locked:
+            continue  # known by the platform: shown, never typed
+        data[name] = formdefs.coerce(schema["properties"][name], raw.get(name))
+    application.data = data
+    application.current_section = section
+    application.save(update_fields=["data", "current_section", "updated_at"])
+    return formdefs.validate(
+        schema, application.form.layout, data, only=sections[section]["fields"]
+    )
+
+
+@transaction.atomic
+def attach_file(
+    *, application: Application, actor: User, material_id: int, uploaded
+) -> UploadedFile:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_editable(application, actor)
+    material = next((m for m in required_materials(application) if m.pk == material_id), None)
+    if material is None:
+        raise ValidationError("该材料不属于本次申请")
+    if application.files.filter(material=material).count() >= MAX_FILES_PER_MATERIAL:
+        raise ValidationError(f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件")
+    checked = uploads.check_upload(uploaded)
+    stored = UploadedFile(
+        application=application,
+        material=material,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        pages=checked.pages,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    stored.file.save(
+        f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(checked.content), save=False
+    )
+    stored.save()
+    audit.record(
+        "applications.attach_file",
+        actor=actor,
+        obj=application,
+        detail={"material": material.name, "sha256": checked.sha256},
+    )
+    return stored
+
+
+@transaction.atomic
+def remove_file(*, application: Application, actor: User, file_id: int) -> None:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_editable(application, actor)
+    stored = application.files.filter(pk=file_id).first()
+    if stored is None:
+        raise ValidationError("文件不存在或已删除")
+    name = stored.file.name
+    stored.delete()
+    transaction.on_commit(lambda: stored.file.storage.delete(name))
+    audit.record(
+        "applications.remove_file", actor=actor, obj=application, detail={"sha256": stored.sha256}
+    )
+
+
+def material_checklist(application: Application) -> list[dict]:
+    files_by_material: dict[int, list[UploadedFile]] = {}
+    for stored in application.files.all():
+        files_by_material.setdefault(stored.material_id, []).append(stored)
+    return [
+        {
+            "material": m,
+            "files": files_by_material.get(m.pk, []),
+            "missing": m.required and not files_by_material.get(m.pk),
+        }
+        for m in required_materials(application)
+    ]
+
+
+def submission_problems(application: Application) -> dict[str, list[str]]:
+    """Everything still wrong, by form field and by material, in Chinese."""
+    form = application.form
+    problems: dict[str, list[str]] = {
+        name: [message]
+        for name, message in formdefs.validate(form.schema, form.layout, application.data).items()
+    }
+    missing = [row["material"].name for row in material_checklist(application) if row["missing"]]
+    if missing:
+        problems["materials"] = [f"尚未上传：{'、'.join(missing)}"]
+    return problems
+
+
+def _move(
+    application: Application, target: str, actor: User, actor_kind: str, note: str = ""
+) -> None:
+    if not allowed(application.status, target, actor_kind):
+        raise ValidationError(f"当前状态（{application.get_status_display()}）不能执行此操作")
+    StatusChange.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=target,
+        actor=actor,
+        note=note,
+    )
+    application.status = target
+
+
+@transaction.atomic
+def submit(*, application: Application, actor: User) -> Application:
+    """Idempotent: a second submit of the same draft (double click, retry, second tab) returns the
+    application as the first one left it. Submitting a case that is waiting for correction (补正)
+    resubmits it: same case number, and the acceptance clock starts again from this receipt."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_item__basic_item", "form", "enterprise")
+        .get(pk=application.pk)
+    )
+    if application.status not in EDITABLE:
+        return application
+    _check_editable(application, actor)
+    resubmission = application.status == Status.CORRECTION
+    item = ServiceItem.objects.select_related("current_version").get(pk=application.service_item_id)
+    try:
+        _check_item_open(item, application.channel)
+    except ValidationError as exc:
+        raise ValidationError(f"{exc.messages[0]}，不能提交。您填写的内容已保存在草稿中。") from exc
+    if application.agent_authorisation_id:
+        authorisation = application.agent_authorisation
+        authorisation.refresh_from_db()
+        if not (
+            authorisation.is_valid_on(timezone.localdate())
+            and authorisation.covers(item.basic_item.basic_code)
+        ):
+            raise ValidationError(
+                "您对该企业的经办授权已被撤销或已过期，不能提交。草稿已保存，"
+                "请联系企业法定代表人重新授权。"
+            )
+    problems = submission_problems(application)
+    if problems:
+        raise ValidationError(problems)
+
+    form, data = application.form, application.data
+    application.data = formdefs.clean_for_submission(form.schema, form.layout, data)
+    _record_applicant(application)
+    now = timezone.now()
+    application.received_at = now
+    if not resubmission:
+        application.case_number = numbering.next_case_number(
+            item.implementation_code, timezone.localdate(now)
+        )
+        application.submitted_at = now
+    _move(
+        application,
+        Status.SUBMITTED,
+        actor,
+        "staff" if actor.pk == application.window_staff_id else "applicant",
+    )
+    application.save()
+    TimelineEvent.objects.create(
+        application=application,
+        department=item.department,
+        action="补正后重新提交" if resubmission else "网上申报",
+        opinion="您已按补正告知书补正材料，等待窗口工作人员重新受理审查。"
+        if resubmission
+        else "您的申请已提交，等待窗口工作人员受理。",
+        actor_label=application.get_channel_display(),
+    )
+    if resubmission:
+        from tongban.cases.actions import resolve_corrections
+
+        resolve_corrections(application)
+        audit.record("applications.resubmit", actor=actor, obj=application)
+        return application
+    for kind in PipelineStep.Kind.values:
+        PipelineStep.objects.create(application=application, kind=kind)
+    audit.record(
+        "applications.submit",
+        actor=actor,
+        obj=application,
+        detail={"case_number": application.case_number},
+    )
+    from tongban.applications import pipeline
+
+    transaction.on_commit(lambda: pipeline.schedule(application.pk))
+    return application
+
+
+def _record_applicant(application: Application) -> None:
+    data = application.data
+    if application.enterprise_id:
+        application.set_applicant_identity(
+            name=application.enterprise.name,
+            id_type="001",
+            id_number=application.enterprise.uscc,
+            phone=data.get("agent_phone") or "",
+        )
+    else:
+        application.set_applicant_identity(
+            name=data.get("applicant_name") or "",
+            id_type="111",
+            id_number=data.get("applicant_id_number") or "",
+            phone=data.get("applicant_phone") or "",
+        )
+
+
+@transaction.atomic
+def withdraw(*, application: Application, actor: User, reason: str) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if actor.pk != application.owner_id:
+        raise ValidationError("只有申请人本人可以撤回申请")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写撤回原因"]})
+    _move(application, Status.WITHDRAWN, actor, "applicant", note=reason[:300])
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    TimelineEvent.objects.create(
+        application=application,
+        department=application.service_item.department,
+        action="申请人撤回",
+        opinion=f"撤回原因：{reason[:200]}",
+        actor_label="申请人",
+    )
+    audit.record(
+        "applications.withdraw", actor=actor, obj=application, detail={"reason": reason[:300]}
+    )
+    return application
+
+
+@transaction.atomic
+def discard_draft(*, application: Application, actor: User) -> None:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_editable(application, actor)
+    _move(application, Status.DISCARDED, actor, "applicant")
+    application.save(update_fields=["status", "updated_at"])
+    audit.record("applications.discard", actor=actor, obj=application)

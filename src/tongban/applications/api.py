@@ -1,0 +1,311 @@
+"""/api/v1/applications: the same intake capabilities as the pages, for the mobile app and for
+department systems. Thin: validation of the request here, everything else in actions."""
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tongban.accounts.models import EnterpriseProfile
+from tongban.applications import actions, views
+from tongban.applications.models import Application, UploadedFile
+from tongban.applications.states import Status
+from tongban.catalog.models import ServiceItem
+from tongban.core.request_context import client_ip
+
+
+class TimelineSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    department = serializers.CharField(source="department.name", default="")
+    action = serializers.CharField()
+    opinion = serializers.CharField()
+
+
+class FileSerializer(serializers.ModelSerializer):
+    material = serializers.CharField(source="material.name")
+
+    class Meta:
+        model = UploadedFile
+        fields = ["id", "material", "original_name", "content_type", "size", "pages", "uploaded_at"]
+
+
+class ApplicationSummarySerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item_version.name")
+    implementation_code = serializers.CharField(source="service_item.implementation_code")
+    department = serializers.CharField(source="service_item.department.name")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Application
+        fields = [
+            "public_id",
+            "case_number",
+            "status",
+            "status_label",
+            "item_name",
+            "implementation_code",
+            "department",
+            "channel",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
+
+
+class ApplicationDetailSerializer(ApplicationSummarySerializer):
+    form = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()
+    materials = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSummarySerializer.Meta):
+        fields = [
+            *ApplicationSummarySerializer.Meta.fields,
+            "form",
+            "data",
+            "materials",
+            "problems",
+            "timeline",
+        ]
+
+    def get_form(self, obj) -> dict:
+        return {
+            "version": obj.form.version,
+            "schema": obj.form.schema,
+            "layout": obj.form.layout,
+            "prefilled": sorted(actions.prefilled_fields(obj)),
+        }
+
+    def get_data(self, obj) -> dict:
+        return obj.data
+
+    def get_materials(self, obj) -> list[dict]:
+        return [
+            {
+                "id": row["material"].pk,
+                "name": row["material"].name,
+                "required": row["material"].required,
+                "missing": row["missing"],
+                "files": FileSerializer(row["files"], many=True).data,
+            }
+            for row in actions.material_checklist(obj)
+        ]
+
+    def get_problems(self, obj) -> dict:
+        return actions.submission_problems(obj) if obj.status == Status.DRAFT else {}
+
+    def get_timeline(self, obj) -> list[dict]:
+        return TimelineSerializer(
+            obj.events.filter(is_public=True).select_related("department"), many=True
+        ).data
+
+
+class StartSerializer(serializers.Serializer):
+    implementation_code = serializers.CharField(max_length=31)
+    answers = serializers.DictField(
+        child=serializers.IntegerField(), required=False, help_text="情形问题编号 → 选项编号"
+    )
+    enterprise_uscc = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    entrusted = serializers.BooleanField(default=False)
+
+
+class SectionSerializer(serializers.Serializer):
+    values = serializers.DictField(help_text="本页字段名 → 填写的值")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The signed-in account's applications. Creating one accepts an Idempotency-Key header: the
+    same key returns the same draft instead of a second one."""
+
+    lookup_field = "public_id"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Application.objects.none()
+        return (
+            Application.objects.filter(owner=self.request.user)
+            .exclude(status=Status.DISCARDED)
+            .select_related("item_version", "service_item__department", "form")
+            .order_by("-updated_at")
+        )
+
+    def get_serializer_class(self):
+        return (
+            ApplicationDetailSerializer
+            if self.action == "retrieve"
+            else ApplicationSummarySerializer
+        )
+
+    @extend_schema(
+        request=StartSerializer,
+        responses={201: ApplicationDetailSerializer},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
+    )
+    def create(self, request):
+        incoming = StartSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()[:60]
+        scoped_key = f"{request.user.pk}:{key}" if key else None
+        if scoped_key:
+            existing = Application.objects.filter(
+                idempotency_key=scoped_key, owner=request.user
+            ).first()
+            if existing:
+                return Response(
+                    ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK
+                )
+        item = get_object_or_404(ServiceItem, implementation_code=data["implementation_code"])
+        enterprise = None
+        if data.get("enterprise_uscc"):
+            enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
+        try:
+            with transaction.atomic():
+                application = actions.start_application(
+                    owner=request.user,
+                    service_item=item,
+                    channel=Application.Channel.API,
+                    answers={
+                        int(k): v
+                        for k, v in (data.get("answers") or {}).items()
+                        if str(k).isdigit()
+                    },
+                    enterprise=enterprise,
+                    entrusted=data["entrusted"],
+                )
+                if scoped_key:
+                    Application.objects.filter(pk=application.pk).update(idempotency_key=scoped_key)
+        except IntegrityError:  # the same key raced in from a retry: answer with the first draft
+            application = Application.objects.get(idempotency_key=scoped_key)
+        return Response(
+            ApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=SectionSerializer,
+        responses=inline_serializer(
+            "SectionResult", {"errors": serializers.DictField(child=serializers.CharField())}
+        ),
+    )
+    @action(detail=True, methods=["put"], url_path=r"sections/(?P<section>\d+)")
+    def section(self, request, public_id=None, section=None):
+        incoming = SectionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        errors = actions.save_section(
+            application=self.get_object(),
+            actor=request.user,
+            section=int(section),
+            raw=incoming.validated_data["values"],
+        )
+        return Response({"errors": errors})
+
+    @extend_schema(
+        request=inline_serializer(
+            "Upload", {"material": serializers.IntegerField(), "file": serializers.FileField()}
+        ),
+        responses={201: FileSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def files(self, request, public_id=None):
+        try:
+            material_id = int(request.data.get("material", ""))
+        except ValueError as exc:
+            raise ValidationError({"material": ["请指定材料编号"]}) from exc
+        stored = actions.attach_file(
+            application=self.get_object(),
+            actor=request.user,
+            material_id=material_id,
+            uploaded=request.FILES.get("file"),
+        )
+        return Response(FileSerializer(stored).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_id>\d+)")
+    def delete_file(self, request, public_id=None, file_id=None):
+        actions.remove_file(application=self.get_object(), actor=request.user, file_id=int(file_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, public_id=None):
+        application = actions.submit(application=self.get_object(), actor=request.user)
+        return Response(ApplicationDetailSerializer(application).data)
+
+    @extend_schema(request=WithdrawSerializer, responses=ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, public_id=None):
+        incoming = WithdrawSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        application = actions.withdraw(
+            application=self.get_object(),
+            actor=request.user,
+            reason=incoming.validated_data["reason"],
+        )
+        return Response(ApplicationDetailSerializer(application).data)
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    case_number = serializers.CharField(max_length=43)
+    phone_tail = serializers.CharField(max_length=4, min_length=4)
+
+
+class ProgressView(APIView):
+    """Public progress query by case number and the last four digits of the phone."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=ProgressQuerySerializer,
+        responses=inline_serializer(
+            "Progress",
+            {
+                "case_number": serializers.CharField(),
+                "item_name": serializers.CharField(),
+                "status": serializers.CharField(),
+                "status_label": serializers.CharField(),
+                "department": serializers.CharField(),
+                "timeline": TimelineSerializer(many=True),
+            },
+        ),
+        operation_id="progress_query",
+    )
+    def post(self, request):
+        incoming = ProgressQuerySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        key = f"progress-query:{client_ip(request)}"
+        count = cache.get_or_set(key, 0, 3600)
+        if count >= views.PROGRESS_LIMIT_PER_HOUR:
+            return Response(
+                {"detail": "查询过于频繁，请一小时后再试"}, status=status.HTTP_429_TOO_MANY_REQUESTS
+            )
+        cache.set(key, count + 1, 3600)
+        result, error = views.progress_lookup(**incoming.validated_data)
+        if result is None:
+            return Response({"detail": error}, status=status.HTTP_404_NOT_FOUND)
+        application = result["application"]
+        return Response(
+            {
+                "case_number": application.case_number,
+                "item_name": application.item_version.name,
+                "status": application.status,
+                "status_label": application.get_status_display(),
+                "department": application.service_item.department.name,
+                "timeline": TimelineSerializer(result["events"], many=True).data,
+            }
+        )

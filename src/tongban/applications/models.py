@@ -1,0 +1,343 @@
+"""Online applications (办件 before acceptance): forms as data, drafts, materials, submission.
+
+An application pins the exact catalogue version and form version it was made under, so what the
+applicant saw stays true whatever the catalogue does later. It carries one reference: a draft has a
+public id; at submission it receives the national case number (实施编码 + YYYYMMDD + 4 digits).
+"""
+
+import uuid
+
+from django.db import models
+
+from tongban.applications.states import Status
+from tongban.core import pii
+from tongban.core.fields import EncryptedTextField
+
+
+class ApplicationForm(models.Model):
+    """The application form of an item, as data: a JSON Schema for the values and a layout with
+    sections (one page each), field order, help text and conditions. Versioned like the catalogue:
+    a published form is never edited; a change is a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        RETIRED = "retired", "已停用"
+
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem", verbose_name="事项", on_delete=models.PROTECT, related_name="forms"
+    )
+    version = models.PositiveIntegerField("版本号")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    schema = models.JSONField("数据结构（JSON Schema）")
+    layout = models.JSONField(
+        "页面布局", help_text='{"sections": [{"title": "…", "fields": ["…"]}]}'
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请表单"
+        ordering = ["service_item_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_item", "version"], name="form_unique_version"),
+            models.UniqueConstraint(
+                fields=["service_item"],
+                condition=models.Q(status="published"),
+                name="form_one_published",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_item} 表单 v{self.version}"
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.layout.get("sections", [])
+
+
+class Application(models.Model):
+    class Channel(models.TextChoices):
+        PC = "pc", "PC端"
+        MOBILE = "mobile", "移动端"
+        WINDOW = "window", "窗口代办"
+        KIOSK = "kiosk", "自助终端"
+        API = "api", "接口"
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", "自然人"
+        ENTERPRISE = "enterprise", "法人"
+
+    public_id = models.UUIDField("草稿编号", default=uuid.uuid4, unique=True, editable=False)
+    case_number = models.CharField("办件编号", max_length=43, unique=True, null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem",
+        verbose_name="事项",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    item_version = models.ForeignKey(
+        "catalog.ItemVersion",
+        verbose_name="事项版本",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    handling_item = models.ForeignKey(
+        "catalog.HandlingItem",
+        verbose_name="业务办理项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    form = models.ForeignKey(
+        ApplicationForm,
+        verbose_name="表单版本",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    situation_answers = models.JSONField("情形选择", default=dict, blank=True)
+    data = models.JSONField("表单数据", default=dict, blank=True)
+    current_section = models.PositiveSmallIntegerField("当前页", default=0)
+
+    # Who: the account that owns the application (and sees it in 我的办件) …
+    owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name="申请账户",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    applicant_kind = models.CharField("申请人类型", max_length=10, choices=ApplicantKind.choices)
+    enterprise = models.ForeignKey(
+        "accounts.EnterpriseProfile",
+        verbose_name="申请企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    agent_authorisation = models.ForeignKey(
+        "accounts.AgentAuthorisation",
+        verbose_name="经办授权",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    entrusted = models.BooleanField(
+        "受托代办", default=False, help_text="自然人受他人委托办理，申请人为委托人"
+    )
+    window_staff = models.ForeignKey(
+        "accounts.User",
+        verbose_name="窗口代办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField("申报渠道", max_length=8, choices=Channel.choices)
+
+    # … and the applicant as recorded on the application (a snapshot; personal data encrypted).
+    applicant_name = models.CharField("申请人名称", max_length=200, blank=True)
+    applicant_id_type = models.CharField(
+        "申请人证件类型",
+        max_length=3,
+        blank=True,
+        help_text="111 公民身份号码，001 统一社会信用代码",
+    )
+    applicant_id_number = EncryptedTextField("申请人证件号码", blank=True)
+    applicant_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact_phone = EncryptedTextField("联系电话", blank=True)
+    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后保存", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(
+        "最近收件时间",
+        null=True,
+        blank=True,
+        help_text="首次提交或补正后重新提交的时间；受理期限从此起算",
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请"
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "status", "-updated_at"])]
+
+    def __str__(self):
+        return self.case_number or f"草稿 {str(self.public_id)[:8]}"
+
+    @property
+    def reference(self) -> str:
+        return self.case_number or f"草稿 {str(self.public_id)[:8]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def masked_applicant_id(self) -> str:
+        if self.applicant_id_type == "001":
+            return self.applicant_id_number
+        return pii.mask_id_number(self.applicant_id_number) if self.applicant_id_number else ""
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return pii.mask_phone(self.contact_phone) if self.contact_phone else ""
+
+    def set_applicant_identity(
+        self, *, name: str, id_type: str, id_number: str, phone: str
+    ) -> None:
+        self.applicant_name, self.applicant_id_type = name, id_type
+        self.applicant_id_number = pii.normalise(id_number)
+        self.applicant_id_index = (
+            pii.blind_index(id_number, "citizen_id") if id_type == "111" else ""
+        )
+        self.contact_phone = pii.normalise(phone)
+        self.contact_phone_index = pii.blind_index(phone, "phone") if phone else ""
+
+
+class StatusChange(models.Model):
+    """Append-only status history; Application.status is the pointer to the latest row."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField("原状态", max_length=20)
+    to_status = models.CharField("新状态", max_length=20)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "状态变更"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class TimelineEvent(models.Model):
+    """A step in the case's history. Public ones make the applicant's timeline (time, department,
+    action, the opinion meant for the applicant); others are for staff only."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    department = models.ForeignKey(
+        "core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("环节", max_length=60)
+    opinion = models.TextField("意见（对申请人）", blank=True)
+    is_public = models.BooleanField("对申请人公开", default=True)
+    actor_label = models.CharField("办理人", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件时间线"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.action
+
+
+class UploadedFile(models.Model):
+    """One file given for a material slot. Checked by content, stored outside the web root under a
+    random name; `original_name` is sanitised and only ever shown, never used as a path."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    material = models.ForeignKey(
+        "catalog.Material", verbose_name="材料", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="materials/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=120)
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    pages = models.PositiveSmallIntegerField("页数", default=1)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请材料文件"
+        ordering = ["material_id", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseNumberCounter(models.Model):
+    """Next serial per 实施编码 and day; locked while a number is taken (unique, gap-tolerant)."""
+
+    implementation_code = models.CharField(max_length=31)
+    day = models.DateField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件编号计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation_code", "day"], name="casenumber_counter_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.implementation_code} {self.day} #{self.last_serial}"
+
+
+class PipelineStep(models.Model):
+    """Post-submission work that may fail (receipt PDF, notifications): persisted, retried on a
+    schedule, resendable by an administrator. A step runs at most once successfully."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", "生成申请回执"
+        NOTIFY = "notify", "通知申请人"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待执行"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败待重试"
+        GIVEN_UP = "given_up", "已放弃"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pipeline")
+    kind = models.CharField("步骤", max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        "状态", max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True, db_index=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提交后处理步骤"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="pipeline_unique_step")
+        ]
+
+    def __str__(self):
+        return f"{self.application} {self.get_kind_display()}"
+
+
+class Receipt(models.Model):
+    """The 申请回执 PDF of a submitted application."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="receipt"
+    )
+    file = models.FileField(upload_to="receipts/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请回执"
+
+    def __str__(self):
+        return f"回执 {self.application}"

@@ -1,0 +1,152 @@
+"""Post-submission work as a persisted, idempotent pipeline (ARCHITECTURE pattern 6).
+
+Submission commits the application and its PipelineStep rows together, then queues one Celery task
+per step. A step runs under a row lock and is skipped once done, so a redelivered task (worker killed
+mid-step: tasks are acknowledged late) or the sweeper running it again cannot do the work twice.
+Failures are retried on a schedule; after the last attempt the step is given up and shows in the
+admin, where it can be run again.
+"""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tongban.applications.models import Application, PipelineStep
+from tongban.core import audit
+
+log = logging.getLogger(__name__)
+BACKOFF_MINUTES = [1, 5, 30, 120, 720]
+SWEEP_GRACE = datetime.timedelta(
+    minutes=2
+)  # a queued step not run by then is picked up by the sweeper
+
+
+def _make_receipt(application: Application) -> None:
+    from tongban.applications import receipt
+
+    receipt.create_receipt(application)
+
+
+def _notify_applicant(application: Application) -> None:
+    from django.urls import reverse
+
+    from tongban.notify import actions as notify
+
+    notify.send(
+        application.owner,
+        "application.submitted",
+        {
+            "case_number": application.case_number,
+            "item_name": application.item_version.name,
+            "department": application.service_item.department.name,
+        },
+        related=application,
+        link=reverse("applications:draft", args=[application.public_id]),
+    )
+
+
+HANDLERS = {PipelineStep.Kind.RECEIPT: _make_receipt, PipelineStep.Kind.NOTIFY: _notify_applicant}
+
+
+def schedule(application_id: int) -> None:
+    """Queue every step that is not done yet (called after the submission commits)."""
+    now = timezone.now()
+    steps = PipelineStep.objects.filter(
+        application_id=application_id,
+        state__in=[PipelineStep.State.PENDING, PipelineStep.State.FAILED],
+    )
+    for step in steps:
+        if step.next_attempt_at is None:
+            PipelineStep.objects.filter(pk=step.pk).update(next_attempt_at=now + SWEEP_GRACE)
+        run_step.delay(step.pk)
+
+
+def execute(step_id: int) -> str:
+    """Run one step if it still needs running; returns its state afterwards."""
+    with transaction.atomic():
+        step = (
+            PipelineStep.objects.select_for_update(of=("self",))
+            .select_related(
+                "application__service_item__department",
+                "application__item_version",
+                "application__owner",
+            )
+            .get(pk=step_id)
+        )
+        if step.state in (PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP):
+            return step.state
+        step.attempts += 1
+        try:
+            with transaction.atomic():  # the step's own writes roll back alone if it fails
+                HANDLERS[step.kind](step.application)
+        except Exception as exc:  # any failure is recorded and retried; the type says what it was
+            _record_failure(step, exc)
+        else:
+            step.state, step.done_at, step.next_attempt_at, step.last_error = (
+                PipelineStep.State.DONE,
+                timezone.now(),
+                None,
+                "",
+            )
+        step.save()
+        return step.state
+
+
+def _record_failure(step: PipelineStep, exc: Exception) -> None:
+    log.warning(
+        "pipeline step %s (%s) of application %s failed: %s",
+        step.pk,
+        step.kind,
+        step.application_id,
+        type(exc).__name__,
+    )
+    step.last_error = f"{type(exc).__name__}: {str(exc)[:250]}"
+    if step.attempts > len(BACKOFF_MINUTES):
+        step.state, step.next_attempt_at = PipelineStep.State.GIVEN_UP, None
+        audit.record(
+            "applications.pipeline_given_up",
+            obj=step.application,
+            detail={"step": step.kind, "attempts": step.attempts},
+        )
+    else:
+        step.state = PipelineStep.State.FAILED
+        step.next_attempt_at = timezone.now() + datetime.timedelta(
+            minutes=BACKOFF_MINUTES[step.attempts - 1]
+        )
+
+
+@transaction.atomic
+def rerun(step_id: int, actor) -> None:
+    """An administrator runs a given-up or failed step again."""
+    step = PipelineStep.objects.select_for_update().get(pk=step_id)
+    if step.state == PipelineStep.State.DONE:
+        return
+    step.state, step.attempts, step.next_attempt_at = PipelineStep.State.PENDING, 0, timezone.now()
+    step.save(update_fields=["state", "attempts", "next_attempt_at"])
+    audit.record(
+        "applications.pipeline_rerun", actor=actor, obj=step.application, detail={"step": step.kind}
+    )
+    transaction.on_commit(lambda: run_step.delay(step_id))
+
+
+@shared_task(name="tongban.applications.run_step")
+def run_step(step_id: int) -> str:
+    return execute(step_id)
+
+
+@shared_task(name="tongban.applications.sweep_pipeline")
+def sweep_pipeline() -> int:
+    """Every minute: run steps that are due — retries, and queued steps whose task was lost."""
+    due = PipelineStep.objects.filter(
+        Q(state=PipelineStep.State.FAILED) | Q(state=PipelineStep.State.PENDING),
+        next_attempt_at__lte=timezone.now(),
+    ).values_list("pk", flat=True)[:200]
+    count = 0
+    for step_id in due:
+        execute(step_id)
+        count += 1
+    return count

@@ -1,0 +1,51 @@
+"""The 办件 status table: one status per application from draft to 办结, and the moves allowed.
+
+Intake (applications.actions) makes the moves up to submission and withdrawal; case handling
+(cases.actions) the moves after it. Some moves only the system makes: deemed acceptance
+(行政许可法 art. 32) and closing a correction that was never answered. A move not listed is refused.
+"""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交，待受理"
+    CORRECTION = "correction", "待补正"
+    ACCEPTED = "accepted", "已受理，审查中"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    APPROVED = "approved", "准予许可，待办结"
+    DENIED = "denied", "不予许可，待办结"
+    COMPLETED = "completed", "已办结"
+    WITHDRAWN = "withdrawn", "已撤回"
+    DISCARDED = "discarded", "草稿已删除"
+
+
+APPLICANT, STAFF, SYSTEM = "applicant", "staff", "system"
+
+# (from, to) → who may make the move.
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (Status.DRAFT, Status.SUBMITTED): {APPLICANT, STAFF},
+    (Status.DRAFT, Status.DISCARDED): {APPLICANT},
+    (Status.SUBMITTED, Status.WITHDRAWN): {APPLICANT},
+    (Status.SUBMITTED, Status.ACCEPTED): {STAFF, SYSTEM},  # SYSTEM: deemed acceptance, art. 32
+    (Status.SUBMITTED, Status.NOT_ACCEPTED): {STAFF},
+    (Status.SUBMITTED, Status.CORRECTION): {STAFF},
+    (Status.CORRECTION, Status.SUBMITTED): {APPLICANT, STAFF},  # corrected: acceptance starts again
+    (Status.CORRECTION, Status.WITHDRAWN): {APPLICANT},
+    (Status.CORRECTION, Status.COMPLETED): {SYSTEM},  # 补交逾期办结
+    (Status.ACCEPTED, Status.APPROVED): {STAFF},
+    (Status.ACCEPTED, Status.DENIED): {STAFF},
+    (Status.APPROVED, Status.COMPLETED): {STAFF},
+    (Status.DENIED, Status.COMPLETED): {STAFF},
+}
+
+
+def allowed(current: str, target: str, actor_kind: str) -> bool:
+    return actor_kind in TRANSITIONS.get((current, target), set())
+
+
+# Statuses in which the applicant may still change the form and materials.
+EDITABLE = {Status.DRAFT, Status.CORRECTION}
+# Statuses in which the case is being handled and the clock runs.
+IN_HANDLING = {Status.ACCEPTED}

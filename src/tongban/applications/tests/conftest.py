@@ -1,0 +1,56 @@
+"""Intake fixtures: a published catalogue item with a form and two required materials."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from tongban.accounts import actions as accounts
+from tongban.catalog import actions as catalog
+from tongban.catalog.tests.factories import complete_item
+from tongban.conftest import PASSWORD
+
+
+@pytest.fixture
+def published_item(department):
+    admin = accounts.create_staff(
+        actor=None,
+        login_name="catadmin",
+        display_name="事项管理员",
+        department=department,
+        roles=["catalogue_admin"],
+        password=PASSWORD,
+    )
+    item, draft = complete_item(department, code="010101001000", name="高龄津贴申领", materials=2)
+    catalog.publish(actor=admin, version=draft)
+    item.refresh_from_db()
+    return item
+
+
+@pytest.fixture
+def catalogue_admin_user(department):
+    from tongban.accounts.models import User
+
+    return User.objects.get(login_name="catadmin")
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def jpeg_with_location() -> bytes:
+    image = Image.new("RGB", (40, 30), "white")
+    exif = Image.Exif()
+    exif[0x010F] = "ExampleCam"  # Make
+    gps = {1: "N", 2: (34.0, 1.0, 2.0), 3: "E", 4: (113.0, 49.0, 1.0)}
+    exif[0x8825] = gps  # GPSInfo
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()

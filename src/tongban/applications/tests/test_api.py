@@ -1,0 +1,89 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tongban.applications.models import Application
+from tongban.applications.tests.conftest import pdf_bytes
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/applications/"
+
+
+def test_api_journey_with_idempotent_create_and_submit(client, citizen, published_item):
+    client.force_login(citizen)
+    body = {"implementation_code": published_item.implementation_code}
+    first = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["public_id"] == again.json()["public_id"]
+    assert Application.objects.count() == 1
+    draft = first.json()
+    assert "applicant_name" in draft["form"]["prefilled"]
+    assert draft["problems"]["request_detail"] == ["此项为必填项"]
+    url = f"{BASE}{draft['public_id']}/"
+    bad = client.put(
+        url + "sections/1/", {"values": {"request_detail": "短"}}, content_type="application/json"
+    )
+    assert bad.json() == {"errors": {"request_detail": "至少填写 4 个字"}}
+    client.put(
+        url + "sections/1/",
+        {"values": {"request_detail": "申请领取高龄津贴"}},
+        content_type="application/json",
+    )
+    client.put(
+        url + "sections/2/",
+        {"values": {"delivery_method": "window"}},
+        content_type="application/json",
+    )
+    for material in draft["materials"]:
+        uploaded = client.post(
+            url + "files/",
+            {"material": material["id"], "file": SimpleUploadedFile("a.pdf", pdf_bytes())},
+        )
+        assert uploaded.status_code == 201, uploaded.content
+    disguised = client.post(
+        url + "files/",
+        {
+            "material": draft["materials"][0]["id"],
+            "file": SimpleUploadedFile("a.pdf", b"MZ\x00\x00"),
+        },
+    )
+    assert disguised.status_code == 400 and "改扩展名无效" in str(disguised.json())
+    submitted = client.post(url + "submit/").json()
+    assert len(submitted["case_number"]) == 43 and submitted["status"] == "submitted"
+    assert client.post(url + "submit/").json()["case_number"] == submitted["case_number"]
+    assert client.get(BASE).json()["results"][0]["channel"] == "api"
+
+
+def test_api_refuses_incomplete_submission_with_reasons(client, citizen, published_item):
+    client.force_login(citizen)
+    draft = client.post(
+        BASE,
+        {"implementation_code": published_item.implementation_code},
+        content_type="application/json",
+    ).json()
+    response = client.post(f"{BASE}{draft['public_id']}/submit/")
+    assert response.status_code == 400
+    assert response.json()["errors"]["materials"][0].startswith("尚未上传")
+
+
+def test_api_needs_login_and_hides_other_peoples_applications(
+    client, citizen, second_citizen, published_item
+):
+    assert client.get(BASE).status_code == 403
+    client.force_login(citizen)
+    draft = client.post(
+        BASE,
+        {"implementation_code": published_item.implementation_code},
+        content_type="application/json",
+    ).json()
+    client.force_login(second_citizen)
+    assert client.get(f"{BASE}{draft['public_id']}/").status_code == 404
+
+
+def test_public_progress_api(client, citizen, published_item):
+    response = client.post(
+        "/api/v1/progress/",
+        {"case_number": "1" * 43, "phone_tail": "1234"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404 and "没有找到匹配的办件" in response.json()["detail"]

@@ -1,0 +1,64 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from tongban.applications import demo, formdefs, formlib
+
+
+def test_standard_and_demo_forms_are_valid_definitions():
+    for build in (
+        formlib.standard_definition,
+        demo.elderly_allowance_form,
+        demo.public_venue_hygiene_form,
+    ):
+        formdefs.check_definition(*build())
+
+
+def test_broken_definitions_are_explained_in_chinese():
+    schema = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "nonsense"}}}
+    layout = {"sections": [{"title": "一", "fields": ["a", "c", "a"]}], "widgets": {"a": "slider"}}
+    with pytest.raises(ValidationError) as caught:
+        formdefs.check_definition(schema, layout)
+    text = " ".join(caught.value.messages)
+    assert "不是有效的 JSON Schema" in text
+    assert "布局引用了不存在的字段：c" in text
+    assert "没有放入任何分节：b" in text
+    assert "字段重复出现在多个分节：a" in text
+    assert "不支持的控件：slider" in text
+
+
+def test_elderly_allowance_rules():
+    schema, layout = demo.elderly_allowance_form()
+    data = {
+        "applicant_kind": "person",
+        "has_agent": False,
+        "living_alone": False,
+        "bank_account": "12ab",
+        "guardian_phone": "12345",
+    }
+    errors = formdefs.validate(schema, layout, data, only=layout["sections"][1]["fields"])
+    assert errors["bank_account"] == "银行账号应为16至19位数字"
+    assert errors["guardian_phone"] == "手机号码应为以1开头的11位数字"
+    assert errors["guardian_name"] == "此项为必填项"
+    alone = formdefs.validate(
+        schema, layout, {**data, "living_alone": True}, only=["guardian_name"]
+    )
+    assert alone == {}
+
+
+def test_identifier_fields_use_the_platform_rules():
+    schema, layout = formlib.standard_definition()
+    data = {"applicant_kind": "person", "applicant_id_number": "11010519491231002X"[:-1] + "1"}
+    assert formdefs.validate(schema, layout, data, only=["applicant_id_number"]) == {
+        "applicant_id_number": "校验位错误"
+    }
+
+
+def test_numbers_typed_as_text_are_kept_and_reported():
+    schema, _layout = demo.public_venue_hygiene_form()
+    prop = schema["properties"]["staff_count"]
+    assert formdefs.coerce(prop, "12") == 12
+    assert formdefs.coerce(prop, "十二") == "十二"
+    assert formdefs.error_for(prop, "十二", required=True) == "请填写整数"
+    assert (
+        formdefs.error_for(schema["properties"]["floor_area"], 0.5, required=True) == "不能小于 1"
+    )

@@ -1,0 +1,180 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tongban.applications.models import Application
+from tongban.applications.tests.conftest import pdf_bytes
+from tongban.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+
+
+def _begin(client, item, **headers):
+    response = client.post(
+        reverse("applications:start", args=[item.implementation_code]), {"as": "self"}, **headers
+    )
+    application = Application.objects.latest("created_at")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applications:draft", args=[application.public_id])
+    return application
+
+
+def _save(client, application, section, data, go="next"):
+    return client.post(
+        reverse("applications:save", args=[application.public_id, section]), {**data, "go": go}
+    )
+
+
+def _upload_all(client, application):
+    for material in application.item_version.materials.all():
+        client.post(
+            reverse("applications:upload", args=[application.public_id]),
+            {"material": material.pk, "file": SimpleUploadedFile("证明.pdf", pdf_bytes())},
+        )
+
+
+def test_citizen_applies_from_a_phone_resumes_and_double_submits(client, citizen, published_item):
+    client.force_login(citizen)
+    application = _begin(client, published_item, HTTP_USER_AGENT=PHONE_UA)
+    first_page = client.get(reverse("applications:draft", args=[application.public_id]))
+    assert "已自动填写" in first_page.content.decode()
+    assert citizen.citizen.id_number not in first_page.content.decode()  # shown masked
+    _save(client, application, 0, {})
+    _save(client, application, 1, {"request_detail": "申请领取高龄津贴"})
+    client.logout()  # leave halfway … and come back (another device: a new session)
+    client.force_login(citizen)
+    mine = client.get(reverse("applications:mine")).content.decode()
+    assert "继续填写" in mine and "高龄津贴申领" in mine
+    resumed = client.get(reverse("applications:draft", args=[application.public_id]) + "?page=1")
+    assert "申请领取高龄津贴" in resumed.content.decode()
+    _save(client, application, 2, {"delivery_method": "window"})
+    _upload_all(client, application)
+    submit_url = reverse("applications:submit", args=[application.public_id])
+    first, second = client.post(submit_url), client.post(submit_url)
+    assert first.status_code == second.status_code == 302
+    application.refresh_from_db()
+    assert application.case_number and application.get_channel_display() == "移动端"
+    assert Application.objects.exclude(case_number=None).count() == 1
+    done = client.get(
+        reverse("applications:submitted", args=[application.public_id])
+    ).content.decode()
+    assert application.case_number in done and "下载申请回执" in done
+    case_page = client.get(
+        reverse("applications:draft", args=[application.public_id])
+    ).content.decode()
+    assert "网上申报" in case_page and "撤回申请" in case_page
+
+
+def test_invalid_page_keeps_what_was_typed(client, citizen, published_item):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    response = _save(client, application, 2, {"delivery_method": "mail", "mail_address": "短"})
+    assert response["Location"].endswith("?page=2")
+    page = client.get(response["Location"]).content.decode()
+    assert "至少填写 6 个字" in page and 'value="短"' in page
+
+
+def test_expired_login_mid_form_loses_nothing(client, citizen, published_item):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    client.logout()  # the session ran out while the person was typing
+    response = _save(client, application, 1, {"request_detail": "因年满八十周岁申请高龄津贴"})
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    login = client.post(
+        reverse("accounts:login"),
+        {
+            "identifier": citizen.phone,
+            "password": PASSWORD,
+            "next": reverse("applications:draft", args=[application.public_id]),
+        },
+    )
+    page = client.get(login["Location"], follow=True).content.decode()
+    assert "已恢复并保存" in page
+    application.refresh_from_db()
+    assert application.data["request_detail"] == "因年满八十周岁申请高龄津贴"
+
+
+def test_disguised_and_oversized_uploads_get_clear_messages(
+    client, citizen, published_item, settings
+):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    material = application.item_version.materials.first()
+    url = reverse("applications:upload", args=[application.public_id])
+    page = client.post(
+        url,
+        {"material": material.pk, "file": SimpleUploadedFile("setup.pdf", b"MZ" + b"\0" * 100)},
+        follow=True,
+    ).content.decode()
+    assert "改扩展名无效" in page
+    settings.UPLOAD_MAX_MB = 1
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))
+    page = client.post(url, {"material": material.pk, "file": big}, follow=True).content.decode()
+    assert "文件过大：单个文件不能超过 1 MB" in page
+    assert not application.files.exists()
+
+
+def test_other_people_cannot_see_a_draft_or_its_files(
+    client, citizen, second_citizen, published_item
+):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    client.force_login(second_citizen)
+    assert (
+        client.get(reverse("applications:draft", args=[application.public_id])).status_code == 404
+    )
+
+
+def test_public_progress_query_needs_the_phone_tail_and_is_rate_limited(
+    client, citizen, published_item
+):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    _save(client, application, 1, {"request_detail": "申请领取高龄津贴"})
+    _save(client, application, 2, {"delivery_method": "window"})
+    _upload_all(client, application)
+    client.post(reverse("applications:submit", args=[application.public_id]))
+    application.refresh_from_db()
+    client.logout()
+    url = reverse("applications:progress")
+    found = client.post(
+        url, {"case_number": application.case_number, "phone_tail": citizen.phone[-4:]}
+    )
+    assert "网上申报" in found.content.decode() and "已提交，待受理" in found.content.decode()
+    wrong = client.post(
+        url, {"case_number": application.case_number, "phone_tail": "0000"}
+    ).content.decode()
+    assert "没有找到匹配的办件" in wrong and "网上申报" not in wrong
+    for _ in range(20):
+        client.post(url, {"case_number": application.case_number, "phone_tail": "0000"})
+    assert (
+        "查询过于频繁"
+        in client.post(
+            url, {"case_number": application.case_number, "phone_tail": citizen.phone[-4:]}
+        ).content.decode()
+    )
+
+
+def test_window_clerk_starts_an_application_for_a_registered_citizen(
+    client, citizen, staff_clerk, published_item
+):
+    client.force_login(staff_clerk)
+    url = reverse("intake_staff:proxy-start")
+    wrong = citizen.citizen.id_number[:-1] + ("0" if citizen.citizen.id_number[-1] != "0" else "1")
+    page = client.post(
+        url, {"id_number": wrong, "code": published_item.implementation_code}
+    ).content.decode()
+    assert "校验位错误" in page
+    response = client.post(
+        url, {"id_number": citizen.citizen.id_number, "code": published_item.implementation_code}
+    )
+    application = Application.objects.get()
+    assert response["Location"] == reverse("applications:draft", args=[application.public_id])
+    assert application.owner == citizen and application.window_staff == staff_clerk
+    assert client.get(response["Location"]).status_code == 200  # the clerk fills it in
+
+
+def test_citizens_cannot_use_the_window_page(client, citizen):
+    client.force_login(citizen)
+    assert client.get(reverse("intake_staff:proxy-start")).status_code == 403

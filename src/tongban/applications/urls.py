@@ -1,0 +1,25 @@
+from django.urls import path
+
+from tongban.applications import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("apply/<str:code>/", views.start, name="start"),
+    path("my/cases/", views.mine, name="mine"),
+    path("my/cases/<uuid:public_id>/", views.draft, name="draft"),
+    path("my/cases/<uuid:public_id>/sections/<int:section>/", views.save, name="save"),
+    path("my/cases/<uuid:public_id>/materials/", views.upload, name="upload"),
+    path("my/cases/<uuid:public_id>/files/<int:file_id>/", views.download_file, name="file"),
+    path(
+        "my/cases/<uuid:public_id>/files/<int:file_id>/delete/",
+        views.remove_file,
+        name="remove-file",
+    ),
+    path("my/cases/<uuid:public_id>/submit/", views.submit, name="submit"),
+    path("my/cases/<uuid:public_id>/submitted/", views.submitted, name="submitted"),
+    path("my/cases/<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/cases/<uuid:public_id>/discard/", views.discard, name="discard"),
+    path("my/cases/<uuid:public_id>/receipt.pdf", views.receipt, name="receipt"),
+    path("progress/", views.progress, name="progress"),
+]

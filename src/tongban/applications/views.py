@@ -1,0 +1,452 @@
+"""Citizen and enterprise intake pages: start, fill in page by page, upload, submit, follow.
+
+Thin: every change is a call into applications.actions. A login that expires mid-form keeps what
+was typed: the page's values wait in the session and are saved into the draft after logging in.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.models import AgentAuthorisation, User
+from tongban.accounts.permissions import can_act_for_department
+from tongban.applications import actions, formdefs, uploads
+from tongban.applications.models import Application
+from tongban.applications.states import EDITABLE, Status
+from tongban.catalog.models import ServiceItem
+from tongban.core import pii
+from tongban.core.request_context import client_ip
+
+PENDING_KEY = "pending_section"
+PROGRESS_LIMIT_PER_HOUR = 20
+
+
+def channel_of(request) -> str:
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    mobile = any(mark in agent for mark in ("Mobile", "Android", "iPhone"))
+    return Application.Channel.MOBILE if mobile else Application.Channel.PC
+
+
+def _answers(request) -> dict[int, int]:
+    return {
+        int(k[1:]): int(v)
+        for k, v in request.POST.items()
+        if k.startswith("q") and k[1:].isdigit() and v.isdigit()
+    }
+
+
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "；".join(m for messages_ in error.message_dict.values() for m in messages_)
+    return "；".join(error.messages)
+
+
+def _enterprises_for(user: User):
+    if user.kind == User.Kind.ENTERPRISE:
+        return [user.enterprise]
+    authorisations = AgentAuthorisation.objects.select_related("enterprise").filter(
+        agent=user, revoked_at__isnull=True
+    )
+    return [a.enterprise for a in authorisations if a.status_label == "有效"]
+
+
+@login_required
+def start(request, code):
+    """Choose how to apply (for myself, entrusted by someone, for an enterprise), then start."""
+    item = get_object_or_404(
+        ServiceItem.objects.select_related("current_version", "department"),
+        implementation_code=code,
+    )
+    enterprises = _enterprises_for(request.user)
+    if request.method == "POST":
+        enterprise = None
+        as_whom = request.POST.get("as", "self")
+        if as_whom.startswith("enterprise:"):
+            enterprise = next(
+                (e for e in enterprises if str(e.pk) == as_whom.split(":", 1)[1]), None
+            )
+            if enterprise is None:
+                raise PermissionDenied("您不能代表该企业办理")
+        try:
+            application = actions.start_application(
+                owner=request.user,
+                service_item=item,
+                channel=channel_of(request),
+                answers=_answers(request),
+                enterprise=enterprise,
+                entrusted=as_whom == "entrusted",
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            return redirect("applications:draft", application.public_id)
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "item": item,
+            "version": item.current_version,
+            "enterprises": enterprises,
+            "answers": request.POST.items() if request.method == "POST" else request.GET.items(),
+            "is_citizen": request.user.kind == User.Kind.CITIZEN,
+        },
+    )
+
+
+def _own_application(request, public_id) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "form", "service_item__department", "item_version", "handling_item", "enterprise"
+        ),
+        public_id=public_id,
+    )
+    if request.user.pk not in (application.owner_id, application.window_staff_id):
+        raise Http404("没有找到该申请")
+    return application
+
+
+def _restore_pending(request, application: Application) -> None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or pending.get("application") != str(application.public_id):
+        return
+    del request.session[PENDING_KEY]
+    try:
+        actions.save_section(
+            application=application,
+            actor=request.user,
+            section=pending["section"],
+            raw=pending["data"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "登录超时前填写的内容已恢复并保存到草稿。")
+        application.refresh_from_db()
+
+
+def _section_fields(application: Application, index: int, errors: dict) -> list[formdefs.Field]:
+    form, data = application.form, application.data
+    names = form.sections[index]["fields"]
+    fields = [
+        f
+        for f in formdefs.fields_of(form.schema, form.layout, names)
+        # a field controlled from another page is decided here; same-page ones by the script
+        if f.condition is None
+        or f.condition["field"] in names
+        or formdefs.is_visible(f.condition, data)
+    ]
+    locked = actions.prefilled_fields(application)
+    for f in fields:
+        f.value, f.error, f.readonly = data.get(f.name), errors.get(f.name, ""), f.name in locked
+        if f.name.endswith("id_number") and f.readonly and f.value:
+            f.value = pii.mask_id_number(str(f.value))
+    return fields
+
+
+def _steps(application: Application) -> list[str]:
+    return [s["title"] for s in application.form.sections] + ["上传材料", "确认提交"]
+
+
+@login_required
+def draft(request, public_id):
+    application = _own_application(request, public_id)
+    if application.status not in EDITABLE:
+        return case_detail(request, application)
+    _restore_pending(request, application)
+    sections = application.form.sections
+    try:
+        page = int(request.GET.get("page", application.current_section))
+    except ValueError:
+        page = 0
+    page = max(0, min(page, len(sections) + 1))
+    context = {
+        "application": application,
+        "steps": _steps(application),
+        "page": page,
+        "upload_limit_mb": uploads.max_bytes() // (1024 * 1024),
+    }
+    if page < len(sections):
+        errors = request.session.pop(f"errors:{application.public_id}:{page}", {})
+        context.update(
+            section=sections[page],
+            fields=_section_fields(application, page, errors),
+            has_errors=bool(errors),
+        )
+        return render(request, "applications/draft_section.html", context)
+    context["checklist"] = actions.material_checklist(application)
+    if page == len(sections) + 1:
+        context["problems"] = actions.submission_problems(application)
+        context["summary"] = _summary(application)
+        return render(request, "applications/draft_submit.html", context)
+    return render(request, "applications/draft_materials.html", context)
+
+
+def _open_correction(application: Application):
+    if application.status != Status.CORRECTION:
+        return None
+    from tongban.cases.models import CorrectionNotice
+
+    return CorrectionNotice.objects.filter(case__application=application, resolved_at=None).last()
+
+
+def _summary(application: Application) -> list[tuple[str, list[tuple[str, str]]]]:
+    form, data = application.form, application.data
+    visible = set(formdefs.visible_fields(form.schema, form.layout, data))
+    out = []
+    for section in form.sections:
+        rows = []
+        for f in formdefs.fields_of(form.schema, form.layout, section["fields"]):
+            if f.name not in visible or f.widget == "hidden":
+                continue
+            value = data.get(f.name)
+            if f.choices:
+                value = dict(f.choices).get(str(value), value)
+            elif isinstance(value, bool):
+                value = "是" if value else "否"
+            elif f.name.endswith("id_number") and value:
+                value = pii.mask_id_number(str(value))
+            rows.append((f.label, "" if value is None else str(value)))
+        out.append((section["title"], rows))
+    return out
+
+
+@require_POST
+def save(request, public_id, section: int):
+    if not request.user.is_authenticated:
+        # The session expired while the person was typing: keep the page, ask them to log in again.
+        request.session[PENDING_KEY] = {
+            "application": str(public_id),
+            "section": section,
+            "data": {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+        }
+        messages.warning(request, "登录已超时，请重新登录。您刚才填写的内容不会丢失。")
+        return redirect_to_login(
+            reverse("applications:draft", args=[public_id]) + f"?page={section}"
+        )
+    application = _own_application(request, public_id)
+    try:
+        errors = actions.save_section(
+            application=application, actor=request.user, section=section, raw=request.POST
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("applications:draft", public_id)
+    go_next = request.POST.get("go") == "next"
+    if errors:
+        request.session[f"errors:{public_id}:{section}"] = errors
+        if go_next:
+            messages.error(request, "本页还有需要修改的内容，已为您保存草稿。")
+        target = section
+    else:
+        if not go_next:
+            messages.success(request, "草稿已保存。")
+        target = section + 1 if go_next else section
+    return redirect(reverse("applications:draft", args=[public_id]) + f"?page={target}")
+
+
+@csrf_exempt
+def upload(request, public_id):
+    # The size-limit handler must be installed before the body is read, so CSRF is checked after.
+    request.upload_handlers.insert(0, uploads.SizeLimitUploadHandler(request))
+    return _upload(request, public_id)
+
+
+@csrf_protect
+@login_required
+@require_POST
+def _upload(request, public_id):
+    application = _own_application(request, public_id)
+    target = (
+        reverse("applications:draft", args=[public_id]) + f"?page={len(application.form.sections)}"
+    )
+    uploaded = request.FILES.get("file")  # parses the body: the size-limit handler runs here
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, uploads.too_large_message())
+        return redirect(target)
+    try:
+        material_id = int(request.POST.get("material", ""))
+    except ValueError:
+        messages.error(request, "请选择材料")
+        return redirect(target)
+    try:
+        stored = actions.attach_file(
+            application=application,
+            actor=request.user,
+            material_id=material_id,
+            uploaded=uploaded,
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"已上传：{stored.original_name}")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def remove_file(request, public_id, file_id: int):
+    application = _own_application(request, public_id)
+    try:
+        actions.remove_file(application=application, actor=request.user, file_id=file_id)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(
+        reverse("applications:draft", args=[public_id]) + f"?page={len(application.form.sections)}"
+    )
+
+
+@login_required
+def download_file(request, public_id, file_id: int):
+    application = get_object_or_404(
+        Application.objects.select_related("service_item"), public_id=public_id
+    )
+    if not (
+        request.user.pk in (application.owner_id, application.window_staff_id)
+        or can_act_for_department(request.user, application.service_item.department_id)
+    ):
+        raise Http404("没有找到该文件")
+    stored = get_object_or_404(application.files, pk=file_id)
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        as_attachment=False,
+        filename=stored.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, public_id):
+    application = _own_application(request, public_id)
+    try:
+        application = actions.submit(application=application, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(
+            reverse("applications:draft", args=[public_id])
+            + f"?page={len(_steps(application)) - 1}"
+        )
+    return redirect("applications:submitted", public_id)
+
+
+@login_required
+def submitted(request, public_id):
+    application = _own_application(request, public_id)
+    if application.status in EDITABLE:
+        return redirect("applications:draft", public_id)
+    return render(request, "applications/submitted.html", {"application": application})
+
+
+@login_required
+@require_POST
+def withdraw(request, public_id):
+    application = _own_application(request, public_id)
+    try:
+        actions.withdraw(
+            application=application, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "申请已撤回。")
+    return redirect("applications:draft", public_id)
+
+
+@login_required
+@require_POST
+def discard(request, public_id):
+    application = _own_application(request, public_id)
+    try:
+        actions.discard_draft(application=application, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("applications:draft", public_id)
+    messages.success(request, "草稿已删除。")
+    return redirect("applications:mine")
+
+
+@login_required
+def receipt(request, public_id):
+    application = _own_application(request, public_id)
+    stored = getattr(application, "receipt", None)
+    if stored is None:
+        raise Http404("回执正在生成，请稍后刷新")
+    return FileResponse(
+        stored.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"申请回执-{application.case_number}.pdf",
+    )
+
+
+def case_detail(request, application: Application):
+    events = application.events.filter(is_public=True).select_related("department")
+    return render(
+        request,
+        "applications/case.html",
+        {
+            "application": application,
+            "events": events,
+            "files": application.files.select_related("material"),
+            "receipt": getattr(application, "receipt", None),
+            "can_withdraw": application.status == Status.SUBMITTED,
+        },
+    )
+
+
+@login_required
+def mine(request):
+    applications = (
+        Application.objects.filter(owner=request.user)
+        .exclude(status=Status.DISCARDED)
+        .select_related("item_version", "service_item__department")
+        .order_by("-updated_at")
+    )
+    status = request.GET.get("status", "")
+    if status == "draft":
+        applications = applications.filter(status=Status.DRAFT)
+    elif status == "cases":
+        applications = applications.exclude(status=Status.DRAFT)
+    page = Paginator(applications, 10).get_page(request.GET.get("page"))
+    return render(request, "applications/mine.html", {"page": page, "status": status})
+
+
+def progress(request):
+    """Public progress query: case number + last four digits of the phone, no login, rate-limited."""
+    result, error = None, ""
+    if request.method == "POST":
+        key = f"progress-query:{client_ip(request)}"
+        count = cache.get_or_set(key, 0, 3600)
+        if count >= PROGRESS_LIMIT_PER_HOUR:
+            error = "查询过于频繁，请一小时后再试"
+        else:
+            cache.set(key, count + 1, 3600)
+            result, error = progress_lookup(
+                request.POST.get("case_number", ""), request.POST.get("phone_tail", "")
+            )
+    return render(request, "applications/progress.html", {"result": result, "error": error})
+
+
+def progress_lookup(case_number: str, phone_tail: str):
+    case_number, phone_tail = case_number.strip().upper(), phone_tail.strip()
+    if len(case_number) != 43 or not phone_tail.isdigit() or len(phone_tail) != 4:
+        return None, "请输入43位办件编号和手机号码后四位"
+    application = (
+        Application.objects.select_related("item_version", "service_item__department")
+        .filter(case_number=case_number)
+        .first()
+    )
+    # One answer for "no such case" and "wrong phone": the query must not confirm that a case exists.
+    if application is None or not application.contact_phone.endswith(phone_tail):
+        return None, "没有找到匹配的办件，请核对办件编号和手机号码后四位"
+    events = application.events.filter(is_public=True).select_related("department")
+    return {"application": application, "events": events}, ""

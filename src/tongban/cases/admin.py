@@ -1,0 +1,77 @@
+"""Case handling records are written by the service layer only; the admin shows them read-only."""
+
+from django.contrib import admin
+
+from tongban.cases.models import (
+    Case,
+    CaseDocument,
+    CorrectionNotice,
+    Extension,
+    ReviewStep,
+    SupervisionNotice,
+    Suspension,
+    WarningEvent,
+)
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StepInline(ReadOnly, admin.TabularInline):
+    model = ReviewStep
+    extra = 0
+    fields = [
+        "name",
+        "role",
+        "department",
+        "assignee",
+        "action",
+        "opinion",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+
+class SuspensionInline(ReadOnly, admin.TabularInline):
+    model = Suspension
+    extra = 0
+    fields = ["kind", "reason", "started_on", "ended_on", "working_days", "result"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "application",
+        "department",
+        "accepted_on",
+        "effective_due_date",
+        "warning",
+        "decision",
+        "completion_result",
+    ]
+    list_filter = ["warning", "decision", "completion_result", "deemed_accepted"]
+    search_fields = ["application__case_number"]
+    list_select_related = ["application", "department"]
+    inlines = [StepInline, SuspensionInline]
+
+
+for model in (
+    CaseDocument,
+    CorrectionNotice,
+    Extension,
+    ReviewStep,
+    SupervisionNotice,
+    Suspension,
+    WarningEvent,
+):
+    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnly, admin.ModelAdmin), {}))

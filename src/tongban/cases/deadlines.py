@@ -1,0 +1,82 @@
+"""Due dates of a case, derived from the columns fixed at acceptance, the suspension and extension
+rows and the working-day calendar.
+
+A special procedure stops the clock from its start day (inclusive) until its end day (exclusive):
+its length is the number of working days in [started_on, ended_on). While one is open, the days up
+to and including today count as stopped, so the due date moves one working day for every working
+day the procedure lasts and the days left stay the same.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from tongban.catalog.codes import LimitUnit
+from tongban.core import workdays
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def base_due_date(
+    calendar: workdays.Calendar, accepted_on: datetime.date, amount: int | None, unit: str
+) -> datetime.date | None:
+    """行政许可法 art. 82: working days; a limit in natural days that ends on a rest day ends on
+    the next working day (民法典 art. 203). The starting day is never counted."""
+    if amount is None:
+        return None
+    if unit == LimitUnit.NATURAL_DAYS:
+        return calendar.add_working_days(accepted_on + datetime.timedelta(days=amount), 0)
+    return calendar.add_working_days(accepted_on, amount)
+
+
+def stopped_working_days(
+    calendar: workdays.Calendar,
+    started_on: datetime.date,
+    ended_on: datetime.date | None,
+    today: datetime.date,
+) -> int:
+    """Working days in [started_on, ended_on), or in [started_on, today] while still open."""
+    last = (ended_on - ONE_DAY) if ended_on else today
+    if last < started_on:
+        return 0
+    return calendar.working_days_between(started_on - ONE_DAY, last)
+
+
+@dataclass
+class Deadlines:
+    legal_due: datetime.date | None
+    promised_due: datetime.date | None
+    stopped_days: int
+    extension_days: int
+    suspended: bool
+
+    def days_left(self, calendar: workdays.Calendar, today: datetime.date) -> int | None:
+        """Working days from today to the promised due date; negative once overdue."""
+        due = self.promised_due
+        if due is None:
+            return None
+        if due >= today:
+            return calendar.working_days_between(today, due)
+        return -calendar.working_days_between(due, today)
+
+
+def compute(case, calendar: workdays.Calendar, today: datetime.date) -> Deadlines:
+    suspensions = list(case.suspensions.all())
+    stopped = sum(
+        s.working_days
+        if s.working_days is not None
+        else stopped_working_days(calendar, s.started_on, s.ended_on, today)
+        for s in suspensions
+    )
+    extension = getattr(case, "extension", None)
+    extra = stopped + (extension.working_days if extension else 0)
+
+    def moved(due):
+        return calendar.add_working_days(due, extra) if due and extra else due
+
+    return Deadlines(
+        legal_due=moved(case.legal_due_date),
+        promised_due=moved(case.promised_due_date),
+        stopped_days=stopped,
+        extension_days=extension.working_days if extension else 0,
+        suspended=any(s.ended_on is None for s in suspensions),
+    )

@@ -1,0 +1,74 @@
+"""Review on the BPMN engine (tongban.workflow): which process an item runs, and the mirror of its
+ready tasks as ReviewStep rows — the 待办 lists read those rows, never the engine's state."""
+
+from django.core.exceptions import ValidationError
+
+from tongban.cases.models import Case, ReviewStep
+from tongban.catalog.codes import HandlingType
+from tongban.core.models import Department
+
+
+def _engine():
+    from tongban.workflow import engine
+
+    return engine
+
+
+def start(case: Case) -> None:
+    """Start the item's review process at acceptance. 即办件 are decided at the window instead."""
+    version = case.application.item_version
+    if version.handling_type == HandlingType.IMMEDIATE:
+        return
+    engine = _engine()
+    joint = joint_departments(case)
+    engine.start(
+        subject=case.application,
+        process_key=engine.process_key_for_item(case.application.service_item),
+        data={
+            "lead_department": str(case.department_id),
+            "joint_departments": [str(d.pk) for d in joint],
+        },
+    )
+    _sync_steps(case, engine.get_instance(case.application))
+
+
+def joint_departments(case: Case) -> list[Department]:
+    """Departments reviewing in parallel (联办), as chosen with the item's process."""
+    from tongban.workflow.models import ItemProcess
+
+    choice = ItemProcess.objects.filter(item=case.application.service_item).first()
+    return list(choice.joint_departments.all()) if choice else []
+
+
+def _sync_steps(case: Case, instance) -> None:
+    known = set(case.steps.values_list("task_id", flat=True))
+    for task in _engine().ready_tasks(instance):
+        if task.task_id in known:
+            continue
+        department_id = int(task.department_key) if task.department_key else case.department_id
+        ReviewStep.objects.create(
+            case=case,
+            task_id=task.task_id,
+            name=task.label,
+            role=task.role,
+            department_id=department_id,
+        )
+
+
+def advance(case: Case, step: ReviewStep, actor) -> str | None:
+    """Complete the engine task behind `step`; returns "approved"/"rejected" when the process ended."""
+    engine = _engine()
+    instance = engine.get_instance(case.application)
+    if instance is None:
+        raise ValidationError("该办件没有审查流程")
+    instance = engine.complete(
+        instance,
+        step.task_id,
+        action=step.action,
+        opinion=step.opinion,
+        actor_label=actor.display_name,
+    )
+    if engine.is_finished(instance):
+        return engine.outcome(instance)
+    _sync_steps(case, instance)
+    return None

@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tongban.cases.tests.conftest import at, submit_application
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_clerk_sees_the_queue_and_accepts_from_the_case_page(client, citizen, team, promise_item):
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+    with at(D(2026, 9, 24)):
+        client.force_login(team["clerk"])
+        queue = client.get(reverse("cases:list") + "?tab=accept").content.decode()
+        assert application.case_number in queue
+        assert citizen.citizen.id_number not in queue and "示例老人" not in queue  # masked: 示****
+        page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
+        assert (
+            "受理并签发受理通知书" in page and "2026-09-29" in page
+        )  # 5 working days after 9/21: 9/25 is 中秋
+        client.post(reverse("cases:act", args=[application.public_id, "accept"]))
+        page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
+    assert "2026-10-09" in page  # promised due date, computed by hand
+    client.force_login(citizen)
+    mine = client.get(reverse("applications:draft", args=[application.public_id])).content.decode()
+    assert "受理通知书" in mine and "2026-10-09" in mine
+    document = application.case.documents.get()
+    pdf = client.get(reverse("cases:document", args=[application.public_id, document.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_handler_gets_the_task_and_a_bad_move_shows_a_message(client, citizen, team, promise_item):
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+        client.force_login(team["clerk"])
+        client.post(reverse("cases:act", args=[application.public_id, "accept"]))
+        client.force_login(team["handler"])
+        todo = client.get(reverse("cases:list") + "?tab=todo").content.decode()
+        assert application.case_number in todo
+        step = application.case.steps.get()
+        page = client.post(
+            reverse("cases:act", args=[application.public_id, "step"]),
+            {"step": step.pk, "action": "approve", "opinion": ""},
+            follow=True,
+        ).content.decode()
+        assert "请填写处理意见" in page
+        client.post(
+            reverse("cases:act", args=[application.public_id, "step"]),
+            {"step": step.pk, "action": "approve", "opinion": "材料齐全，拟同意"},
+        )
+    assert application.case.steps.get(pk=step.pk).finished_at is not None
+
+
+def test_citizens_and_other_departments_cannot_open_the_workbench_case(
+    client, citizen, team, promise_item, other_department
+):
+    from tongban.cases.tests.conftest import staff
+
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+    client.force_login(citizen)
+    assert client.get(reverse("cases:detail", args=[application.public_id])).status_code == 403
+    client.force_login(staff(other_department, "otherclerk", "window_clerk"))
+    assert client.get(reverse("cases:detail", args=[application.public_id])).status_code == 403
+    response = client.post(reverse("cases:act", args=[application.public_id, "accept"]))
+    assert response.status_code == 403
+
+
+def test_supervisor_sees_warnings_per_department(client, citizen, team, promise_item):
+    from tongban.cases import actions
+
+    with at(D(2026, 11, 2)):
+        application = submit_application(citizen, promise_item)
+        actions.accept(application=application, actor=team["clerk"])
+    with at(D(2026, 11, 10)):
+        actions.raise_warnings()
+        client.force_login(team["supervisor"])
+        page = client.get(reverse("cases:supervision")).content.decode()
+        assert application.case_number in page and "超期" in page
+        client.post(
+            reverse("cases:act", args=[application.public_id, "supervise"]),
+            {"message": "请今日办结"},
+        )
+    assert application.case.supervisions.get().message == "请今日办结"

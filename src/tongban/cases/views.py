@@ -1,0 +1,423 @@
+"""Staff workbench pages for case handling. Lists are paginated and show masked applicant data;
+the case page offers exactly the moves allowed now; every move is one POST into cases.actions."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.models import User
+from tongban.accounts.permissions import (
+    departments_served,
+    role_required,
+    serves_department,
+    staff_required,
+)
+from tongban.accounts.roles import Role
+from tongban.applications import formdefs
+from tongban.applications.models import Application
+from tongban.applications.states import Status
+from tongban.cases import actions, deadlines
+from tongban.cases.models import Case, CaseDocument, ReviewStep, Suspension
+from tongban.core import pii, workdays
+
+PAGE_SIZE = 20
+TABS = {
+    "accept": "待受理",
+    "todo": "待办",
+    "done": "已办",
+    "yellow": "预警",
+    "red": "超期",
+    "finish": "待办结",
+}
+
+
+def _served(user) -> Q:
+    if user.has_role(Role.PLATFORM_ADMIN, Role.SUPERVISOR):
+        return Q()
+    return Q(service_item__department_id__in=departments_served(user))
+
+
+def _queryset(request, tab: str):
+    user = request.user
+    base = Application.objects.filter(_served(user)).select_related(
+        "item_version", "service_item__department", "case"
+    )
+    if tab == "accept":
+        return base.filter(status=Status.SUBMITTED).order_by("received_at")
+    if tab == "todo":
+        steps = ReviewStep.objects.filter(
+            finished_at=None,
+            role__in=user.role_codes()
+            | (set(Role.values) if user.has_role(Role.PLATFORM_ADMIN) else set()),
+        )
+        if not user.has_role(Role.PLATFORM_ADMIN):
+            steps = steps.filter(department_id__in=departments_served(user)).filter(
+                Q(assignee=None) | Q(assignee=user)
+            )
+        return base.filter(case__steps__in=steps).distinct().order_by("case__effective_due_date")
+    if tab == "done":
+        return (
+            base.filter(
+                Q(case__steps__assignee=user, case__steps__finished_at__isnull=False)
+                | Q(case__accepted_by=user)
+            )
+            .distinct()
+            .order_by("-updated_at")
+        )
+    if tab in ("yellow", "red"):
+        return base.filter(status=Status.ACCEPTED, case__warning=tab).order_by(
+            "case__effective_due_date"
+        )
+    if tab == "finish":
+        return base.filter(status__in=[Status.APPROVED, Status.DENIED]).order_by("case__decided_at")
+    raise PermissionDenied
+
+
+def _filtered(request, queryset):
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(Q(item_version__name__contains=q) | Q(case_number=q))
+    since = request.GET.get("since", "")
+    if since:
+        try:
+            queryset = queryset.filter(received_at__date__gte=datetime.date.fromisoformat(since))
+        except ValueError:
+            messages.error(request, "日期格式应为 年-月-日")
+    return queryset
+
+
+def _rows(page, calendar, today):
+    rows = []
+    for application in page.object_list:
+        case = getattr(application, "case", None)
+        left = None
+        if case and case.effective_due_date and application.status == Status.ACCEPTED:
+            left = deadlines.Deadlines(
+                None, case.effective_due_date, 0, 0, case.suspended
+            ).days_left(calendar, today)
+        rows.append(
+            {
+                "application": application,
+                "case": case,
+                "days_left": left,
+                "applicant": pii.mask_name(application.applicant_name)
+                if application.applicant_id_type == "111"
+                else application.applicant_name,
+            }
+        )
+    return rows
+
+
+@staff_required
+def case_list(request):
+    tab = request.GET.get("tab", "todo")
+    if tab not in TABS:
+        tab = "todo"
+    page = Paginator(_filtered(request, _queryset(request, tab)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    calendar, today = workdays.Calendar(), timezone.localdate()
+    counts = {key: _queryset(request, key).count() for key in ("accept", "todo", "yellow", "red")}
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "tab": tab,
+            "tab_label": TABS[tab],
+            "page": page,
+            "tabs": [(key, label, counts.get(key)) for key, label in TABS.items()],
+            "rows": _rows(page, calendar, today),
+            "counts": counts,
+            "q": request.GET.get("q", ""),
+            "since": request.GET.get("since", ""),
+        },
+    )
+
+
+def _staff_application(request, public_id) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "item_version", "service_item__department", "form", "handling_item"
+        ),
+        public_id=public_id,
+        case_number__isnull=False,
+    )
+    if not (
+        serves_department(request.user, application.service_item.department_id)
+        or request.user.has_role(Role.SUPERVISOR)
+    ):
+        raise PermissionDenied("该办件不属于您所在部门")
+    return application
+
+
+def _form_rows(application: Application) -> list[tuple[str, list[tuple[str, str]]]]:
+    form = application.form
+    out = []
+    for section in form.sections:
+        rows = []
+        for f in formdefs.fields_of(form.schema, form.layout, section["fields"]):
+            if f.widget == "hidden" or f.name not in application.data:
+                continue
+            value = application.data.get(f.name)
+            if f.choices:
+                value = dict(f.choices).get(str(value), value)
+            elif isinstance(value, bool):
+                value = "是" if value else "否"
+            elif f.name.endswith("id_number") and value:
+                value = pii.mask_id_number(str(value))
+            elif f.name.endswith("phone") and value:
+                value = pii.mask_phone(str(value))
+            rows.append((f.label, "" if value is None else str(value)))
+        out.append((section["title"], rows))
+    return out
+
+
+def _moves(user: User, application: Application, case: Case | None, open_steps) -> set[str]:
+    dept = application.service_item.department_id
+    serves = serves_department(user, dept)
+    moves = set()
+    if application.status == Status.SUBMITTED and serves and user.has_role(Role.WINDOW_CLERK):
+        moves |= {"accept", "refuse", "correction"}
+        if application.item_version.handling_type == "1":
+            moves.add("decide_now")
+    if application.status == Status.ACCEPTED and case:
+        if serves and user.has_role(Role.HANDLER, Role.REVIEWER, Role.APPROVER):
+            moves.add("resume" if case.suspended else "suspend")
+        if serves and user.has_role(Role.APPROVER) and not hasattr(case, "extension"):
+            moves.add("extend")
+        if any(
+            user.has_role(s.role) and serves_department(user, s.department_id) for s in open_steps
+        ):
+            moves.add("step")
+    if (
+        application.status in (Status.APPROVED, Status.DENIED)
+        and serves
+        and user.has_role(Role.WINDOW_CLERK, Role.HANDLER, Role.APPROVER)
+    ):
+        moves.add("complete")
+    if (
+        case
+        and case.decided_at
+        and not case.delivered_at
+        and serves
+        and user.has_role(Role.WINDOW_CLERK, Role.HANDLER)
+    ):
+        moves.add("deliver")
+    if case and application.status == Status.ACCEPTED and user.has_role(Role.SUPERVISOR):
+        moves.add("supervise")
+    return moves
+
+
+@staff_required
+def case_detail(request, public_id):
+    application = _staff_application(request, public_id)
+    case = Case.objects.filter(application=application).first()
+    calendar, today = workdays.Calendar(), timezone.localdate()
+    due = deadlines.compute(case, calendar, today) if case and case.accepted_on else None
+    open_steps = (
+        list(case.steps.filter(finished_at=None).select_related("department", "assignee"))
+        if case
+        else []
+    )
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "application": application,
+            "case": case,
+            "due": due,
+            "days_left": due.days_left(calendar, today) if due else None,
+            "form_rows": _form_rows(application),
+            "files": application.files.select_related("material"),
+            "events": application.events.select_related("department"),
+            "steps": case.steps.select_related("department", "assignee") if case else [],
+            "open_steps": open_steps,
+            "suspensions": case.suspensions.all() if case else [],
+            "documents": case.documents.select_related("document") if case else [],
+            "supervisions": case.supervisions.select_related("sent_by", "answered_by")
+            if case
+            else [],
+            "moves": _moves(request.user, application, case, open_steps),
+            "suspension_kinds": Suspension.Kind.choices,
+            "acceptance_due": actions.deemed_acceptance_due(application.received_at, calendar)
+            if application.status == Status.SUBMITTED and application.received_at
+            else None,
+            "masked_id": application.masked_applicant_id,
+            "masked_phone": application.masked_contact_phone,
+            "today": today,
+        },
+    )
+
+
+def _date(value: str):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+MOVES = {
+    "accept": lambda r, a: actions.accept(
+        application=a, actor=r.user, opinion=r.POST.get("opinion", "")
+    ),
+    "refuse": lambda r, a: actions.refuse(
+        application=a,
+        actor=r.user,
+        reason=r.POST.get("reason", ""),
+        legal_basis=r.POST.get("legal_basis", ""),
+    ),
+    "correction": lambda r, a: actions.request_correction(
+        application=a, actor=r.user, items=r.POST.get("items", "").splitlines()
+    ),
+    "decide_now": lambda r, a: actions.decide_immediately(
+        application=a,
+        actor=r.user,
+        approve=r.POST.get("decision") == "approve",
+        reason=r.POST.get("opinion", ""),
+    ),
+    "step": lambda r, a: actions.complete_step(
+        application=a,
+        actor=r.user,
+        step_id=int(r.POST.get("step") or 0),
+        action=r.POST.get("action", ""),
+        opinion=r.POST.get("opinion", ""),
+    ),
+    "suspend": lambda r, a: actions.start_suspension(
+        application=a,
+        actor=r.user,
+        kind=r.POST.get("kind", ""),
+        reason=r.POST.get("reason", ""),
+        started_on=_date(r.POST.get("started_on")),
+    ),
+    "resume": lambda r, a: actions.end_suspension(
+        application=a,
+        actor=r.user,
+        ended_on=_date(r.POST.get("ended_on")),
+        result=r.POST.get("result", ""),
+    ),
+    "extend": lambda r, a: actions.extend(
+        application=a, actor=r.user, reason=r.POST.get("reason", "")
+    ),
+    "complete": lambda r, a: actions.complete(
+        application=a, actor=r.user, result=r.POST.get("result", "")
+    ),
+    "deliver": lambda r, a: actions.register_delivery(
+        application=a,
+        actor=r.user,
+        method=r.POST.get("method", ""),
+        tracking_number=r.POST.get("tracking_number", ""),
+        receiver_name=r.POST.get("receiver_name", ""),
+    ),
+    "supervise": lambda r, a: actions.supervise(
+        application=a, actor=r.user, message=r.POST.get("message", "")
+    ),
+}
+DONE = {
+    "accept": "已受理，受理通知书已签发",
+    "refuse": "已作出不予受理决定",
+    "correction": "补正告知书已发出",
+    "decide_now": "即办件已当场办理",
+    "step": "已提交本环节意见",
+    "suspend": "特别程序已开始，计时暂停",
+    "resume": "特别程序已结束，期限已顺延",
+    "extend": "已延长审批期限",
+    "complete": "已办结",
+    "deliver": "已登记送达",
+    "supervise": "督办通知已发送",
+}
+
+
+@staff_required
+@require_POST
+def act(request, public_id, move):
+    application = _staff_application(request, public_id)
+    if move not in MOVES:
+        raise PermissionDenied("不支持的操作")
+    try:
+        MOVES[move](request, application)
+    except ValidationError as error:
+        text = (
+            "；".join(m for ms in error.message_dict.values() for m in ms)
+            if hasattr(error, "error_dict")
+            else "；".join(error.messages)
+        )
+        messages.error(request, text)
+    except ValueError:
+        messages.error(request, "提交的数据有误")
+    else:
+        messages.success(request, DONE[move])
+    return redirect("cases:detail", public_id)
+
+
+@staff_required
+@require_POST
+def answer(request, public_id, notice_id: int):
+    _staff_application(request, public_id)
+    try:
+        actions.answer_supervision(
+            notice_id=notice_id, actor=request.user, answer=request.POST.get("answer", "")
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "督办答复已提交")
+    return redirect("cases:detail", public_id)
+
+
+@role_required(Role.SUPERVISOR)
+def supervision(request):
+    """督办: warned and overdue cases per department."""
+    per_department = (
+        Case.objects.filter(application__status=Status.ACCEPTED)
+        .values("department__name")
+        .annotate(
+            yellow=Count("pk", filter=Q(warning="yellow")),
+            red=Count("pk", filter=Q(warning="red")),
+            total=Count("pk"),
+        )
+        .order_by("-red", "-yellow", "department__name")
+    )
+    cases = (
+        Application.objects.filter(status=Status.ACCEPTED, case__warning__in=["yellow", "red"])
+        .select_related("item_version", "case__department")
+        .order_by("case__effective_due_date")
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "cases/supervision.html", {"per_department": per_department, "page": page}
+    )
+
+
+def document_download(request, public_id, document_id: int):
+    """A sealed document of the case, for the applicant (public ones) or staff of the department."""
+    from django.http import FileResponse, Http404
+
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    application = get_object_or_404(
+        Application.objects.select_related("service_item"), public_id=public_id
+    )
+    is_owner = request.user.pk == application.owner_id
+    if not (is_owner or serves_department(request.user, application.service_item.department_id)):
+        raise Http404("没有找到该文书")
+    item = get_object_or_404(
+        CaseDocument.objects.select_related("document"),
+        pk=document_id,
+        case__application=application,
+        **({"public": True} if is_owner else {}),
+    )
+    response = FileResponse(
+        item.document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{item.kind}-{item.document.number}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,510 @@
+"""Staff pages under /workbench/catalog/: items, versions and history, publish, import, export,
+statistics. Element editing of drafts happens in the admin, whose save goes through actions."""
+
+import itertools
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.permissions import can_act_for_department, role_required, staff_department_id
+from tongban.accounts.roles import Role
+from tongban.catalog import actions, excel, statistics
+from tongban.catalog.models import (
+    BasicItem,
+    HandlingItem,
+    ImportBatch,
+    ItemVersion,
+    Material,
+    ServiceItem,
+    SituationOption,
+    SituationQuestion,
+)
+from tongban.core.models import Department, Region
+
+admin_only = role_required(Role.CATALOGUE_ADMIN)
+
+
+def _visible_items(user):
+    items = ServiceItem.objects.select_related("department", "current_version", "basic_item")
+    if not user.has_role(Role.PLATFORM_ADMIN):
+        items = items.filter(department_id=staff_department_id(user))
+    return items
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return exc.messages
+
+
+@admin_only
+def item_list(request):
+    items = _visible_items(request.user).order_by("implementation_code")
+    status = request.GET.get("status", "")
+    if status == "published":
+        items = items.filter(current_version__isnull=False)
+    elif status == "draft":
+        items = items.filter(versions__status=ItemVersion.Status.DRAFT)
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    drafts = set(
+        ItemVersion.objects.filter(
+            item__in=list(page.object_list), status=ItemVersion.Status.DRAFT
+        ).values_list("item_id", flat=True)
+    )
+    rows = [(item, item.pk in drafts) for item in page.object_list]
+    return render(
+        request, "catalog/staff/item_list.html", {"page": page, "rows": rows, "status": status}
+    )
+
+
+def _own_item(request, pk) -> ServiceItem:
+    item = get_object_or_404(ServiceItem.objects.select_related("department", "basic_item"), pk=pk)
+    if not can_act_for_department(request.user, item.department_id):
+        raise PermissionDenied("只能管理本部门的事项")
+    return item
+
+
+@admin_only
+def item_detail(request, pk):
+    item = _own_item(request, pk)
+    versions = list(
+        item.versions.select_related("created_by", "published_by").prefetch_related(
+            "halls", "materials", "handling_items", "questions"
+        )
+    )
+    history = []
+    for newer, older in itertools.pairwise(versions):
+        history.append((newer, older, actions.diff_versions(older, newer)))
+    draft = next((v for v in versions if v.is_draft), None)
+    problems = []
+    if draft is not None:
+        data = {name: getattr(draft, name) for name in ItemVersion.ELEMENT_FIELDS}
+        errs = actions.validate_elements(item.basic_item, data)
+        errs.update(actions.completeness_problems(draft))
+        problems = [m for msgs in errs.values() for m in msgs]
+    return render(
+        request,
+        "catalog/staff/item_detail.html",
+        {
+            "item": item,
+            "versions": versions,
+            "history": history,
+            "draft": draft,
+            "problems": problems,
+        },
+    )
+
+
+@admin_only
+@require_POST
+def publish(request, pk):
+    item = _own_item(request, pk)
+    draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
+    try:
+        actions.publish(actor=request.user, version=draft)
+        messages.success(request, f"已发布第 {draft.number} 版")
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    return redirect("catalog_staff:item", pk=item.pk)
+
+
+@admin_only
+@require_POST
+def new_draft(request, pk):
+    item = _own_item(request, pk)
+    try:
+        draft = actions.new_draft(
+            actor=request.user, item=item, change_note=request.POST.get("change_note", "")[:200]
+        )
+        messages.success(request, f"已创建草稿第 {draft.number} 版，可在管理后台编辑")
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    return redirect("catalog_staff:item", pk=item.pk)
+
+
+@admin_only
+@require_POST
+def withdraw(request, pk):
+    item = _own_item(request, pk)
+    if item.current_version is None:
+        messages.error(request, "该事项没有已发布的版本")
+        return redirect("catalog_staff:item", pk=item.pk)
+    try:
+        actions.withdraw(
+            actor=request.user, version=item.current_version, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "事项已停用")
+    except ValidationError as exc:
+        for message in _messages_of(exc):
+            messages.error(request, message)
+    return redirect("catalog_staff:item", pk=item.pk)
+
+
+class DraftForm(forms.ModelForm):
+    """The elements of a draft version; saving goes through actions.update_draft."""
+
+    class Meta:
+        model = ItemVersion
+        fields = [f for f in ItemVersion.ELEMENT_FIELDS if f != "faq"] + ["halls", "change_note"]
+        widgets = {"halls": forms.CheckboxSelectMultiple}
+
+
+@admin_only
+def edit_draft(request, pk):
+    item = _own_item(request, pk)
+    draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
+    form = DraftForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        elements = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.update_draft(actor=request.user, version=draft, elements=elements)
+            messages.success(request, "草稿已保存")
+            return redirect("catalog_staff:item", pk=item.pk)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+    return render(
+        request, "catalog/staff/edit_draft.html", {"item": item, "draft": draft, "form": form}
+    )
+
+
+class NewItemForm(forms.Form):
+    basic_item = forms.ModelChoiceField(
+        label="基本目录事项", queryset=BasicItem.objects.order_by("basic_code")
+    )
+    department = forms.ModelChoiceField(
+        label="实施主体", queryset=Department.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.has_role(Role.PLATFORM_ADMIN):
+            self.fields["department"].queryset = Department.objects.filter(
+                pk=staff_department_id(user)
+            )
+
+
+@admin_only
+def new_item(request):
+    """A new implementation item of a 基本目录 item for one's department (draft version 1)."""
+    form = NewItemForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = actions.create_item(
+                actor=request.user,
+                basic_item=form.cleaned_data["basic_item"],
+                department=form.cleaned_data["department"],
+            )
+            messages.success(request, "已创建事项草稿，请完善要素和材料后发布")
+            return redirect("catalog_staff:item", pk=item.pk)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+    return render(request, "catalog/staff/new_item.html", {"form": form})
+
+
+ALLOWED_FILE_SIGNATURES = {
+    b"%PDF": "PDF",
+    b"PK\x03\x04": "Office Open XML（docx/xlsx）",
+    b"\xd0\xcf\x11\xe0": "Office 97-2003（doc/xls）",
+}
+MAX_FORM_FILE = 5 * 1024 * 1024
+
+
+def _check_form_file(upload):
+    """Blank forms and samples are checked by content (PDF or Office files), not by name."""
+    if not upload:
+        return upload
+    if upload.size > MAX_FORM_FILE:
+        raise forms.ValidationError("文件不能超过5MB")
+    head = upload.read(4)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in ALLOWED_FILE_SIGNATURES):
+        raise forms.ValidationError("只能上传 PDF、Word 或 Excel 文件")
+    return upload
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = [
+            "order",
+            "name",
+            "issuer",
+            "original_count",
+            "copy_count",
+            "required",
+            "notes",
+            "allows_deficiency",
+            "commitment_replaceable",
+            "replaceable_by_licence_type",
+            "handling_items",
+            "blank_form",
+            "sample",
+        ]
+        widgets = {
+            "handling_items": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handling_items"].queryset = version.handling_items.all()
+        self.fields["handling_items"].help_text = "不选表示适用全部业务办理项"
+
+    def clean_blank_form(self):
+        return _check_form_file(self.cleaned_data.get("blank_form"))
+
+    def clean_sample(self):
+        return _check_form_file(self.cleaned_data.get("sample"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("original_count") == 0 and cleaned.get("copy_count") == 0:
+            raise forms.ValidationError("原件和复印件份数不能都为0")
+        return cleaned
+
+
+@admin_only
+def edit_materials(request, pk):
+    """The materials of a draft (names, counts, 容缺/告知承诺/证照替代, forms and samples)."""
+    item = _own_item(request, pk)
+    draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
+    formset_class = forms.modelformset_factory(
+        Material, form=MaterialForm, extra=1, can_delete=True
+    )
+    formset = formset_class(
+        request.POST or None,
+        request.FILES or None,
+        queryset=draft.materials.all(),
+        form_kwargs={"version": draft},
+    )
+    if request.method == "POST" and formset.is_valid():
+        names = [
+            f.cleaned_data["name"]
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if len(names) != len(set(names)):
+            formset._non_form_errors = formset.error_class(["同一事项的材料名称不能重复"])
+        else:
+
+            def save():
+                for material in formset.save(commit=False):
+                    material.version = draft
+                    material.save()
+                formset.save_m2m()
+                for material in formset.deleted_objects:
+                    material.delete()
+
+            try:
+                actions.save_draft_children(
+                    actor=request.user, version=draft, what="申请材料", save=save
+                )
+                messages.success(request, "申请材料已保存")
+                return redirect("catalog_staff:item", pk=item.pk)
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(_messages_of(exc))
+    return render(
+        request,
+        "catalog/staff/edit_materials.html",
+        {"item": item, "draft": draft, "formset": formset},
+    )
+
+
+class HandlingItemForm(forms.ModelForm):
+    class Meta:
+        model = HandlingItem
+        fields = ["serial", "name", "description"]
+        widgets = {"description": forms.TextInput}
+
+    def clean_serial(self):
+        serial = self.cleaned_data["serial"].strip()
+        if len(serial) != 2 or not serial.isdigit() or serial == "00":
+            raise forms.ValidationError("序号应为01至99的两位数字")
+        return serial
+
+
+class BaseHandlingItemFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        serials = [
+            f.cleaned_data.get("serial")
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if len(serials) != len(set(serials)):
+            raise forms.ValidationError("业务办理项序号不能重复")
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = SituationQuestion
+        fields = ["order", "text"]
+
+
+class OptionForm(forms.ModelForm):
+    class Meta:
+        model = SituationOption
+        fields = ["question", "order", "text", "handling_item", "materials"]
+        widgets = {"materials": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = version.questions.all()
+        self.fields["handling_item"].queryset = version.handling_items.all()
+        self.fields["handling_item"].help_text = "选择此项时办理的业务办理项（可不选）"
+        self.fields["materials"].queryset = version.materials.all()
+        self.fields["materials"].help_text = "只有选择此项时才需要的材料"
+
+
+def _save_formset(formset, **parent):
+    def save():
+        for obj in formset.save(commit=False):
+            for name, value in parent.items():
+                setattr(obj, name, value)
+            obj.save()
+        formset.save_m2m()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+    return save
+
+
+@admin_only
+def edit_situations(request, pk):
+    """业务办理项 and situation questions of a draft; options refer to saved questions."""
+    item = _own_item(request, pk)
+    draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
+    part = request.POST.get("part", "")
+    handling_set = forms.modelformset_factory(
+        HandlingItem,
+        form=HandlingItemForm,
+        formset=BaseHandlingItemFormSet,
+        extra=1,
+        can_delete=True,
+    )(
+        request.POST if part == "handling" else None,
+        queryset=draft.handling_items.all(),
+        prefix="handling",
+    )
+    question_set = forms.modelformset_factory(
+        SituationQuestion, form=QuestionForm, extra=1, can_delete=True
+    )(
+        request.POST if part == "questions" else None,
+        queryset=draft.questions.all(),
+        prefix="questions",
+    )
+    option_set = forms.modelformset_factory(
+        SituationOption, form=OptionForm, extra=2, can_delete=True
+    )(
+        request.POST if part == "options" else None,
+        queryset=SituationOption.objects.filter(question__version=draft).select_related("question"),
+        prefix="options",
+        form_kwargs={"version": draft},
+    )
+    current = {"handling": handling_set, "questions": question_set, "options": option_set}.get(part)
+    if request.method == "POST" and current is not None and current.is_valid():
+        parent = {"version": draft} if part in ("handling", "questions") else {}
+        try:
+            actions.save_draft_children(
+                actor=request.user, version=draft, what=part, save=_save_formset(current, **parent)
+            )
+            messages.success(request, "已保存")
+            return redirect("catalog_staff:situations", pk=item.pk)
+        except (ValidationError, IntegrityError) as exc:
+            reasons = (
+                _messages_of(exc)
+                if isinstance(exc, ValidationError)
+                else ["保存失败：数据冲突，请刷新后重试"]
+            )
+            current._non_form_errors = current.error_class(reasons)
+    return render(
+        request,
+        "catalog/staff/edit_situations.html",
+        {
+            "item": item,
+            "draft": draft,
+            "handling_set": handling_set,
+            "question_set": question_set,
+            "option_set": option_set,
+        },
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="事项清单 Excel 文件（.xlsx）")
+
+
+@admin_only
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = excel.validate_workbook(
+                actor=request.user, uploaded=upload, original_name=upload.name
+            )
+            return redirect("catalog_staff:import-batch", pk=batch.pk)
+        except ValidationError as exc:
+            error = "；".join(_messages_of(exc))
+    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
+    return render(
+        request, "catalog/staff/import.html", {"form": form, "error": error, "recent": recent}
+    )
+
+
+@admin_only
+def import_batch(request, pk):
+    batch = get_object_or_404(ImportBatch, pk=pk, uploaded_by=request.user)
+    if request.method == "POST":
+        try:
+            excel.confirm_batch(actor=request.user, batch=batch)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        return redirect("catalog_staff:import-batch", pk=batch.pk)
+    done_total = None
+    if batch.status == ImportBatch.Status.APPLYING:
+        done_total = excel.progress.get(batch.pk) or (0, batch.good_rows)
+    return render(
+        request, "catalog/staff/import_batch.html", {"batch": batch, "progress": done_total}
+    )
+
+
+@admin_only
+def export(request):
+    items = _visible_items(request.user).filter(current_version__isnull=False)
+    content = excel.export_workbook(items)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"catalog-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@admin_only
+def statistics_page(request):
+    department = region = None
+    if request.GET.get("department", "").isdigit():
+        department = get_object_or_404(Department, pk=request.GET["department"])
+    if request.GET.get("region", "").isdigit():
+        region = get_object_or_404(Region, code=request.GET["region"])
+    figures = statistics.compute(department=department, region=region)
+    return render(
+        request,
+        "catalog/staff/statistics.html",
+        {"figures": figures, "department": department, "region": region},
+    )

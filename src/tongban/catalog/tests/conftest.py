@@ -1,0 +1,62 @@
+"""Catalogue fixtures: the demo reference data and catalogue, and catalogue administrators."""
+
+import pytest
+
+from tongban.accounts import actions as account_actions
+from tongban.accounts import demo as accounts_demo
+from tongban.catalog import demo as catalog_demo
+from tongban.conftest import PASSWORD
+from tongban.core import demo as core_demo
+
+
+@pytest.fixture(autouse=True)
+def _storage(settings, tmp_path):
+    """Uploaded workbooks go to a temporary directory; pages link static files without the
+    hashed manifest (tests run without `collectstatic`)."""
+    settings.STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """A shared cache (Redis in CI) outlives each test's rolled-back database: drop the process's
+    index so no index built from another test's data is reused."""
+    from tongban.catalog import search
+
+    search._index = None
+
+
+@pytest.fixture
+def demo_catalog(db):
+    core_demo.load(lambda _msg: None)
+    accounts_demo.load(lambda _msg: None)
+    catalog_demo.load(lambda _msg: None)
+
+
+@pytest.fixture
+def catalogue_admin(department):
+    return account_actions.create_staff(
+        actor=None,
+        login_name="catadmin",
+        display_name="事项管理员",
+        department=department,
+        roles=["catalogue_admin"],
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def other_catalogue_admin(other_department):
+    return account_actions.create_staff(
+        actor=None,
+        login_name="catadmin2",
+        display_name="卫健事项管理员",
+        department=other_department,
+        roles=["catalogue_admin"],
+        password=PASSWORD,
+    )

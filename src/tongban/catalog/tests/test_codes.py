@@ -1,0 +1,26 @@
+from tongban.catalog import codes
+from tongban.core import testdata
+
+
+def test_basic_code_rules():
+    assert codes.basic_code_problem("050401001000") == ""
+    assert codes.basic_code_problem("0504010010") == "基本编码应为12位，当前为10位"
+    assert codes.basic_code_problem("05040100100a") == "基本编码只能包含数字和大写字母"
+    assert codes.basic_code_problem("") == "请填写基本编码"
+
+
+def test_implementation_and_handling_codes():
+    uscc = testdata.credit_code("11", "411000", 1)
+    code = codes.implementation_code(uscc, 3, "050401001000")
+    assert len(code) == 31 and code.startswith(uscc) and code[18] == "3"
+    assert codes.implementation_code_problem(code) == ""
+    assert codes.handling_code_problem(code + "01") == ""
+    assert codes.handling_code_problem(code + "00") == "业务办理项编码最后2位应为01至99"
+    assert "校验位错误" in codes.implementation_code_problem(
+        uscc[:-1] + ("0" if uscc[-1] != "0" else "1") + code[18:]
+    )
+    assert (
+        codes.implementation_code_problem(uscc + "8" + "050401001000")
+        == "实施编码第19位应为行使层级代码（1至7）"
+    )
+    assert codes.implementation_code_problem(code[:30]) == "实施编码应为31位，当前为30位"

@@ -1,0 +1,230 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from tongban.catalog import actions, excel
+from tongban.catalog.models import BasicItem, ImportBatch, ItemVersion, ServiceItem
+from tongban.catalog.tests.factories import basic_item, complete_item
+from tongban.core import testdata
+
+BAD_ROWS = {5: "basic_code", 20: "limits", 40: "uscc"}  # 1-based data row → what is wrong
+
+
+def _row(department, i, problem=None):
+    row = {
+        "basic_code": f"2001010{i:05d}",
+        "name": f"导入测试事项{i}",
+        "item_type": "20",
+        "legal_basis": "《中华人民共和国行政许可法》",
+        "service_object": "1",
+        "department_uscc": department.uscc,
+        "legal_limit": 20,
+        "legal_limit_unit": "工作日",
+        "promised_limit": 5,
+        "promised_limit_unit": "工作日",
+        "handling_type": "2",
+        "handling_forms": "1,2",
+        "is_online": "否",
+        "max_visits": 1,
+        "charges_fee": "否",
+        "acceptance_conditions": "符合条件",
+        "process": "申请\n受理\n办结",
+        "result_name": "办理结果",
+        "consult_phone": "0374-12345",
+        "supervision_phone": "0374-12345",
+        "office_hours": "工作日",
+        "keywords": '=HYPERLINK("http://evil")' if i == 1 else "",
+    }
+    if problem == "basic_code":
+        row["basic_code"] = "12345"
+    elif problem == "limits":
+        row["legal_limit"], row["promised_limit"] = 5, 10
+    elif problem == "uscc":
+        row["department_uscc"] = testdata.credit_code("11", "411000", 99)
+    return row
+
+
+def workbook_bytes(department, rows=50):
+    wb = Workbook()
+    ws = wb.active
+    ws.append([header for _key, header in excel.COLUMNS])
+    for i in range(1, rows + 1):
+        data = _row(department, i, BAD_ROWS.get(i))
+        ws.append([data.get(key, "") for key, _header in excel.COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _basic(name):
+    return basic_item(
+        "200101000001",
+        name,
+        item_type="20",
+        legal_basis="《中华人民共和国行政许可法》",
+        service_object="1",
+    )
+
+
+def test_import_validates_then_applies_good_rows_on_confirm(department, catalogue_admin):
+    content = workbook_bytes(department)
+    batch = excel.validate_workbook(
+        actor=catalogue_admin, uploaded=content, original_name="catalog.xlsx"
+    )
+    assert batch.total_rows == 50 and batch.good_rows == 47
+    assert [e["row"] for e in batch.errors] == [
+        6,
+        21,
+        41,
+    ]  # header is row 1, data row i is row i + 1
+    reasons = {e["row"]: e["reasons"] for e in batch.errors}
+    assert reasons[6] == ["基本编码应为12位，当前为5位"]
+    assert reasons[21] == ["承诺办结时限不能长于法定办结时限"]
+    assert reasons[41] == ["实施主体统一社会信用代码不是本平台已登记的部门"]
+    assert (
+        not ServiceItem.objects.exists() and not BasicItem.objects.exists()
+    )  # nothing before confirm
+
+    applied = excel.apply_batch(actor=catalogue_admin, batch=batch)
+    assert applied == 47
+    assert ServiceItem.objects.count() == 47
+    assert (
+        ItemVersion.objects.filter(status="draft").count() == 47
+    )  # publishing stays a review step
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    with pytest.raises(ValidationError):
+        excel.apply_batch(actor=catalogue_admin, batch=batch)
+
+
+def test_reimport_updates_a_new_draft_of_published_items(department, catalogue_admin):
+    _basic("导入测试事项1")
+    item, draft = complete_item(department, code="200101000001", name="导入测试事项1")
+    actions.publish(actor=catalogue_admin, version=draft)
+    content = workbook_bytes(department, rows=1)
+    batch = excel.validate_workbook(actor=catalogue_admin, uploaded=content, original_name="a.xlsx")
+    assert batch.errors == []
+    excel.apply_batch(actor=catalogue_admin, batch=batch)
+    assert item.versions.count() == 2
+    assert item.versions.get(status="draft").acceptance_conditions == "符合条件"
+
+
+def test_locked_element_conflict_in_import(department, catalogue_admin):
+    _basic("已有名称")
+    batch = excel.validate_workbook(
+        actor=catalogue_admin, uploaded=workbook_bytes(department, rows=1), original_name="a.xlsx"
+    )
+    assert batch.errors == [
+        {"row": 2, "reasons": ["“事项名称”继承自基本目录事项，实施清单中不能修改"]}
+    ]
+
+
+def test_confirmed_batch_shows_progress_then_applies_in_background(
+    department, catalogue_admin, eager_celery, django_capture_on_commit_callbacks, client
+):
+    batch = excel.validate_workbook(
+        actor=catalogue_admin, uploaded=workbook_bytes(department, 12), original_name="a.xlsx"
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        excel.confirm_batch(actor=catalogue_admin, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLYING and not ServiceItem.objects.exists()
+    client.force_login(catalogue_admin)
+    page = client.get(reverse("catalog_staff:import-batch", args=[batch.pk])).content.decode()
+    assert (
+        "正在导入：已完成 0 / 11 行" in page
+        and '<progress id="import-progress" value="0" max="11">' in page
+    )
+    for callback in callbacks:
+        callback()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED and ServiceItem.objects.count() == 11
+    assert excel.progress.get(batch.pk) is None
+
+
+def test_failed_background_import_changes_nothing(department, catalogue_admin, other_department):
+    batch = excel.validate_workbook(
+        actor=catalogue_admin, uploaded=workbook_bytes(department, 3), original_name="a.xlsx"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
+    catalogue_admin.staff_profile.department = other_department  # lost the right in the meantime
+    catalogue_admin.staff_profile.save()
+    excel.run_confirmed_batch(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and not ServiceItem.objects.exists()
+    assert batch.errors[0]["reasons"] == [
+        "重新校验的结果与确认时不同（现有 3 行有误），未做任何修改，请重新上传"
+    ]
+
+
+def test_broken_file_changes_nothing(catalogue_admin):
+    with pytest.raises(ValidationError) as exc:
+        excel.validate_workbook(
+            actor=catalogue_admin, uploaded=b"not a workbook", original_name="x.xlsx"
+        )
+    assert exc.value.message_dict["file"] == [excel.BROKEN_FILE]
+    assert not ImportBatch.objects.exists()
+
+
+def test_import_requires_catalogue_admin(staff_clerk, department):
+    with pytest.raises(ValidationError):
+        excel.validate_workbook(
+            actor=staff_clerk, uploaded=workbook_bytes(department, 1), original_name="x.xlsx"
+        )
+
+
+def test_export_is_safe_against_formula_injection(department, catalogue_admin):
+    for i, keywords in enumerate(["=1+1", "+SUM(A1)", "-2", "@cmd", "正常"], start=1):
+        _item, draft = complete_item(
+            department, code=f"20010100000{i}", name=f"导出事项{i}", keywords=keywords
+        )
+        actions.publish(actor=catalogue_admin, version=draft)
+    sheet = load_workbook(io.BytesIO(excel.export_workbook())).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("检索关键词")
+    values = [row[column].value for row in sheet.iter_rows(min_row=2)]
+    assert values == ["'=1+1", "'+SUM(A1)", "'-2", "'@cmd", "正常"]
+    assert all(row[column].data_type == "s" for row in sheet.iter_rows(min_row=2))
+
+
+@pytest.fixture
+def eager_celery():
+    from tongban.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_import_pages(
+    client, department, catalogue_admin, eager_celery, django_capture_on_commit_callbacks
+):
+    client.force_login(catalogue_admin)
+    upload = SimpleUploadedFile("catalog.xlsx", workbook_bytes(department))
+    response = client.post(reverse("catalog_staff:import"), {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert (
+        "第 6 行" in page
+        and "承诺办结时限不能长于法定办结时限" in page
+        and "确认导入 47 行正确数据" in page
+    )
+    assert not ServiceItem.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url)
+    assert ServiceItem.objects.count() == 47
+    done = client.get(response.url).content.decode()
+    assert "已导入 47 行" in done
+    broken = client.post(
+        reverse("catalog_staff:import"), {"file": SimpleUploadedFile("x.xlsx", b"garbage")}
+    )
+    assert excel.BROKEN_FILE in broken.content.decode()
+    export = client.get(reverse("catalog_staff:export"))
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )

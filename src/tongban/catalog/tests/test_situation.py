@@ -1,0 +1,93 @@
+import pytest
+from django.urls import reverse
+
+from tongban.catalog import actions
+from tongban.catalog.models import ServiceItem
+from tongban.core import demo as core_demo
+
+
+@pytest.fixture
+def gaoling(demo_catalog):
+    item = ServiceItem.objects.select_related("current_version").get(
+        basic_item__basic_code="050401001000", department=core_demo.department("mz")
+    )
+    version = item.current_version
+    first, agent = list(version.questions.order_by("order"))
+    return item, version, first, agent
+
+
+def answers(question, text_start):
+    option = next(o for o in question.options.all() if o.text.startswith(text_start))
+    return question.pk, option.pk
+
+
+def _materials(version, picks):
+    from django.db.models import prefetch_related_objects
+
+    from tongban.catalog.views import GUIDE_PREFETCH
+
+    prefetch_related_objects([version], *GUIDE_PREFETCH)
+    return actions.resolve_situation(version, dict(picks))
+
+
+def test_first_application_in_person(gaoling):
+    item, version, first, agent = gaoling
+    guidance = _materials(version, [answers(first, "是"), answers(agent, "否")])
+    assert guidance.handling_item.name == "高龄津贴首次申领"
+    assert guidance.handling_item.code_for(item) == item.implementation_code + "01"
+    assert [m.name for m in guidance.materials] == [
+        "申请人居民身份证",
+        "居民户口簿",
+        "本人社会保障卡或银行卡",
+        "高龄津贴申请审批表",
+    ]
+    id_card = guidance.materials[0]
+    assert id_card.replaceable_by_licence_type == "居民身份证"
+
+
+def test_resumption_through_an_agent(gaoling):
+    _item, version, first, agent = gaoling
+    guidance = _materials(version, [answers(first, "否"), answers(agent, "是")])
+    assert guidance.handling_item.name == "高龄津贴停发后恢复发放"
+    assert [m.name for m in guidance.materials] == [
+        "申请人居民身份证",
+        "高龄津贴申请审批表",
+        "恢复发放申请及停发原因说明",
+        "授权委托书",
+        "受托人居民身份证",
+    ]
+
+
+def test_situation_page_shows_exact_materials(client, gaoling):
+    item, _version, first, agent = gaoling
+    url = reverse("catalog:situation", args=[item.implementation_code])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "是否首次申请?" in page.content.decode()
+    q1, o1 = answers(first, "是")
+    q2, o2 = answers(agent, "是")
+    html = client.get(url, {f"q{q1}": o1, f"q{q2}": o2}).content.decode()
+    assert "高龄津贴首次申领" in html and item.implementation_code + "01" in html
+    assert "授权委托书" in html and "恢复发放申请及停发原因说明" not in html
+    partial = client.get(url, {f"q{q1}": o1}).content.decode()
+    assert "请回答以下问题" in partial
+
+
+def test_situation_api(client, gaoling):
+    item, _version, first, agent = gaoling
+    q1, o1 = answers(first, "否")
+    q2, o2 = answers(agent, "否")
+    response = client.post(
+        reverse("api:catalog-item-situation", args=[item.implementation_code]),
+        {"answers": {str(q1): o1, str(q2): o2}},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["handling_item"]["code"] == item.implementation_code + "02"
+    assert [m["name"] for m in body["materials"]] == [
+        "申请人居民身份证",
+        "高龄津贴申请审批表",
+        "恢复发放申请及停发原因说明",
+    ]
+    assert body["unanswered"] == []

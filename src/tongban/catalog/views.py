@@ -1,0 +1,192 @@
+"""Citizen pages under /services/: browse, search, guide, situation guidance, QR code, forms."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from tongban.catalog import actions, codes, conf, search
+from tongban.catalog.models import ItemVersion, Material, ServiceItem
+from tongban.core.models import Department, Region
+
+PAGE_SIZE = 20
+GUIDE_PREFETCH = (
+    "halls",
+    "materials__handling_items",
+    "handling_items",
+    "questions__options__materials",
+)
+
+
+def published_items():
+    return ServiceItem.objects.filter(current_version__isnull=False).select_related(
+        "current_version", "department", "region"
+    )
+
+
+def _page(request, object_list, size=PAGE_SIZE):
+    return Paginator(object_list, size).get_page(request.GET.get("page"))
+
+
+@require_GET
+def index(request):
+    """Browse by 自然人/法人 theme, department and region; hot items."""
+    theme = request.GET.get("theme", "")
+    department_id = request.GET.get("department", "")
+    region_code = request.GET.get("region", "")
+    items = published_items()
+    filters = []
+    if theme in codes.PersonTheme.values:
+        items = items.filter(current_version__person_themes__contains=theme)
+        filters.append(f"个人主题：{codes.PersonTheme(theme).label}")
+    elif theme.startswith("e-") and theme[2:] in codes.EnterpriseTheme.values:
+        items = items.filter(current_version__enterprise_themes__contains=theme[2:])
+        filters.append(f"法人主题：{codes.EnterpriseTheme(theme[2:]).label}")
+    if department_id.isdigit():
+        department = get_object_or_404(Department, pk=department_id)
+        items = items.filter(department=department)
+        filters.append(f"部门：{department.name}")
+    if region_code.isdigit():
+        region = get_object_or_404(Region, code=region_code)
+        items = items.filter(region=region)
+        filters.append(f"区划：{region.name}")
+    params = {k: v for k, v in request.GET.items() if k in ("theme", "department", "region")}
+    context = {"filters": filters, "querystring_prefix": urlencode(params) + "&"}
+    if filters:
+        context["page"] = _page(request, items.order_by("current_version__name", "pk"))
+    else:
+        published = Q(service_items__current_version__isnull=False)
+        context.update(
+            person_themes=codes.PersonTheme.choices,
+            enterprise_themes=codes.EnterpriseTheme.choices,
+            hot=published_items().order_by("-view_count", "pk")[:8],
+            departments=Department.objects.annotate(n=Count("service_items", filter=published))
+            .filter(n__gt=0)
+            .select_related("region")
+            .order_by("region_id", "name"),
+            regions=Region.objects.annotate(n=Count("service_items", filter=published))
+            .filter(n__gt=0)
+            .order_by("code"),
+        )
+    return render(request, "catalog/index.html", context)
+
+
+@require_GET
+def search_page(request):
+    query = (request.GET.get("q") or "").strip()[:50]
+    page = None
+    if query:
+        ids = search.search(query)
+        page = _page(request, ids, conf.search_page_size())
+        found = published_items().in_bulk(list(page.object_list))
+        page.items = [found[pk] for pk in page.object_list if pk in found]
+    return render(
+        request,
+        "catalog/search.html",
+        {"query": query, "page": page, "querystring_prefix": urlencode({"q": query}) + "&"},
+    )
+
+
+def _guide_item(code: str) -> ServiceItem:
+    item = (
+        published_items()
+        .select_related("basic_item", "current_version__handling_office", "department__region")
+        .prefetch_related(*(f"current_version__{p}" for p in GUIDE_PREFETCH))
+        .filter(implementation_code=code)
+        .first()
+    )
+    if item is None:
+        raise Http404("没有找到该事项，或该事项已停用")
+    return item
+
+
+@require_GET
+def guide(request, code):
+    """The guide page: every element a citizen needs, printable, with a QR code."""
+    item = _guide_item(code)
+    actions.record_view(item)
+    version = item.current_version
+    return render(
+        request,
+        "catalog/guide.html",
+        {
+            "item": item,
+            "v": version,
+            "handling_items": [(h, h.code_for(item)) for h in version.handling_items.all()],
+            "guide_url": settings.SITE_URL.rstrip("/") + request.path,
+        },
+    )
+
+
+def _answers(request, version: ItemVersion) -> dict[int, int]:
+    answers = {}
+    for question in version.questions.all():
+        value = request.GET.get(f"q{question.pk}", "")
+        if value.isdigit():
+            answers[question.pk] = int(value)
+    return answers
+
+
+@require_GET
+def situation(request, code):
+    """情形引导: answer the item's questions, see the 业务办理项 and the exact materials."""
+    item = _guide_item(code)
+    version = item.current_version
+    answers = _answers(request, version)
+    guidance = actions.resolve_situation(version, answers) if answers else None
+    questions = [
+        (q, [(o, answers.get(q.pk) == o.pk) for o in q.options.all()])
+        for q in version.questions.all()
+    ]
+    return render(
+        request,
+        "catalog/situation.html",
+        {
+            "item": item,
+            "v": version,
+            "questions": questions,
+            "guidance": guidance,
+            "handling_code": guidance.handling_item.code_for(item)
+            if guidance and guidance.handling_item
+            else "",
+        },
+    )
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def qr_code(request, code):
+    if not ServiceItem.objects.filter(
+        implementation_code=code, current_version__isnull=False
+    ).exists():
+        raise Http404("没有找到该事项")
+    url = settings.SITE_URL.rstrip("/") + reverse("catalog:guide", args=[code])
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+def material_file(request, pk, kind):
+    """The blank form or filled sample of a material of a currently published version."""
+    if kind not in ("form", "sample"):
+        raise Http404("没有此类文件")
+    material = get_object_or_404(
+        Material.objects.select_related("version"),
+        pk=pk,
+        version__status=ItemVersion.Status.PUBLISHED,
+    )
+    file = material.blank_form if kind == "form" else material.sample
+    if not file:
+        raise Http404("该材料没有此文件")
+    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])

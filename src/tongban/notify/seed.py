@@ -1,0 +1,264 @@
+"""The message templates the platform ships with (loaded by migration 0002; edited in the admin).
+
+Context each sender provides (documented in docs/notify.md): item_name 事项名称, case_number 办件编号,
+due_date / expiry_date (text), reason, licence_name, department. Always available: recipient_name
+(masked: 张**), platform_name, link (absolute URL when the sender gives one).
+SMS bodies stay short (≈70 characters with typical values) and carry no personal data beyond the
+masked name: no ID numbers, phone numbers or reasons; details are behind the login.
+"""
+
+# (code, name, {channel: (subject, body)})
+DEFAULT_TEMPLATES = [
+    (
+        "application.submitted",
+        "申请已提交",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”已提交，"
+                "请留意受理结果，可登录{{ platform_name }}查看进度。",
+            ),
+            "inapp": (
+                "申请已提交：{{ item_name }}",
+                "您申请的“{{ item_name }}”已提交，办件编号 {{ case_number }}。\n"
+                "工作人员将按规定时限进行受理审查，结果会通过消息中心和短信告知您。",
+            ),
+            "email": (
+                "【{{ platform_name }}】申请已提交：{{ item_name }}",
+                "{{ recipient_name }}您好：\n\n您申请的“{{ item_name }}”已提交，"
+                "办件编号 {{ case_number }}。\n工作人员将按规定时限进行受理审查。\n\n"
+                "查看进度：{{ link }}\n\n{{ platform_name }}",
+            ),
+        },
+    ),
+    (
+        "application.accepted",
+        "已受理",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”已受理，"
+                "承诺于{{ due_date }}前办结。",
+            ),
+            "inapp": (
+                "已受理：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）已由{{ department }}受理，"
+                "承诺于 {{ due_date }} 前办结。",
+            ),
+            "email": (
+                "【{{ platform_name }}】已受理：{{ item_name }}",
+                "{{ recipient_name }}您好：\n\n您申请的“{{ item_name }}”（办件编号 {{ case_number }}）"
+                "已由{{ department }}受理，承诺于 {{ due_date }} 前办结。\n\n"
+                "查看进度：{{ link }}\n\n{{ platform_name }}",
+            ),
+        },
+    ),
+    (
+        "application.correction_needed",
+        "需补正材料",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”需补正材料，"
+                "请登录{{ platform_name }}查看补正告知并按时提交。",
+            ),
+            "inapp": (
+                "需补正材料：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）需要补正以下内容：\n"
+                "{{ reason }}\n请在 {{ due_date }} 前提交补正材料，逾期未补正的视为放弃申请。",
+            ),
+            "email": (
+                "【{{ platform_name }}】需补正材料：{{ item_name }}",
+                "{{ recipient_name }}您好：\n\n您申请的“{{ item_name }}”（办件编号 {{ case_number }}）"
+                "需要补正以下内容：\n{{ reason }}\n\n请在 {{ due_date }} 前提交补正材料。\n\n"
+                "提交补正：{{ link }}\n\n{{ platform_name }}",
+            ),
+        },
+    ),
+    (
+        "application.rejected",
+        "不予受理",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”不予受理，"
+                "原因及救济途径请登录{{ platform_name }}查看。",
+            ),
+            "inapp": (
+                "不予受理：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）不予受理。\n"
+                "理由：{{ reason }}\n"
+                "如不服，可依法申请行政复议或提起行政诉讼。",
+            ),
+            "email": (
+                "【{{ platform_name }}】不予受理：{{ item_name }}",
+                "{{ recipient_name }}您好：\n\n您申请的“{{ item_name }}”（办件编号 {{ case_number }}）"
+                "不予受理。\n理由：{{ reason }}\n如不服，可依法申请行政复议或提起行政诉讼。\n\n"
+                "查看不予受理决定书：{{ link }}\n\n{{ platform_name }}",
+            ),
+        },
+    ),
+    (
+        "application.decided",
+        "已办结",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”已办结，"
+                "请登录{{ platform_name }}查看办理结果。",
+            ),
+            "inapp": (
+                "已办结：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）已办结，"
+                "办理结果：{{ result }}。\n电子证照或决定文书可在办件详情中查看和下载。",
+            ),
+            "email": (
+                "【{{ platform_name }}】已办结：{{ item_name }}",
+                "{{ recipient_name }}您好：\n\n您申请的“{{ item_name }}”（办件编号 {{ case_number }}）"
+                "已办结，办理结果：{{ result }}。\n\n查看结果：{{ link }}\n\n{{ platform_name }}",
+            ),
+        },
+    ),
+    (
+        "case.deadline_warning",
+        "办件即将超期（工作人员）",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}，您承办的“{{ item_name }}”办件将于{{ due_date }}到期，"
+                "请及时办理。",
+            ),
+            "inapp": (
+                "即将超期：{{ item_name }}",
+                "办件 {{ case_number }}（{{ item_name }}）将于 {{ due_date }} 到期，"
+                "剩余 {{ days_left }} 个工作日，请及时办理。",
+            ),
+        },
+    ),
+    (
+        "case.overdue",
+        "办件已超期（工作人员）",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}，您承办的“{{ item_name }}”办件已超期，请立即办理并说明原因。",
+            ),
+            "inapp": (
+                "已超期：{{ item_name }}",
+                "办件 {{ case_number }}（{{ item_name }}）已于 {{ due_date }} 超期，"
+                "请立即办理，并在办件中填写超期原因。",
+            ),
+        },
+    ),
+    (
+        "case.supervision",
+        "督办通知",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}，“{{ item_name }}”办件已被督办，"
+                "请于{{ due_date }}前办结并反馈。",
+            ),
+            "inapp": (
+                "督办通知：{{ item_name }}",
+                "办件 {{ case_number }}（{{ item_name }}）已被{{ department }}督办。\n"
+                "督办意见：{{ reason }}\n请于 {{ due_date }} 前办结并反馈办理情况。",
+            ),
+        },
+    ),
+    (
+        "licence.expiring",
+        "证照即将到期",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您的{{ licence_name }}将于{{ expiry_date }}到期，"
+                "如需延续请及时申请。",
+            ),
+            "inapp": (
+                "证照即将到期：{{ licence_name }}",
+                "您的{{ licence_name }}将于 {{ expiry_date }} 到期。\n"
+                "如需继续使用，请在到期前申请延续，以免影响正常经营或办事。",
+            ),
+            "email": (
+                "【{{ platform_name }}】证照即将到期：{{ licence_name }}",
+                "{{ recipient_name }}您好：\n\n您的{{ licence_name }}将于 {{ expiry_date }} 到期。"
+                "如需继续使用，请在到期前申请延续。\n\n{{ link }}\n\n{{ platform_name }}",
+            ),
+        },
+    ),
+    (
+        "rating.invitation",
+        "邀请评价",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您办理的“{{ item_name }}”已办结，"
+                "欢迎登录{{ platform_name }}评价本次服务。",
+            ),
+            "inapp": (
+                "请评价：{{ item_name }}",
+                "您办理的“{{ item_name }}”已办结。您的评价将帮助我们改进服务，"
+                "差评将由专人回访整改。",
+            ),
+        },
+    ),
+    (
+        "case.suspended",
+        "特别程序开始（暂停计时）",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”因{{ procedure }}自{{ started_on }}起暂停计算办理时限。",
+            ),
+            "inapp": (
+                "办理时限暂停：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）需要进行{{ procedure }}，自{{ started_on }}起暂停计算办理时限，"
+                "所需时间不计入审查期限（《中华人民共和国行政许可法》第四十五条）。",
+            ),
+        },
+    ),
+    (
+        "case.resumed",
+        "特别程序结束（恢复计时）",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”{{ procedure }}已结束，办结期限顺延至{{ due_date }}。",
+            ),
+            "inapp": (
+                "恢复计时：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）{{ procedure }}已结束，恢复计算办理时限，办结期限顺延至{{ due_date }}。",
+            ),
+        },
+    ),
+    (
+        "case.extended",
+        "延长审批期限",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”审批期限经批准延长{{ days }}个工作日，至{{ due_date }}。",
+            ),
+            "inapp": (
+                "审批期限延长：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）经本机关负责人批准，审批期限延长{{ days }}个工作日，"
+                "办结期限延至{{ due_date }}。理由：{{ reason }}",
+            ),
+        },
+    ),
+]
+
+
+def load(message_template_model) -> int:
+    """Create missing templates; never overwrite texts an administrator has edited."""
+    created = 0
+    for code, name, channels in DEFAULT_TEMPLATES:
+        for channel, (subject, body) in channels.items():
+            _, was_created = message_template_model.objects.get_or_create(
+                code=code,
+                channel=channel,
+                defaults={"name": name, "subject": subject, "body": body},
+            )
+            created += was_created
+    return created

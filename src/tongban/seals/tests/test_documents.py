@@ -1,0 +1,102 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+
+from tongban.core.models import AuditRecord
+from tongban.seals import actions, documents
+from tongban.seals.models import IssuedDocument, SealUse
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    ("", "示例申请人：\n您提交的高龄津贴申领申请，材料齐全，符合法定形式，本机关决定予以受理。"),
+    ("办理时限", "自受理之日起10个工作日内办结。"),
+]
+
+
+def test_numbers_are_sequential_per_department_and_year(department, other_department):
+    numbers = [documents.next_document_number(department, year=2026) for _ in range(3)]
+    assert numbers == ["市民政局〔2026〕1号", "市民政局〔2026〕2号", "市民政局〔2026〕3号"]
+    assert documents.next_document_number(other_department, year=2026) == "市卫健委〔2026〕1号"
+    assert documents.next_document_number(department, year=2027) == "市民政局〔2027〕1号"
+    assert documents.next_document_number(department, year=2026, prefix="许民审") == (
+        "许民审〔2026〕1号"
+    )
+    assert documents.next_document_number(department, year=2026) == "市民政局〔2026〕4号"
+
+
+def test_render_document_is_an_a4_pdf_with_chinese_text(department, seal):
+    pdf = documents.render_document(
+        "受理通知书",
+        "市民政局〔2026〕1号",
+        SECTIONS,
+        department,
+        datetime.date(2026, 11, 20),
+        qr_url="http://127.0.0.1:8000/verify/documents/x/",
+    )
+    assert pdf.startswith(b"%PDF-") and b"STSong-Light" in pdf
+    assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf
+
+
+def test_issue_document_signs_stores_and_registers(department, seal, platform_admin, citizen):
+    doc = documents.issue_document(
+        document_type=IssuedDocument.Type.ACCEPTANCE_NOTICE,
+        title="受理通知书",
+        sections=SECTIONS,
+        department=department,
+        actor=platform_admin,
+        related=citizen,
+        issued_on=datetime.date(2026, 11, 20),
+    )
+    assert doc.number == "市民政局〔2026〕1号" and doc.seal == seal
+    assert doc.file.name.startswith("issued/2026/") and len(doc.file.name) > 40
+    assert default_storage.exists(doc.file.name)
+    data = doc.read_bytes()
+    assert len(data) == doc.size
+    result = actions.verify_pdf(data)
+    assert result.status == "valid" and result.document == doc
+    assert result.document_number == doc.number and result.document_type == "受理通知书"
+    assert SealUse.objects.get(sha256=doc.sha256).related_id == str(citizen.pk)
+    assert AuditRecord.objects.filter(
+        action="seals.document_issued", object_id=str(doc.pk)
+    ).exists()
+    second = documents.issue_document(
+        document_type=IssuedDocument.Type.DECISION,
+        title="准予许可决定书",
+        sections=SECTIONS,
+        department=department,
+        issued_on=datetime.date(2026, 11, 21),
+    )
+    assert second.number == "市民政局〔2026〕2号"
+
+
+def test_licences_prefer_the_licence_seal(department, seal, licence_seal):
+    doc = documents.issue_document(
+        document_type=IssuedDocument.Type.LICENCE,
+        title="公共场所卫生许可证",
+        sections=SECTIONS,
+        department=department,
+    )
+    assert doc.seal == licence_seal
+
+
+def test_no_usable_seal_is_a_clear_error(department, other_department, seal, platform_admin):
+    with pytest.raises(ValidationError, match="没有可用的电子印章"):
+        documents.issue_document(
+            document_type=IssuedDocument.Type.DECISION,
+            title="决定书",
+            sections=SECTIONS,
+            department=other_department,
+        )
+    actions.revoke_seal(platform_admin, seal, "测试注销")
+    with pytest.raises(ValidationError, match="注销"):
+        documents.issue_document(
+            document_type=IssuedDocument.Type.DECISION,
+            title="决定书",
+            sections=SECTIONS,
+            department=department,
+            seal=seal,
+        )
+    assert not IssuedDocument.objects.exists()

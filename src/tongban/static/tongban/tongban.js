@@ -1,0 +1,113 @@
+/* Tongban 通办 — small progressive enhancements; every page works without this file. */
+(function () {
+  "use strict";
+
+  var isEnglish = (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0;
+  var TEXT = {
+    valid: isEnglish ? "✓ Format is valid" : "✓ 号码校验通过",
+    checking: isEnglish ? "Checking…" : "正在校验…"
+  };
+
+  /* Collapsible main navigation on narrow screens. */
+  function setUpNav() {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!toggle || !nav) { return; }
+    document.documentElement.classList.add("js-nav");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    });
+  }
+
+  /* Ask before destructive actions (forms with data-confirm). */
+  function setUpConfirm() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var question = form && form.getAttribute && form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) { event.preventDefault(); }
+    });
+  }
+
+  /* Move focus to the error summary so keyboard and screen-reader users hear what went wrong. */
+  function focusErrors() {
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) { summary.focus(); }
+  }
+
+  /* Live identifier checks: inputs with data-check="citizen_id|uscc|region". */
+  var FULL_LENGTH = { citizen_id: 18, uscc: 18 };
+
+  function describe(input, id) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (ids.indexOf(id) === -1) { ids.push(id); }
+    input.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  function setUpCheck(input) {
+    var type = input.getAttribute("data-check");
+    var output = document.createElement("p");
+    var outputId = (input.id || ("check-" + Math.random().toString(36).slice(2))) + "_check";
+    var sequence = 0;
+    var lastValue = null;
+    output.id = outputId;
+    output.className = "field-check";
+    output.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", output);
+    describe(input, outputId);
+
+    function show(text, state) {
+      output.textContent = text;
+      output.className = "field-check" + (state ? " field-check--" + state : "");
+    }
+
+    function check() {
+      var value = input.value.replace(/\s+/g, "");
+      if (!value) { show("", ""); lastValue = null; return; }
+      if (value === lastValue) { return; }
+      lastValue = value;
+      var mine = ++sequence;
+      show(TEXT.checking, "");
+      fetch("/api/v1/identifiers/check", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        credentials: "omit",
+        body: JSON.stringify({ type: type, value: value })
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      }).then(function (result) {
+        if (mine !== sequence) { return; }
+        if (result.valid) {
+          var place = result.details && result.details.full_name;
+          show(place ? "✓ " + place : TEXT.valid, "ok");
+        }
+        else { show(result.reason || "", "bad"); }
+      }).catch(function () {
+        // Throttled or offline: say nothing; the server checks again on submit.
+        if (mine === sequence) { show("", ""); lastValue = null; }
+      });
+    }
+
+    input.addEventListener("blur", check);
+    input.addEventListener("input", function () {
+      var full = FULL_LENGTH[type];
+      var value = input.value.replace(/\s+/g, "");
+      if (full && value.length >= full) { check(); }
+      else if (output.textContent) { show("", ""); lastValue = null; }
+    });
+  }
+
+  function init() {
+    setUpNav();
+    setUpConfirm();
+    focusErrors();
+    var inputs = document.querySelectorAll("input[data-check]");
+    for (var i = 0; i < inputs.length; i++) { setUpCheck(inputs[i]); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }
+  else { init(); }
+})();

@@ -1,0 +1,76 @@
+"""The staff workbench: who may enter, and what a staff member sees first."""
+
+import pytest
+from django.urls import reverse
+
+from tongban.core import workdays
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("workbench:home"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login") + "?next=/workbench/"
+
+
+def test_citizen_gets_a_chinese_403(client, citizen):
+    client.force_login(citizen)
+
+    response = client.get(reverse("workbench:home"))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "您无权访问此页面" in html
+    assert "您的角色无权访问此页面" in html
+
+
+def test_staff_sees_department_and_roles(client, staff_clerk):
+    client.force_login(staff_clerk)
+
+    response = client.get(reverse("workbench:home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "许昌市民政局" in html
+    assert "窗口受理" in html
+    assert "窗口示例员" in html
+    assert "退出登录" in html
+    # A window clerk is not a platform administrator: no admin links.
+    assert reverse("admin:index") not in html
+
+
+@pytest.fixture
+def unconfirmed_next_year(monkeypatch):
+    """Pretend the holiday package has no data for any year, as happens for years not yet published."""
+    monkeypatch.setattr(workdays, "package_covers", lambda year: False)
+
+
+def test_unconfirmed_calendar_year_is_flagged_to_clerks_without_admin_link(
+    client, staff_clerk, unconfirmed_next_year
+):
+    client.force_login(staff_clerk)
+
+    html = client.get(reverse("workbench:home")).content.decode()
+
+    assert "年节假日安排尚未确认，期限暂按周一至周五计算，请管理员在“工作日历调整”中录入" in html
+    assert reverse("admin:core_calendarday_changelist") not in html
+
+
+def test_platform_admin_gets_a_link_to_the_calendar(client, platform_admin, unconfirmed_next_year):
+    client.force_login(platform_admin)
+
+    html = client.get(reverse("workbench:home")).content.decode()
+
+    assert "节假日安排尚未确认" in html
+    assert reverse("admin:core_calendarday_changelist") in html
+
+
+def test_no_calendar_warning_when_years_are_confirmed(client, staff_clerk, monkeypatch):
+    monkeypatch.setattr(workdays, "package_covers", lambda year: True)
+    client.force_login(staff_clerk)
+
+    html = client.get(reverse("workbench:home")).content.decode()
+
+    assert "节假日安排尚未确认" not in html

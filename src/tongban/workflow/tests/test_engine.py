@@ -1,0 +1,201 @@
+"""The engine adapter against the shipped templates (published by the data migration)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tongban.workflow import engine
+from tongban.workflow.models import ProcessDefinition, WorkflowInstance
+
+pytestmark = pytest.mark.django_db
+
+SUBJECT = ("cases.case", "1")
+
+
+def only_task(instance):
+    tasks = engine.ready_tasks(instance)
+    assert len(tasks) == 1, tasks
+    return tasks[0]
+
+
+def act(instance, action="approve", opinion="同意", task=None, **kwargs):
+    task = task or only_task(instance)
+    return engine.complete(
+        instance, task.task_id, action=action, opinion=opinion, actor_label="测试员", **kwargs
+    )
+
+
+def reload(instance):
+    return WorkflowInstance.objects.get(pk=instance.pk)
+
+
+def test_templates_are_published_by_the_migration():
+    published = ProcessDefinition.objects.filter(status="published")
+    assert set(published.values_list("key", flat=True)) == {"instant", "promise", "joint"}
+
+
+def test_promise_happy_path_runs_handler_reviewer_approver_in_order():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    assert instance.version == 1
+    seen = []
+    for _ in range(3):
+        task = only_task(instance)
+        seen.append((task.name, task.label, task.role, task.department_key))
+        assert not engine.is_finished(instance)
+        assert engine.outcome(instance) is None
+        instance = act(instance)
+    assert seen == [
+        ("handle", "承办", "handler", None),
+        ("review", "审核", "reviewer", None),
+        ("approve", "批准", "approver", None),
+    ]
+    assert engine.is_finished(instance)
+    assert engine.outcome(instance) == "approved"
+    assert engine.ready_tasks(instance) == []
+    assert instance.version == 4  # saved once per action
+    steps = reload(instance).history
+    assert [(s["label"], s["action_label"], s["actor_label"]) for s in steps] == [
+        ("承办", "通过", "测试员"),
+        ("审核", "通过", "测试员"),
+        ("批准", "通过", "测试员"),
+    ]
+    assert all(s["started_at"] <= s["finished_at"] for s in steps)
+
+
+def test_promise_return_goes_back_one_step():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    instance = act(instance)  # 承办
+    instance = act(instance, "return", "材料不全")  # 审核 退回
+    assert only_task(instance).role == "handler"
+    instance = act(instance)  # 承办 again
+    instance = act(instance)  # 审核
+    assert only_task(instance).role == "approver"
+    instance = act(instance, "return", "请复核")  # 批准 退回
+    assert only_task(instance).role == "reviewer"
+    instance = act(reload(instance))  # 审核, from a freshly loaded row
+    instance = act(instance)  # 批准
+    assert engine.outcome(instance) == "approved"
+    assert [s["action"] for s in instance.history] == [
+        "approve",
+        "return",
+        "approve",
+        "approve",
+        "return",
+        "approve",
+        "approve",
+    ]
+
+
+def test_promise_reject_outcome():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    instance = act(act(instance))
+    instance = act(instance, "other", "不符合许可条件")
+    assert engine.is_finished(instance)
+    assert engine.outcome(instance) == "rejected"
+
+
+def test_action_not_allowed_at_step_and_opinion_required():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    with pytest.raises(ValidationError, match="「承办」环节不能退回"):
+        act(instance, "return", "退回")
+    with pytest.raises(ValidationError, match="业务动作必须是"):
+        act(instance, "reject")
+    instance = act(instance)
+    with pytest.raises(ValidationError, match="退回时必须填写处理意见"):
+        act(instance, "return", "")
+    assert reload(instance).version == 2
+
+
+def test_joint_departments_review_in_parallel_one_return_goes_back_to_lead_handler():
+    data = {"joint_departments": ["411000-scjgj", "411000-wsjkw"]}
+    instance = engine.start(subject=SUBJECT, process_key="joint", data=data)
+    assert only_task(instance).role == "handler"
+    instance = act(instance)
+    tasks = engine.ready_tasks(instance)
+    assert sorted((t.role, t.department_key) for t in tasks) == [
+        ("reviewer", "411000-scjgj"),
+        ("reviewer", "411000-wsjkw"),
+    ]
+    assert {t.label for t in tasks} == {"联办审核"}
+    first = next(t for t in tasks if t.department_key == "411000-scjgj")
+    instance = act(instance, task=first)  # one department approves, the other still pending
+    assert [t.department_key for t in engine.ready_tasks(instance)] == ["411000-wsjkw"]
+    instance = act(instance, "return", "卫生条件不符合")  # the other returns
+    task = only_task(instance)
+    assert (task.name, task.role, task.department_key) == ("handle", "handler", None)
+
+    # Second round: both approve → 批准.
+    instance = act(instance)
+    for task in engine.ready_tasks(instance):
+        instance = act(instance, task=task)
+    assert only_task(instance).role == "approver"
+    instance = act(instance, "return", "请联办部门复核")  # 批准 退回 → parallel review again
+    assert len(engine.ready_tasks(instance)) == 2
+    for task in engine.ready_tasks(instance):
+        instance = act(reload(instance), task=task)
+    instance = act(instance)
+    assert engine.outcome(instance) == "approved"
+
+
+def test_joint_return_cancels_the_other_departments_tasks():
+    data = {"joint_departments": ["a", "b", "c"]}
+    instance = act(engine.start(subject=SUBJECT, process_key="joint", data=data))
+    first = engine.ready_tasks(instance)[0]
+    instance = act(instance, "return", "不同意", task=first)
+    assert only_task(instance).name == "handle"
+
+
+@pytest.mark.parametrize("data", [{}, {"joint_departments": []}])
+def test_joint_without_departments_is_a_chinese_error(data):
+    with pytest.raises(ValidationError, match="流程数据缺少 joint_departments"):
+        engine.start(subject=SUBJECT, process_key="joint", data=data)
+    assert not WorkflowInstance.objects.exists()
+
+
+def test_instant_is_decided_by_the_window_clerk():
+    instance = engine.start(subject=SUBJECT, process_key="instant", data={})
+    task = only_task(instance)
+    assert (task.label, task.role, task.actions) == (
+        "即办决定",
+        "window_clerk",
+        ("approve", "other"),
+    )
+    instance = act(instance)
+    assert engine.outcome(instance) == "approved"
+
+
+def test_state_survives_a_round_trip_through_the_database():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={"case_no": "X1"})
+    instance = act(instance)
+    loaded = engine.get_instance(SUBJECT)
+    assert loaded.pk == instance.pk and loaded.version == 2
+    task = only_task(loaded)
+    assert task.role == "reviewer" and task.started_at.tzinfo is not None
+    loaded = act(loaded)
+    loaded = act(reload(loaded))
+    assert engine.outcome(loaded) == "approved"
+
+
+def test_completing_a_task_that_is_not_ready_is_refused():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    first = only_task(instance)
+    instance = act(instance)
+    with pytest.raises(ValidationError, match="该环节不存在或当前不可办理"):
+        act(instance, task=first)
+    with pytest.raises(ValidationError, match="该环节不存在或当前不可办理"):
+        engine.complete(instance, "not-a-uuid", action="approve", opinion="", actor_label="x")
+    assert reload(instance).version == 2
+
+
+def test_stale_instance_is_refused_and_nothing_is_saved():
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    stale = reload(instance)
+    act(instance)
+    with pytest.raises(ValidationError, match="该环节已被他人处理，请刷新"):
+        act(stale)
+    fresh = reload(instance)
+    assert fresh.version == 2 and len(fresh.history) == 1
+
+
+def test_unknown_process_key():
+    with pytest.raises(ValidationError, match="没有已发布的审批流程「nope」"):
+        engine.start(subject=SUBJECT, process_key="nope", data={})
