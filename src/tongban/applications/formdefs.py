@@ -37,6 +37,7 @@ class Field:
     condition: dict | None = None
     value: object = None
     error: str = ""
+    hidden: bool = False
 
 
 # --- definition checks (used when catalogue administrators save a form) ---------------------------

@@ -135,19 +135,27 @@ def _restore_pending(request, application: Application) -> None:
 def _section_fields(application: Application, index: int, errors: dict) -> list[formdefs.Field]:
     form, data = application.form, application.data
     names = form.sections[index]["fields"]
-    fields = [
-        f
-        for f in formdefs.fields_of(form.schema, form.layout, names)
-        # a field controlled from another page is decided here; same-page ones by the script
-        if f.condition is None
-        or f.condition["field"] in names
-        or formdefs.is_visible(f.condition, data)
-    ]
     locked = actions.prefilled_fields(application)
-    for f in fields:
+    fields = []
+    for f in formdefs.fields_of(form.schema, form.layout, names):
+        controller = f.condition["field"] if f.condition else None
+        # A field controlled by something the person can change on this page is shown or hidden
+        # live by the script; one controlled by a fixed or system value is decided here.
+        live = (
+            controller in names
+            and controller not in locked
+            and controller in form.schema["properties"]
+            and (form.layout.get("widgets") or {}).get(controller) != "hidden"
+        )
+        if f.condition and not live and not formdefs.is_visible(f.condition, data):
+            continue
+        f.hidden = bool(f.condition) and live and not formdefs.is_visible(f.condition, data)
         f.value, f.error, f.readonly = data.get(f.name), errors.get(f.name, ""), f.name in locked
-        if f.name.endswith("id_number") and f.readonly and f.value:
+        if f.readonly and f.value and f.name.endswith("id_number"):
             f.value = pii.mask_id_number(str(f.value))
+        elif f.readonly and f.value and f.name.endswith("phone"):
+            f.value = pii.mask_phone(str(f.value))
+        fields.append(f)
     return fields
 
 
@@ -240,10 +248,8 @@ def save(request, public_id, section: int):
         messages.error(request, _error_text(error))
         return redirect("applications:draft", public_id)
     go_next = request.POST.get("go") == "next"
-    if errors:
+    if errors:  # the page shows them in its error summary, next to each field
         request.session[f"errors:{public_id}:{section}"] = errors
-        if go_next:
-            messages.error(request, "本页还有需要修改的内容，已为您保存草稿。")
         target = section
     else:
         if not go_next:

@@ -41,8 +41,17 @@ def joint_departments(case: Case) -> list[Department]:
 
 
 def _sync_steps(case: Case, instance) -> None:
+    """Make the open ReviewStep rows equal the engine's ready tasks: new tasks become 待办 rows, and
+    tasks the engine withdrew (a parallel 联办 branch cancelled by another department's 退回) are
+    closed with a note, so nobody is asked to act on them."""
+    from django.utils import timezone
+
+    ready = {task.task_id: task for task in _engine().ready_tasks(instance)}
+    case.steps.filter(finished_at=None).exclude(task_id__in=ready).update(
+        finished_at=timezone.now(), opinion="（其他部门退回，本环节已撤销）"
+    )
     known = set(case.steps.values_list("task_id", flat=True))
-    for task in _engine().ready_tasks(instance):
+    for task in ready.values():
         if task.task_id in known:
             continue
         department_id = int(task.department_key) if task.department_key else case.department_id

@@ -1,4 +1,21 @@
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from tongban.core import request_context
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the person chose English with the switch (the language cookie). The
+    browser's Accept-Language is not consulted: a government portal speaks the official language
+    first, whatever the device was set up with."""
+
+    def process_request(self, request):
+        from django.conf import settings
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class RequestContextMiddleware:

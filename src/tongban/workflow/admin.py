@@ -102,7 +102,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 class ItemProcessForm(forms.ModelForm):
     class Meta:
         model = ItemProcess
-        fields = ["item", "process_key"]
+        fields = ["item", "process_key", "joint_departments"]
 
 
 @admin.register(ItemProcess)
@@ -111,6 +111,7 @@ class ItemProcessAdmin(admin.ModelAdmin):
     list_display = ["item", "process_key", "updated_at"]
     search_fields = ["process_key", "item__implementation_code", "item__basic_item__name"]
     raw_id_fields = ["item"]
+    filter_horizontal = ["joint_departments"]
 
 
 @admin.register(WorkflowInstance)

@@ -67,6 +67,13 @@ class ItemProcess(models.Model):
         related_name="process_choice",
     )
     process_key = models.SlugField("审批流程标识", max_length=50)
+    joint_departments = models.ManyToManyField(
+        "core.Department",
+        verbose_name="联办部门",
+        blank=True,
+        related_name="+",
+        help_text="联办流程中并行审核的部门（作为 joint_departments 传给流程）",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

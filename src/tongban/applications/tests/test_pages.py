@@ -178,3 +178,25 @@ def test_window_clerk_starts_an_application_for_a_registered_citizen(
 def test_citizens_cannot_use_the_window_page(client, citizen):
     client.force_login(citizen)
     assert client.get(reverse("intake_staff:proxy-start")).status_code == 403
+
+
+def test_guide_leads_to_online_application_with_the_situation_answers(
+    client, citizen, published_item
+):
+    code = published_item.implementation_code
+    guide = client.get(reverse("catalog:guide", args=[code])).content.decode()
+    assert reverse("applications:start", args=[code]) in guide
+    client.force_login(citizen)
+    start_page = client.get(reverse("applications:start", args=[code]) + "?q1=2").content.decode()
+    assert 'name="q1" value="2"' in start_page  # answers carried into the application
+
+
+def test_personal_application_page_shows_no_enterprise_or_agent_fields(
+    client, citizen, published_item
+):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    page = client.get(reverse("applications:draft", args=[application.public_id])).content.decode()
+    assert "申请人姓名" in page
+    assert "统一社会信用代码" not in page and "经办人姓名" not in page
+    assert citizen.phone not in page  # prefilled phone shown masked

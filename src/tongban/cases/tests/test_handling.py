@@ -270,3 +270,93 @@ def test_warnings_turn_yellow_then_red_and_notify_once(citizen, team, promise_it
         )
     notice.refresh_from_db()
     assert notice.answered_at and notice.answer == "今日完成审核"
+
+
+def test_joint_case_is_reviewed_in_parallel_by_two_departments(
+    citizen, team, promise_item, other_department
+):
+    from tongban.cases.tests.conftest import staff
+    from tongban.workflow.models import ItemProcess
+
+    choice = ItemProcess.objects.create(item=promise_item, process_key="joint")
+    choice.joint_departments.set([team["handler"].staff_profile.department, other_department])
+    other_reviewer = staff(other_department, "wjreviewer", "reviewer")
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+        actions.accept(application=application, actor=team["clerk"])
+        lead = _open_step(application)
+        actions.complete_step(
+            application=application,
+            actor=team["handler"],
+            step_id=lead.pk,
+            action="approve",
+            opinion="牵头部门初审同意",
+        )
+        parallel = list(application.case.steps.filter(finished_at=None).order_by("department_id"))
+        assert len(parallel) == 2
+        assert {s.department_id for s in parallel} == {lead.department_id, other_department.pk}
+        mine = next(s for s in parallel if s.department_id == other_department.pk)
+        with pytest.raises(ValidationError, match="无权办理此环节"):  # not their department's task
+            actions.complete_step(
+                application=application,
+                actor=team["reviewer"],
+                step_id=mine.pk,
+                action="approve",
+                opinion="越权",
+            )
+        for step in parallel:
+            actor = (
+                other_reviewer if step.department_id == other_department.pk else team["reviewer"]
+            )
+            actions.complete_step(
+                application=application,
+                actor=actor,
+                step_id=step.pk,
+                action="approve",
+                opinion="本部门审核同意",
+            )
+        final = _open_step(application)
+        assert final.role == "approver"
+        actions.complete_step(
+            application=application,
+            actor=team["approver"],
+            step_id=final.pk,
+            action="approve",
+            opinion="同意",
+        )
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED
+
+
+def test_one_joint_department_returning_sends_the_case_back_to_the_lead(
+    citizen, team, promise_item, other_department
+):
+    from tongban.cases.tests.conftest import staff
+    from tongban.workflow.models import ItemProcess
+
+    choice = ItemProcess.objects.create(item=promise_item, process_key="joint")
+    choice.joint_departments.set([team["handler"].staff_profile.department, other_department])
+    other_reviewer = staff(other_department, "wjreviewer", "reviewer")
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+        actions.accept(application=application, actor=team["clerk"])
+        lead = _open_step(application)
+        actions.complete_step(
+            application=application,
+            actor=team["handler"],
+            step_id=lead.pk,
+            action="approve",
+            opinion="同意",
+        )
+        theirs = application.case.steps.get(finished_at=None, department=other_department)
+        actions.complete_step(
+            application=application,
+            actor=other_reviewer,
+            step_id=theirs.pk,
+            action="return",
+            opinion="卫生条件不符合要求",
+        )
+    names = list(
+        application.case.steps.filter(finished_at=None).values_list("name", "department_id")
+    )
+    assert names == [(lead.name, lead.department_id)]

@@ -109,3 +109,10 @@ def test_500_page_is_standalone_chinese_html():
     response = views.error_500(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "系统暂时无法处理您的请求" in response.content.decode()
+
+
+def test_browser_language_does_not_switch_the_portal_to_english(client):
+    html = client.get(
+        reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
+    assert '<html lang="zh-hans">' in html and "想办什么事？" in html

@@ -173,8 +173,10 @@ def test_item_process_defaults_follow_handling_type(department):
     assert engine.process_key_for_item(item) == "promise"
     version.handling_type = "1"
     assert engine.process_key_for_item(item) == "instant"
-    ItemProcess.objects.create(item=item, process_key="joint")
+    choice = ItemProcess.objects.create(item=item, process_key="joint")
+    choice.joint_departments.add(department)
     assert engine.process_key_for_item(item) == "joint"
+    assert list(choice.joint_departments.all()) == [department]
     choice = ItemProcess(item=item, process_key="missing")
     with pytest.raises(ValidationError, match="没有已发布的审批流程「missing」"):
         choice.clean()

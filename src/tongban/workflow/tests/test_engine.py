@@ -199,3 +199,17 @@ def test_stale_instance_is_refused_and_nothing_is_saved():
 def test_unknown_process_key():
     with pytest.raises(ValidationError, match="没有已发布的审批流程「nope」"):
         engine.start(subject=SUBJECT, process_key="nope", data={})
+
+
+def test_instant_and_joint_reject_outcomes():
+    instant = engine.start(subject=SUBJECT, process_key="instant", data={})
+    assert engine.outcome(act(instant, "other", "不符合条件")) == "rejected"
+    joint = act(
+        engine.start(subject=SUBJECT, process_key="joint", data={"joint_departments": ["a"]})
+    )
+    joint = act(act(joint), "other", "不予许可")
+    assert engine.is_finished(joint) and engine.outcome(joint) == "rejected"
+    with pytest.raises(ValidationError, match="流程已结束"):
+        engine.complete(
+            joint, joint.history[-1]["task_id"], action="approve", opinion="", actor_label="x"
+        )
