@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench lint format openapi clean
+.PHONY: install run test e2e bench lint format openapi clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 ## make test: the whole suite (SQLite by default; set TONGBAN_DATABASE_URL / TONGBAN_REDIS_URL for services)
 test: install
 	$(BIN)/pytest
+
+## make e2e: browser journeys in Debian's Chromium (/usr/bin/chromium); screenshots in e2e/screenshots/
+e2e: install
+	$(BIN)/pytest e2e
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -180,6 +180,7 @@ def draft(request, public_id):
         "steps": _steps(application),
         "page": page,
         "upload_limit_mb": uploads.max_bytes() // (1024 * 1024),
+        "correction": _open_correction(application),
     }
     if page < len(sections):
         errors = request.session.pop(f"errors:{application.public_id}:{page}", {})
@@ -395,12 +396,19 @@ def receipt(request, public_id):
 
 
 def case_detail(request, application: Application):
+    from tongban.cases.models import Case
+
     events = application.events.filter(is_public=True).select_related("department")
+    case = Case.objects.filter(application=application).first()
     return render(
         request,
         "applications/case.html",
         {
             "application": application,
+            "case": case,
+            "documents": case.documents.filter(public=True).select_related("document")
+            if case
+            else [],
             "events": events,
             "files": application.files.select_related("material"),
             "receipt": getattr(application, "receipt", None),

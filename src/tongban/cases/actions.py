@@ -129,9 +129,7 @@ def _issue(
         actor=actor,
         related=case.application,
     )
-    return CaseDocument.objects.create(
-        case=case, kind=document.get_document_type_display(), document=document
-    )
+    return CaseDocument.objects.create(case=case, kind=title, document=document)
 
 
 def _header(application: Application) -> list[tuple[str, str]]:

@@ -109,7 +109,7 @@ def test_promise_case_from_submission_to_approval_with_hand_computed_dates(
     assert application.status == Status.APPROVED
     assert application.case.decision == Case.Decision.APPROVE
     kinds = list(application.case.documents.values_list("kind", flat=True))
-    assert kinds == ["补正告知书", "受理通知书", "决定书"]
+    assert kinds == ["补正告知书", "受理通知书", "准予行政许可决定书"]
     with at(D(2026, 10, 15)):
         actions.complete(application=application, actor=clerk)
     application.refresh_from_db()

@@ -1,0 +1,199 @@
+"""Issue 5 in a browser: a 承诺件 (高龄津贴, promised 10 / legal 20 working days) taken through 补正,
+acceptance, a 检验 of 3 working days across the 2026 National Day holiday, an extension and three
+review steps to approval and 办结, by staff in the workbench while the server's clock travels.
+
+Due dates computed by hand from the official 2026 calendar (9/25 中秋; 10/1–10/7 国庆; Saturday 10/10
+a make-up working day; the start day is never counted):
+  accepted Thu 9/24 → promised 10/15, legal 10/29
+  检验 9/30 up to 10/10 stops 9/30, 10/8 and 10/9 → promised 10/20, legal 11/3
+  extension of 10 working days → promised 11/3, legal 11/17
+"""
+
+import datetime
+import zoneinfo
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
+
+from tongban.accounts.models import User
+from tongban.applications import actions as intake
+from tongban.catalog.models import ServiceItem
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def on(day: str, hour: int = 10):
+    moment = datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
+    return time_machine.travel(moment, tick=True)
+
+
+def _pdf() -> bytes:
+    import io
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _submitted_application():
+    citizen = User.objects.get(login_name__isnull=False, citizen__real_name="张示例")
+    item = ServiceItem.objects.get(
+        basic_item__name="高龄津贴申领", department__short_name="市民政局"
+    )
+    version = item.current_version
+    # The demo catalogue takes effect on the day it is loaded; this journey happens earlier in 2026.
+    type(version).objects.filter(pk=version.pk).update(valid_from=datetime.date(2026, 1, 1))
+    item.refresh_from_db()
+    first = version.questions.get(text__startswith="是否首次").options.get(text__startswith="是")
+    self_ = version.questions.get(text__startswith="是否委托").options.get(text__startswith="否")
+    application = intake.start_application(
+        owner=citizen,
+        service_item=item,
+        channel="pc",
+        answers={first.question_id: first.pk, self_.question_id: self_.pk},
+    )
+    intake.save_section(
+        application=application,
+        actor=citizen,
+        section=1,
+        raw={
+            "household_region": "魏都区",
+            "guardian_name": "张小示",
+            "guardian_phone": "17000000009",
+            "bank_name": "中国银行",
+            "bank_account": "6217000000000000001",
+        },
+    )
+    intake.save_section(
+        application=application, actor=citizen, section=2, raw={"delivery_method": "window"}
+    )
+    for material in intake.required_materials(application):
+        intake.attach_file(
+            application=application,
+            actor=citizen,
+            material_id=material.pk,
+            uploaded=SimpleUploadedFile("材料.pdf", _pdf()),
+        )
+    return intake.submit(application=application, actor=citizen)
+
+
+def _open_case(j, application):
+    j.go(f"/workbench/cases/{application.public_id}/")
+
+
+def _move(j, summary: str, fields: dict, button: str):
+    details = j.page.locator("details", has=j.page.locator("summary", has_text=summary)).first
+    if not details.get_attribute("open") and details.get_attribute("open") != "":
+        details.locator("summary").click()
+    for name, value in fields.items():
+        control = details.locator(f"[name={name}]")
+        if control.first.get_attribute("type") == "radio":
+            details.locator(f"[name={name}][value={value}]").check()
+        elif control.first.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    details.locator("button", has_text=button).click()
+    j.page.wait_for_load_state()
+
+
+def test_promise_case_through_correction_suspension_extension_and_review(journey):
+    from tongban.core.models import Department
+    from tongban.seals import actions as seals
+
+    with on("2026-09-01"):  # the department's seal for this period
+        seals.create_seal(
+            None,
+            Department.objects.get(short_name="市民政局"),
+            "许昌市民政局业务专用章（2026）",
+            "business",
+        )
+    with on("2026-09-21"):
+        application = _submitted_application()
+
+    staff = journey("pc", "staff")
+    citizen = journey("phone", "citizen")
+    with on("2026-09-22"):
+        staff.login("clerk")
+        staff.go("/workbench/cases/?tab=accept")
+        assert application.case_number in staff.text()
+        staff.shot("acceptance-queue")
+        _open_case(staff, application)
+        staff.shot("case-submitted")
+        _move(
+            staff,
+            "一次性告知补正",
+            {"items": "高龄津贴申请审批表缺少申请人签字\n户口簿复印件不清晰"},
+            "签发补正告知书",
+        )
+        assert "补正告知书已发出" in staff.text()
+        staff.shot("correction-sent")
+    with on("2026-09-23"):
+        citizen.login("17000000001")
+        citizen.go(f"/my/cases/{application.public_id}/?page=4")
+        assert "户口簿复印件不清晰" in citizen.text()
+        citizen.shot("correction-notice")
+        citizen.page.locator("button", has_text="补正后重新提交").click()
+        citizen.page.wait_for_load_state()
+    with on("2026-09-24"):
+        staff.login("clerk")
+        _open_case(staff, application)
+        _move(staff, "受理", {}, "受理并签发受理通知书")
+        assert "2026-10-15" in staff.text()
+        staff.shot("accepted-due-1015")
+        citizen.login("17000000001")
+        citizen.go(f"/my/cases/{application.public_id}/")
+        assert "2026-10-15" in citizen.text() and "受理通知书" in citizen.text()
+        citizen.shot("citizen-accepted")
+    with on("2026-09-30"):
+        staff.login("handler")
+        _open_case(staff, application)
+        _move(staff, "启动特别程序", {"kind": "inspection", "reason": "委托检测机构检验"}, "开始")
+        assert "暂停计时" in staff.text()
+        staff.shot("inspection-started")
+    with on("2026-10-10"):  # Saturday, a make-up working day
+        staff.login("handler")
+        _open_case(staff, application)
+        _move(staff, "结束特别程序", {"result": "检验合格"}, "结束并恢复计时")
+        assert "2026-10-20" in staff.text() and "2026-11-03" in staff.text()
+        staff.shot("inspection-ended-due-1020")
+    with on("2026-10-12"):
+        staff.login("approver")
+        _open_case(staff, application)
+        _move(staff, "延长审批期限", {"reason": "需现场复核老人户籍情况"}, "批准延长")
+        assert "2026-11-03" in staff.text() and "2026-11-17" in staff.text()
+        staff.shot("extended-due-1103")
+        citizen.login("17000000001")
+        citizen.go(f"/my/cases/{application.public_id}/")
+        assert "2026-11-03" in citizen.text() and "延长" in citizen.text()
+        citizen.shot("citizen-extended")
+    with on("2026-10-14"):
+        for login, step in (("handler", "承办"), ("reviewer", "审核"), ("approver", "批准")):
+            staff.login(login)
+            staff.go("/workbench/cases/?tab=todo")
+            assert application.case_number in staff.text()
+            _open_case(staff, application)
+            _move(
+                staff,
+                step,
+                {"action": "approve", "opinion": f"{step}：符合高龄津贴发放条件"},
+                "提交",
+            )
+            staff.shot(f"{step}-done")
+        assert "准予许可" in staff.text()
+    with on("2026-10-15"):
+        staff.login("clerk")
+        _open_case(staff, application)
+        _move(staff, "办结", {}, "出证办结")
+        assert "已办结" in staff.text()
+        staff.shot("completed")
+        citizen.login("17000000001")
+        citizen.go(f"/my/cases/{application.public_id}/")
+        assert "出证办结" in citizen.text()
+        citizen.shot("citizen-completed")
+        decision = citizen.page.locator("a", has_text="准予行政许可决定书").first
+        response = citizen.page.request.get(citizen.base_url + decision.get_attribute("href"))
+        assert response.status == 200 and response.body().startswith(b"%PDF-")
