@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "tongban.applications",
     "tongban.workflow",
     "tongban.cases",
+    "tongban.ratings",
+    "tongban.licences",
     "tongban.portal",
     "tongban.workbench",
     "tongban.api",
@@ -180,7 +182,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.notify.tasks.retry_due_deliveries",
         "schedule": 60,
     },
+    "ratings-rectification-warnings": {
+        "task": "tongban.ratings.raise_rectification_warnings",
+        "schedule": crontab(minute=20),
+    },
+    "licences-expire-daily": {
+        "task": "tongban.licences.expire_due",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "licences-expiry-reminders-daily": {
+        "task": "tongban.licences.send_expiry_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
+# 亮证: how long the QR code a holder shows stays valid (seconds).
+LICENCE_SHOW_TOKEN_SECONDS = env_int("LICENCE_SHOW_TOKEN_SECONDS", 300)
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -215,6 +231,10 @@ USE_TZ = True
 CASE_YELLOW_WORKING_DAYS = env_int("CASE_YELLOW_WORKING_DAYS", 3)
 CASE_EXTENSION_WORKING_DAYS = env_int("CASE_EXTENSION_WORKING_DAYS", 10)  # 行政许可法 art. 42
 CASE_CORRECTION_WORKING_DAYS = env_int("CASE_CORRECTION_WORKING_DAYS", 10)
+
+# --- 好差评 (local rules: configurable) -------------------------------------------------------------
+RATING_RECTIFY_WORKING_DAYS = env_int("RATING_RECTIFY_WORKING_DAYS", 10)  # 5, 7, 10 or 15 locally
+RATING_FOLLOW_UP_DAYS = env_int("RATING_FOLLOW_UP_DAYS", 15)  # 追评 and SMS reply window
 
 # --- Uploads -------------------------------------------------------------------------------------
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
@@ -341,4 +361,5 @@ DEMO_LOADERS = [
     "tongban.seals.demo.load",
     "tongban.catalog.demo.load",
     "tongban.applications.demo.load",
+    "tongban.licences.demo.load",
 ]

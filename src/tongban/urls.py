@@ -23,8 +23,11 @@ urlpatterns = [
     path("workbench/catalog/", include("tongban.catalog.staff_urls")),
     path("workbench/proxy/", include("tongban.applications.staff_urls")),
     path("workbench/cases/", include("tongban.cases.urls")),
+    path("workbench/ratings/", include("tongban.ratings.staff_urls")),
+    path("ratings/", include("tongban.ratings.urls")),
     path("inbox/", include("tongban.notify.urls")),
     path("verify/", include("tongban.seals.urls")),
+    path("licences/", include("tongban.licences.urls")),
     path("", include("tongban.applications.urls")),
     path("", include("tongban.portal.urls")),
 ]

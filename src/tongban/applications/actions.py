@@ -282,16 +282,22 @@ def remove_file(*, application: Application, actor: User, file_id: int) -> None:
 
 
 def material_checklist(application: Application) -> list[dict]:
+    from tongban.licences.actions import checklist_licences
+
     files_by_material: dict[int, list[UploadedFile]] = {}
     for stored in application.files.all():
         files_by_material.setdefault(stored.material_id, []).append(stored)
+    materials = required_materials(application)
+    licences = checklist_licences(application, materials)  # 免证可办: use recorded / on offer
     return [
         {
             "material": m,
             "files": files_by_material.get(m.pk, []),
-            "missing": m.required and not files_by_material.get(m.pk),
+            "licence_use": licences[m.pk]["use"],
+            "licence_offer": licences[m.pk]["offer"],
+            "missing": m.required and not files_by_material.get(m.pk) and not licences[m.pk]["use"],
         }
-        for m in required_materials(application)
+        for m in materials
     ]
 
 

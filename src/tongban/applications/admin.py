@@ -193,3 +193,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StatusChange, TimelineEvent, UploadedFile)
+class HistoryAdmin(ReadOnlyAdmin):
+    """History and files of applications: written by the service layer, read here."""
+
+    list_display = ["__str__", "application"]
+    list_select_related = ["application"]

@@ -658,6 +658,13 @@ def complete(*, application: Application, actor: User, result: str = "") -> Case
     case.save()
     _event(application, "办结", f"办结结果：{case.get_completion_result_display()}", actor=actor)
     audit.record("cases.complete", actor=actor, obj=application, detail={"result": result})
+    from tongban.ratings.actions import invite_after_completion  # 好差评：一事一评邀请
+
+    invite_after_completion(application)
+    if result == Case.CompletionResult.ISSUED:
+        from tongban.licences.actions import issue_for_case
+
+        issue_for_case(application, actor)  # same transaction: a signing failure undoes 办结
     return case
 
 
@@ -735,7 +742,11 @@ def supervise(*, application: Application, actor: User, message: str) -> Supervi
 
 @transaction.atomic
 def answer_supervision(*, notice_id: int, actor: User, answer: str) -> SupervisionNotice:
-    notice = SupervisionNotice.objects.select_for_update().select_related("case").get(pk=notice_id)
+    notice = (
+        SupervisionNotice.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=notice_id)
+    )
     _require(actor, notice.case.department_id, Role.HANDLER, Role.REVIEWER, Role.APPROVER)
     if notice.answered_at:
         raise ValidationError("该督办已答复")

@@ -22,9 +22,10 @@ from tongban.accounts.roles import Role
 from tongban.applications import formdefs
 from tongban.applications.models import Application
 from tongban.applications.states import Status
-from tongban.cases import actions, deadlines
+from tongban.cases import actions, deadlines, statistics
 from tongban.cases.models import Case, CaseDocument, ReviewStep, Suspension
 from tongban.core import pii, workdays
+from tongban.core.models import Department
 
 PAGE_SIZE = 20
 TABS = {
@@ -80,6 +81,12 @@ def _queryset(request, tab: str):
 
 
 def _filtered(request, queryset):
+    department = request.GET.get("department", "")
+    if department.isdigit():
+        queryset = queryset.filter(service_item__department_id=int(department))
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
     q = request.GET.get("q", "").strip()
     if q:
         queryset = queryset.filter(Q(item_version__name__contains=q) | Q(case_number=q))
@@ -114,6 +121,12 @@ def _rows(page, calendar, today):
     return rows
 
 
+def _department_choices(user):
+    if user.has_role(Role.PLATFORM_ADMIN, Role.SUPERVISOR):
+        return Department.objects.filter(is_active=True)
+    return Department.objects.filter(pk__in=departments_served(user))
+
+
 @staff_required
 def case_list(request):
     tab = request.GET.get("tab", "todo")
@@ -136,6 +149,12 @@ def case_list(request):
             "counts": counts,
             "q": request.GET.get("q", ""),
             "since": request.GET.get("since", ""),
+            "department": request.GET.get("department", ""),
+            "status": request.GET.get("status", ""),
+            "departments": _department_choices(request.user),
+            "statuses": [
+                (v, label) for v, label in Status.choices if v not in ("draft", "discarded")
+            ],
         },
     )
 
@@ -389,8 +408,19 @@ def supervision(request):
         .order_by("case__effective_due_date")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    since = _date(request.GET.get("since", "")) or today.replace(day=1)
+    until = _date(request.GET.get("until", "")) or today
     return render(
-        request, "cases/supervision.html", {"per_department": per_department, "page": page}
+        request,
+        "cases/supervision.html",
+        {
+            "per_department": per_department,
+            "page": page,
+            "since": since,
+            "until": until,
+            "figures": statistics.handling_figures(since, until),
+        },
     )
 
 

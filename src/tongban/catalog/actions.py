@@ -331,7 +331,7 @@ def _create_version(item, number, data, actor) -> ItemVersion:
 def update_draft(*, actor, version: ItemVersion, elements: dict) -> ItemVersion:
     """Change elements of a draft version (the only version that can change)."""
     version = (
-        ItemVersion.objects.select_for_update()
+        ItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__basic_item", "item__department")
         .get(pk=version.pk)
     )
@@ -388,7 +388,7 @@ def set_structure(
     "handling_serial" (optional), "materials": [material names added by this answer]}]}.
     """
     version = (
-        ItemVersion.objects.select_for_update()
+        ItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__department")
         .get(pk=version.pk)
     )
@@ -484,7 +484,11 @@ def set_structure(
 @transaction.atomic
 def new_draft(*, actor, item: ServiceItem, change_note: str = "") -> ItemVersion:
     """A new draft copying the current published version (elements, places and structure)."""
-    item = ServiceItem.objects.select_for_update().select_related("department").get(pk=item.pk)
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=item.pk)
+    )
     require_catalogue_admin(actor, item.department)
     if item.versions.filter(status=S.DRAFT).exists():
         raise ValidationError({"status": ["该事项已有草稿版本，请先编辑或发布它"]})
@@ -539,7 +543,7 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise ValidationError({"actor": ["发布事项需要事项管理员登录"]})
     version = (
-        ItemVersion.objects.select_for_update()
+        ItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__department", "item__basic_item")
         .get(pk=version.pk)
     )
@@ -586,7 +590,7 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
 def withdraw(*, actor, version: ItemVersion, reason: str) -> ItemVersion:
     """Stop offering an item: its published version is withdrawn and the item leaves the guide."""
     version = (
-        ItemVersion.objects.select_for_update()
+        ItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__department")
         .get(pk=version.pk)
     )
@@ -709,7 +713,7 @@ def save_draft_children(*, actor, version: ItemVersion, what: str, save) -> None
     """Admin inline edits of a draft's 业务办理项, materials or situations: `save` (the formset's
     save) runs inside this transaction after the draft and permission checks, then is audited."""
     version = (
-        ItemVersion.objects.select_for_update()
+        ItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__department")
         .get(pk=version.pk)
     )

@@ -292,3 +292,21 @@ class ImportBatchAdmin(CatalogueAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(HandlingItem, Material, SituationOption)
+class VersionPartAdmin(CatalogueAdmin):
+    """业务办理项, materials and situation options listed on their own (to search across items);
+    they are edited on their version's page, and only while it is a draft."""
+
+    list_display = ["__str__", "version_label"]
+
+    @admin.display(description="事项版本")
+    def version_label(self, obj):
+        return getattr(obj, "version", None) or getattr(obj.question, "version", "")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

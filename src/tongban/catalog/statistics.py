@@ -122,3 +122,33 @@ def compute(*, department: Department | None = None, region: Region | None = Non
             ((regions[k], v) for k, v in by_region.items()), key=lambda kv: kv[0].code
         ),
     }
+
+
+def licence_waivable(*, department: Department | None = None) -> dict:
+    """免证可办: in the published catalogue, materials an e-licence can replace, items with at
+    least one such material, and items whose every required material can be replaced (three queries)."""
+    from django.db.models import Count, F, Q
+
+    from tongban.catalog.models import Material
+
+    current = Material.objects.filter(version__item__current_version=F("version"))
+    items = ServiceItem.objects.filter(current_version__isnull=False)
+    if department is not None:
+        current = current.filter(version__item__department=department)
+        items = items.filter(department=department)
+    replaceable = ~Q(current_version__materials__replaceable_by_licence_type="")
+    counted = items.annotate(
+        required=Count(
+            "current_version__materials", filter=Q(current_version__materials__required=True)
+        ),
+        waivable=Count(
+            "current_version__materials",
+            filter=Q(current_version__materials__required=True) & replaceable,
+        ),
+        any_waivable=Count("current_version__materials", filter=replaceable),
+    )
+    return {
+        "materials": current.exclude(replaceable_by_licence_type="").count(),
+        "items": counted.filter(any_waivable__gt=0).count(),
+        "items_without_paper": counted.filter(required__gt=0, required=F("waivable")).count(),
+    }

@@ -125,7 +125,7 @@ def create_seal(
 @transaction.atomic
 def rotate_seal(actor, seal: Seal) -> Seal:
     """New key pair and certificate under a new Seal row; the old one stays for verification only."""
-    old = Seal.objects.select_for_update().select_related("department").get(pk=seal.pk)
+    old = Seal.objects.select_for_update(of=("self",)).select_related("department").get(pk=seal.pk)
     if old.status in (Seal.Status.REVOKED, Seal.Status.ROTATED):
         raise ValidationError(f"印章“{old.name}”{old.get_status_display()}，不能再更换")
     days = max(1, min(MAX_VALID_DAYS, (old.valid_until - old.valid_from).days))

@@ -253,12 +253,15 @@ def issue_document(
     number: str | None = None,
     prefix: str | None = None,
     with_qr: bool = True,
+    qr_url: str | None = None,
 ) -> IssuedDocument:
     """Render, sign and store one document; returns its IssuedDocument record.
 
     `document_type` is an IssuedDocument.Type value; `number` defaults to the next
     `<代字>〔YYYY〕N号` of the department (`prefix` = 代字, default the department's short name).
     Raises ValidationError (Chinese) when the department has no usable seal or the seal can't sign.
+    `qr_url` points the QR code somewhere more specific than the document page (a licence's own
+    verification page, for instance).
     Inside a caller's transaction everything commits or rolls back with it; outside one, each step
     commits on its own (numbers may then have gaps, never duplicates)."""
     if document_type not in IssuedDocument.Type.values:
@@ -285,7 +288,7 @@ def issue_document(
         sections,
         department,
         issued_on,
-        verification_url(public_id) if with_qr else None,
+        (qr_url or verification_url(public_id)) if with_qr else None,
         seal=seal,
     )
     signed = actions.sign_pdf(

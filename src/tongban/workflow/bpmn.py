@@ -17,7 +17,6 @@ Task and event properties use the SpiffWorkflow extension
 """
 
 import ast
-import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -312,11 +311,14 @@ def parse(bpmn_xml: str | bytes, *, check: bool = True) -> ParsedProcess:
     return parsed
 
 
-def dump(workflow) -> dict:
-    return json.loads(SERIALIZER.serialize_json(workflow))
+def dump(workflow) -> str:
+    """The serialized state as JSON text, kept byte for byte: SpiffWorkflow rebuilds the task tree
+    in the order it wrote it, and PostgreSQL's jsonb would re-sort the keys (parents can then come
+    after their children and a multi-instance task loses its input)."""
+    return SERIALIZER.serialize_json(workflow)
 
 
-def load(state: dict) -> BpmnWorkflow:
-    workflow = SERIALIZER.deserialize_json(json.dumps(state))
+def load(state: str) -> BpmnWorkflow:
+    workflow = SERIALIZER.deserialize_json(state)
     workflow.script_engine = script_engine()
     return workflow

@@ -11,6 +11,7 @@ Every call that changes state saves the instance once, with an optimistic versio
 Callers (the cases service layer) own the transaction, the audit record and who holds a task.
 """
 
+import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -204,7 +205,7 @@ def _subject_ref(subject) -> tuple[str, str]:
 
 def _checked_data(data: dict) -> dict:
     try:
-        bpmn.json.dumps(data)
+        json.dumps(data)
     except (TypeError, ValueError) as err:
         raise ValidationError("流程数据必须可以用 JSON 表示（字符串、数字、列表、字典）") from err
     return dict(data)

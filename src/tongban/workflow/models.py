@@ -111,7 +111,7 @@ class WorkflowInstance(models.Model):
         on_delete=models.PROTECT,
         related_name="instances",
     )
-    state = models.JSONField("流程状态", default=dict)
+    state = models.TextField("流程状态（JSON 文本）")
     ready = models.JSONField("当前待办环节", default=list, blank=True)
     history = models.JSONField("已办环节", default=list, blank=True)
     status = models.CharField(

@@ -360,3 +360,30 @@ def test_one_joint_department_returning_sends_the_case_back_to_the_lead(
         application.case.steps.filter(finished_at=None).values_list("name", "department_id")
     )
     assert names == [(lead.name, lead.department_id)]
+
+
+def test_handling_statistics_count_on_time_and_early_completions(citizen, team, promise_item):
+    from tongban.cases import statistics
+
+    with at(D(2026, 11, 2)):  # promised due 11/9
+        early = submit_application(citizen, promise_item)
+        late = submit_application(citizen, promise_item)
+        for application in (early, late):
+            actions.accept(application=application, actor=team["clerk"])
+            for actor in (team["handler"], team["reviewer"], team["approver"]):
+                actions.complete_step(
+                    application=application,
+                    actor=actor,
+                    step_id=_open_step(application).pk,
+                    action="approve",
+                    opinion="同意",
+                )
+    with at(D(2026, 11, 4)):
+        actions.complete(application=early, actor=team["clerk"])  # 2 working days used
+    with at(D(2026, 11, 11)):
+        actions.complete(
+            application=late, actor=team["clerk"]
+        )  # 7 working days, after the due date
+    [figures] = statistics.handling_figures(D(2026, 11, 1), D(2026, 11, 30))
+    assert (figures.completed, figures.average_working_days) == (2, 4.5)
+    assert (figures.on_time_rate, figures.early_rate) == (50.0, 50.0)

@@ -86,3 +86,24 @@ def test_supervisor_sees_warnings_per_department(client, citizen, team, promise_
             {"message": "请今日办结"},
         )
     assert application.case.supervisions.get().message == "请今日办结"
+
+
+def test_lists_filter_by_department_and_status_and_supervisor_sees_figures(
+    client, citizen, team, promise_item
+):
+    with at(D(2026, 11, 2)):
+        application = submit_application(citizen, promise_item)
+        client.force_login(team["supervisor"])
+        listed = client.get(
+            reverse("cases:list"),
+            {"tab": "accept", "status": "submitted", "department": promise_item.department_id},
+        ).content.decode()
+        assert application.case_number in listed
+        other = client.get(
+            reverse("cases:list"), {"tab": "accept", "status": "accepted"}
+        ).content.decode()
+        assert application.case_number not in other
+        page = client.get(
+            reverse("cases:supervision"), {"since": "2026-11-01", "until": "2026-11-30"}
+        )
+        assert "按时办结率" in page.content.decode()

@@ -1,0 +1,776 @@
+"""The e-licence service layer: issue on 出证办结, new versions (变更/延续), revoke, expire,
+expiry reminders, 免证可办 (a material fulfilled from the wallet), 亮证 tokens and verification.
+
+Every state change runs in one transaction with an audit record; views, the API, the case
+workflow and the Celery jobs call these functions and change nothing on their own.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tongban.accounts.permissions import serves_department
+from tongban.accounts.roles import Role
+from tongban.core import audit, pii
+from tongban.licences import identifier
+from tongban.licences.models import Licence, LicenceType, LicenceUse, ReminderSent
+
+SHOW_SALT = "tongban.licences.show"
+ISSUER_ROLES = (Role.HANDLER, Role.APPROVER)
+
+
+# --- finding types and holders ----------------------------------------------------------------------
+
+
+def type_for_item(service_item, result_name: str = "") -> LicenceType | None:
+    """The licence type an item's 出证办结 issues: an explicit link (LicenceType.issued_for_items)
+    wins; otherwise a type of the item's own department whose name equals the 结果名称."""
+    found = (
+        LicenceType.objects.filter(is_active=True, issued_for_items=service_item)
+        .select_related("issuing_department")
+        .order_by("pk")
+        .first()
+    )
+    if found is None and result_name.strip():
+        found = (
+            LicenceType.objects.filter(
+                is_active=True,
+                name=result_name.strip(),
+                issuing_department_id=service_item.department_id,
+            )
+            .select_related("issuing_department")
+            .order_by("pk")
+            .first()
+        )
+    return found
+
+
+def _account_for(id_type: str, id_number: str):
+    from tongban.accounts.models import CitizenProfile, EnterpriseProfile
+
+    if id_type == "001":
+        profile = EnterpriseProfile.objects.filter(uscc=pii.normalise(id_number)).first()
+    else:
+        profile = CitizenProfile.objects.filter(
+            id_index=pii.blind_index(id_number, "citizen_id")
+        ).first()
+    return profile.user if profile else None
+
+
+def applicant_identity(application) -> tuple[str, str] | None:
+    """Whose wallet an application may draw on, with that holder's consent given by the account
+    acting: the enterprise (its own account or an authorised agent), or the citizen applying for
+    themselves. Someone applying on another person's behalf (受托代办) cannot use their wallet."""
+    if application.enterprise_id:
+        return "001", application.enterprise.uscc
+    if application.entrusted:
+        return None
+    citizen = getattr(application.owner, "citizen", None)
+    return ("111", citizen.id_number) if citizen else None
+
+
+def wallet(user):
+    """The licences a user holds (current versions: valid, expired, revoked), newest first."""
+    indexes = []
+    citizen = getattr(user, "citizen", None) if user.kind == "citizen" else None
+    enterprise = getattr(user, "enterprise", None) if user.kind == "enterprise" else None
+    if citizen is not None:
+        indexes.append(Licence.index_for("111", citizen.id_number))
+    if enterprise is not None:
+        indexes.append(Licence.index_for("001", enterprise.uscc))
+    return (
+        Licence.objects.filter(Q(owner=user) | Q(holder_id_index__in=indexes))
+        .exclude(status=Licence.Status.REPLACED)
+        .select_related("licence_type", "issuer")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def holds(user, licence: Licence) -> bool:
+    return wallet(user).filter(pk=licence.pk).exists() or (
+        licence.owner_id == user.pk if user.is_authenticated else False
+    )
+
+
+# --- issuing ------------------------------------------------------------------------------------------
+
+
+def _sections(licence: Licence) -> list[tuple[str, str]]:
+    kind = licence.licence_type
+    until = f"{licence.valid_until:%Y年%m月%d日}" if licence.valid_until else "长期"
+    rows = [
+        ("", f"证照标识：{licence.identifier}"),
+        ("", f"持证主体：{licence.holder_name}"),
+        ("", f"持证主体代码（{licence.holder_id_type_label}）：{licence.holder_id_number}"),
+    ]
+    rows += [("", f"{label}：{value}") for label, value in licence.field_rows() if value]
+    rows += [
+        ("", f"有效期限：{licence.issued_on:%Y年%m月%d日} 至 {until}"),
+        ("", f"颁发机构：{licence.issuer.name}（{licence.issuer.uscc}）"),
+    ]
+    if licence.version > 1:
+        rows.append(("", f"版本：第 {licence.version} 版（替代 {licence.previous.identifier}）"))
+    if kind.pdf_notes.strip():
+        rows.append(("告知事项", kind.pdf_notes))
+    return rows
+
+
+def verification_page_url(identifier: str) -> str:
+    """The public page a licence's QR code opens: masked holder, status and validity."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    query = urlencode({"identifier": identifier})
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('licences:verify')}?{query}"
+
+
+def _issue(
+    *,
+    licence_type: LicenceType,
+    holder: tuple[str, str, str],
+    data: dict,
+    actor,
+    application=None,
+    previous: Licence | None = None,
+    change_kind: str = "",
+    issued_on: datetime.date | None = None,
+    valid_until=False,  # False: by the type's validity rule; None: permanent
+    owner=None,
+) -> Licence:
+    """Create one licence version and its signed PDF. Caller holds a transaction."""
+    from tongban.seals import documents
+    from tongban.seals.models import IssuedDocument
+
+    issued_on = issued_on or timezone.localdate()
+    issuer = licence_type.issuing_department
+    if previous is None:
+        locked = LicenceType.objects.select_for_update().get(pk=licence_type.pk)
+        locked.last_serial += 1
+        locked.save(update_fields=["last_serial"])
+        serial, version = f"{locked.last_serial:010d}", 1
+    else:
+        serial, version = previous.serial, previous.version + 1
+    name, id_type, id_number = holder
+    licence = Licence(
+        identifier=identifier.build(licence_type.type_code, issuer.uscc, serial, version),
+        licence_type=licence_type,
+        serial=serial,
+        version=version,
+        issuer=issuer,
+        region_code=getattr(issuer.region, "code", "") if issuer.region_id else "",
+        owner=owner if owner is not None else _account_for(id_type, id_number),
+        data=data,
+        issued_on=issued_on,
+        valid_until=licence_type.valid_until_for(issued_on)
+        if valid_until is False
+        else valid_until,
+        previous=previous,
+        change_kind=change_kind,
+        application=application,
+    )
+    licence.number = licence.identifier
+    licence.set_holder(name, id_type, id_number)
+    try:
+        licence.document = documents.issue_document(
+            document_type=IssuedDocument.Type.LICENCE,
+            title=licence_type.name,
+            sections=_sections(licence),
+            department=issuer,
+            actor=actor,
+            related=("licences.licence", licence.identifier),
+            issued_on=issued_on,
+            number=licence.identifier,
+            qr_url=verification_page_url(licence.identifier),
+        )
+    except ValidationError as error:
+        raise ValidationError(f"电子证照签发失败：{'；'.join(error.messages)}") from error
+    licence.save()
+    audit.record(
+        "licences.issue",
+        actor=actor,
+        obj=licence,
+        detail={
+            "identifier": licence.identifier,
+            "type": licence_type.type_code,
+            "version": version,
+            "change_kind": change_kind,
+            "document": licence.document.number,
+        },
+    )
+    return licence
+
+
+def _holder_of(application, licence_type: LicenceType) -> tuple[str, str, str]:
+    if licence_type.holder_kind == LicenceType.HolderKind.ENTERPRISE or application.enterprise_id:
+        if not application.enterprise_id:
+            raise ValidationError("该证照的持证主体是法人，但申请人不是企业")
+        enterprise = application.enterprise
+        return enterprise.name, "001", enterprise.uscc
+    name = application.applicant_name or application.data.get("applicant_name") or ""
+    number = application.applicant_id_number or application.data.get("applicant_id_number") or ""
+    if not number and not application.entrusted:
+        citizen = getattr(application.owner, "citizen", None)
+        if citizen is not None:
+            name, number = name or citizen.real_name, citizen.id_number
+    if not (name and number):
+        raise ValidationError("申请人姓名或身份号码缺失，无法签发电子证照")
+    return name, "111", number
+
+
+def _field_data(application, licence_type: LicenceType) -> dict:
+    values = {}
+    for field in licence_type.fields or []:
+        key = field.get("key")
+        value = application.data.get(key)
+        if value in (None, ""):
+            value = field.get("default", "")
+        values[key] = value if isinstance(value, str | int | float | bool) else str(value)
+    return values
+
+
+def issue_for_case(application, actor) -> Licence | None:
+    """出证办结: issue the licence of the item's type to the applicant; None when the item issues
+    no licence type. Runs inside case completion's transaction: a signing failure rolls the
+    completion back (ValidationError in Chinese)."""
+    from tongban.applications.models import TimelineEvent
+
+    licence_type = type_for_item(application.service_item, application.item_version.result_name)
+    if licence_type is None:
+        return None
+    existing = Licence.objects.filter(application=application, previous=None).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        licence = _issue(
+            licence_type=licence_type,
+            holder=_holder_of(application, licence_type),
+            data=_field_data(application, licence_type),
+            actor=actor,
+            application=application,
+            owner=application.enterprise.user if application.enterprise_id else None,
+        )
+        TimelineEvent.objects.create(
+            application=application,
+            department=licence.issuer,
+            action="签发电子证照",
+            opinion=(
+                f"已签发{licence_type.name}（证照标识 {licence.identifier}），"
+                "可在“我的证照”中查看和下载。"
+            ),
+            is_public=True,
+            actor_label="系统",
+        )
+    return licence
+
+
+def _require_issuer(actor, licence_type: LicenceType) -> None:
+    if actor is None:
+        return
+    if not (
+        actor.has_role(*ISSUER_ROLES)
+        and serves_department(actor, licence_type.issuing_department_id)
+    ):
+        raise ValidationError("只有颁发机构的承办或批准人员可以签发、变更或注销该类证照")
+
+
+@transaction.atomic
+def issue(
+    *,
+    licence_type: LicenceType,
+    holder_name: str,
+    holder_id_type: str,
+    holder_id_number: str,
+    data: dict | None = None,
+    actor=None,
+    issued_on: datetime.date | None = None,
+    valid_until=False,  # False: by the type's validity rule; None: permanent
+) -> Licence:
+    """Direct issuing (department systems, demo): checks the holder's identifiers."""
+    from tongban.core.identifiers import CHECKS
+
+    _require_issuer(actor, licence_type)
+    holder_id_number = pii.normalise(holder_id_number)
+    holder_name = (holder_name or "").strip()
+    if not holder_name:
+        raise ValidationError({"holder_name": ["请填写持证主体名称"]})
+    expected = "001" if licence_type.holder_kind == LicenceType.HolderKind.ENTERPRISE else "111"
+    if holder_id_type != expected:
+        raise ValidationError({"holder_id_type": [f"该类证照的持证主体代码类型应为 {expected}"]})
+    result = CHECKS["uscc" if expected == "001" else "citizen_id"](holder_id_number)
+    if not result.valid:
+        raise ValidationError({"holder_id_number": [result.reason or "证件号码不正确"]})
+    data = data or {}
+    allowed = {f.get("key") for f in licence_type.fields or []}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError({"data": [f"该类证照没有以下照面信息项：{'、'.join(unknown)}"]})
+    return _issue(
+        licence_type=licence_type,
+        holder=(holder_name, holder_id_type, holder_id_number),
+        data={k: str(v) for k, v in data.items()},
+        actor=actor,
+        issued_on=issued_on,
+        valid_until=valid_until,
+    )
+
+
+@transaction.atomic
+def new_version(
+    licence: Licence, actor, *, kind: str, data: dict | None = None, reason: str = ""
+) -> Licence:
+    """变更 (kind="change": new data, same validity) or 延续 (kind="renew": new validity period).
+    The previous version becomes `replaced`."""
+    if kind not in ("change", "renew"):
+        raise ValidationError("版本原因只能是变更或延续")
+    current = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("licence_type")
+        .get(pk=licence.pk)
+    )
+    _require_issuer(actor, current.licence_type)
+    if current.status in (Licence.Status.REPLACED, Licence.Status.REVOKED):
+        raise ValidationError(f"该证照{current.get_status_display()}，不能再变更或延续")
+    if kind == "change" and current.effective_status != Licence.Status.VALID:
+        raise ValidationError("证照已过期，请办理延续")
+    merged = {**current.data, **{k: str(v) for k, v in (data or {}).items()}}
+    new = _issue(
+        licence_type=current.licence_type,
+        holder=(current.holder_name, current.holder_id_type, current.holder_id_number),
+        data=merged,
+        actor=actor,
+        previous=current,
+        change_kind=kind,
+        valid_until=False if kind == "renew" else current.valid_until,
+        owner=current.owner,
+    )
+    current.status = Licence.Status.REPLACED
+    current.status_changed_at = timezone.now()
+    current.status_reason = ((reason or "").strip() or {"change": "变更", "renew": "延续"}[kind])[
+        :200
+    ]
+    current.save(update_fields=["status", "status_changed_at", "status_reason"])
+    audit.record(
+        "licences.replace",
+        actor=actor,
+        obj=current,
+        detail={"by": new.identifier, "kind": kind},
+    )
+    return new
+
+
+def renew(licence: Licence, actor, reason: str = "") -> Licence:
+    return new_version(licence, actor, kind="renew", reason=reason)
+
+
+def change(licence: Licence, actor, data: dict, reason: str = "") -> Licence:
+    return new_version(licence, actor, kind="change", data=data, reason=reason)
+
+
+@transaction.atomic
+def revoke(licence: Licence, actor, reason: str) -> Licence:
+    """注销: the licence stops being valid at once; verification shows 已注销 and the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写注销原因"]})
+    current = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("licence_type")
+        .get(pk=licence.pk)
+    )
+    _require_issuer(actor, current.licence_type)
+    if current.status in (Licence.Status.REVOKED, Licence.Status.REPLACED):
+        raise ValidationError(f"该证照{current.get_status_display()}，不能注销")
+    current.status = Licence.Status.REVOKED
+    current.status_changed_at = timezone.now()
+    current.status_reason = reason[:200]
+    current.save(update_fields=["status", "status_changed_at", "status_reason"])
+    audit.record("licences.revoke", actor=actor, obj=current, detail={"reason": reason[:200]})
+    return current
+
+
+# --- scheduled jobs -----------------------------------------------------------------------------------
+
+
+def expire_due(today: datetime.date | None = None, batch: int = 500) -> int:
+    """Mark valid licences past their end date expired (in batches; one audit record a batch)."""
+    today = today or timezone.localdate()
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Licence.objects.select_for_update()
+                .filter(status=Licence.Status.VALID, valid_until__lt=today)
+                .order_by("pk")
+                .values_list("pk", "identifier")[:batch]
+            )
+            if not rows:
+                return done
+            Licence.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+                status=Licence.Status.EXPIRED,
+                status_changed_at=timezone.now(),
+                status_reason="有效期届满",
+            )
+            audit.record(
+                "licences.expire",
+                object_type="licences.licence",
+                detail={"count": len(rows), "identifiers": [i for _, i in rows][:50]},
+            )
+        done += len(rows)
+
+
+def _renewal_link(licence: Licence) -> str:
+    item = licence.licence_type.renewal_item
+    if item is not None:
+        return reverse("catalog:guide", args=[item.implementation_code])
+    return reverse("licences:detail", args=[licence.pk])
+
+
+def send_expiry_reminders(today: datetime.date | None = None, limit: int = 5000) -> dict:
+    """Tell holders before expiry. Per licence and lead time at most one reminder; when several
+    lead times apply (e.g. the job did not run), only the nearest one is sent."""
+    from tongban.notify import actions as notify
+
+    today = today or timezone.localdate()
+    sent = skipped = 0
+    horizon = max(
+        (max(t.reminder_day_list, default=0) for t in LicenceType.objects.filter(is_active=True)),
+        default=0,
+    )
+    if not horizon:
+        return {"sent": 0, "skipped": 0}
+    candidates = (
+        Licence.objects.filter(
+            status=Licence.Status.VALID,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=horizon),
+        )
+        .select_related("licence_type__renewal_item", "owner")
+        .order_by("valid_until", "pk")[:limit]
+    )
+    for licence in candidates:
+        days_left = (licence.valid_until - today).days
+        due = [d for d in licence.licence_type.reminder_day_list if d >= days_left]
+        if not due:
+            continue
+        days_before = min(due)
+        if licence.owner is None:
+            skipped += 1
+            continue
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(
+                licence=licence, days_before=days_before
+            )
+            if not created:
+                continue
+            notify.send(
+                licence.owner,
+                "licence.expiring",
+                {
+                    "licence_name": licence.licence_type.name,
+                    "expiry_date": f"{licence.valid_until:%Y年%m月%d日}",
+                },
+                related=licence,
+                link=_renewal_link(licence),
+            )
+            audit.record(
+                "licences.remind",
+                obj=licence,
+                detail={"days_before": days_before, "days_left": days_left},
+            )
+        sent += 1
+    return {"sent": sent, "skipped": skipped}
+
+
+def reminder_statistics() -> dict:
+    """Reminders sent, and how many were followed by a renewal (延续 version after the reminder)."""
+    renewed = Licence.objects.filter(
+        previous=OuterRef("licence"), change_kind="renew", created_at__gte=OuterRef("sent_at")
+    )
+    reminders = ReminderSent.objects.annotate(renewed=Exists(renewed))
+    return {
+        "reminders": reminders.count(),
+        "renewals": reminders.filter(renewed=True).values("licence").distinct().count(),
+    }
+
+
+# --- 免证可办 ---------------------------------------------------------------------------------------
+
+
+def matches_material(licence_type: LicenceType, material) -> bool:
+    wanted = (material.replaceable_by_licence_type or "").strip()
+    return bool(wanted) and wanted in (licence_type.name, licence_type.type_code)
+
+
+def checklist_licences(application, materials) -> dict[int, dict]:
+    """For the material checklist: per material id, the LicenceUse already recorded for this
+    application ("use") and a usable licence from the applicant's wallet ("offer"). Two queries."""
+    uses = {
+        use.material_id: use
+        for use in LicenceUse.objects.filter(
+            application=application, purpose=LicenceUse.Purpose.MATERIAL
+        ).select_related("licence__licence_type")
+    }
+    wanted = {m.pk: (m.replaceable_by_licence_type or "").strip() for m in materials}
+    offers: dict[int, Licence] = {}
+    identity = applicant_identity(application) if any(wanted.values()) else None
+    if identity is not None:
+        names = {w for w in wanted.values() if w}
+        candidates = [
+            licence
+            for licence in Licence.objects.filter(
+                holder_id_index=Licence.index_for(*identity), status=Licence.Status.VALID
+            )
+            .filter(Q(licence_type__name__in=names) | Q(licence_type__type_code__in=names))
+            .select_related("licence_type")
+            .order_by("-issued_on", "-pk")[:50]
+            if licence.is_usable
+        ]
+        for material_id, name in wanted.items():
+            for licence in candidates:
+                if name and name in (licence.licence_type.name, licence.licence_type.type_code):
+                    offers[material_id] = licence
+                    break
+    return {m.pk: {"use": uses.get(m.pk), "offer": offers.get(m.pk)} for m in materials}
+
+
+@transaction.atomic
+def use_for_material(application, material, licence: Licence, actor, consent: bool = False):
+    """免提交: the applicant agrees that `licence` stands for `material` in this application."""
+    from tongban.applications import actions as intake
+    from tongban.applications.models import Application
+    from tongban.applications.states import EDITABLE
+
+    if not consent:
+        raise ValidationError("请先勾选同意使用该电子证照")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if actor.pk not in (application.owner_id, application.window_staff_id):
+        raise ValidationError("您无权修改该申请")
+    if application.status not in EDITABLE:
+        raise ValidationError(f"该申请{application.get_status_display()}，不能再修改")
+    if material.pk not in {m.pk for m in intake.required_materials(application)}:
+        raise ValidationError("该材料不属于本次申请")
+    licence = Licence.objects.select_related("licence_type").get(pk=licence.pk)
+    if not matches_material(licence.licence_type, material):
+        raise ValidationError("该电子证照不能替代此项材料")
+    identity = applicant_identity(application)
+    if identity is None or licence.holder_id_index != Licence.index_for(*identity):
+        raise ValidationError("只能使用申请人本人（或本企业）名下的电子证照")
+    if not licence.is_usable:
+        raise ValidationError(f"该电子证照{licence.effective_status_label}，不能使用")
+    existing = LicenceUse.objects.filter(
+        application=application, material=material, purpose=LicenceUse.Purpose.MATERIAL
+    ).first()
+    if existing is not None:
+        return existing
+    use = LicenceUse.objects.create(
+        licence=licence,
+        purpose=LicenceUse.Purpose.MATERIAL,
+        application=application,
+        material=material,
+        department=application.service_item.department,
+        used_by=actor,
+        consent=True,
+        note=f"替代材料：{material.name}"[:200],
+    )
+    audit.record(
+        "licences.use",
+        actor=actor,
+        obj=application,
+        detail={"identifier": licence.identifier, "material": material.name},
+    )
+    return use
+
+
+@transaction.atomic
+def release_material(application, material, actor) -> None:
+    """The applicant withdraws the use (uploads paper instead) while the draft is editable."""
+    from tongban.applications.models import Application
+    from tongban.applications.states import EDITABLE
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if actor.pk not in (application.owner_id, application.window_staff_id):
+        raise ValidationError("您无权修改该申请")
+    if application.status not in EDITABLE:
+        raise ValidationError(f"该申请{application.get_status_display()}，不能再修改")
+    deleted, _ = LicenceUse.objects.filter(
+        application=application, material=material, purpose=LicenceUse.Purpose.MATERIAL
+    ).delete()
+    if deleted:
+        audit.record(
+            "licences.use_withdrawn",
+            actor=actor,
+            obj=application,
+            detail={"material": material.name},
+        )
+
+
+# --- verification and 亮证 -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Verification:
+    ok: bool
+    reason: str = ""
+    licence: Licence | None = None
+
+    @property
+    def status(self) -> str:
+        return self.licence.effective_status if self.licence else ""
+
+    @property
+    def status_label(self) -> str:
+        return self.licence.effective_status_label if self.licence else ""
+
+    def as_dict(self) -> dict:
+        if self.licence is None:
+            return {"found": False, "valid": False, "reason": self.reason}
+        licence = self.licence
+        return {
+            "found": True,
+            "valid": licence.is_usable,
+            "reason": self.reason,
+            "identifier": licence.identifier,
+            "licence_type": licence.licence_type.name,
+            "type_code": licence.licence_type.type_code,
+            "holder": licence.masked_holder_name,
+            "holder_id": licence.masked_holder_id,
+            "holder_id_type": licence.holder_id_type,
+            "issuer": licence.issuer.name,
+            "issuer_code": licence.issuer.uscc,
+            "issued_on": licence.issued_on.isoformat(),
+            "valid_until": licence.valid_until.isoformat() if licence.valid_until else None,
+            "status": licence.effective_status,
+            "status_label": licence.effective_status_label,
+            "version": licence.version,
+            "trust_level": licence.trust_level,
+        }
+
+
+def verify(raw_identifier: str) -> Verification:
+    """Public check of an identifier: format, check character, then the register."""
+    ok, reason = identifier.check(raw_identifier)
+    if not ok:
+        return Verification(False, reason)
+    licence = (
+        Licence.objects.select_related("licence_type", "issuer")
+        .filter(identifier=identifier.normalise(raw_identifier))
+        .first()
+    )
+    if licence is None:
+        return Verification(False, "未找到该证照（标识格式正确，但本平台没有签发记录）")
+    if not licence.is_usable:
+        reason = f"证照{licence.effective_status_label}"
+        if licence.status_reason and licence.status != Licence.Status.VALID:
+            reason += f"（{licence.status_reason}）"
+        return Verification(False, reason, licence)
+    return Verification(True, "", licence)
+
+
+def verify_file(licence: Licence):
+    """The seals register's verdict on the stored PDF of this licence (for staff pages)."""
+    from tongban.seals import actions as seals
+
+    if licence.document_id is None:
+        return None
+    try:
+        return seals.verify_pdf(licence.document.read_bytes())
+    except OSError:
+        return None
+
+
+def show_token(licence: Licence, user) -> str:
+    """亮证: a signed, short-lived token naming the licence (no table)."""
+    if not holds(user, licence):
+        raise ValidationError("只能出示本人名下的证照")
+    if licence.effective_status in (Licence.Status.REVOKED, Licence.Status.REPLACED):
+        raise ValidationError(f"该证照{licence.effective_status_label}，不能出示")
+    return signing.dumps({"l": licence.pk, "n": secrets.token_hex(4)}, salt=SHOW_SALT)
+
+
+def show_token_seconds() -> int:
+    return int(getattr(settings, "LICENCE_SHOW_TOKEN_SECONDS", 300))
+
+
+def token_licence_id(token: str) -> int | None:
+    """The licence a still-valid token names, without recording anything (for the QR image)."""
+    if not token or len(token) > 300:
+        return None
+    try:
+        payload = signing.loads(token, salt=SHOW_SALT, max_age=show_token_seconds())
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return payload.get("l") if isinstance(payload, dict) else None
+
+
+def read_show_token(token: str) -> tuple[Licence | None, str]:
+    """(licence, "") or (None, 理由). Records one 亮证核验 use per token."""
+    if not token or len(token) > 300:
+        return None, "亮证码无效，请让持证人重新出示"
+    try:
+        payload = signing.loads(token, salt=SHOW_SALT, max_age=show_token_seconds())
+    except signing.SignatureExpired:
+        return None, "亮证码已过期（有效期几分钟），请让持证人刷新后重新出示"
+    except (signing.BadSignature, ValueError, TypeError):
+        return None, "亮证码无效（可能被伪造或不完整），请让持证人重新出示"
+    if not isinstance(payload, dict) or not isinstance(payload.get("l"), int):
+        return None, "亮证码无效，请让持证人重新出示"
+    licence = (
+        Licence.objects.select_related("licence_type", "issuer").filter(pk=payload["l"]).first()
+    )
+    if licence is None:
+        return None, "亮证码对应的证照不存在"
+    note = f"亮证码 {hashlib.sha256(token.encode()).hexdigest()[:16]}"
+    with transaction.atomic():
+        if not LicenceUse.objects.filter(licence=licence, note=note).exists():
+            LicenceUse.objects.create(licence=licence, purpose=LicenceUse.Purpose.SHOW, note=note)
+    return licence, ""
+
+
+def lookup(*, actor, holder_id_type: str, holder_id_number: str, purpose: str):
+    """Department lookup of a holder's licences: staff only, purpose required, audited and
+    recorded as a use on each licence returned."""
+    purpose = (purpose or "").strip()
+    if actor is None or actor.kind != "staff" or not actor.is_active or not actor.role_codes():
+        raise PermissionError("只有具有岗位角色的工作人员可以查询证照")
+    if not purpose:
+        raise ValidationError({"purpose": ["请填写查询事由"]})
+    if holder_id_type not in ("111", "001"):
+        raise ValidationError({"holder_id_type": ["持证主体代码类型应为 111 或 001"]})
+    found = list(
+        Licence.objects.filter(holder_id_index=Licence.index_for(holder_id_type, holder_id_number))
+        .exclude(status=Licence.Status.REPLACED)
+        .select_related("licence_type", "issuer")
+        .order_by("-issued_on", "-pk")[:100]
+    )
+    department = getattr(getattr(actor, "staff_profile", None), "department", None)
+    with transaction.atomic():
+        audit.record(
+            "licences.lookup",
+            actor=actor,
+            purpose=purpose[:200],
+            object_type="licences.holder",
+            object_id=Licence.index_for(holder_id_type, holder_id_number)[:16],
+            detail={"count": len(found), "holder_id_type": holder_id_type},
+        )
+        LicenceUse.objects.bulk_create(
+            LicenceUse(
+                licence=licence,
+                purpose=LicenceUse.Purpose.LOOKUP,
+                department=department,
+                used_by=actor,
+                note=purpose[:200],
+            )
+            for licence in found
+        )
+    return found

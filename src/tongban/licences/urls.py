@@ -1,0 +1,21 @@
+from django.urls import path
+
+from tongban.licences import views
+
+app_name = "licences"
+
+urlpatterns = [
+    path("", views.wallet, name="wallet"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/show/", views.show, name="show"),
+    path("<int:pk>/show/qr.svg", views.show_qr, name="show-qr"),
+    path("verify/", views.verify, name="verify"),
+    path("show/<str:token>/", views.scan, name="scan"),
+    path("use/<uuid:public_id>/<int:material_id>/", views.use_material, name="use-material"),
+    path(
+        "use/<uuid:public_id>/<int:material_id>/withdraw/",
+        views.release_material,
+        name="release-material",
+    ),
+]

@@ -1,0 +1,13 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+@register.filter
+def label(mapping, key):
+    return dict(mapping).get(key, key)
