@@ -9,42 +9,15 @@ Goals from issue 6: issue ≤ 200 ms p95, verify ≤ 50 ms. Run: .venv/bin/pytho
 
 import os
 import shutil
-import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-
-    def pick(p: float) -> float:
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-    return (
-        f"p50 {pick(50):7.1f} ms   p95 {pick(95):7.1f} ms   p99 {pick(99):7.1f} ms   "
-        f"mean {statistics.fmean(ordered):7.1f} ms   (n={len(ordered)})"
-    )
+from _common import fresh_django, percentiles
 
 
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    workdir = tempfile.mkdtemp(prefix="tongban-bench-licence-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.settings"
-    os.environ["TONGBAN_DATA_DIR"] = workdir
-    os.environ.pop("TONGBAN_DATABASE_URL", None)
-    os.environ.setdefault("TONGBAN_LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    workdir = fresh_django("tongban-bench-licence-")
 
     from tongban.accounts import demo as accounts_demo
     from tongban.accounts.models import CitizenProfile

@@ -9,28 +9,6 @@ from tongban.conftest import PASSWORD
 from tongban.core import demo as core_demo
 
 
-@pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
-    """Uploaded workbooks go to a temporary directory; pages link static files without the
-    hashed manifest (tests run without `collectstatic`)."""
-    settings.STORAGES = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_search_index():
-    """A shared cache (Redis in CI) outlives each test's rolled-back database: drop the process's
-    index so no index built from another test's data is reused."""
-    from tongban.catalog import search
-
-    search._index = None
-
-
 @pytest.fixture
 def demo_catalog(db):
     core_demo.load(lambda _msg: None)

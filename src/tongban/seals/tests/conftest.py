@@ -6,18 +6,6 @@ from tongban.seals import actions
 from tongban.seals.models import Seal
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    """Issued documents go to a temporary folder, not the developer's data directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "files")},
-        },
-    }
-
-
 @pytest.fixture
 def seal(department, platform_admin):
     return actions.create_seal(
