@@ -49,9 +49,26 @@ class LoginForm(forms.Form):
         return self.cleaned_data
 
 
-class PasswordsMatchMixin:
-    """Registration forms: a strong password, typed the same twice. Checked here as well as in the
-    service so that every mistake on the page is reported at once."""
+class NewAccountForm(forms.Form):
+    """Registration forms: a strong password, typed the same twice, asked last. Checked here as
+    well as in the service so that every mistake on the page is reported at once."""
+
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，同时包含字母和数字"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Declared here, so they would come first; the password belongs at the end of the page.
+        self.order_fields([name for name in self.fields if not name.startswith("password")])
 
     def clean(self):
         data = super().clean()
@@ -66,7 +83,7 @@ class PasswordsMatchMixin:
         return data
 
 
-class CitizenRegistrationForm(PasswordsMatchMixin, forms.Form):
+class CitizenRegistrationForm(NewAccountForm):
     real_name = forms.CharField(label=_("姓名"), max_length=30)
     id_number = forms.CharField(
         label=_("身份证号码"),
@@ -80,20 +97,9 @@ class CitizenRegistrationForm(PasswordsMatchMixin, forms.Form):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
-    password = forms.CharField(
-        label=_("密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("至少8位，同时包含字母和数字"),
-    )
-    password2 = forms.CharField(
-        label=_("确认密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
 
-class EnterpriseRegistrationForm(PasswordsMatchMixin, forms.Form):
+class EnterpriseRegistrationForm(NewAccountForm):
     name = forms.CharField(label=_("企业名称"), max_length=200)
     uscc = forms.CharField(
         label=_("统一社会信用代码"),
@@ -112,17 +118,6 @@ class EnterpriseRegistrationForm(PasswordsMatchMixin, forms.Form):
         label=_("联系手机"),
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
-    )
-    password = forms.CharField(
-        label=_("密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("至少8位，同时包含字母和数字"),
-    )
-    password2 = forms.CharField(
-        label=_("确认密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 

@@ -272,9 +272,10 @@ def test_warnings_turn_yellow_then_red_and_notify_once(citizen, team, promise_it
     assert notice.answered_at and notice.answer == "今日完成审核"
 
 
-def test_joint_case_is_reviewed_in_parallel_by_two_departments(
-    citizen, team, promise_item, other_department
-):
+@pytest.fixture
+def joint_case(citizen, team, promise_item, other_department):
+    """A 联办 case of the lead department and `other_department`, accepted on 9/21 and past the
+    lead's 承办 step: both departments' parallel review tasks are open."""
     from tongban.cases.tests.conftest import staff
     from tongban.workflow.models import ItemProcess
 
@@ -292,6 +293,12 @@ def test_joint_case_is_reviewed_in_parallel_by_two_departments(
             action="approve",
             opinion="牵头部门初审同意",
         )
+    return application, lead, other_reviewer
+
+
+def test_joint_case_is_reviewed_in_parallel_by_two_departments(joint_case, team, other_department):
+    application, lead, other_reviewer = joint_case
+    with at(D(2026, 9, 21)):
         parallel = list(application.case.steps.filter(finished_at=None).order_by("department_id"))
         assert len(parallel) == 2
         assert {s.department_id for s in parallel} == {lead.department_id, other_department.pk}
@@ -329,25 +336,10 @@ def test_joint_case_is_reviewed_in_parallel_by_two_departments(
 
 
 def test_one_joint_department_returning_sends_the_case_back_to_the_lead(
-    citizen, team, promise_item, other_department
+    joint_case, other_department
 ):
-    from tongban.cases.tests.conftest import staff
-    from tongban.workflow.models import ItemProcess
-
-    choice = ItemProcess.objects.create(item=promise_item, process_key="joint")
-    choice.joint_departments.set([team["handler"].staff_profile.department, other_department])
-    other_reviewer = staff(other_department, "wjreviewer", "reviewer")
+    application, lead, other_reviewer = joint_case
     with at(D(2026, 9, 21)):
-        application = submit_application(citizen, promise_item)
-        actions.accept(application=application, actor=team["clerk"])
-        lead = _open_step(application)
-        actions.complete_step(
-            application=application,
-            actor=team["handler"],
-            step_id=lead.pk,
-            action="approve",
-            opinion="同意",
-        )
         theirs = application.case.steps.get(finished_at=None, department=other_department)
         actions.complete_step(
             application=application,
