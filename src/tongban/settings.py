@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tongban.applications",
     "tongban.workflow",
     "tongban.cases",
+    "tongban.credit",
     "tongban.ratings",
     "tongban.licences",
     "tongban.portal",
@@ -166,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.cases.apply_deemed_acceptance",
         "schedule": crontab(hour=0, minute=30),
     },
+    "cases-deferred-materials-daily": {
+        "task": "tongban.cases.enforce_deferred_materials",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "cases-deadline-warnings": {
         "task": "tongban.cases.raise_warnings",
         "schedule": crontab(minute=15),
@@ -230,6 +235,12 @@ USE_TZ = True
 # --- Case handling (local rules: configurable) ------------------------------------------------------
 CASE_YELLOW_WORKING_DAYS = env_int("CASE_YELLOW_WORKING_DAYS", 3)
 CASE_EXTENSION_WORKING_DAYS = env_int("CASE_EXTENSION_WORKING_DAYS", 10)  # 行政许可法 art. 42
+# 容缺受理: working days after acceptance to supply a deferred material (capped at the promised
+# due date), and how many working days before that deadline the applicant is reminded.
+CASE_DEFERRED_MATERIAL_WORKING_DAYS = env_int("CASE_DEFERRED_MATERIAL_WORKING_DAYS", 5)
+CASE_DEFERRED_REMINDER_WORKING_DAYS = env_int("CASE_DEFERRED_REMINDER_WORKING_DAYS", 2)
+# 告知承诺: how long a false-commitment record bars the subject from committing instead of proving.
+CREDIT_FALSE_COMMITMENT_YEARS = env_int("CREDIT_FALSE_COMMITMENT_YEARS", 3)
 CASE_CORRECTION_WORKING_DAYS = env_int("CASE_CORRECTION_WORKING_DAYS", 10)
 
 # --- 好差评 (local rules: configurable) -------------------------------------------------------------

@@ -19,6 +19,7 @@ from tongban.applications import formdefs, formlib, numbering, prefill, uploads
 from tongban.applications.models import (
     Application,
     ApplicationForm,
+    MaterialCommitment,
     PipelineStep,
     StatusChange,
     TimelineEvent,
@@ -28,6 +29,7 @@ from tongban.applications.states import EDITABLE, Status, allowed
 from tongban.catalog import actions as catalog
 from tongban.catalog.models import ItemVersion, Material, ServiceItem
 from tongban.core import audit
+from tongban.credit import actions as credit
 
 MAX_FILES_PER_MATERIAL = 10
 PERSON_OBJECT = "1"
@@ -240,6 +242,12 @@ def attach_file(
     material = next((m for m in required_materials(application) if m.pk == material_id), None)
     if material is None:
         raise ValidationError("该材料不属于本次申请")
+    stored = _store_upload(application, material, actor, uploaded)
+    application.commitments.filter(material=material).delete()  # the material itself is here now
+    return stored
+
+
+def _store_upload(application: Application, material: Material, actor: User, uploaded):
     if application.files.filter(material=material).count() >= MAX_FILES_PER_MATERIAL:
         raise ValidationError(f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件")
     checked = uploads.check_upload(uploaded)
@@ -281,6 +289,148 @@ def remove_file(*, application: Application, actor: User, file_id: int) -> None:
     )
 
 
+# --- 告知承诺 and 容缺: a signed commitment instead of the material now --------------------------
+
+
+def commitment_statement(application: Application, material: Material, kind: str) -> str:
+    """The text the applicant agrees to: obligations and liability in writing (国办发〔2020〕42号)."""
+    organ = application.service_item.department.name
+    item = application.item_version.name
+    if kind == MaterialCommitment.Kind.COMMITMENT:
+        return (
+            f"本人（本单位）已知晓{organ}告知的办理“{item}”的全部条件、标准和要求，"
+            f"承诺已经符合“{material.name}”所证明的条件，以本承诺代替该证明材料。"
+            "所承诺内容真实、准确、完整，愿意接受受理机关的事后核查。"
+            "如承诺不实，愿意承担撤销许可、记入信用记录等法律责任。"
+        )
+    return (
+        f"本人（本单位）申请对“{material.name}”容缺受理，承诺在{organ}受理通知书告知的期限内"
+        "通过本平台补交该材料，补交的材料真实有效。逾期未补交的，同意受理机关依规作出不予许可决定"
+        "并补交逾期办结。"
+    )
+
+
+def commitment_options(application: Application, material: Material) -> list[dict]:
+    """What the applicant may sign instead of uploading `material` now, with the exact text."""
+    kinds = []
+    if material.commitment_replaceable:
+        kinds.append(MaterialCommitment.Kind.COMMITMENT)
+    if material.allows_deficiency:
+        kinds.append(MaterialCommitment.Kind.DEFERRED)
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "statement": commitment_statement(application, material, kind),
+        }
+        for kind in kinds
+    ]
+
+
+def _commitment_material(application: Application, material_id: int, kind: str) -> Material:
+    material = next((m for m in required_materials(application) if m.pk == material_id), None)
+    if material is None:
+        raise ValidationError("该材料不属于本次申请")
+    if kind == MaterialCommitment.Kind.COMMITMENT and not material.commitment_replaceable:
+        raise ValidationError("该材料不适用告知承诺，请上传材料")
+    if kind == MaterialCommitment.Kind.DEFERRED and not material.allows_deficiency:
+        raise ValidationError("该材料不在容缺受理清单内，请上传材料")
+    return material
+
+
+@transaction.atomic
+def sign_commitment(
+    *, application: Application, actor: User, material_id: int, kind: str, agreed: bool
+) -> MaterialCommitment:
+    """The applicant commits instead of handing in `material` now. Refused for applicants with a
+    false-commitment or serious bad-credit record; idempotent for the same material and kind."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_editable(application, actor)
+    if kind not in MaterialCommitment.Kind.values:
+        raise ValidationError("承诺方式无效")
+    material = _commitment_material(application, material_id, kind)
+    existing = application.commitments.filter(material=material).first()
+    if existing is not None:
+        if existing.kind == kind:
+            return existing
+        raise ValidationError(f"该材料已选择“{existing.get_kind_display()}”，请先取消")
+    if not agreed:
+        raise ValidationError("请阅读承诺内容并勾选“本人已阅读并作出上述承诺”")
+    if application.files.filter(material=material).exists():
+        raise ValidationError("该材料已上传，无需承诺")
+    barred = credit.exclusion(credit.subject_of(application))
+    if barred is not None:
+        raise ValidationError(credit.exclusion_message(barred))
+    commitment = MaterialCommitment.objects.create(
+        application=application,
+        material=material,
+        kind=kind,
+        statement=commitment_statement(application, material, kind),
+        signed_by=actor,
+    )
+    audit.record(
+        "applications.sign_commitment",
+        actor=actor,
+        obj=application,
+        detail={"material": material.name, "kind": kind},
+    )
+    return commitment
+
+
+@transaction.atomic
+def withdraw_commitment(*, application: Application, actor: User, material_id: int) -> None:
+    """Before submission (or while correcting) the applicant may upload the material instead."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _check_editable(application, actor)
+    commitment = application.commitments.filter(material_id=material_id).first()
+    if commitment is None:
+        raise ValidationError("该材料没有承诺，无需取消")
+    commitment.delete()
+    audit.record(
+        "applications.withdraw_commitment",
+        actor=actor,
+        obj=application,
+        detail={"material": commitment.material.name, "kind": commitment.kind},
+    )
+
+
+@transaction.atomic
+def supply_deferred_material(
+    *, application: Application, actor: User, material_id: int, uploaded
+) -> UploadedFile:
+    """容缺后补: after acceptance the applicant uploads the material promised, by the deadline."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if actor.pk not in (application.owner_id, application.window_staff_id):
+        raise ValidationError("您无权修改该申请")
+    commitment = (
+        application.commitments.select_for_update()
+        .filter(material_id=material_id, kind=MaterialCommitment.Kind.DEFERRED)
+        .select_related("material")
+        .first()
+    )
+    if commitment is None:
+        raise ValidationError("该材料不是容缺材料")
+    if not commitment.is_open:
+        raise ValidationError(f"该容缺材料{commitment.get_state_display()}，不能再补交")
+    if application.status != Status.ACCEPTED:
+        raise ValidationError(f"该申请{application.get_status_display()}，不能补交材料")
+    stored = _store_upload(application, commitment.material, actor, uploaded)
+    commitment.state, commitment.closed_at, commitment.closed_by = (
+        MaterialCommitment.State.SUPPLIED,
+        timezone.now(),
+        actor,
+    )
+    commitment.save(update_fields=["state", "closed_at", "closed_by"])
+    TimelineEvent.objects.create(
+        application=application,
+        department=application.service_item.department,
+        action="补交容缺材料",
+        opinion=f"已补交：{commitment.material.name}",
+        actor_label="申请人",
+    )
+    return stored
+
+
 def material_checklist(application: Application) -> list[dict]:
     from tongban.licences.actions import checklist_licences
 
@@ -289,13 +439,19 @@ def material_checklist(application: Application) -> list[dict]:
         files_by_material.setdefault(stored.material_id, []).append(stored)
     materials = required_materials(application)
     licences = checklist_licences(application, materials)  # 免证可办: use recorded / on offer
+    commitments = {c.material_id: c for c in application.commitments.all()}
     return [
         {
             "material": m,
             "files": files_by_material.get(m.pk, []),
             "licence_use": licences[m.pk]["use"],
             "licence_offer": licences[m.pk]["offer"],
-            "missing": m.required and not files_by_material.get(m.pk) and not licences[m.pk]["use"],
+            "commitment": commitments.get(m.pk),
+            "commitment_options": [] if m.pk in commitments else commitment_options(application, m),
+            "missing": m.required
+            and not files_by_material.get(m.pk)
+            and not licences[m.pk]["use"]
+            and m.pk not in commitments,
         }
         for m in materials
     ]
@@ -308,9 +464,14 @@ def submission_problems(application: Application) -> dict[str, list[str]]:
         name: [message]
         for name, message in formdefs.validate(form.schema, form.layout, application.data).items()
     }
-    missing = [row["material"].name for row in material_checklist(application) if row["missing"]]
+    checklist = material_checklist(application)
+    missing = [row["material"].name for row in checklist if row["missing"]]
     if missing:
         problems["materials"] = [f"尚未上传：{'、'.join(missing)}"]
+    if any(row["commitment"] for row in checklist):
+        barred = credit.exclusion(credit.subject_of(application))
+        if barred is not None:
+            problems.setdefault("materials", []).append(credit.exclusion_message(barred))
     return problems
 
 

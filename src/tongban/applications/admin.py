@@ -12,6 +12,7 @@ from tongban.applications.models import (
     Application,
     ApplicationForm,
     CaseNumberCounter,
+    MaterialCommitment,
     PipelineStep,
     Receipt,
     StatusChange,
@@ -195,7 +196,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(StatusChange, TimelineEvent, UploadedFile)
+@admin.register(StatusChange, TimelineEvent, UploadedFile, MaterialCommitment)
 class HistoryAdmin(ReadOnlyAdmin):
     """History and files of applications: written by the service layer, read here."""
 

@@ -273,6 +273,62 @@ class UploadedFile(models.Model):
         return self.original_name
 
 
+class MaterialCommitment(models.Model):
+    """A material the applicant does not hand in now, under a signed commitment.
+
+    告知承诺: the commitment replaces the proof for good; the case is checked afterwards and a
+    false commitment leads to revocation and a credit record. 容缺受理: a secondary material is
+    supplied after acceptance by `supply_by` (never past the promised due date); a miss ends the
+    case (补交逾期办结). `statement` is the exact text the applicant agreed to.
+    """
+
+    class Kind(models.TextChoices):
+        COMMITMENT = "commitment", "告知承诺"
+        DEFERRED = "deferred", "容缺后补"
+
+    class State(models.TextChoices):
+        SIGNED = "signed", "已承诺"
+        SUPPLIED = "supplied", "已补交"
+        OVERDUE = "overdue", "逾期未补交"
+        VERIFIED = "verified", "核查属实"
+        FALSE = "false", "承诺不实"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="commitments"
+    )
+    material = models.ForeignKey(
+        "catalog.Material", verbose_name="材料", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("方式", max_length=10, choices=Kind.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.SIGNED)
+    statement = models.TextField("承诺内容")
+    signed_at = models.DateTimeField("承诺时间", auto_now_add=True)
+    signed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    supply_by = models.DateField("补交期限", null=True, blank=True)
+    reminded_on = models.DateField("最近提醒日期", null=True, blank=True)
+    closed_at = models.DateTimeField("补交或核查时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    check_note = models.TextField("核查意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "告知承诺与容缺"
+        ordering = ["application_id", "material_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "material"], name="commitment_one_per_material"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.material}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.SIGNED
+
+
 class CaseNumberCounter(models.Model):
     """Next serial per 实施编码 and day; locked while a number is taken (unique, gap-tolerant)."""
 

@@ -2,7 +2,8 @@
 
 Intake (applications.actions) makes the moves up to submission and withdrawal; case handling
 (cases.actions) the moves after it. Some moves only the system makes: deemed acceptance
-(行政许可法 art. 32) and closing a correction that was never answered. A move not listed is refused.
+(行政许可法 art. 32), closing a correction that was never answered, and ending a 容缺受理 case
+whose deferred material never came. A move not listed is refused.
 """
 
 from django.db import models
@@ -19,6 +20,7 @@ class Status(models.TextChoices):
     COMPLETED = "completed", "已办结"
     WITHDRAWN = "withdrawn", "已撤回"
     DISCARDED = "discarded", "草稿已删除"
+    REVOKED = "revoked", "许可已撤销"
 
 
 APPLICANT, STAFF, SYSTEM = "applicant", "staff", "system"
@@ -35,9 +37,12 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.CORRECTION, Status.WITHDRAWN): {APPLICANT},
     (Status.CORRECTION, Status.COMPLETED): {SYSTEM},  # 补交逾期办结
     (Status.ACCEPTED, Status.APPROVED): {STAFF},
-    (Status.ACCEPTED, Status.DENIED): {STAFF},
+    (Status.ACCEPTED, Status.DENIED): {STAFF, SYSTEM},  # SYSTEM: 容缺 material not supplied in time
     (Status.APPROVED, Status.COMPLETED): {STAFF},
-    (Status.DENIED, Status.COMPLETED): {STAFF},
+    (Status.DENIED, Status.COMPLETED): {STAFF, SYSTEM},  # SYSTEM: 补交逾期办结
+    # 告知承诺 found false after the decision: the licence granted on it is revoked.
+    (Status.APPROVED, Status.REVOKED): {STAFF},
+    (Status.COMPLETED, Status.REVOKED): {STAFF},
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.applications import views
+from tongban.applications import commitment_views, views
 
 app_name = "applications"
 
@@ -15,6 +15,21 @@ urlpatterns = [
         "my/cases/<uuid:public_id>/files/<int:file_id>/delete/",
         views.remove_file,
         name="remove-file",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/commitments/<int:material_id>/",
+        commitment_views.sign,
+        name="commit",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/commitments/<int:material_id>/withdraw/",
+        commitment_views.withdraw,
+        name="withdraw-commitment",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/deferred/<int:material_id>/",
+        commitment_views.supply,
+        name="supply-deferred",
     ),
     path("my/cases/<uuid:public_id>/submit/", views.submit, name="submit"),
     path("my/cases/<uuid:public_id>/submitted/", views.submitted, name="submitted"),

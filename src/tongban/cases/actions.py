@@ -172,7 +172,10 @@ def _start_clock(case: Case, accepted_on: datetime.date) -> None:
 @transaction.atomic
 def accept(*, application: Application, actor: User, opinion: str = "") -> Case:
     application = _locked(application)
+    from tongban.cases import commitments  # builds on this module: imported when used
+
     _require(actor, application.service_item.department_id, Role.WINDOW_CLERK)
+    commitments.check_applicant_eligible(application)
     _move(application, Status.ACCEPTED, actor, STAFF, opinion)
     return _accepted(application, actor, timezone.localdate(), deemed=False)
 
@@ -180,17 +183,24 @@ def accept(*, application: Application, actor: User, opinion: str = "") -> Case:
 def _accepted(
     application: Application, actor: User | None, accepted_on: datetime.date, *, deemed: bool
 ) -> Case:
+    from tongban.cases import commitments
+
     case = _case(application)
     case.accepted_at, case.accepted_by, case.deemed_accepted = timezone.now(), actor, deemed
     _start_clock(case, accepted_on)
     case.save()
     due = case.effective_due_date
-    basis = (
-        "因受理机关自收到申请之日起5个工作日内未作出受理决定，依据《中华人民共和国行政许可法》"
-        "第三十二条，自收到申请之日起即为受理。"
-        if deemed
-        else "你（单位）的申请材料齐全、符合法定形式，决定予以受理。"
-    )
+    commitment_sections = commitments.on_acceptance(case)
+    deferred = bool(commitments.outstanding(application).exists())
+    if deemed:
+        basis = (
+            "因受理机关自收到申请之日起5个工作日内未作出受理决定，依据《中华人民共和国行政许可法》"
+            "第三十二条，自收到申请之日起即为受理。"
+        )
+    elif deferred:
+        basis = "你（单位）的主要申请材料齐全、符合法定形式，次要材料已书面承诺限期补交，决定予以容缺受理。"
+    else:
+        basis = "你（单位）的申请材料齐全、符合法定形式，决定予以受理。"
     document = _issue(
         case,
         "acceptance_notice",
@@ -205,12 +215,13 @@ def _accepted(
                 if due
                 else "即办",
             ),
+            *commitment_sections,
         ],
         actor,
     )
     _event(
         application,
-        "视为受理" if deemed else "受理",
+        "视为受理" if deemed else "容缺受理" if deferred else "受理",
         f"{basis}承诺办结日期：{due:%Y-%m-%d}。受理通知书：{document.document.number}。"
         if due
         else basis,
@@ -446,9 +457,22 @@ def reassign(*, application: Application, actor: User, step_id: int, assignee: U
     return step
 
 
-def _decide(application: Application, case: Case, actor: User, outcome: str, reason: str) -> None:
+def _decide(
+    application: Application,
+    case: Case,
+    actor: User | None,
+    outcome: str,
+    reason: str,
+    *,
+    kind: str = STAFF,
+    notify: bool = True,
+) -> None:
+    from tongban.cases import commitments
+
     approve = outcome == "approved"
-    _move(application, Status.APPROVED if approve else Status.DENIED, actor, STAFF, reason)
+    if approve:
+        commitments.check_can_approve(application)
+    _move(application, Status.APPROVED if approve else Status.DENIED, actor, kind, reason)
     calendar = workdays.Calendar()
     today = timezone.localdate()
     case.decision = Case.Decision.APPROVE if approve else Case.Decision.DENY
@@ -482,7 +506,8 @@ def _decide(application: Application, case: Case, actor: User, outcome: str, rea
         actor=actor,
     )
     audit.record("cases.decide", actor=actor, obj=application, detail={"decision": case.decision})
-    _notify(application, "application.decided", result=result)
+    if notify:
+        _notify(application, "application.decided", result=result)
 
 
 @transaction.atomic
@@ -646,7 +671,18 @@ def complete(*, application: Application, actor: User, result: str = "") -> Case
     )
     if result not in Case.CompletionResult.values:
         raise ValidationError({"result": ["办结结果代码无效"]})
-    _move(application, Status.COMPLETED, actor, STAFF, Case.CompletionResult(result).label)
+    _complete(application, case, actor, result, STAFF)
+    if result == Case.CompletionResult.ISSUED:
+        from tongban.licences.actions import issue_for_case
+
+        issue_for_case(application, actor)  # same transaction: a signing failure undoes 办结
+    return case
+
+
+def _complete(
+    application: Application, case: Case, actor: User | None, result: str, kind: str
+) -> None:
+    _move(application, Status.COMPLETED, actor, kind, Case.CompletionResult(result).label)
     calendar = workdays.Calendar()
     today = timezone.localdate()
     stopped = deadlines.compute(case, calendar, today).stopped_days
@@ -661,11 +697,6 @@ def complete(*, application: Application, actor: User, result: str = "") -> Case
     from tongban.ratings.actions import invite_after_completion  # 好差评：一事一评邀请
 
     invite_after_completion(application)
-    if result == Case.CompletionResult.ISSUED:
-        from tongban.licences.actions import issue_for_case
-
-        issue_for_case(application, actor)  # same transaction: a signing failure undoes 办结
-    return case
 
 
 @transaction.atomic

@@ -81,3 +81,21 @@ def advance(case: Case, step: ReviewStep, actor) -> str | None:
         return engine.outcome(instance)
     _sync_steps(case, instance)
     return None
+
+
+def terminate(case: Case, reason: str, actor) -> None:
+    """End the review early: the engine instance stops and every open 待办 step is closed with the
+    reason, so nobody is asked to act on a case that is over."""
+    from django.utils import timezone
+
+    engine = _engine()
+    instance = engine.get_instance(case.application)
+    if instance is not None:
+        engine.terminate(
+            instance, reason=reason, actor_label=actor.display_name if actor else "系统"
+        )
+    case.steps.filter(finished_at=None).update(
+        finished_at=timezone.now(),
+        action=ReviewStep.Action.OTHER,
+        opinion=f"（流程终止：{reason}）",
+    )

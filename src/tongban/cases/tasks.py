@@ -18,3 +18,10 @@ def apply_deemed_acceptance() -> int:
 @shared_task(name="tongban.cases.raise_warnings")
 def raise_warnings() -> dict:
     return actions.raise_warnings()
+
+
+@shared_task(name="tongban.cases.enforce_deferred_materials")
+def enforce_deferred_materials() -> dict:
+    from tongban.cases import commitments
+
+    return commitments.enforce_deferred()

@@ -20,9 +20,9 @@ from tongban.accounts.permissions import (
 )
 from tongban.accounts.roles import Role
 from tongban.applications import formdefs
-from tongban.applications.models import Application
+from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
-from tongban.cases import actions, deadlines, statistics
+from tongban.cases import actions, commitments, deadlines, statistics
 from tongban.cases.models import Case, CaseDocument, ReviewStep, Suspension
 from tongban.core import pii, workdays
 from tongban.core.models import Department
@@ -35,6 +35,7 @@ TABS = {
     "yellow": "预警",
     "red": "超期",
     "finish": "待办结",
+    "verify": "待核查承诺",
 }
 
 
@@ -77,6 +78,16 @@ def _queryset(request, tab: str):
         )
     if tab == "finish":
         return base.filter(status__in=[Status.APPROVED, Status.DENIED]).order_by("case__decided_at")
+    if tab == "verify":  # 告知承诺 awaiting the department's check (事后核查)
+        return (
+            base.filter(
+                case__accepted_on__isnull=False,
+                commitments__kind=MaterialCommitment.Kind.COMMITMENT,
+                commitments__state=MaterialCommitment.State.SIGNED,
+            )
+            .distinct()
+            .order_by("case__accepted_on")
+        )
     raise PermissionDenied
 
 
@@ -230,6 +241,14 @@ def _moves(user: User, application: Application, case: Case | None, open_steps) 
         moves.add("deliver")
     if case and application.status == Status.ACCEPTED and user.has_role(Role.SUPERVISOR):
         moves.add("supervise")
+    if (
+        case
+        and case.accepted_on
+        and serves
+        and user.has_role(Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+        and commitments.awaiting_verification(application).exists()
+    ):
+        moves.add("verify_commitment")
     return moves
 
 
@@ -264,6 +283,8 @@ def case_detail(request, public_id):
             else [],
             "moves": _moves(request.user, application, case, open_steps),
             "suspension_kinds": Suspension.Kind.choices,
+            "commitments": application.commitments.select_related("material", "closed_by"),
+            "can_find_false": request.user.has_role(Role.APPROVER),
             "acceptance_due": actions.deemed_acceptance_due(application.received_at, calendar)
             if application.status == Status.SUBMITTED and application.received_at
             else None,
@@ -279,6 +300,13 @@ def _date(value: str):
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+def _verdict(value: str | None) -> bool:
+    """核查结论 must be chosen explicitly: a missing answer is never read as "false"."""
+    if value not in ("true", "false"):
+        raise ValidationError({"verdict": ["请选择核查结论"]})
+    return value == "true"
 
 
 MOVES = {
@@ -336,6 +364,13 @@ MOVES = {
     "supervise": lambda r, a: actions.supervise(
         application=a, actor=r.user, message=r.POST.get("message", "")
     ),
+    "verify_commitment": lambda r, a: commitments.verify_commitment(
+        application=a,
+        actor=r.user,
+        commitment_id=int(r.POST.get("commitment") or 0),
+        truthful=_verdict(r.POST.get("verdict")),
+        note=r.POST.get("note", ""),
+    ),
 }
 DONE = {
     "accept": "已受理，受理通知书已签发",
@@ -349,6 +384,7 @@ DONE = {
     "complete": "已办结",
     "deliver": "已登记送达",
     "supervise": "督办通知已发送",
+    "verify_commitment": "承诺核查结果已记录",
 }
 
 

@@ -306,6 +306,56 @@ DEFAULT_TEMPLATES = [
             ),
         },
     ),
+    # 容缺受理 and 告知承诺 (cases.commitments).
+    (
+        "case.deferred_reminder",
+        "容缺材料补交提醒",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”有容缺材料需在{{ due_date }}前补交，"
+                "逾期将不予许可。",
+            ),
+            "inapp": (
+                "请补交容缺材料：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）已容缺受理，"
+                "请于 {{ due_date }} 前在“我的办件”中补交：{{ materials }}。"
+                "逾期未补交的，将依规作出不予许可决定并补交逾期办结。",
+            ),
+        },
+    ),
+    (
+        "case.deferred_overdue",
+        "容缺材料逾期未补交",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”因容缺材料逾期未补交，已不予许可并办结。",
+            ),
+            "inapp": (
+                "容缺材料逾期未补交：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）的容缺材料未在 {{ due_date }} 前补交，"
+                "{{ department }}已依规作出不予许可决定并补交逾期办结。如仍需办理，请重新申请。",
+            ),
+        },
+    ),
+    (
+        "case.commitment_false",
+        "告知承诺核查不实",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您在“{{ item_name }}”中作出的承诺经核查不实，"
+                "请登录查看处理决定。",
+            ),
+            "inapp": (
+                "承诺核查不实：{{ item_name }}",
+                "您在“{{ item_name }}”（办件编号 {{ case_number }}）中作出的告知承诺经{{ department }}核查与实际情况不符："
+                "{{ reason }}\n处理结果：{{ result }}。该情况已记入信用记录。"
+                "如不服，可以依法申请行政复议或者提起行政诉讼。",
+            ),
+        },
+    ),
 ]
 
 

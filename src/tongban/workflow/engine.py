@@ -193,6 +193,25 @@ def complete(
     return _save(instance, workflow, [*instance.history, step])
 
 
+def terminate(instance: WorkflowInstance, *, reason: str, actor_label: str) -> WorkflowInstance:
+    """Stop a running review that ends without an outcome of its own (a 容缺 material never
+    supplied, a commitment found false): every waiting task is cancelled, the reason is the last
+    history entry, and the instance is saved once as finished with no outcome."""
+    if is_finished(instance):
+        return instance
+    workflow = bpmn.load(instance.state)
+    workflow.cancel()
+    step = {
+        "label": "流程终止",
+        "action": "terminate",
+        "action_label": "终止",
+        "opinion": reason,
+        "actor_label": actor_label,
+        "finished_at": timezone.now().isoformat(),
+    }
+    return _save(instance, workflow, [*instance.history, step])
+
+
 # --- internals -------------------------------------------------------------------------------
 
 
