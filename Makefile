@@ -31,8 +31,9 @@ test: install
 e2e: install
 	$(BIN)/pytest e2e
 
+## make bench: every benchmark; make bench ONLY=capacity (or ONLY="seal_sign licence_issue") for some
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ONLY)
 
 lint: install
 	$(BIN)/ruff check .

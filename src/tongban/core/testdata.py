@@ -27,4 +27,5 @@ def credit_code(prefix: str = "91", region: str = "411000", serial: int = 1) -> 
 
 
 def phone(serial: int) -> str:
-    return f"1700000{serial:04d}"
+    """17000000001, 17000000002 …; serials up to 99,999,999 stay in the 170 block."""
+    return f"170{serial:08d}"
