@@ -1,13 +1,14 @@
 """Staff roles. Permissions are checked by role *and* department (see accounts.permissions)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    WINDOW_CLERK = "window_clerk", "窗口受理"
-    HANDLER = "handler", "承办"
-    REVIEWER = "reviewer", "审核"
-    APPROVER = "approver", "批准"
-    SUPERVISOR = "supervisor", "效能监察"
-    CATALOGUE_ADMIN = "catalogue_admin", "事项管理"
-    PLATFORM_ADMIN = "platform_admin", "平台管理"
+    WINDOW_CLERK = "window_clerk", _("窗口受理")
+    HANDLER = "handler", _("承办")
+    REVIEWER = "reviewer", _("审核")
+    APPROVER = "approver", _("批准")
+    SUPERVISOR = "supervisor", _("效能监察")
+    CATALOGUE_ADMIN = "catalogue_admin", _("事项管理")
+    PLATFORM_ADMIN = "platform_admin", _("平台管理")

@@ -7,80 +7,81 @@ implementing body's USCC 18 + 行使层级 1 + 基本编码 12) and 业务办理
 import re
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tongban.core.identifiers import check_uscc
 
 
 class ItemType(models.TextChoices):  # Table A.1
-    ADMIN_POWER = "00", "行政权力事项"
-    LICENSING = "01", "行政许可"
-    PENALTY = "02", "行政处罚"
-    COERCION = "03", "行政强制"
-    LEVY = "04", "行政征收"
-    BENEFIT = "05", "行政给付"
-    INSPECTION = "06", "行政检查"
-    CONFIRMATION = "07", "行政确认"
-    AWARD = "08", "行政奖励"
-    ADJUDICATION = "09", "行政裁决"
-    OTHER_POWER = "10", "其他类别事项"
-    PUBLIC_SERVICE = "20", "公共服务事项"
+    ADMIN_POWER = "00", _("行政权力事项")
+    LICENSING = "01", _("行政许可")
+    PENALTY = "02", _("行政处罚")
+    COERCION = "03", _("行政强制")
+    LEVY = "04", _("行政征收")
+    BENEFIT = "05", _("行政给付")
+    INSPECTION = "06", _("行政检查")
+    CONFIRMATION = "07", _("行政确认")
+    AWARD = "08", _("行政奖励")
+    ADJUDICATION = "09", _("行政裁决")
+    OTHER_POWER = "10", _("其他类别事项")
+    PUBLIC_SERVICE = "20", _("公共服务事项")
 
 
 class ServiceObject(models.TextChoices):  # Table A.4
-    NATURAL_PERSON = "1", "自然人"
-    ENTERPRISE = "2", "企业法人"
-    INSTITUTION = "3", "事业法人"
-    SOCIAL_ORG = "4", "社会组织法人"
-    GOVERNMENT = "5", "行政机关"
-    OTHER = "6", "其他组织"
+    NATURAL_PERSON = "1", _("自然人")
+    ENTERPRISE = "2", _("企业法人")
+    INSTITUTION = "3", _("事业法人")
+    SOCIAL_ORG = "4", _("社会组织法人")
+    GOVERNMENT = "5", _("行政机关")
+    OTHER = "6", _("其他组织")
 
 
 class HandlingForm(models.TextChoices):  # Table A.5
-    WINDOW = "1", "窗口办理"
-    PC = "2", "电脑端网上办理"
-    MOBILE = "3", "移动端网上申请"
-    EXPRESS = "4", "快递申请"
-    OTHER = "9", "其他"
+    WINDOW = "1", _("窗口办理")
+    PC = "2", _("电脑端网上办理")
+    MOBILE = "3", _("移动端网上申请")
+    EXPRESS = "4", _("快递申请")
+    OTHER = "9", _("其他")
 
 
 class HandlingType(models.TextChoices):  # Table A.6 办件类型
-    IMMEDIATE = "1", "即办件"
-    PROMISED = "2", "承诺件"
-    OTHER = "9", "其他"
+    IMMEDIATE = "1", _("即办件")
+    PROMISED = "2", _("承诺件")
+    OTHER = "9", _("其他")
 
 
 class LimitUnit(models.TextChoices):
-    WORKING_DAYS = "W", "工作日"
-    NATURAL_DAYS = "N", "自然日"
+    WORKING_DAYS = "W", _("工作日")
+    NATURAL_DAYS = "N", _("自然日")
 
 
 class Scope(models.TextChoices):  # 通办范围
-    NONE = "", "不支持通办"
-    NATIONAL = "national", "全国"
-    CROSS_PROVINCE = "province", "跨省"
-    CROSS_CITY = "city", "跨市"
-    CROSS_COUNTY = "county", "跨县"
+    NONE = "", _("不支持通办")
+    NATIONAL = "national", _("全国")
+    CROSS_PROVINCE = "province", _("跨省")
+    CROSS_CITY = "city", _("跨市")
+    CROSS_COUNTY = "county", _("跨县")
 
 
 class PersonTheme(models.TextChoices):  # 自然人服务主题
-    BIRTH = "birth", "生育收养"
-    HOUSEHOLD = "household", "户籍办理"
-    EMPLOYMENT = "employment", "就业创业"
-    SOCIAL_SECURITY = "social", "社会保障"
-    HOUSING = "housing", "住房保障"
-    MEDICAL = "medical", "医疗卫生"
-    ELDERLY = "elderly", "养老服务"
-    TRANSPORT = "transport", "交通出行"
-    RETIREMENT = "retire", "退休养老"
+    BIRTH = "birth", _("生育收养")
+    HOUSEHOLD = "household", _("户籍办理")
+    EMPLOYMENT = "employment", _("就业创业")
+    SOCIAL_SECURITY = "social", _("社会保障")
+    HOUSING = "housing", _("住房保障")
+    MEDICAL = "medical", _("医疗卫生")
+    ELDERLY = "elderly", _("养老服务")
+    TRANSPORT = "transport", _("交通出行")
+    RETIREMENT = "retire", _("退休养老")
 
 
 class EnterpriseTheme(models.TextChoices):  # 法人服务主题
-    START = "start", "开办企业"
-    PERMITS = "permits", "准营准办"
-    TRANSPORT = "transport", "交通运输"
-    CONSTRUCTION = "build", "工程建设"
-    HEALTH = "health", "医疗卫生"
-    CHANGE = "change", "变更注销"
+    START = "start", _("开办企业")
+    PERMITS = "permits", _("准营准办")
+    TRANSPORT = "transport", _("交通运输")
+    CONSTRUCTION = "build", _("工程建设")
+    HEALTH = "health", _("医疗卫生")
+    CHANGE = "change", _("变更注销")
 
 
 BASIC_CODE_RE = re.compile(r"[0-9A-Z]{12}")

@@ -60,7 +60,10 @@ HEADERS = {header: key for key, header in COLUMNS}
 REQUIRED = {"basic_code", "name", "item_type", "legal_basis", "service_object", "department_uscc"}
 BOOLEAN = {"is_online", "charges_fee"}
 INTEGER = {"legal_limit", "promised_limit", "max_visits", "exercise_level"}
-UNITS = {label: value for value, label in codes.LimitUnit.choices}
+# The sheet names units in Chinese whatever the interface language (the labels of LimitUnit follow
+# the language of the person exporting or importing).
+UNITS = {"工作日": codes.LimitUnit.WORKING_DAYS, "自然日": codes.LimitUnit.NATURAL_DAYS}
+UNIT_NAMES = {value: name for name, value in UNITS.items()}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BROKEN_FILE = "无法读取该文件，请上传 .xlsx 格式的 Excel 工作簿"
 
@@ -91,9 +94,9 @@ def export_rows(queryset):
             item.exercise_level,
             item.implementation_code,
             v.legal_limit,
-            v.get_legal_limit_unit_display(),
+            UNIT_NAMES[v.legal_limit_unit],
             v.promised_limit,
-            v.get_promised_limit_unit_display(),
+            UNIT_NAMES[v.promised_limit_unit],
             v.handling_type,
             v.handling_forms,
             "是" if v.is_online else "否",

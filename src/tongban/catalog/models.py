@@ -7,6 +7,7 @@ creates a new draft version that copies the published one.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tongban.catalog import codes
 from tongban.core.models import Department, Office, Region, ServiceHall
@@ -79,10 +80,10 @@ class ItemVersion(models.Model):
     """One version of an implementation item with every element a citizen needs."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        SUPERSEDED = "superseded", "已被新版本替代"
-        WITHDRAWN = "withdrawn", "已停用"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被新版本替代")
+        WITHDRAWN = "withdrawn", _("已停用")
 
     # Elements copied to a new draft and compared in the version history.
     ELEMENT_FIELDS = [
@@ -391,10 +392,10 @@ class ImportBatch(models.Model):
     """An uploaded catalogue workbook: validated first, applied only on confirmation."""
 
     class Status(models.TextChoices):
-        VALIDATED = "validated", "已校验待确认"
-        APPLYING = "applying", "正在导入"
-        FAILED = "failed", "导入失败，未做任何修改"
-        APPLIED = "applied", "已导入"
+        VALIDATED = "validated", _("已校验待确认")
+        APPLYING = "applying", _("正在导入")
+        FAILED = "failed", _("导入失败，未做任何修改")
+        APPLIED = "applied", _("已导入")
 
     file = models.FileField("文件", upload_to="catalog/imports/")
     original_name = models.CharField("原文件名", max_length=200)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tongban.core import identifiers
 
@@ -61,19 +62,19 @@ class Department(models.Model):
     """A government department or other implementing body (实施主体)."""
 
     class ExerciseLevel(models.IntegerChoices):  # GB/T 39046 Table A.2 行使层级
-        NATIONAL = 1, "国家级"
-        PROVINCIAL = 2, "省级"
-        CITY = 3, "市级"
-        COUNTY = 4, "县级"
-        TOWNSHIP = 5, "镇（乡、街道）级"
-        VILLAGE = 6, "村（社区）级"
-        TIERED = 7, "分级管理"
+        NATIONAL = 1, _("国家级")
+        PROVINCIAL = 2, _("省级")
+        CITY = 3, _("市级")
+        COUNTY = 4, _("县级")
+        TOWNSHIP = 5, _("镇（乡、街道）级")
+        VILLAGE = 6, _("村（社区）级")
+        TIERED = 7, _("分级管理")
 
     class Nature(models.IntegerChoices):  # Table A.3 实施主体性质
-        STATUTORY = 1, "法定机关"
-        AUTHORISED = 2, "授权组织"
-        ENTRUSTED = 3, "受委托组织"
-        OTHER = 9, "其他"
+        STATUTORY = 1, _("法定机关")
+        AUTHORISED = 2, _("授权组织")
+        ENTRUSTED = 3, _("受委托组织")
+        OTHER = 9, _("其他")
 
     name = models.CharField("部门名称", max_length=100)
     short_name = models.CharField("简称", max_length=30, blank=True)

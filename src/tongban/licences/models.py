@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
@@ -31,8 +32,8 @@ class LicenceType(models.Model):
     """证照类型 (证照目录): what a licence of this kind carries and how long it is valid."""
 
     class HolderKind(models.TextChoices):
-        PERSON = "person", "自然人"
-        ENTERPRISE = "enterprise", "法人"
+        PERSON = "person", _("自然人")
+        ENTERPRISE = "enterprise", _("法人")
 
     name = models.CharField("证照类型名称", max_length=100)
     type_code = models.CharField(
@@ -120,10 +121,10 @@ class Licence(models.Model):
         REPLACED = "replaced", "已被新版本替代"
 
     class TrustLevel(models.TextChoices):
-        A = "A", "A 级（发证机关签章）"
-        B = "B", "B 级（窗口人员核验）"
-        C = "C", "C 级（用户上传）"
-        D = "D", "D 级（用户承诺）"
+        A = "A", _("A 级（发证机关签章）")
+        B = "B", _("B 级（窗口人员核验）")
+        C = "C", _("C 级（用户上传）")
+        D = "D", _("D 级（用户承诺）")
 
     identifier = models.CharField("证照标识", max_length=120, unique=True)
     licence_type = models.ForeignKey(
@@ -282,9 +283,9 @@ class LicenceUse(models.Model):
     shown to the holder."""
 
     class Purpose(models.TextChoices):
-        MATERIAL = "material", "免提交申请材料"
-        LOOKUP = "lookup", "部门查询"
-        SHOW = "show", "亮证核验"
+        MATERIAL = "material", _("免提交申请材料")
+        LOOKUP = "lookup", _("部门查询")
+        SHOW = "show", _("亮证核验")
 
     licence = models.ForeignKey(
         Licence, verbose_name="证照", on_delete=models.PROTECT, related_name="uses"

@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.template import TemplateSyntaxError, engines
+from django.utils.translation import gettext_lazy as _
 
 from tongban.core.fields import EncryptedTextField
 
 
 class Channel(models.TextChoices):
-    SMS = "sms", "短信"
-    EMAIL = "email", "电子邮件"
-    INAPP = "inapp", "站内消息"
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("电子邮件")
+    INAPP = "inapp", _("站内消息")
 
 
 class MessageTemplate(models.Model):
@@ -87,12 +88,12 @@ class Notification(models.Model):
 
 class Delivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENDING = "sending", "发送中"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "失败待重试"
-        GIVEN_UP = "given_up", "已放弃"
-        SKIPPED = "skipped", "未发送（无联系方式）"
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败待重试")
+        GIVEN_UP = "given_up", _("已放弃")
+        SKIPPED = "skipped", _("未发送（无联系方式）")
 
     notification = models.ForeignKey(
         Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="deliveries"

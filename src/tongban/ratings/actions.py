@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tongban.accounts.models import User
 from tongban.accounts.permissions import serves_department
@@ -116,6 +116,13 @@ def _clean(level, scores, text, indicators: dict) -> tuple[int, dict, str]:
         raise ValidationError(errors)
     clean_scores["overall"] = level
     return level, clean_scores, text
+
+
+def _official(label) -> str:
+    """A code's name as it goes into messages and the history: in the official language, whatever
+    language the person acting has chosen for the interface."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label())
 
 
 def _context_for(rating: Rating) -> dict:
@@ -464,7 +471,7 @@ def _notify_staff(people, template: str, bad_case: BadRatingCase, **extra) -> No
 
     context = {
         **_context_for(bad_case.rating),
-        "level": bad_case.rating.get_level_display(),
+        "level": _official(bad_case.rating.get_level_display),
         "due_date": f"{bad_case.deadline:%Y-%m-%d}",
         **extra,
     }
@@ -662,7 +669,7 @@ def _tell_rater(bad_case: BadRatingCase) -> None:
     from tongban.notify import actions as notify
 
     rating = bad_case.rating
-    outcome = bad_case.get_status_display()
+    outcome = _official(bad_case.get_status_display)
     if rating.rater_id:
         link = (
             reverse("ratings:case", args=[rating.application.public_id])
@@ -729,7 +736,7 @@ def rate_rectification(
     )
     bad_case.rectification_rating = rating
     bad_case.save(update_fields=["rectification_rating"])
-    _history(bad_case, "评价人评价整改结果", actor=rater, note=rating.get_level_display())
+    _history(bad_case, "评价人评价整改结果", actor=rater, note=_official(rating.get_level_display))
     audit.record("ratings.rate_rectification", actor=rater, obj=bad_case, detail={"level": level})
     return rating
 

@@ -2,14 +2,15 @@
 status table of bad-rating handling (差评核实整改) with the moves allowed."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.IntegerChoices):  # 1 is best, as in the national code table
-    VERY_SATISFIED = 1, "非常满意"
-    SATISFIED = 2, "满意"
-    BASICALLY_SATISFIED = 3, "基本满意"
-    DISSATISFIED = 4, "不满意"
-    VERY_DISSATISFIED = 5, "非常不满意"
+    VERY_SATISFIED = 1, _("非常满意")
+    SATISFIED = 2, _("满意")
+    BASICALLY_SATISFIED = 3, _("基本满意")
+    DISSATISFIED = 4, _("不满意")
+    VERY_DISSATISFIED = 5, _("非常不满意")
 
 
 GOOD_LEVELS = (1, 2)  # 好评
@@ -21,12 +22,12 @@ def is_bad(level: int) -> bool:
 
 
 class Channel(models.TextChoices):
-    PC = "pc", "PC端"
-    MOBILE = "mobile", "移动端"
-    QR = "qr", "二维码"
-    TABLET = "tablet", "大厅平板"
-    PHONE = "phone", "电话"
-    SMS = "sms", "短信"
+    PC = "pc", _("PC端")
+    MOBILE = "mobile", _("移动端")
+    QR = "qr", _("二维码")
+    TABLET = "tablet", _("大厅平板")
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
 
 
 # Channels of the web rating page: one initial rating per case across them (switching device does
@@ -35,31 +36,31 @@ WEB_CHANNELS = (Channel.PC, Channel.MOBILE)
 
 # Indicators (standards §7). "overall" is the rating's own level.
 ONLINE_INDICATORS = {
-    "overall": "整体满意度",
-    "efficiency": "办事效率",
-    "guide_accuracy": "办事指南精确度",
-    "convenience": "办事便捷度",
-    "usability": "平台操作性",
+    "overall": _("整体满意度"),
+    "efficiency": _("办事效率"),
+    "guide_accuracy": _("办事指南精确度"),
+    "convenience": _("办事便捷度"),
+    "usability": _("平台操作性"),
 }
 ONSITE_INDICATORS = {
-    "overall": "整体满意度",
-    "service_efficiency": "服务效率",
-    "service_level": "服务水平",
-    "attitude": "服务态度",
+    "overall": _("整体满意度"),
+    "service_efficiency": _("服务效率"),
+    "service_level": _("服务水平"),
+    "attitude": _("服务态度"),
 }
 ALL_INDICATORS = {**ONLINE_INDICATORS, **ONSITE_INDICATORS}
 
 
 class BadStatus(models.TextChoices):
-    ASSIGNED = "assigned", "已分派，待核实"
-    VERIFIED = "verified", "已核实回访，待处理"
-    FIXED = "fixed", "已立即整改"
-    LEDGER = "ledger", "整改台账，整改中"
-    RECTIFIED = "rectified", "已整改完成"
-    EXPLAINED = "explained", "已解释说明"
-    APPEALED = "appealed", "已申诉，待监察裁定"
-    UPHELD = "upheld", "申诉成立，差评不计入"
-    OVERTURNED = "overturned", "申诉不成立，待处理"
+    ASSIGNED = "assigned", _("已分派，待核实")
+    VERIFIED = "verified", _("已核实回访，待处理")
+    FIXED = "fixed", _("已立即整改")
+    LEDGER = "ledger", _("整改台账，整改中")
+    RECTIFIED = "rectified", _("已整改完成")
+    EXPLAINED = "explained", _("已解释说明")
+    APPEALED = "appealed", _("已申诉，待监察裁定")
+    UPHELD = "upheld", _("申诉成立，差评不计入")
+    OVERTURNED = "overturned", _("申诉不成立，待处理")
 
 
 class Classification(models.TextChoices):

@@ -9,6 +9,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tongban.core.fields import EncryptedTextField
 from tongban.ratings.codes import BadStatus, Channel, Classification, Level, is_bad
@@ -228,9 +229,9 @@ class BadRatingCase(models.Model):
     """A 差评 assigned to the department that handled the case (谁办理谁负责)."""
 
     class Warning(models.TextChoices):
-        NONE = "", "正常"
-        YELLOW = "yellow", "黄色预警"
-        RED = "red", "红色预警（已超期）"
+        NONE = "", _("正常")
+        YELLOW = "yellow", _("黄色预警")
+        RED = "red", _("红色预警（已超期）")
 
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="bad_case")
     department = models.ForeignKey(

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class PlatformCA(models.Model):
@@ -43,10 +44,10 @@ class Seal(models.Model):
         LICENCE = "licence", "电子证照专用章"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "有效"
-        ROTATED = "rotated", "已更换"
-        REVOKED = "revoked", "已注销"
-        EXPIRED = "expired", "已过期"
+        ACTIVE = "active", _("有效")
+        ROTATED = "rotated", _("已更换")
+        REVOKED = "revoked", _("已注销")
+        EXPIRED = "expired", _("已过期")
 
     department = models.ForeignKey(
         "core.Department", verbose_name="所属部门", on_delete=models.PROTECT, related_name="seals"
