@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -148,20 +149,20 @@ def coerce(prop: dict, raw) -> object:
 def _message(error, prop: dict) -> str:
     validator, value = error.validator, error.validator_value
     if validator == "type":
-        return {"integer": "请填写整数", "number": "请填写数字"}.get(value, "格式不正确")
+        return {"integer": _("请填写整数"), "number": _("请填写数字")}.get(value, _("格式不正确"))
     if validator == "minLength":
-        return f"至少填写 {value} 个字"
+        return _("至少填写 %(value)s 个字") % {"value": value}
     if validator == "maxLength":
-        return f"不能超过 {value} 个字"
+        return _("不能超过 %(value)s 个字") % {"value": value}
     if validator == "minimum":
-        return f"不能小于 {value}"
+        return _("不能小于 %(value)s") % {"value": value}
     if validator == "maximum":
-        return f"不能大于 {value}"
+        return _("不能大于 %(value)s") % {"value": value}
     if validator == "enum":
-        return "请从选项中选择"
+        return _("请从选项中选择")
     if validator == "pattern":
-        return prop.get("x-error", "格式不正确")
-    return prop.get("x-error", "填写的内容不符合要求")
+        return prop.get("x-error", _("格式不正确"))
+    return prop.get("x-error", _("填写的内容不符合要求"))
 
 
 def _format_problem(prop: dict, value) -> str:
@@ -175,12 +176,12 @@ def _format_problem(prop: dict, value) -> str:
         result = identifiers.check_uscc(value)
         return "" if result.valid else result.reason
     if fmt == "phone" and not PHONE.fullmatch(value):
-        return "手机号码应为以1开头的11位数字"
+        return _("手机号码应为以1开头的11位数字")
     if fmt == "date":
         try:
             datetime.date.fromisoformat(value)
         except ValueError:
-            return "日期格式应为 年-月-日"
+            return _("日期格式应为 年-月-日")
     return ""
 
 
@@ -190,7 +191,7 @@ def error_for(prop: dict, value, *, required: bool) -> str:
         or value == ""
         or (value is False and required and prop.get("type") == "boolean")
     ):
-        return "此项为必填项" if required else ""
+        return _("此项为必填项") if required else ""
     for error in Draft202012Validator(prop).iter_errors(value):
         return _message(error, prop)
     return _format_problem(prop, value)

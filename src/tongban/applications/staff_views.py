@@ -4,6 +4,7 @@ that person (it shows in their 我的办件) and records the clerk and the windo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from tongban.accounts.backends import find_user_by_identifier
 from tongban.accounts.models import User
@@ -26,12 +27,12 @@ def proxy_start(request):
         if not checked.valid:
             errors["id_number"] = checked.reason
         elif person is None or person.kind != User.Kind.CITIZEN:
-            errors["id_number"] = "该申请人尚未在本平台实名注册，请先协助其注册"
+            errors["id_number"] = _("该申请人尚未在本平台实名注册，请先协助其注册")
         item = ServiceItem.objects.filter(implementation_code=values["code"]).first()
         if item is None:
-            errors["code"] = "未找到该实施编码对应的事项"
+            errors["code"] = _("未找到该实施编码对应的事项")
         elif not serves_department(request.user, item.department_id):
-            errors["code"] = "该事项不属于本窗口受理的部门"
+            errors["code"] = _("该事项不属于本窗口受理的部门")
         if not errors:
             try:
                 application = actions.start_application(
@@ -43,6 +44,9 @@ def proxy_start(request):
             except ValidationError as error:
                 errors["code"] = "；".join(error.messages)
             else:
-                messages.success(request, f"已为申请人创建 {item.current_version.name} 的申请草稿")
+                messages.success(
+                    request,
+                    _("已为申请人创建 %(name)s 的申请草稿") % {"name": item.current_version.name},
+                )
                 return redirect("applications:draft", application.public_id)
     return render(request, "applications/proxy_start.html", {"errors": errors, "values": values})

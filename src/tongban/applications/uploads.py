@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-TYPE_ERROR = "只能上传 PDF、JPG 或 PNG 文件（系统按文件内容识别，改扩展名无效）"
+TYPE_ERROR = gettext_lazy("只能上传 PDF、JPG 或 PNG 文件（系统按文件内容识别，改扩展名无效）")
 
 
 def max_bytes() -> int:
@@ -31,7 +33,9 @@ def max_pages() -> int:
 
 
 def too_large_message() -> str:
-    return f"文件过大：单个文件不能超过 {max_bytes() // (1024 * 1024)} MB，请压缩或分页上传"
+    return _("文件过大：单个文件不能超过 %(mb)s MB，请压缩或分页上传") % {
+        "mb": max_bytes() // (1024 * 1024)
+    }
 
 
 @dataclass
@@ -69,16 +73,16 @@ def _check_pdf(content: bytes) -> int:
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted:
-            raise ValidationError("PDF 文件已加密，工作人员无法查看，请上传未加密的文件")
+            raise ValidationError(_("PDF 文件已加密，工作人员无法查看，请上传未加密的文件"))
         pages = len(reader.pages)
     except ValidationError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ValidationError("PDF 文件已损坏，无法打开，请重新生成后上传") from exc
+        raise ValidationError(_("PDF 文件已损坏，无法打开，请重新生成后上传")) from exc
     if pages == 0:
-        raise ValidationError("PDF 文件没有页面")
+        raise ValidationError(_("PDF 文件没有页面"))
     if pages > max_pages():
-        raise ValidationError(f"PDF 页数过多：不能超过 {max_pages()} 页")
+        raise ValidationError(_("PDF 页数过多：不能超过 %(pages)s 页") % {"pages": max_pages()})
     return pages
 
 
@@ -94,21 +98,21 @@ def _clean_image(content: bytes, content_type: str) -> bytes:
             else:
                 image.save(out, "PNG", optimize=True)
     except Image.DecompressionBombError as exc:
-        raise ValidationError("图片尺寸过大，请缩小后上传") from exc
+        raise ValidationError(_("图片尺寸过大，请缩小后上传")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError("图片文件已损坏，无法打开，请重新拍摄或导出后上传") from exc
+        raise ValidationError(_("图片文件已损坏，无法打开，请重新拍摄或导出后上传")) from exc
     return out.getvalue()
 
 
 def check_upload(uploaded) -> CheckedFile:
     """Validate an UploadedFile; raise ValidationError with a Chinese message, or return it cleaned."""
     if uploaded is None:
-        raise ValidationError("请选择要上传的文件")
+        raise ValidationError(_("请选择要上传的文件"))
     if uploaded.size > max_bytes():
         raise ValidationError(too_large_message())
     content = uploaded.read()
     if not content:
-        raise ValidationError("文件是空的，请重新选择")
+        raise ValidationError(_("文件是空的，请重新选择"))
     content_type = sniff(content[:16])
     if content_type is None:
         raise ValidationError(TYPE_ERROR)

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -74,7 +75,7 @@ def start(request, code):
                 (e for e in enterprises if str(e.pk) == as_whom.split(":", 1)[1]), None
             )
             if enterprise is None:
-                raise PermissionDenied("您不能代表该企业办理")
+                raise PermissionDenied(_("您不能代表该企业办理"))
         try:
             application = actions.start_application(
                 owner=request.user,
@@ -128,7 +129,7 @@ def _restore_pending(request, application: Application) -> None:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, "登录超时前填写的内容已恢复并保存到草稿。")
+        messages.success(request, _("登录超时前填写的内容已恢复并保存到草稿。"))
         application.refresh_from_db()
 
 
@@ -160,7 +161,7 @@ def _section_fields(application: Application, index: int, errors: dict) -> list[
 
 
 def _steps(application: Application) -> list[str]:
-    return [s["title"] for s in application.form.sections] + ["上传材料", "确认提交"]
+    return [s["title"] for s in application.form.sections] + [_("上传材料"), _("确认提交")]
 
 
 @login_required
@@ -219,7 +220,7 @@ def _summary(application: Application) -> list[tuple[str, list[tuple[str, str]]]
             if f.choices:
                 value = dict(f.choices).get(str(value), value)
             elif isinstance(value, bool):
-                value = "是" if value else "否"
+                value = _("是") if value else _("否")
             elif f.name.endswith("id_number") and value:
                 value = pii.mask_id_number(str(value))
             rows.append((f.label, "" if value is None else str(value)))
@@ -236,7 +237,7 @@ def save(request, public_id, section: int):
             "section": section,
             "data": {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
         }
-        messages.warning(request, "登录已超时，请重新登录。您刚才填写的内容不会丢失。")
+        messages.warning(request, _("登录已超时，请重新登录。您刚才填写的内容不会丢失。"))
         return redirect_to_login(
             reverse("applications:draft", args=[public_id]) + f"?page={section}"
         )
@@ -254,7 +255,7 @@ def save(request, public_id, section: int):
         target = section
     else:
         if not go_next:
-            messages.success(request, "草稿已保存。")
+            messages.success(request, _("草稿已保存。"))
         target = section + 1 if go_next else section
     return redirect(reverse("applications:draft", args=[public_id]) + f"?page={target}")
 
@@ -281,7 +282,7 @@ def _upload(request, public_id):
     try:
         material_id = int(request.POST.get("material", ""))
     except ValueError:
-        messages.error(request, "请选择材料")
+        messages.error(request, _("请选择材料"))
         return redirect(target)
     try:
         stored = actions.attach_file(
@@ -293,7 +294,7 @@ def _upload(request, public_id):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"已上传：{stored.original_name}")
+        messages.success(request, _("已上传：%(name)s") % {"name": stored.original_name})
     return redirect(target)
 
 
@@ -365,7 +366,7 @@ def withdraw(request, public_id):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, "申请已撤回。")
+        messages.success(request, _("申请已撤回。"))
     return redirect("applications:draft", public_id)
 
 
@@ -378,7 +379,7 @@ def discard(request, public_id):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("applications:draft", public_id)
-    messages.success(request, "草稿已删除。")
+    messages.success(request, _("草稿已删除。"))
     return redirect("applications:mine")
 
 
@@ -441,7 +442,7 @@ def progress(request):
         key = f"progress-query:{client_ip(request)}"
         count = cache.get_or_set(key, 0, 3600)
         if count >= PROGRESS_LIMIT_PER_HOUR:
-            error = "查询过于频繁，请一小时后再试"
+            error = _("查询过于频繁，请一小时后再试")
         else:
             cache.set(key, count + 1, 3600)
             result, error = progress_lookup(
@@ -453,7 +454,7 @@ def progress(request):
 def progress_lookup(case_number: str, phone_tail: str):
     case_number, phone_tail = case_number.strip().upper(), phone_tail.strip()
     if len(case_number) != 43 or not phone_tail.isdigit() or len(phone_tail) != 4:
-        return None, "请输入43位办件编号和手机号码后四位"
+        return None, _("请输入43位办件编号和手机号码后四位")
     application = (
         Application.objects.select_related("item_version", "service_item__department")
         .filter(case_number=case_number)
@@ -461,6 +462,6 @@ def progress_lookup(case_number: str, phone_tail: str):
     )
     # One answer for "no such case" and "wrong phone": the query must not confirm that a case exists.
     if application is None or not application.contact_phone.endswith(phone_tail):
-        return None, "没有找到匹配的办件，请核对办件编号和手机号码后四位"
+        return None, _("没有找到匹配的办件，请核对办件编号和手机号码后四位")
     events = application.events.filter(is_public=True).select_related("department")
     return {"application": application, "events": events}, ""

@@ -11,6 +11,8 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import can_act_for_department, role_required, staff_department_id
@@ -67,7 +69,7 @@ def item_list(request):
 def _own_item(request, pk) -> ServiceItem:
     item = get_object_or_404(ServiceItem.objects.select_related("department", "basic_item"), pk=pk)
     if not can_act_for_department(request.user, item.department_id):
-        raise PermissionDenied("只能管理本部门的事项")
+        raise PermissionDenied(_("只能管理本部门的事项"))
     return item
 
 
@@ -109,7 +111,7 @@ def publish(request, pk):
     draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
     try:
         actions.publish(actor=request.user, version=draft)
-        messages.success(request, f"已发布第 {draft.number} 版")
+        messages.success(request, _("已发布第 %(number)s 版") % {"number": draft.number})
     except ValidationError as exc:
         for message in _messages_of(exc):
             messages.error(request, message)
@@ -124,7 +126,9 @@ def new_draft(request, pk):
         draft = actions.new_draft(
             actor=request.user, item=item, change_note=request.POST.get("change_note", "")[:200]
         )
-        messages.success(request, f"已创建草稿第 {draft.number} 版，可在管理后台编辑")
+        messages.success(
+            request, _("已创建草稿第 %(number)s 版，可在管理后台编辑") % {"number": draft.number}
+        )
     except ValidationError as exc:
         for message in _messages_of(exc):
             messages.error(request, message)
@@ -136,13 +140,13 @@ def new_draft(request, pk):
 def withdraw(request, pk):
     item = _own_item(request, pk)
     if item.current_version is None:
-        messages.error(request, "该事项没有已发布的版本")
+        messages.error(request, _("该事项没有已发布的版本"))
         return redirect("catalog_staff:item", pk=item.pk)
     try:
         actions.withdraw(
             actor=request.user, version=item.current_version, reason=request.POST.get("reason", "")
         )
-        messages.success(request, "事项已停用")
+        messages.success(request, _("事项已停用"))
     except ValidationError as exc:
         for message in _messages_of(exc):
             messages.error(request, message)
@@ -167,7 +171,7 @@ def edit_draft(request, pk):
         elements = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             actions.update_draft(actor=request.user, version=draft, elements=elements)
-            messages.success(request, "草稿已保存")
+            messages.success(request, _("草稿已保存"))
             return redirect("catalog_staff:item", pk=item.pk)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -180,10 +184,10 @@ def edit_draft(request, pk):
 
 class NewItemForm(forms.Form):
     basic_item = forms.ModelChoiceField(
-        label="基本目录事项", queryset=BasicItem.objects.order_by("basic_code")
+        label=gettext_lazy("基本目录事项"), queryset=BasicItem.objects.order_by("basic_code")
     )
     department = forms.ModelChoiceField(
-        label="实施主体", queryset=Department.objects.filter(is_active=True)
+        label=gettext_lazy("实施主体"), queryset=Department.objects.filter(is_active=True)
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -205,7 +209,7 @@ def new_item(request):
                 basic_item=form.cleaned_data["basic_item"],
                 department=form.cleaned_data["department"],
             )
-            messages.success(request, "已创建事项草稿，请完善要素和材料后发布")
+            messages.success(request, _("已创建事项草稿，请完善要素和材料后发布"))
             return redirect("catalog_staff:item", pk=item.pk)
         except ValidationError as exc:
             for message in _messages_of(exc):
@@ -226,11 +230,11 @@ def _check_form_file(upload):
     if not upload:
         return upload
     if upload.size > MAX_FORM_FILE:
-        raise forms.ValidationError("文件不能超过5MB")
+        raise forms.ValidationError(_("文件不能超过5MB"))
     head = upload.read(4)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in ALLOWED_FILE_SIGNATURES):
-        raise forms.ValidationError("只能上传 PDF、Word 或 Excel 文件")
+        raise forms.ValidationError(_("只能上传 PDF、Word 或 Excel 文件"))
     return upload
 
 
@@ -260,7 +264,7 @@ class MaterialForm(forms.ModelForm):
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handling_items"].queryset = version.handling_items.all()
-        self.fields["handling_items"].help_text = "不选表示适用全部业务办理项"
+        self.fields["handling_items"].help_text = _("不选表示适用全部业务办理项")
 
     def clean_blank_form(self):
         return _check_form_file(self.cleaned_data.get("blank_form"))
@@ -271,7 +275,7 @@ class MaterialForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("original_count") == 0 and cleaned.get("copy_count") == 0:
-            raise forms.ValidationError("原件和复印件份数不能都为0")
+            raise forms.ValidationError(_("原件和复印件份数不能都为0"))
         return cleaned
 
 
@@ -296,7 +300,7 @@ def edit_materials(request, pk):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         if len(names) != len(set(names)):
-            formset._non_form_errors = formset.error_class(["同一事项的材料名称不能重复"])
+            formset._non_form_errors = formset.error_class([_("同一事项的材料名称不能重复")])
         else:
 
             def save():
@@ -311,7 +315,7 @@ def edit_materials(request, pk):
                 actions.save_draft_children(
                     actor=request.user, version=draft, what="申请材料", save=save
                 )
-                messages.success(request, "申请材料已保存")
+                messages.success(request, _("申请材料已保存"))
                 return redirect("catalog_staff:item", pk=item.pk)
             except ValidationError as exc:
                 formset._non_form_errors = formset.error_class(_messages_of(exc))
@@ -331,7 +335,7 @@ class HandlingItemForm(forms.ModelForm):
     def clean_serial(self):
         serial = self.cleaned_data["serial"].strip()
         if len(serial) != 2 or not serial.isdigit() or serial == "00":
-            raise forms.ValidationError("序号应为01至99的两位数字")
+            raise forms.ValidationError(_("序号应为01至99的两位数字"))
         return serial
 
 
@@ -344,7 +348,7 @@ class BaseHandlingItemFormSet(forms.BaseModelFormSet):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         if len(serials) != len(set(serials)):
-            raise forms.ValidationError("业务办理项序号不能重复")
+            raise forms.ValidationError(_("业务办理项序号不能重复"))
 
 
 class QuestionForm(forms.ModelForm):
@@ -363,9 +367,9 @@ class OptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["question"].queryset = version.questions.all()
         self.fields["handling_item"].queryset = version.handling_items.all()
-        self.fields["handling_item"].help_text = "选择此项时办理的业务办理项（可不选）"
+        self.fields["handling_item"].help_text = _("选择此项时办理的业务办理项（可不选）")
         self.fields["materials"].queryset = version.materials.all()
-        self.fields["materials"].help_text = "只有选择此项时才需要的材料"
+        self.fields["materials"].help_text = _("只有选择此项时才需要的材料")
 
 
 def _save_formset(formset, **parent):
@@ -420,13 +424,13 @@ def edit_situations(request, pk):
             actions.save_draft_children(
                 actor=request.user, version=draft, what=part, save=_save_formset(current, **parent)
             )
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("catalog_staff:situations", pk=item.pk)
         except (ValidationError, IntegrityError) as exc:
             reasons = (
                 _messages_of(exc)
                 if isinstance(exc, ValidationError)
-                else ["保存失败：数据冲突，请刷新后重试"]
+                else [_("保存失败：数据冲突，请刷新后重试")]
             )
             current._non_form_errors = current.error_class(reasons)
     return render(
@@ -443,7 +447,7 @@ def edit_situations(request, pk):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="事项清单 Excel 文件（.xlsx）")
+    file = forms.FileField(label=gettext_lazy("事项清单 Excel 文件（.xlsx）"))
 
 
 @admin_only

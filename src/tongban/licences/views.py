@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -163,7 +164,7 @@ def use_material(request, public_id, material_id: int):
     )
     try:
         if licence is None:
-            raise ValidationError("请选择要使用的电子证照")
+            raise ValidationError(_("请选择要使用的电子证照"))
         actions.use_for_material(
             application,
             material,
@@ -175,7 +176,9 @@ def use_material(request, public_id, material_id: int):
         messages.error(request, "；".join(error.messages))
     else:
         messages.success(
-            request, f"已使用电子证照“{licence.licence_type.name}”，{material.name}免提交"
+            request,
+            _("已使用电子证照“%(licence)s”，%(material)s免提交")
+            % {"licence": licence.licence_type.name, "material": material.name},
         )
     return _back(application, material_id)
 
@@ -189,5 +192,5 @@ def release_material(request, public_id, material_id: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
-        messages.success(request, "已取消使用电子证照，请上传该材料")
+        messages.success(request, _("已取消使用电子证照，请上传该材料"))
     return _back(application, material_id)

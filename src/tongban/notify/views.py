@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tongban.notify import actions
@@ -45,5 +47,11 @@ def message(request, pk: int):
 @require_POST
 def read_all(request):
     count = actions.mark_all_read(request.user)
-    messages.success(request, f"已将 {count} 条消息标为已读。" if count else "没有未读消息。")
+    messages.success(
+        request,
+        ngettext("已将 %(count)s 条消息标为已读。", "已将 %(count)s 条消息标为已读。", count)
+        % {"count": count}
+        if count
+        else _("没有未读消息。"),
+    )
     return redirect("notify:inbox")

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import departments_served, role_required, staff_required
@@ -33,7 +35,13 @@ from tongban.ratings.views import error_text, svg_qr
 
 PAGE_SIZE = 20
 DESK_ROLES = (Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR)
-TABS = {"open": "待处理", "yellow": "预警", "red": "超期", "closed": "已办结", "all": "全部"}
+TABS = {
+    "open": gettext_lazy("待处理"),
+    "yellow": gettext_lazy("预警"),
+    "red": gettext_lazy("超期"),
+    "closed": gettext_lazy("已办结"),
+    "all": gettext_lazy("全部"),
+}
 
 
 def _sees_all(user) -> bool:
@@ -132,7 +140,7 @@ def bad_detail(request, pk):
         {
             "bad_case": bad_case,
             "rating": rating,
-            "rater_name": rating.rater.masked_name if rating.rater_id else "匿名",
+            "rater_name": rating.rater.masked_name if rating.rater_id else _("匿名"),
             "masked_phone": pii.mask_phone(rater_phone) if rater_phone else "",
             "revealed_phone": revealed,
             "callbacks": bad_case.callbacks.select_related("called_by"),
@@ -155,7 +163,7 @@ def _called_at(raw: str):
         return None
     value = parse_datetime(raw)
     if value is None:
-        raise ValidationError({"called_at": ["回访时间格式有误"]})
+        raise ValidationError({"called_at": [_("回访时间格式有误")]})
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
@@ -200,7 +208,7 @@ def bad_act(request, pk, move):
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "已保存")
+        messages.success(request, _("已保存"))
     return redirect("ratings_staff:detail", bad_case.pk)
 
 
@@ -311,7 +319,7 @@ def visit_new(request):
 def _own_visit(request, pk) -> HallVisit:
     visit = get_object_or_404(HallVisit.objects.select_related("hall", "window"), pk=pk)
     if visit.clerk_id != request.user.pk and not request.user.has_role(Role.PLATFORM_ADMIN):
-        raise PermissionDenied("只能查看本人登记的窗口服务")
+        raise PermissionDenied(_("只能查看本人登记的窗口服务"))
     return visit
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -94,7 +95,7 @@ def rate_case(request, public_id):
                     text=request.POST.get("text", ""),
                     channel=web_channel(request),
                 )
-                messages.success(request, "感谢您的评价！")
+                messages.success(request, _("感谢您的评价！"))
             elif form == "follow_up" and initial:
                 actions.follow_up(
                     rating=initial,
@@ -104,7 +105,7 @@ def rate_case(request, public_id):
                     text=request.POST.get("text", ""),
                     channel=web_channel(request),
                 )
-                messages.success(request, "追评已提交")
+                messages.success(request, _("追评已提交"))
             elif form == "rectification":
                 bad_case = next(
                     (b for b in bad_cases if str(b.pk) == request.POST.get("bad_case")), None
@@ -118,9 +119,9 @@ def rate_case(request, public_id):
                     text=request.POST.get("text", ""),
                     channel=web_channel(request),
                 )
-                messages.success(request, "感谢您对整改结果的评价")
+                messages.success(request, _("感谢您对整改结果的评价"))
             else:
-                raise ValidationError("不支持的操作")
+                raise ValidationError(_("不支持的操作"))
         except ValidationError as error:
             messages.error(request, error_text(error))
         except PermissionDenied as error:
@@ -174,7 +175,7 @@ def rate_visit(request, token):
         except PermissionDenied as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "感谢您的评价！")
+            messages.success(request, _("感谢您的评价！"))
         return redirect(f"{reverse('ratings:visit', args=[token])}?via={channel}")
     return render(
         request,

@@ -6,6 +6,7 @@ import uuid
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tongban.core.request_context import client_ip
@@ -36,7 +37,7 @@ def verify(request):
     if request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if _rate_limited(request):
-            form.add_error(None, "核验次数过于频繁，请一分钟后再试")
+            form.add_error(None, _("核验次数过于频繁，请一分钟后再试"))
             status = 429
         elif form.is_valid():
             upload = form.cleaned_data["file"]
