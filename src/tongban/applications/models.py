@@ -8,6 +8,7 @@ public id; at submission it receives the national case number (实施编码 + YY
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tongban.applications.states import Status
 from tongban.core import pii
@@ -283,15 +284,15 @@ class MaterialCommitment(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COMMITMENT = "commitment", "告知承诺"
-        DEFERRED = "deferred", "容缺后补"
+        COMMITMENT = "commitment", _("告知承诺")
+        DEFERRED = "deferred", _("容缺后补")
 
     class State(models.TextChoices):
-        SIGNED = "signed", "已承诺"
-        SUPPLIED = "supplied", "已补交"
-        OVERDUE = "overdue", "逾期未补交"
-        VERIFIED = "verified", "核查属实"
-        FALSE = "false", "承诺不实"
+        SIGNED = "signed", _("已承诺")
+        SUPPLIED = "supplied", _("已补交")
+        OVERDUE = "overdue", _("逾期未补交")
+        VERIFIED = "verified", _("核查属实")
+        FALSE = "false", _("承诺不实")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="commitments"

@@ -7,20 +7,21 @@ whose deferred material never came. A move not listed is refused.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交，待受理"
-    CORRECTION = "correction", "待补正"
-    ACCEPTED = "accepted", "已受理，审查中"
-    NOT_ACCEPTED = "not_accepted", "不予受理"
-    APPROVED = "approved", "准予许可，待办结"
-    DENIED = "denied", "不予许可，待办结"
-    COMPLETED = "completed", "已办结"
-    WITHDRAWN = "withdrawn", "已撤回"
-    DISCARDED = "discarded", "草稿已删除"
-    REVOKED = "revoked", "许可已撤销"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交，待受理")
+    CORRECTION = "correction", _("待补正")
+    ACCEPTED = "accepted", _("已受理，审查中")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    APPROVED = "approved", _("准予许可，待办结")
+    DENIED = "denied", _("不予许可，待办结")
+    COMPLETED = "completed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    DISCARDED = "discarded", _("草稿已删除")
+    REVOKED = "revoked", _("许可已撤销")
 
 
 APPLICANT, STAFF, SYSTEM = "applicant", "staff", "system"
