@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.cases.raise_warnings",
         "schedule": crontab(minute=15),
     },
+    "intake-orphan-files-daily": {
+        "task": "tongban.applications.sweep_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "intake-pipeline-sweep": {
         "task": "tongban.applications.sweep_pipeline",
         "schedule": 60,
