@@ -23,6 +23,15 @@ SIGNATURE_HEADER = "X-Tongban-Signature"
 MAX_SKEW_SECONDS = 300
 
 
+def simulator_enabled() -> bool:
+    """The embedded simulator stands in for a gateway only when no real one is configured: with
+    the demo "log" SMS plugin. With a real gateway the page and its link disappear."""
+    from tongban.core.plugins import active_config
+
+    config = active_config("sms")
+    return config is not None and config["name"] == "log"
+
+
 def sign(body: bytes) -> str:
     return hmac.new(settings.SMS_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
 

@@ -203,6 +203,8 @@ def sms_simulator(request):
     check, and shows what the platform texted back (demo SMS outbox)."""
     from tongban.notify.models import SmsOutbox
 
+    if not sms.simulator_enabled():
+        raise Http404("已接入真实短信网关，模拟页面不可用")
     result = None
     if request.method == "POST":
         phone = request.POST.get("phone", "").strip()

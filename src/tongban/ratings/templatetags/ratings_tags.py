@@ -11,3 +11,10 @@ def pct(value) -> str:
 @register.filter
 def label(mapping, key):
     return dict(mapping).get(key, key)
+
+
+@register.simple_tag
+def sms_simulator_enabled() -> bool:
+    from tongban.ratings import sms
+
+    return sms.simulator_enabled()

@@ -178,3 +178,12 @@ def test_follow_up_within_the_period_and_not_after(citizen, team, promise_item, 
             actions.follow_up(rating=late, rater=citizen, level=3)
         with pytest.raises(PermissionDenied):
             actions.follow_up(rating=late, rater=team["clerk"], level=3)
+
+
+def test_simulator_is_gone_once_a_real_sms_gateway_is_configured(client, team, settings):
+    client.force_login(team["clerk"])
+    workbench = reverse("workbench:home")
+    assert reverse("ratings:sms-simulator") in client.get(workbench).content.decode()
+    settings.PLUGINS = {**settings.PLUGINS, "sms": {"name": "city-gateway", "options": {}}}
+    assert client.get(reverse("ratings:sms-simulator")).status_code == 404
+    assert reverse("ratings:sms-simulator") not in client.get(workbench).content.decode()
