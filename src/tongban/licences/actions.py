@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongban.accounts.permissions import serves_department
 from tongban.accounts.roles import Role
@@ -552,22 +553,26 @@ def use_for_material(application, material, licence: Licence, actor, consent: bo
     from tongban.applications.states import EDITABLE
 
     if not consent:
-        raise ValidationError("请先勾选同意使用该电子证照")
+        raise ValidationError(gettext("请先勾选同意使用该电子证照"))
     application = Application.objects.select_for_update().get(pk=application.pk)
     if actor.pk not in (application.owner_id, application.window_staff_id):
-        raise ValidationError("您无权修改该申请")
+        raise ValidationError(gettext("您无权修改该申请"))
     if application.status not in EDITABLE:
-        raise ValidationError(f"该申请{application.get_status_display()}，不能再修改")
+        raise ValidationError(
+            gettext("该申请%(status)s，不能再修改") % {"status": application.get_status_display()}
+        )
     if material.pk not in {m.pk for m in intake.required_materials(application)}:
-        raise ValidationError("该材料不属于本次申请")
+        raise ValidationError(gettext("该材料不属于本次申请"))
     licence = Licence.objects.select_related("licence_type").get(pk=licence.pk)
     if not matches_material(licence.licence_type, material):
-        raise ValidationError("该电子证照不能替代此项材料")
+        raise ValidationError(gettext("该电子证照不能替代此项材料"))
     identity = applicant_identity(application)
     if identity is None or licence.holder_id_index != Licence.index_for(*identity):
-        raise ValidationError("只能使用申请人本人（或本企业）名下的电子证照")
+        raise ValidationError(gettext("只能使用申请人本人（或本企业）名下的电子证照"))
     if not licence.is_usable:
-        raise ValidationError(f"该电子证照{licence.effective_status_label}，不能使用")
+        raise ValidationError(
+            gettext("该电子证照%(status)s，不能使用") % {"status": licence.effective_status_label}
+        )
     existing = LicenceUse.objects.filter(
         application=application, material=material, purpose=LicenceUse.Purpose.MATERIAL
     ).first()
@@ -600,9 +605,11 @@ def release_material(application, material, actor) -> None:
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     if actor.pk not in (application.owner_id, application.window_staff_id):
-        raise ValidationError("您无权修改该申请")
+        raise ValidationError(gettext("您无权修改该申请"))
     if application.status not in EDITABLE:
-        raise ValidationError(f"该申请{application.get_status_display()}，不能再修改")
+        raise ValidationError(
+            gettext("该申请%(status)s，不能再修改") % {"status": application.get_status_display()}
+        )
     deleted, _ = LicenceUse.objects.filter(
         application=application, material=material, purpose=LicenceUse.Purpose.MATERIAL
     ).delete()
@@ -668,9 +675,9 @@ def verify(raw_identifier: str) -> Verification:
         .first()
     )
     if licence is None:
-        return Verification(False, "未找到该证照（标识格式正确，但本平台没有签发记录）")
+        return Verification(False, gettext("未找到该证照（标识格式正确，但本平台没有签发记录）"))
     if not licence.is_usable:
-        reason = f"证照{licence.effective_status_label}"
+        reason = gettext("证照%(status)s") % {"status": licence.effective_status_label}
         if licence.status_reason and licence.status != Licence.Status.VALID:
             reason += f"（{licence.status_reason}）"
         return Verification(False, reason, licence)
@@ -692,9 +699,11 @@ def verify_file(licence: Licence):
 def show_token(licence: Licence, user) -> str:
     """亮证: a signed, short-lived token naming the licence (no table)."""
     if not holds(user, licence):
-        raise ValidationError("只能出示本人名下的证照")
+        raise ValidationError(gettext("只能出示本人名下的证照"))
     if licence.effective_status in (Licence.Status.REVOKED, Licence.Status.REPLACED):
-        raise ValidationError(f"该证照{licence.effective_status_label}，不能出示")
+        raise ValidationError(
+            gettext("该证照%(status)s，不能出示") % {"status": licence.effective_status_label}
+        )
     return signing.dumps({"l": licence.pk, "n": secrets.token_hex(4)}, salt=SHOW_SALT)
 
 

@@ -8,6 +8,8 @@
 
 import re
 
+from django.utils.translation import gettext_lazy
+
 OID_ROOT = "1.2.156.3005.2"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 USCC_CHARS = "0-9ABCDEFGHJKLMNPQRTUWXY"
@@ -19,8 +21,8 @@ IDENTIFIER_RE = re.compile(
     r"\.([0-9A-Z]{1,32})\.([0-9]{3})\.([0-9A-Z])$"
 )
 
-FORMAT_ERROR = "格式不正确"
-CHECK_ERROR = "校验位错误"
+FORMAT_ERROR = gettext_lazy("格式不正确")
+CHECK_ERROR = gettext_lazy("校验位错误")
 
 
 def check_character(segments: str) -> str:
@@ -60,10 +62,10 @@ def check(identifier: str) -> tuple[bool, str]:
     """(True, "") for a well-formed identifier with the right check character, else (False, 理由)."""
     match = IDENTIFIER_RE.match(normalise(identifier)) if len(str(identifier or "")) < 200 else None
     if match is None:
-        return False, FORMAT_ERROR
+        return False, str(FORMAT_ERROR)
     *parts, given = match.groups()
     if check_character("".join(parts)) != given:
-        return False, CHECK_ERROR
+        return False, str(CHECK_ERROR)
     return True, ""
 
 

@@ -4,9 +4,10 @@ licences.actions; the signed PDF of each version is a seals.IssuedDocument."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core import pii
@@ -115,10 +116,10 @@ class Licence(models.Model):
     the previous version becomes `replaced`."""
 
     class Status(models.TextChoices):
-        VALID = "valid", "有效"
-        EXPIRED = "expired", "已过期"
-        REVOKED = "revoked", "已注销"
-        REPLACED = "replaced", "已被新版本替代"
+        VALID = "valid", _("有效")
+        EXPIRED = "expired", _("已过期")
+        REVOKED = "revoked", _("已注销")
+        REPLACED = "replaced", _("已被新版本替代")
 
     class TrustLevel(models.TextChoices):
         A = "A", _("A 级（发证机关签章）")
@@ -249,7 +250,10 @@ class Licence(models.Model):
         return {"111": "公民身份号码", "001": "统一社会信用代码"}.get(self.holder_id_type, "")
 
     def metadata(self) -> dict:
-        """GB/T 36903 directory metadata (证照目录信息), keys as the standard names them."""
+        """GB/T 36903 directory metadata (证照目录信息), keys as the standard names them; values in
+        the official language whatever the interface language."""
+        with translation.override(settings.LANGUAGE_CODE):
+            status = str(self.get_status_display())
         return {
             "证照名称": self.licence_type.name,
             "证照标识": self.identifier,
@@ -266,7 +270,7 @@ class Licence(models.Model):
             "有效期截止": self.valid_until.isoformat() if self.valid_until else "长期",
             "管辖属地编码": self.region_code,
             "版本号": f"{self.version:03d}",
-            "证照状态": self.get_status_display(),
+            "证照状态": status,
             "可信等级": self.trust_level,
             "照面信息": {label: value for label, value in self.field_rows()},
         }

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.accounts.permissions import serves_department
@@ -93,25 +94,25 @@ def _clean(level, scores, text, indicators: dict) -> tuple[int, dict, str]:
     except (TypeError, ValueError):
         level = 0
     if level not in Level.values:
-        errors["level"] = ["请选择满意度（非常满意至非常不满意）"]
+        errors["level"] = [_("请选择满意度（非常满意至非常不满意）")]
     clean_scores = {}
     for code, value in (scores or {}).items():
         if value in (None, ""):
             continue
         if code not in indicators:
-            errors["scores"] = [f"未知的评价指标：{str(code)[:20]}"]
+            errors["scores"] = [_("未知的评价指标：%(code)s") % {"code": str(code)[:20]}]
             continue
         try:
             value = int(value)
         except (TypeError, ValueError):
             value = 0
         if value not in Level.values:
-            errors["scores"] = [f"“{indicators[code]}”的评价应为1-5"]
+            errors["scores"] = [_("“%(name)s”的评价应为1-5") % {"name": indicators[code]}]
             continue
         clean_scores[code] = value
     text = (text or "").replace("\x00", "").strip()
     if len(text) > TEXT_MAX:
-        errors["text"] = [f"文字评价不能超过{TEXT_MAX}字"]
+        errors["text"] = [_("文字评价不能超过%(n)s字") % {"n": TEXT_MAX}]
     if errors:
         raise ValidationError(errors)
     clean_scores["overall"] = level
@@ -201,12 +202,12 @@ def start_hall_visit(
     hall tablet, or (when a phone is given) by replying to an SMS."""
     profile = getattr(actor, "staff_profile", None)
     if not actor.has_role(Role.WINDOW_CLERK) or profile is None:
-        raise PermissionDenied("只有窗口人员可以登记窗口服务")
+        raise PermissionDenied(_("只有窗口人员可以登记窗口服务"))
     if profile.hall_id is None:
-        raise ValidationError("您的账户未设置所在大厅，请联系平台管理员")
+        raise ValidationError(_("您的账户未设置所在大厅，请联系平台管理员"))
     phone = pii.normalise(visitor_phone)
     if phone and not re.fullmatch(r"1\d{10}", phone):
-        raise ValidationError({"visitor_phone": ["请输入11位手机号码"]})
+        raise ValidationError({"visitor_phone": [_("请输入11位手机号码")]})
     visit = HallVisit.objects.create(
         hall_id=profile.hall_id,
         window_id=profile.window_id,
@@ -239,7 +240,7 @@ def _create(rating: Rating) -> Rating:
         with transaction.atomic():
             rating.save()
     except IntegrityError as exc:
-        raise ValidationError("您已评价过，不能重复评价") from exc
+        raise ValidationError(_("您已评价过，不能重复评价")) from exc
     return rating
 
 
@@ -260,17 +261,17 @@ def rate_case(
         .get(pk=application.pk)
     )
     if rater is None or application.owner_id != rater.pk:
-        raise PermissionDenied("只有申请人本人可以评价本件")
+        raise PermissionDenied(_("只有申请人本人可以评价本件"))
     if application.status != Status.COMPLETED:
-        raise ValidationError("办件办结后才能评价")
+        raise ValidationError(_("办件办结后才能评价"))
     if channel not in Channel.values:
-        raise ValidationError({"channel": ["评价渠道无效"]})
+        raise ValidationError({"channel": [_("评价渠道无效")]})
     level, scores, text = _clean(level, scores, text, ONLINE_INDICATORS)
     same = WEB_CHANNELS if channel in WEB_CHANNELS else (channel,)
     if Rating.objects.filter(
         application=application, is_follow_up=False, channel__in=same
     ).exists():
-        raise ValidationError("您已评价过本件，不能重复评价；可在评价后进行追评")
+        raise ValidationError(_("您已评价过本件，不能重复评价；可在评价后进行追评"))
     case = getattr(application, "case", None)
     rating = _create(
         Rating(
@@ -315,13 +316,13 @@ def rate_visit(
         .first()
     )
     if visit is None:
-        raise PermissionDenied("评价码无效")
+        raise PermissionDenied(_("评价码无效"))
     if visit.token_used_at or Rating.objects.filter(visit=visit, is_follow_up=False).exists():
-        raise ValidationError("本次服务已评价，不能重复评价")
+        raise ValidationError(_("本次服务已评价，不能重复评价"))
     if timezone.now() - visit.served_at > datetime.timedelta(days=VISIT_TOKEN_DAYS):
-        raise ValidationError("评价码已过期")
+        raise ValidationError(_("评价码已过期"))
     if channel not in (Channel.QR, Channel.TABLET, Channel.SMS):
-        raise ValidationError({"channel": ["评价渠道无效"]})
+        raise ValidationError({"channel": [_("评价渠道无效")]})
     level, scores, text = _clean(level, scores, text, ONSITE_INDICATORS)
     rating = _create(
         Rating(
@@ -361,11 +362,13 @@ def follow_up(
     """追评: the rater adds a later rating within RATING_FOLLOW_UP_DAYS of the first one."""
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     if rating.is_follow_up or rater is None or rating.rater_id != rater.pk:
-        raise PermissionDenied("只有评价人本人可以追评")
+        raise PermissionDenied(_("只有评价人本人可以追评"))
     if timezone.now() > follow_up_open_until(rating):
-        raise ValidationError(f"已超过追评期限（评价后{follow_up_days()}日内）")
+        raise ValidationError(
+            _("已超过追评期限（评价后%(days)s日内）") % {"days": follow_up_days()}
+        )
     if rating.follow_ups.filter(about_rectification=False).exists():
-        raise ValidationError("您已追评过，不能重复追评")
+        raise ValidationError(_("您已追评过，不能重复追评"))
     indicators = ONLINE_INDICATORS if rating.application_id else ONSITE_INDICATORS
     level, scores, text = _clean(level, scores, text, indicators)
     later = _create(
@@ -526,12 +529,16 @@ def can_handle(actor: User, bad_case: BadRatingCase) -> bool:
 
 def _require_department(actor: User, bad_case: BadRatingCase) -> None:
     if not can_handle(actor, bad_case):
-        raise PermissionDenied("您的角色或所属部门无权处理此差评（被评价人不能处理针对本人的差评）")
+        raise PermissionDenied(
+            _("您的角色或所属部门无权处理此差评（被评价人不能处理针对本人的差评）")
+        )
 
 
 def _move(bad_case, target: str, actor, kind: str, event: str, note: str = "") -> None:
     if not allowed(bad_case.status, target, kind):
-        raise ValidationError(f"当前状态（{bad_case.get_status_display()}）不能执行此操作")
+        raise ValidationError(
+            _("当前状态（%(status)s）不能执行此操作") % {"status": bad_case.get_status_display()}
+        )
     before = bad_case.status
     bad_case.status = target
     if target in RESOLVED or target == BadStatus.UPHELD:
@@ -565,12 +572,12 @@ def record_callback(
     """回访: the department calls the rater back and records when, who and what was said."""
     bad_case = _locked(bad_case)
     _require_department(actor, bad_case)
-    summary = _required(summary, "summary", "请填写回访内容")
+    summary = _required(summary, "summary", _("请填写回访内容"))
     called_at = called_at or timezone.now()
     if called_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"called_at": ["回访时间不能晚于现在"]})
+        raise ValidationError({"called_at": [_("回访时间不能晚于现在")]})
     if called_at < bad_case.assigned_at - datetime.timedelta(minutes=5):
-        raise ValidationError({"called_at": ["回访时间不能早于差评分派时间"]})
+        raise ValidationError({"called_at": [_("回访时间不能早于差评分派时间")]})
     callback = RatingCallback.objects.create(
         bad_case=bad_case, called_at=called_at, called_by=actor, reached=reached, summary=summary
     )
@@ -587,9 +594,9 @@ def verify(*, bad_case: BadRatingCase, actor: User, finding: str) -> BadRatingCa
     """核实: record what was found. A real-name bad rating needs a callback first (回访率 100%)."""
     bad_case = _locked(bad_case)
     _require_department(actor, bad_case)
-    finding = _required(finding, "finding", "请填写核实情况")
+    finding = _required(finding, "finding", _("请填写核实情况"))
     if bad_case.rating.real_name and bad_case.first_callback_at is None:
-        raise ValidationError("实名差评须先回访评价人并记录回访情况")
+        raise ValidationError(_("实名差评须先回访评价人并记录回访情况"))
     bad_case.verification = finding
     _move(bad_case, BadStatus.VERIFIED, actor, DEPARTMENT, "核实", finding)
     return bad_case
@@ -603,11 +610,13 @@ def classify(
     bad_case = _locked(bad_case)
     _require_department(actor, bad_case)
     if classification not in Classification.values:
-        raise ValidationError({"classification": ["请选择处理类型"]})
+        raise ValidationError({"classification": [_("请选择处理类型")]})
     target = CLASSIFICATION_TARGET[Classification(classification)]
-    text = _required(text, "text", "请填写整改措施、解释内容或申诉理由")
+    text = _required(text, "text", _("请填写整改措施、解释内容或申诉理由"))
     if not allowed(bad_case.status, target, DEPARTMENT):
-        raise ValidationError(f"当前状态（{bad_case.get_status_display()}）不能执行此操作")
+        raise ValidationError(
+            _("当前状态（%(status)s）不能执行此操作") % {"status": bad_case.get_status_display()}
+        )
     bad_case.classification = classification
     if target in (BadStatus.APPEALED, BadStatus.LEDGER):
         bad_case.plan = text
@@ -626,7 +635,7 @@ def rectify(*, bad_case: BadRatingCase, actor: User, result: str) -> BadRatingCa
     """台账整改完成: record what was changed; the rater is told and may rate it."""
     bad_case = _locked(bad_case)
     _require_department(actor, bad_case)
-    bad_case.result = _required(result, "result", "请填写整改结果")
+    bad_case.result = _required(result, "result", _("请填写整改结果"))
     _move(bad_case, BadStatus.RECTIFIED, actor, DEPARTMENT, "整改完成", bad_case.result)
     _tell_rater(bad_case)
     return bad_case
@@ -640,8 +649,8 @@ def decide_appeal(
     department must fix, rectify or explain."""
     bad_case = _locked(bad_case)
     if not actor.has_role(Role.SUPERVISOR):
-        raise PermissionDenied("只有效能监察人员可以裁定申诉")
-    bad_case.appeal_opinion = _required(opinion, "opinion", "请填写裁定意见")
+        raise PermissionDenied(_("只有效能监察人员可以裁定申诉"))
+    bad_case.appeal_opinion = _required(opinion, "opinion", _("请填写裁定意见"))
     target = BadStatus.UPHELD if uphold else BadStatus.OVERTURNED
     _move(
         bad_case,
@@ -708,11 +717,11 @@ def rate_rectification(
     bad_case = _locked(bad_case)
     original = bad_case.rating
     if rater is None or original.rater_id != rater.pk:
-        raise PermissionDenied("只有评价人本人可以评价整改结果")
+        raise PermissionDenied(_("只有评价人本人可以评价整改结果"))
     if bad_case.rectification_rating_id:
-        raise ValidationError("您已评价过整改结果，不能重复评价")
+        raise ValidationError(_("您已评价过整改结果，不能重复评价"))
     if not rectification_rating_open(bad_case):
-        raise ValidationError("当前不能评价整改结果（尚未整改完成或已超过评价期限）")
+        raise ValidationError(_("当前不能评价整改结果（尚未整改完成或已超过评价期限）"))
     level, scores, text = _clean(level, {}, text, ONLINE_INDICATORS)
     rating = _create(
         Rating(
