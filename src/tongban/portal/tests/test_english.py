@@ -143,6 +143,8 @@ def test_public_catalogue_pages_are_english(english, catalogue):
         data=_data_of(item),
     )
     assert "是否收费" not in guide and "办理时限与到现场次数" not in guide
+    assert "Yes (<a href=" in guide and "Statutory authority" in guide and "working days" in guide
+    assert f"{item.department.name} (Statutory authority)" in guide
 
 
 def test_applicant_pages_are_english(english, catalogue):
@@ -182,12 +184,13 @@ def test_workbench_pages_are_english(english, catalogue):
         assert f'<span class="badge badge--role">{role}</span>' in items, role
     places = tuple(Department.objects.values_list("name", flat=True))
     places += tuple(Region.objects.values_list("name", flat=True))
-    _page(
+    statistics = _page(
         english,
         reverse("catalog_staff:statistics"),
         expect=("Service item statistics", "Online availability rate"),
         data=places,
     )
+    assert re.search(r"% \(\d+/\d+\)", statistics) and "%（" not in statistics
     _page(english, reverse("catalog_staff:import"), expect=("Import service items from Excel",))
     _page(english, reverse("intake_staff:proxy-start"), expect=("Create application",))
     _page(english, reverse("ratings_staff:list"), expect=("Negative ratings",))
