@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.applications.sweep_pipeline",
         "schedule": 60,
     },
+    "catalog-flush-view-counts": {
+        "task": "tongban.catalog.flush_view_counts",
+        "schedule": 60,
+    },
     "audit-chain-verify-nightly": {
         "task": "tongban.core.tasks.verify_audit_chain",
         "schedule": 24 * 3600,

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from tongban.catalog import actions, codes, conf, search
+from tongban.catalog.pagecache import cached_page
 from tongban.catalog.models import ItemVersion, Material, ServiceItem
 from tongban.core.models import Department, Region
 
@@ -38,6 +39,7 @@ def _page(request, object_list, size=PAGE_SIZE):
 
 
 @require_GET
+@cached_page()
 def index(request):
     """Browse by 自然人/法人 theme, department and region; hot items."""
     theme = request.GET.get("theme", "")
@@ -81,6 +83,7 @@ def index(request):
 
 
 @require_GET
+@cached_page()
 def search_page(request):
     query = (request.GET.get("q") or "").strip()[:50]
     page = None
@@ -109,13 +112,18 @@ def _guide_item(code: str) -> ServiceItem:
     return item
 
 
+def _count_cached_view(request, item_id):
+    actions.record_view(item_id)
+
+
 @require_GET
+@cached_page(on_hit=_count_cached_view)
 def guide(request, code):
     """The guide page: every element a citizen needs, printable, with a QR code."""
     item = _guide_item(code)
-    actions.record_view(item)
+    actions.record_view(item.pk)
     version = item.current_version
-    return render(
+    response = render(
         request,
         "catalog/guide.html",
         {
@@ -125,6 +133,8 @@ def guide(request, code):
             "guide_url": settings.SITE_URL.rstrip("/") + request.path,
         },
     )
+    response.cache_meta = item.pk
+    return response
 
 
 def _answers(request, version: ItemVersion) -> dict[int, int]:
@@ -137,6 +147,7 @@ def _answers(request, version: ItemVersion) -> dict[int, int]:
 
 
 @require_GET
+@cached_page()
 def situation(request, code):
     """情形引导: answer the item's questions, see the 业务办理项 and the exact materials."""
     item = _guide_item(code)

@@ -1,0 +1,72 @@
+"""Whole-page cache of the public catalogue pages (browse, search, guide, situation) for anonymous
+visitors, who make most of a portal's traffic.
+
+Keys carry the catalogue generation (catalog.search.current_generation), which the catalogue
+service layer renews whenever a version is published, withdrawn or a draft changes, so a publish is
+visible on the next request; other data a page shows (department names, halls, the hot list) is at
+most PAGE_SECONDS old. Signed-in visitors and anyone with a pending message get the live page. The
+CSRF token of the page's forms (language switch, large-text mode) is never shared: it is cut out
+before storing and each visitor's own token is put back on the way out.
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+from tongban.catalog import search
+
+PAGE_SECONDS = 300
+PLACEHOLDER = b"__tongban_csrf_token__"
+TOKEN_RE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+
+
+def _cacheable(request) -> bool:
+    if request.method != "GET" or request.user.is_authenticated:
+        return False
+    if request.COOKIES.get("messages"):
+        return False
+    return not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get("_messages")
+    )
+
+
+def page_key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    flags = f"{int(getattr(request, 'elderly_mode', False))}{int('HX-Request' in request.headers)}"
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"catalog:page:{search.current_generation()}:{language}:{flags}:{path}"
+
+
+def cached_page(on_hit=None):
+    """Decorator of a public GET view. `on_hit(request, meta)` runs when the page comes from the
+    cache, with what the view left in `response.cache_meta` (e.g. the item whose view to count)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            key = page_key(request)
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type, meta = stored
+                if on_hit is not None:
+                    on_hit(request, meta)
+                if PLACEHOLDER in content:
+                    content = content.replace(PLACEHOLDER, get_token(request).encode())
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                content = TOKEN_RE.sub(rb"\g<1>" + PLACEHOLDER + rb"\g<2>", response.content)
+                meta = getattr(response, "cache_meta", None)
+                cache.set(key, (content, response["Content-Type"], meta), PAGE_SECONDS)
+            return response
+
+        return wrapper
+
+    return decorate
