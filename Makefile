@@ -27,8 +27,17 @@ run: install
 test: install
 	$(BIN)/pytest
 
-## make e2e: browser journeys in Debian's Chromium (/usr/bin/chromium); screenshots in e2e/screenshots/
-e2e: install
+AXE := e2e/node_modules/axe-core/axe.min.js
+
+# axe-core, pinned in e2e/package-lock.json, from the npm registry (needs node and npm).
+$(AXE): e2e/package.json e2e/package-lock.json
+	@command -v npm >/dev/null || { echo "make e2e needs npm for axe-core: apt-get install nodejs npm"; exit 1; }
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+## make e2e: browser journeys in Debian's Chromium (/usr/bin/chromium) with axe-core checks;
+## screenshots in e2e/screenshots/
+e2e: install $(AXE)
 	$(BIN)/pytest e2e
 
 ## make bench: every benchmark; make bench ONLY=capacity (or ONLY="seal_sign licence_issue") for some

@@ -3,7 +3,9 @@
 The server runs inside the test process (pytest-django's live_server), on a fresh database loaded
 with the demo data, so a journey can travel in time with time_machine (the server sees the
 travelled clock; the browser does not need to). Every page a journey visits is saved as a PNG under
-e2e/screenshots/<journey>/<size>/ for people to look at (the folder is not committed).
+e2e/screenshots/<journey>/<size>-<who>/ for people to look at (the folder is not committed),
+and checked with axe-core (installed from the npm registry into e2e/node_modules by `make e2e`):
+a serious or critical violation fails the journey.
 """
 
 import os
@@ -25,6 +27,33 @@ PHONE_UA = (
     "Chrome/126.0 Mobile Safari/537.36"
 )
 PASSWORD = "Tongban2026"
+# The innermost elements sticking out to the right of the screen: what makes a page too wide.
+WIDER_THAN = """(screen) => {
+    const out = [];
+    for (const e of document.body.querySelectorAll('*')) {
+        const box = e.getBoundingClientRect();
+        if (box.right <= screen + 1 || !box.width) continue;
+        if ([...e.children].some(c => c.getBoundingClientRect().right > screen + 1)) continue;
+        let scrolled = false;  // inside a box that scrolls sideways (a wide table): fine
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) scrolled = true;
+        }
+        if (scrolled) continue;
+        out.push(e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '')
+                 + ' (' + Math.round(box.right) + 'px) ' + (e.textContent || '').trim().slice(0, 30));
+        if (out.length >= 5) break;
+    }
+    return out.join('; ');
+}"""
+AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+# Run on the page as it is: all WCAG 2.x A/AA rules and axe's best practices; report what blocks people.
+AXE_RUN = """async () => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +87,14 @@ def demo(transactional_db, settings, tmp_path):
     settings.DEBUG = False
     from django.utils.module_loading import import_string
 
+    from tongban.notify import seed
+    from tongban.notify.models import MessageTemplate
+    from tongban.workflow.definitions import load_templates
+
+    # What the migrations put in (message templates, process definitions) is gone after an earlier
+    # journey's flush: put it back first.
+    seed.load(MessageTemplate)
+    load_templates()
     for dotted in settings.DEMO_LOADERS:
         import_string(dotted)(lambda _line: None)
     from tongban.celery import app
@@ -87,7 +124,8 @@ class Journey:
         self.page.wait_for_load_state()
         return self.page
 
-    def shot(self, label: str) -> None:
+    def shot(self, label: str, accessible: bool = True) -> None:
+        """A full-page screenshot, then the accessibility check of the same page."""
         self.count += 1
         safe = re.sub(r"[^\w\-]+", "-", label)
         self.page.screenshot(
@@ -95,6 +133,42 @@ class Journey:
             full_page=True,
             animations="disabled",
             timeout=90_000,
+        )
+        screen = SIZES[self.size]["width"]
+        width = self.page.evaluate("() => document.documentElement.scrollWidth")
+        if width > screen:
+            culprits = self.page.evaluate(WIDER_THAN, screen)
+            pytest.fail(
+                f"{label}: the page is {width}px wide, wider than the {self.size} screen: {culprits}"
+            )
+        if accessible:
+            self.check_accessibility(label)
+
+    def check_accessibility(self, label: str = "") -> None:
+        """axe-core on the current page; fails on any serious or critical violation."""
+        if not AXE_SCRIPT.exists():
+            pytest.fail(f"{AXE_SCRIPT} is missing: run `make e2e` (npm ci in e2e/)")
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+        found = self.page.evaluate(AXE_RUN)
+        if found:
+            lines = [
+                f"{v['impact']} {v['id']}: {v['help']} — {'; '.join(v['targets'])}" for v in found
+            ]
+            where = f"{self.folder.name}/{self.count:02d} {label} ({self.page.url})"
+            if os.environ.get("TONGBAN_AXE") == "report":  # survey mode: list, do not fail
+                with (SHOTS / "axe-report.txt").open("a", encoding="utf-8") as report:
+                    report.write(where + "\n  " + "\n  ".join(lines) + "\n")
+                return
+            pytest.fail("accessibility (axe-core) on " + where + "\n  " + "\n  ".join(lines))
+
+    def elderly(self, on: bool = True) -> None:
+        """Switch 长者模式 with the button every page carries; the choice persists."""
+        label = "长者模式" if on else "退出长者模式"
+        self.page.get_by_role("button", name=label, exact=True).first.click()
+        self.page.wait_for_load_state()
+        assert (
+            self.page.evaluate("() => document.documentElement.classList.contains('elderly')") == on
         )
 
     def login(self, account: str, password: str = PASSWORD) -> None:
