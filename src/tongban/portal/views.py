@@ -44,4 +44,7 @@ def error_404(request, exception=None):
 def error_500(request):
     # No request context: the page must render even when the database or a context processor is
     # what failed.
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    from django.conf import settings
+
+    page = loader.get_template("errors/500.html").render({"platform_name": settings.PLATFORM_NAME})
+    return HttpResponseServerError(page)

@@ -5,7 +5,8 @@
   var isEnglish = (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0;
   var TEXT = {
     valid: isEnglish ? "✓ Format is valid" : "✓ 号码校验通过",
-    checking: isEnglish ? "Checking…" : "正在校验…"
+    checking: isEnglish ? "Checking…" : "正在校验…",
+    table: isEnglish ? "Table (scrolls sideways)" : "表格（可左右滑动查看）"
   };
 
   /* Collapsible main navigation on narrow screens. */
@@ -20,6 +21,23 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       nav.classList.toggle("is-open", open);
     });
+  }
+
+  /* Wide tables scroll sideways on phones: make each scrolling box reachable and named for the
+     keyboard (WCAG 2.1.1), after the table's caption or the nearest heading. */
+  function setUpScrollingTables() {
+    var wraps = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      if (wrap.hasAttribute("tabindex")) { continue; }
+      var caption = wrap.querySelector("caption");
+      var section = wrap.closest("section, .card, .wb-panel");
+      var heading = section && section.querySelector("h1, h2, h3");
+      var name = (caption || heading || {}).textContent || "";
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", name.replace(/\s+/g, " ").trim() || TEXT.table);
+    }
   }
 
   /* Ask before destructive actions (forms with data-confirm). */
@@ -102,6 +120,7 @@
 
   function init() {
     setUpNav();
+    setUpScrollingTables();
     setUpConfirm();
     focusErrors();
     var inputs = document.querySelectorAll("input[data-check]");
