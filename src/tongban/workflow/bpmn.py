@@ -40,11 +40,17 @@ MAX_BYTES = 512 * 1024
 ACTIONS = {"approve": "通过", "return": "退回", "other": "其他"}
 OUTCOMES = {"approved": "准予", "rejected": "不予"}
 
-#: Roles a lane may stand for; the lane name is the role's Chinese label or its code.
-WORKFLOW_ROLES = (Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+#: Roles a lane may stand for; the lane name is the role's Chinese name or its code. Spelled out
+#: here rather than taken from Role's labels: those follow the user's language, a BPMN file doesn't.
+LANE_NAMES = {
+    "窗口受理": Role.WINDOW_CLERK,
+    "承办": Role.HANDLER,
+    "审核": Role.REVIEWER,
+    "批准": Role.APPROVER,
+}
 ROLE_BY_LANE = {
-    **{r.label: r.value for r in WORKFLOW_ROLES},
-    **{r.value: r.value for r in WORKFLOW_ROLES},
+    **{name: role.value for name, role in LANE_NAMES.items()},
+    **{role.value: role.value for role in LANE_NAMES.values()},
 }
 
 ALLOWED_ELEMENTS = {
@@ -252,7 +258,7 @@ def _spec_problems(spec) -> list[str]:
             if task_spec.lane is None:
                 problems.append(f"用户任务{label}不在任何泳道中：请放入以角色命名的泳道")
             elif role_for_lane(task_spec.lane) is None:
-                known = "、".join(r.label for r in WORKFLOW_ROLES)
+                known = "、".join(LANE_NAMES)
                 problems.append(
                     f"用户任务{label}所在泳道「{task_spec.lane}」不是已知角色（可用：{known}）"
                 )

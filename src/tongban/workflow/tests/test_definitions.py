@@ -228,3 +228,13 @@ def test_admin_upload_goes_through_the_service(client, platform_admin):
     assert response.status_code == 302, response.content.decode()[:2000]
     new = engine.published_definition("promise")
     assert (new.version, new.uploaded_by) == (2, platform_admin)
+
+
+def test_lanes_name_roles_in_chinese_whatever_language_the_uploader_reads():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert bpmn.role_for_lane("承办") == "handler"
+        assert bpmn.role_for_lane(" 批准 ") == "approver"
+        assert bpmn.role_for_lane("reviewer") == "reviewer"
+        assert bpmn.role_for_lane("Handler") is None
