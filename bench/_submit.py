@@ -32,6 +32,7 @@ class Outcome:
     accepted: list[tuple[str, str]] = field(default_factory=list)  # (idempotency key, case number)
     failed: int = 0
     retries: int = 0
+    requests: int = 0  # HTTP requests answered (every step of every submission)
     latencies_ms: list[float] = field(default_factory=list)  # whole submission, five+ requests
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -58,6 +59,8 @@ class Client:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 payload = response.read()
+                with self.outcome.lock:
+                    self.outcome.requests += 1
                 if response.status < 500:
                     return response.status, payload
             except (OSError, http.client.HTTPException):

@@ -635,6 +635,25 @@ def check_submissions(outcome, owners: list[int], since, wait_seconds: int) -> N
     )
 
 
+def static_check() -> None:
+    """Static files: compressed, fingerprinted and cacheable for a year (WhiteNoise)."""
+    import http.client
+
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = staticfiles_storage.url("tongban/tongban.css")
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    conn.request("GET", path, headers={"Accept-Encoding": "br, gzip"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    say(
+        f"static files: {path} {response.status}, Content-Encoding "
+        f"{response.headers.get('Content-Encoding', 'none')}, Cache-Control "
+        f"{response.headers.get('Cache-Control', 'none')}"
+    )
+
+
 def code_version() -> str:
     git = shutil.which("git")
     if not git:
@@ -701,6 +720,7 @@ def main() -> int:
             f"{env.get('TONGBAN_WEB_THREADS', '4')} threads, Celery worker 4 threads, beat; "
             f"wrk {CONNECTIONS} connections"
         )
+        static_check()
         run_wrk(url, 10, CONNECTIONS, script, wrk_env)  # warm-up: caches, search index, connections
         read_mix_logs(work)
 
@@ -742,14 +762,15 @@ def main() -> int:
         by_kind = read_mix_logs(work)
         outcome = result["outcome"]
         total, errors = print_latency_table(by_kind, SECONDS, outcome)
-        mix_rps = (total + 5 * len(outcome.accepted)) / SECONDS
+        mix_rps = (total + outcome.requests) / SECONDS
         say(
-            "  * one submission = 5 API requests (create, 2 pages, upload, submit) + 1 per extra "
-            "material; its latency is the whole sequence"
+            "  * one submission = 6 API requests (create, 2 pages, 2 uploads, submit); its "
+            "latency is the whole sequence"
         )
         say(
-            f"  requests/s on the mix {mix_rps:.0f} (wrk {total / SECONDS:.0f} + submissions "
-            f"{len(outcome.accepted) / SECONDS:.1f}/s); errors {errors + outcome.failed}; "
+            f"  requests/s on the mix {mix_rps:.0f} (wrk {total / SECONDS:.0f} + submission API "
+            f"{outcome.requests / SECONDS:.0f}, {len(outcome.accepted) / SECONDS:.1f} "
+            f"submissions/s); errors {errors + outcome.failed}; "
             f"{wrk_socket_errors(out)}"
         )
         say(
@@ -817,6 +838,7 @@ def main() -> int:
             drop_database()
             shutil.rmtree(STATE_DIR / "data", ignore_errors=True)
             (STATE_DIR / "plan.json").unlink(missing_ok=True)
+            (STATE_DIR / "secrets.json").unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     say(
         f"\ngeneration: {plan['items']:,} items, {plan['citizens']:,} citizens, {plan['cases']:,} "
