@@ -1,6 +1,7 @@
-"""Issue 4 in a browser: a citizen and an enterprise agent apply online at PC and phone size,
-leave halfway and resume on another device, submit twice quickly and get one case number, get the
-receipt and find the case in 我的办件 and in the public progress query."""
+"""Issue 4 in a browser: a citizen applies online at PC and phone size, leaves halfway and resumes
+on another device, submits twice quickly and gets one case number, gets the receipt and finds the
+case in 我的办件 and in the public progress query. (An enterprise agent's application is journey 2,
+test_enterprise_licence.py.)"""
 
 import io
 
@@ -147,54 +148,3 @@ def test_citizen_applies_leaves_resumes_and_submits_once(journey, size, tmp_path
     other.go("/inbox/")
     other.shot("inbox")
     _progress_query(journey(size, "anonymous"), application.case_number, "17000000001")
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_enterprise_agent_applies_for_the_enterprise(journey, size, tmp_path):
-    j = journey(size, "agent")
-    j.login("17000000002")  # 李演示, authorised by 许昌示例餐饮管理有限公司
-    j.go("/services/search/?q=公共场所卫生许可")
-    j.page.locator("a", has_text="公共场所卫生许可").first.click()
-    j.page.wait_for_load_state()
-    j.shot("guide")
-    j.page.locator(".guide-actions a", has_text="在线申办").click()
-    j.page.wait_for_load_state()
-    if "situation" in j.page.url:  # answer the item's questions first
-        for group in j.page.locator("fieldset").all():
-            group.locator("input[type=radio]").first.check()
-        j.page.locator("button", has_text="查看需要的材料").click()
-        j.page.wait_for_load_state()
-        j.page.locator("a", has_text="按以上情形在线申办").click()
-        j.page.wait_for_load_state()
-    j.page.check("text=许昌示例餐饮管理有限公司")
-    j.shot("act-for-enterprise")
-    j.page.locator("button", has_text="开始填写").click()
-    j.page.wait_for_load_state()
-    assert "许昌示例餐饮管理有限公司" in j.page.content() and "经办人姓名" in j.text()
-    j.shot("enterprise-prefilled")
-    j.page.locator("button", has_text="保存并继续").click()
-    j.page.wait_for_load_state()
-    j.page.fill("#f-venue_name", "示例宾馆")
-    j.page.fill("#f-venue_address", "许昌市魏都区示例路18号")
-    j.page.select_option("#f-venue_kind", "宾馆")
-    j.page.fill("#f-floor_area", "1200")
-    j.page.fill("#f-staff_count", "25")
-    j.page.fill("#f-certified_staff", "25")
-    j.page.fill("#f-hygiene_manager", "赵示范")
-    j.page.locator("button", has_text="保存并继续").click()
-    j.page.wait_for_load_state()
-    j.page.check("text=免费邮寄送达")
-    j.page.fill("#f-mail_address", "许昌市魏都区示例路18号前台")
-    j.page.locator("button", has_text="保存并继续").click()
-    j.page.wait_for_load_state()
-    _upload_everything(j, tmp_path)
-    j.page.locator("a", has_text="下一步：确认提交").click()
-    j.page.wait_for_load_state()
-    j.shot("review")
-    _double_submit(j)
-    application = Application.objects.exclude(case_number=None).get()
-    assert application.enterprise.name == "许昌示例餐饮管理有限公司"
-    assert application.applicant_name == "许昌示例餐饮管理有限公司"
-    j.go(f"/my/cases/{application.public_id}/")
-    assert application.case_number in j.text()
-    j.shot("case-page")

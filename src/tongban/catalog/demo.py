@@ -206,6 +206,15 @@ ITEMS = [
                     replaceable_by_licence_type="健康证明",
                 ),
                 M("变更事项说明及证明材料", "申请人", 1, 0, handling_serials=("03",)),
+                M(
+                    "公共场所卫生许可证",
+                    "卫生健康部门",
+                    1,
+                    0,
+                    handling_serials=("02", "03"),
+                    notes="延续、变更时核验原证，可用电子证照代替",
+                    replaceable_by_licence_type="公共场所卫生许可证",
+                ),
             ],
             questions=[
                 {
