@@ -102,7 +102,7 @@ def logins() -> list[tuple[str, str, str]]:
     )
     rows.append(("  其经办人 " + CITIZENS[1][0], testdata.phone(CITIZENS[1][4]), PASSWORD))
     rows += [
-        (f"工作人员 {display}（{'、'.join(Role(r).label for r in roles)}）", login, PASSWORD)
+        (f"工作人员 {display}（{'、'.join(str(Role(r).label) for r in roles)}）", login, PASSWORD)
         for login, display, _dep, roles in STAFF
     ]
     return rows
