@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -49,18 +50,18 @@ def index(request):
     filters = []
     if theme in codes.PersonTheme.values:
         items = items.filter(current_version__person_themes__contains=theme)
-        filters.append(f"个人主题：{codes.PersonTheme(theme).label}")
+        filters.append(_("个人主题：%(theme)s") % {"theme": codes.PersonTheme(theme).label})
     elif theme.startswith("e-") and theme[2:] in codes.EnterpriseTheme.values:
         items = items.filter(current_version__enterprise_themes__contains=theme[2:])
-        filters.append(f"法人主题：{codes.EnterpriseTheme(theme[2:]).label}")
+        filters.append(_("法人主题：%(theme)s") % {"theme": codes.EnterpriseTheme(theme[2:]).label})
     if department_id.isdigit():
         department = get_object_or_404(Department, pk=department_id)
         items = items.filter(department=department)
-        filters.append(f"部门：{department.name}")
+        filters.append(_("部门：%(name)s") % {"name": department.name})
     if region_code.isdigit():
         region = get_object_or_404(Region, code=region_code)
         items = items.filter(region=region)
-        filters.append(f"区划：{region.name}")
+        filters.append(_("区划：%(name)s") % {"name": region.name})
     params = {k: v for k, v in request.GET.items() if k in ("theme", "department", "region")}
     context = {"filters": filters, "querystring_prefix": urlencode(params) + "&"}
     if filters:
