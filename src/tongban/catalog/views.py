@@ -16,8 +16,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from tongban.catalog import actions, codes, conf, search
-from tongban.catalog.pagecache import cached_page
 from tongban.catalog.models import ItemVersion, Material, ServiceItem
+from tongban.catalog.pagecache import cached_page
 from tongban.core.models import Department, Region
 
 PAGE_SIZE = 20

@@ -129,6 +129,12 @@ def test_public_catalogue_pages_are_english(english, catalogue):
         expect=("Personal services (themes for individuals)", "By department"),
         data=names,
     )
+    _page(
+        english,
+        reverse("catalog:index") + "?theme=elderly",
+        expect=("Personal theme: Elderly care",),
+        data=names,
+    )
     _page(english, reverse("catalog:search") + "?q=jt", expect=("Search services",), data=names)
     guide = _page(
         english,
