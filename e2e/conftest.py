@@ -10,9 +10,11 @@ a serious or critical violation fails the journey.
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make themselves
@@ -95,8 +97,18 @@ def demo(transactional_db, settings, tmp_path):
     # journey's flush: put it back first.
     seed.load(MessageTemplate)
     load_templates()
-    for dotted in settings.DEMO_LOADERS:
-        import_string(dotted)(lambda _line: None)
+
+    def load_demo():
+        for dotted in settings.DEMO_LOADERS:
+            import_string(dotted)(lambda _line: None)
+
+    # In a thread of its own: the demo licences are sealed PDFs, and pyHanko cannot sign inside the
+    # asyncio loop Playwright's sync API keeps running in this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(load_demo).result()
+    from tongban.licences.models import Licence
+
+    assert Licence.objects.exists(), "the demo licences were not issued"
     from tongban.celery import app
 
     app.conf.task_always_eager = True  # receipts and messages are made at once, in process
@@ -128,12 +140,19 @@ class Journey:
         """A full-page screenshot, then the accessibility check of the same page."""
         self.count += 1
         safe = re.sub(r"[^\w\-]+", "-", label)
-        self.page.screenshot(
-            path=str(self.folder / f"{self.count:02d}-{safe}.png"),
-            full_page=True,
-            animations="disabled",
-            timeout=90_000,
-        )
+        for attempt in (1, 2):  # Chromium now and then answers "Unable to capture screenshot"
+            try:
+                self.page.screenshot(
+                    path=str(self.folder / f"{self.count:02d}-{safe}.png"),
+                    full_page=True,
+                    animations="disabled",
+                    timeout=90_000,
+                )
+                break
+            except PlaywrightError as error:
+                if attempt == 2 or "Unable to capture screenshot" not in str(error):
+                    raise
+                self.page.wait_for_timeout(500)
         screen = SIZES[self.size]["width"]
         width = self.page.evaluate("() => document.documentElement.scrollWidth")
         if width > screen:

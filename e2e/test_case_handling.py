@@ -14,6 +14,7 @@ import zoneinfo
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from journeys import off_loop
 from pypdf import PdfWriter
 
 from tongban.accounts.models import User
@@ -112,7 +113,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(journey
             "business",
         )
     with on("2026-09-21"):
-        application = _submitted_application()
+        application = off_loop(_submitted_application)  # sealed receipt: off the loop
 
     staff = journey("pc", "staff")
     citizen = journey("phone", "citizen")
