@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
@@ -29,13 +31,13 @@ from tongban.core.models import Department
 
 PAGE_SIZE = 20
 TABS = {
-    "accept": "待受理",
-    "todo": "待办",
-    "done": "已办",
-    "yellow": "预警",
-    "red": "超期",
-    "finish": "待办结",
-    "verify": "待核查承诺",
+    "accept": gettext_lazy("待受理"),
+    "todo": gettext_lazy("待办"),
+    "done": gettext_lazy("已办"),
+    "yellow": gettext_lazy("预警"),
+    "red": gettext_lazy("超期"),
+    "finish": gettext_lazy("待办结"),
+    "verify": gettext_lazy("待核查承诺"),
 }
 
 
@@ -106,7 +108,7 @@ def _filtered(request, queryset):
         try:
             queryset = queryset.filter(received_at__date__gte=datetime.date.fromisoformat(since))
         except ValueError:
-            messages.error(request, "日期格式应为 年-月-日")
+            messages.error(request, _("日期格式应为 年-月-日"))
     return queryset
 
 
@@ -182,7 +184,7 @@ def _staff_application(request, public_id) -> Application:
         serves_department(request.user, application.service_item.department_id)
         or request.user.has_role(Role.SUPERVISOR)
     ):
-        raise PermissionDenied("该办件不属于您所在部门")
+        raise PermissionDenied(_("该办件不属于您所在部门"))
     return application
 
 
@@ -198,7 +200,7 @@ def _form_rows(application: Application) -> list[tuple[str, list[tuple[str, str]
             if f.choices:
                 value = dict(f.choices).get(str(value), value)
             elif isinstance(value, bool):
-                value = "是" if value else "否"
+                value = _("是") if value else _("否")
             elif f.name.endswith("id_number") and value:
                 value = pii.mask_id_number(str(value))
             elif f.name.endswith("phone") and value:
@@ -305,7 +307,7 @@ def _date(value: str):
 def _verdict(value: str | None) -> bool:
     """核查结论 must be chosen explicitly: a missing answer is never read as "false"."""
     if value not in ("true", "false"):
-        raise ValidationError({"verdict": ["请选择核查结论"]})
+        raise ValidationError({"verdict": [_("请选择核查结论")]})
     return value == "true"
 
 
@@ -373,18 +375,18 @@ MOVES = {
     ),
 }
 DONE = {
-    "accept": "已受理，受理通知书已签发",
-    "refuse": "已作出不予受理决定",
-    "correction": "补正告知书已发出",
-    "decide_now": "即办件已当场办理",
-    "step": "已提交本环节意见",
-    "suspend": "特别程序已开始，计时暂停",
-    "resume": "特别程序已结束，期限已顺延",
-    "extend": "已延长审批期限",
-    "complete": "已办结",
-    "deliver": "已登记送达",
-    "supervise": "督办通知已发送",
-    "verify_commitment": "承诺核查结果已记录",
+    "accept": gettext_lazy("已受理，受理通知书已签发"),
+    "refuse": gettext_lazy("已作出不予受理决定"),
+    "correction": gettext_lazy("补正告知书已发出"),
+    "decide_now": gettext_lazy("即办件已当场办理"),
+    "step": gettext_lazy("已提交本环节意见"),
+    "suspend": gettext_lazy("特别程序已开始，计时暂停"),
+    "resume": gettext_lazy("特别程序已结束，期限已顺延"),
+    "extend": gettext_lazy("已延长审批期限"),
+    "complete": gettext_lazy("已办结"),
+    "deliver": gettext_lazy("已登记送达"),
+    "supervise": gettext_lazy("督办通知已发送"),
+    "verify_commitment": gettext_lazy("承诺核查结果已记录"),
 }
 
 
@@ -393,7 +395,7 @@ DONE = {
 def act(request, public_id, move):
     application = _staff_application(request, public_id)
     if move not in MOVES:
-        raise PermissionDenied("不支持的操作")
+        raise PermissionDenied(_("不支持的操作"))
     try:
         MOVES[move](request, application)
     except ValidationError as error:
@@ -404,7 +406,7 @@ def act(request, public_id, move):
         )
         messages.error(request, text)
     except ValueError:
-        messages.error(request, "提交的数据有误")
+        messages.error(request, _("提交的数据有误"))
     else:
         messages.success(request, DONE[move])
     return redirect("cases:detail", public_id)
@@ -421,7 +423,7 @@ def answer(request, public_id, notice_id: int):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
-        messages.success(request, "督办答复已提交")
+        messages.success(request, _("督办答复已提交"))
     return redirect("cases:detail", public_id)
 
 
@@ -473,7 +475,7 @@ def document_download(request, public_id, document_id: int):
     )
     is_owner = request.user.pk == application.owner_id
     if not (is_owner or serves_department(request.user, application.service_item.department_id)):
-        raise Http404("没有找到该文书")
+        raise Http404(_("没有找到该文书"))
     item = get_object_or_404(
         CaseDocument.objects.select_related("document"),
         pk=document_id,

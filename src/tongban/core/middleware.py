@@ -17,6 +17,13 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        # The thread goes back to the default language: whatever runs next in it (the next
+        # request's early code, a test, a task) must not inherit this visitor's English.
+        response = super().process_response(request, response)
+        translation.deactivate()
+        return response
+
 
 class RequestContextMiddleware:
     """Binds the current user and client IP for the audit log; sets the elderly-mode flag."""

@@ -214,3 +214,10 @@ def test_the_check_sees_chinese_chrome_and_skips_what_is_marked():
         "<th>部门：许昌市民政局</th>"
     )
     assert chrome_texts(html, data=("许昌市民政局",)) == ["办事指南", "例如", "部门："]
+
+
+def test_an_english_visit_leaves_the_thread_in_chinese(english, db):
+    from django.utils import translation
+
+    english.get(reverse("portal:home"))
+    assert translation.get_language() == settings.LANGUAGE_CODE  # messages, tasks, the next test

@@ -1,0 +1,47 @@
+"""The case workbench in English: tabs, the case page and a move's message speak English; the
+data on the page (item, department, applicant, opinions) stays as it was typed."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tongban.cases.tests.conftest import at, submit_application
+from tongban.portal.tests.test_english import chrome_texts
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_case_list_and_page_in_english(client, citizen, team, promise_item):
+    with at(D(2026, 11, 2)):
+        application = submit_application(citizen, promise_item)
+        client.force_login(team["clerk"])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        listing = client.get(reverse("cases:list") + "?tab=accept").content.decode()
+        page = client.post(
+            reverse("cases:act", args=[application.public_id, "accept"]), follow=True
+        ).content.decode()
+    assert "To accept" in listing and "Commitments to check" in listing
+    assert "Accepted; the acceptance notice has been issued" in page
+    data = (
+        settings.PLATFORM_NAME,
+        application.item_version.name,
+        promise_item.department.name,
+        promise_item.department.short_name,
+        application.applicant_name,
+    )
+    assert chrome_texts(listing, data) == []
+    # The case page also shows data kept in Chinese: form labels from the item's form definition,
+    # step names from its process, and the stored timeline. Its own headings are English.
+    for chinese in (
+        "办理期限",
+        "申请信息",
+        "申请材料",
+        "办理环节",
+        "办件时间线",
+        "可执行操作",
+        "个工作日",
+    ):
+        assert f">{chinese}<" not in page, chinese
