@@ -118,6 +118,16 @@ def _approve(application, team):
     )
 
 
+def _check(application, who, *, truthful: bool, note: str, commitment=None):
+    return commitments.verify_commitment(
+        application=application,
+        actor=who,
+        commitment_id=(commitment or application.commitments.get()).pk,
+        truthful=truthful,
+        note=note,
+    )
+
+
 # --- 容缺受理 -----------------------------------------------------------------------------------------
 
 
@@ -266,36 +276,30 @@ def test_commitment_replaces_the_proof_and_is_verified_after_acceptance(citizen,
 
     with at(D(2026, 11, 3)):
         with pytest.raises(ValidationError) as missing_note:
-            commitments.verify_commitment(
-                application=application,
-                actor=team["handler"],
-                commitment_id=commitment.pk,
-                truthful=True,
-                note="",
-            )
+            _check(application, team["handler"], truthful=True, note="", commitment=commitment)
         assert "请填写核查情况" in str(missing_note.value)
         with pytest.raises(ValidationError, match="无权"):  # finding it false is for the head
-            commitments.verify_commitment(
-                application=application,
-                actor=team["handler"],
-                commitment_id=commitment.pk,
+            _check(
+                application,
+                team["handler"],
                 truthful=False,
                 note="现场未见制度文本",
+                commitment=commitment,
             )
-        commitments.verify_commitment(
-            application=application,
-            actor=team["handler"],
-            commitment_id=commitment.pk,
+        _check(
+            application,
+            team["handler"],
             truthful=True,
             note="现场核查，制度文本齐全并已上墙",
+            commitment=commitment,
         )
         with pytest.raises(ValidationError, match="已核查"):
-            commitments.verify_commitment(
-                application=application,
-                actor=team["approver"],
-                commitment_id=commitment.pk,
+            _check(
+                application,
+                team["approver"],
                 truthful=False,
                 note="重复核查",
+                commitment=commitment,
             )
     commitment.refresh_from_db()
     assert commitment.state == State.VERIFIED and commitment.closed_by == team["handler"]
@@ -308,13 +312,7 @@ def test_false_commitment_during_review_refuses_the_licence_and_is_recorded(citi
         application = _apply(citizen, item, commit=["卫生管理制度"])
         actions.accept(application=application, actor=team["clerk"])
     with at(D(2026, 11, 3)):
-        commitments.verify_commitment(
-            application=application,
-            actor=team["approver"],
-            commitment_id=application.commitments.get().pk,
-            truthful=False,
-            note="现场核查未建立卫生管理制度",
-        )
+        _check(application, team["approver"], truthful=False, note="现场核查未建立卫生管理制度")
     application.refresh_from_db()
     assert application.status == Status.DENIED
     assert not application.case.steps.filter(finished_at=None).exists()
@@ -355,13 +353,7 @@ def test_false_commitment_after_the_licence_revokes_it_and_bars_later_commitment
     assert licence.status == Licence.Status.VALID
 
     with at(D(2026, 12, 1)):  # the later check finds the commitment false
-        commitments.verify_commitment(
-            application=application,
-            actor=team["approver"],
-            commitment_id=application.commitments.get().pk,
-            truthful=False,
-            note="抽查发现未建立卫生管理制度",
-        )
+        _check(application, team["approver"], truthful=False, note="抽查发现未建立卫生管理制度")
     application.refresh_from_db()
     licence.refresh_from_db()
     assert application.status == Status.REVOKED
