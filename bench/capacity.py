@@ -839,6 +839,7 @@ def main() -> int:
             shutil.rmtree(STATE_DIR / "data", ignore_errors=True)
             (STATE_DIR / "plan.json").unlink(missing_ok=True)
             (STATE_DIR / "secrets.json").unlink(missing_ok=True)
+            redis.Redis.from_url(REDIS).flushdb()  # the bench's sessions and cached pages
         shutil.rmtree(work, ignore_errors=True)
     say(
         f"\ngeneration: {plan['items']:,} items, {plan['citizens']:,} citizens, {plan['cases']:,} "
