@@ -12,6 +12,7 @@ a make-up working day; the start day is never counted):
 import datetime
 import zoneinfo
 
+import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from journeys import off_loop
@@ -101,7 +102,12 @@ def _move(j, summary: str, fields: dict, button: str):
     j.page.wait_for_load_state()
 
 
-def test_promise_case_through_correction_suspension_extension_and_review(journey):
+# Each side at both sizes over the two runs: the window and reviewers on a PC and the applicant
+# on a phone, then the other way round.
+@pytest.mark.parametrize(("staff_size", "citizen_size"), [("pc", "phone"), ("phone", "pc")])
+def test_promise_case_through_correction_suspension_extension_and_review(
+    journey, staff_size, citizen_size
+):
     from tongban.core.models import Department
     from tongban.seals import actions as seals
 
@@ -115,8 +121,8 @@ def test_promise_case_through_correction_suspension_extension_and_review(journey
     with on("2026-09-21"):
         application = off_loop(_submitted_application)  # sealed receipt: off the loop
 
-    staff = journey("pc", "staff")
-    citizen = journey("phone", "citizen")
+    staff = journey(staff_size, "staff")
+    citizen = journey(citizen_size, "citizen")
     with on("2026-09-22"):
         staff.login("clerk")
         staff.go("/workbench/cases/?tab=accept")
