@@ -15,12 +15,20 @@ from tongban.cases import actions
 from tongban.cases.models import CaseDocument, ReviewStep
 from tongban.cases.tests.conftest import at, staff, submit_application
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    # serialized_rollback: data shipped by migrations (message templates, processes) stays.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def shipped_data(transactional_db):
+    """What the migrations load (message templates, review processes) is flushed away after any
+    earlier transactional test: put it back."""
+    from tongban.notify import seed
+    from tongban.notify.models import MessageTemplate
+    from tongban.workflow.definitions import load_templates
+
+    seed.load(MessageTemplate)
+    load_templates()
 
 
 def _race(*moves):
