@@ -140,18 +140,22 @@ class Journey:
         """A full-page screenshot, then the accessibility check of the same page."""
         self.count += 1
         safe = re.sub(r"[^\w\-]+", "-", label)
-        for attempt in (1, 2):  # Chromium now and then answers "Unable to capture screenshot"
+        # Chromium now and then answers "Unable to capture screenshot", or never answers at all:
+        # one more try, on a page that has settled.
+        for attempt in (1, 2):
             try:
                 self.page.screenshot(
                     path=str(self.folder / f"{self.count:02d}-{safe}.png"),
                     full_page=True,
                     animations="disabled",
-                    timeout=90_000,
+                    timeout=45_000,
                 )
                 break
             except PlaywrightError as error:
-                if attempt == 2 or "Unable to capture screenshot" not in str(error):
+                retry = "Unable to capture screenshot" in str(error) or "Timeout" in str(error)
+                if attempt == 2 or not retry:
                     raise
+                self.page.wait_for_load_state()
                 self.page.wait_for_timeout(500)
         screen = SIZES[self.size]["width"]
         width = self.page.evaluate("() => document.documentElement.scrollWidth")

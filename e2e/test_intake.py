@@ -67,7 +67,8 @@ def test_citizen_applies_leaves_resumes_and_submits_once(journey, size, tmp_path
     j.go("/")
     j.shot("home")
     j.page.fill("#home-search", "高龄")
-    j.page.keyboard.press("Enter")
+    with j.page.expect_navigation():  # the search results page, not the home page still loaded
+        j.page.keyboard.press("Enter")
     j.page.wait_for_load_state()
     j.shot("search-gaoling")
     j.page.locator("a", has_text="高龄津贴申领").first.click()
