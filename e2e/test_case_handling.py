@@ -10,96 +10,25 @@ a make-up working day; the start day is never counted):
 """
 
 import datetime
-import zoneinfo
 
 import pytest
-import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
-from journeys import off_loop
-from pypdf import PdfWriter
+from journeys import elderly_citizen_application, move, on
 
-from tongban.accounts.models import User
-from tongban.applications import actions as intake
 from tongban.catalog.models import ServiceItem
 
-BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
-
-def on(day: str, hour: int = 10):
-    moment = datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
-    return time_machine.travel(moment, tick=True)
-
-
-def _pdf() -> bytes:
-    import io
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _submitted_application():
-    citizen = User.objects.get(login_name__isnull=False, citizen__real_name="张示例")
+def _backdate_demo_catalogue():
+    """The demo catalogue takes effect on the day it is loaded; this journey happens earlier in
+    2026."""
     item = ServiceItem.objects.get(
         basic_item__name="高龄津贴申领", department__short_name="市民政局"
     )
     version = item.current_version
-    # The demo catalogue takes effect on the day it is loaded; this journey happens earlier in 2026.
     type(version).objects.filter(pk=version.pk).update(valid_from=datetime.date(2026, 1, 1))
-    item.refresh_from_db()
-    first = version.questions.get(text__startswith="是否首次").options.get(text__startswith="是")
-    self_ = version.questions.get(text__startswith="是否委托").options.get(text__startswith="否")
-    application = intake.start_application(
-        owner=citizen,
-        service_item=item,
-        channel="pc",
-        answers={first.question_id: first.pk, self_.question_id: self_.pk},
-    )
-    intake.save_section(
-        application=application,
-        actor=citizen,
-        section=1,
-        raw={
-            "household_region": "魏都区",
-            "guardian_name": "张小示",
-            "guardian_phone": "17000000009",
-            "bank_name": "中国银行",
-            "bank_account": "6217000000000000001",
-        },
-    )
-    intake.save_section(
-        application=application, actor=citizen, section=2, raw={"delivery_method": "window"}
-    )
-    for material in intake.required_materials(application):
-        intake.attach_file(
-            application=application,
-            actor=citizen,
-            material_id=material.pk,
-            uploaded=SimpleUploadedFile("材料.pdf", _pdf()),
-        )
-    return intake.submit(application=application, actor=citizen)
 
 
 def _open_case(j, application):
     j.go(f"/workbench/cases/{application.public_id}/")
-
-
-def _move(j, summary: str, fields: dict, button: str):
-    details = j.page.locator("details", has=j.page.locator("summary", has_text=summary)).first
-    if not details.get_attribute("open") and details.get_attribute("open") != "":
-        details.locator("summary").click()
-    for name, value in fields.items():
-        control = details.locator(f"[name={name}]")
-        if control.first.get_attribute("type") == "radio":
-            details.locator(f"[name={name}][value={value}]").check()
-        elif control.first.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    details.locator("button", has_text=button).click()
-    j.page.wait_for_load_state()
 
 
 # Each side at both sizes over the two runs: the window and reviewers on a PC and the applicant
@@ -119,7 +48,8 @@ def test_promise_case_through_correction_suspension_extension_and_review(
             "business",
         )
     with on("2026-09-21"):
-        application = off_loop(_submitted_application)  # sealed receipt: off the loop
+        _backdate_demo_catalogue()
+        application = elderly_citizen_application()  # sealed receipt: off the loop
 
     staff = journey(staff_size, "staff")
     citizen = journey(citizen_size, "citizen")
@@ -130,7 +60,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
         staff.shot("acceptance-queue")
         _open_case(staff, application)
         staff.shot("case-submitted")
-        _move(
+        move(
             staff,
             "一次性告知补正",
             {"items": "高龄津贴申请审批表缺少申请人签字\n户口簿复印件不清晰"},
@@ -148,7 +78,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
     with on("2026-09-24"):
         staff.login("clerk")
         _open_case(staff, application)
-        _move(staff, "受理", {}, "受理并签发受理通知书")
+        move(staff, "受理", {}, "受理并签发受理通知书")
         assert "2026-10-15" in staff.text()
         staff.shot("accepted-due-1015")
         citizen.login("17000000001")
@@ -158,19 +88,19 @@ def test_promise_case_through_correction_suspension_extension_and_review(
     with on("2026-09-30"):
         staff.login("handler")
         _open_case(staff, application)
-        _move(staff, "启动特别程序", {"kind": "inspection", "reason": "委托检测机构检验"}, "开始")
+        move(staff, "启动特别程序", {"kind": "inspection", "reason": "委托检测机构检验"}, "开始")
         assert "暂停计时" in staff.text()
         staff.shot("inspection-started")
     with on("2026-10-10"):  # Saturday, a make-up working day
         staff.login("handler")
         _open_case(staff, application)
-        _move(staff, "结束特别程序", {"result": "检验合格"}, "结束并恢复计时")
+        move(staff, "结束特别程序", {"result": "检验合格"}, "结束并恢复计时")
         assert "2026-10-20" in staff.text() and "2026-11-03" in staff.text()
         staff.shot("inspection-ended-due-1020")
     with on("2026-10-12"):
         staff.login("approver")
         _open_case(staff, application)
-        _move(staff, "延长审批期限", {"reason": "需现场复核老人户籍情况"}, "批准延长")
+        move(staff, "延长审批期限", {"reason": "需现场复核老人户籍情况"}, "批准延长")
         assert "2026-11-03" in staff.text() and "2026-11-17" in staff.text()
         staff.shot("extended-due-1103")
         citizen.login("17000000001")
@@ -183,7 +113,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
             staff.go("/workbench/cases/?tab=todo")
             assert application.case_number in staff.text()
             _open_case(staff, application)
-            _move(
+            move(
                 staff,
                 step,
                 {"action": "approve", "opinion": f"{step}：符合高龄津贴发放条件"},
@@ -194,7 +124,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
     with on("2026-10-15"):
         staff.login("clerk")
         _open_case(staff, application)
-        _move(staff, "办结", {}, "出证办结")
+        move(staff, "办结", {}, "出证办结")
         assert "已办结" in staff.text()
         staff.shot("completed")
         citizen.login("17000000001")
