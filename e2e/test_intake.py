@@ -139,9 +139,15 @@ def test_citizen_applies_leaves_resumes_and_submits_once(journey, size, tmp_path
     other.go(f"/my/cases/{application.public_id}/submitted/")
     assert application.case_number in other.text()
     other.shot("submitted")
-    receipt = other.page.request.get(
-        other.base_url + f"/my/cases/{application.public_id}/receipt.pdf"
-    )
+    # The receipt is sealed just after the submission commits (by the first of the two clicks,
+    # which may still be at work): like the page says, a person would try again shortly.
+    for _ in range(40):
+        receipt = other.page.request.get(
+            other.base_url + f"/my/cases/{application.public_id}/receipt.pdf"
+        )
+        if receipt.status != 404:
+            break
+        other.page.wait_for_timeout(500)
     assert receipt.status == 200 and receipt.headers["content-type"] == "application/pdf"
     other.go("/my/cases/")
     assert application.case_number[:20] in other.text() or "已提交，待受理" in other.text()
