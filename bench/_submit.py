@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 RETRIES = 8
@@ -31,6 +32,9 @@ def small_pdf() -> bytes:
 class Outcome:
     accepted: list[tuple[str, str]] = field(default_factory=list)  # (idempotency key, case number)
     failed: int = 0
+    failures: Counter = field(
+        default_factory=Counter
+    )  # "step status" → how many, e.g. "submit 409"
     retries: int = 0
     requests: int = 0  # HTTP requests answered (every step of every submission)
     latencies_ms: list[float] = field(default_factory=list)  # whole submission, five+ requests
@@ -103,7 +107,7 @@ class Client:
             {"Idempotency-Key": key},
         )
         if status not in (200, 201):
-            return self._fail()
+            return self._fail("create", status)
         base = f"/api/v1/applications/{draft['public_id']}/"
         for section, values in (
             (1, {"request_detail": "申请办理本事项，材料已上传。"}),
@@ -111,23 +115,24 @@ class Client:
         ):
             status, _ = self._json("PUT", f"{base}sections/{section}/", {"values": values})
             if status != 200:
-                return self._fail()
+                return self._fail("page", status)
         for material in draft["materials"]:
             if material["required"] and not material["files"]:
                 status, _ = self._upload(f"{base}files/", material["id"])
                 if status != 201:
-                    return self._fail()
+                    return self._fail("upload", status)
         status, submitted = self._json("POST", f"{base}submit/", {})
         if status != 200 or not submitted.get("case_number"):
-            return self._fail()
+            return self._fail("submit", status)
         with self.outcome.lock:
             self.outcome.accepted.append((key, submitted["case_number"]))
             self.outcome.latencies_ms.append((time.perf_counter() - started) * 1000)
         return True
 
-    def _fail(self) -> bool:
+    def _fail(self, step: str, status: int) -> bool:
         with self.outcome.lock:
             self.outcome.failed += 1
+            self.outcome.failures[f"{step} {status}"] += 1
         return False
 
 

@@ -8,7 +8,8 @@ TONGBAN_BENCH_REDIS, default redis://127.0.0.1:6379/13; that Redis database is f
 1. creates the database tongban_bench, migrates, loads the demo data and generates the volume
    (bench/_volume.py: 10,000 items, 100,000 citizens, 200,000 cases with history, licences and
    ratings at TONGBAN_BENCH_SCALE=1, the default; 0.01 for a quick run);
-2. starts gunicorn (tongban.gunicorn_conf: 2 workers per core × 4 threads), a Celery worker
+2. starts the web server as the Procfile does (`python -m tongban.server`: Granian, one worker
+   process per core × 4 threads), a Celery worker
    (threads pool, as in the Procfile) and celery beat, all with TONGBAN_MODE=production;
 3. drives from this machine, against 127.0.0.1 only: a trivial Django view (/healthz); the mix
    (about 70% guide, search and theme pages, 20% 我的办件 and case pages, 8% public progress
@@ -368,12 +369,7 @@ class CpuMeter:
 def start_server(env: dict[str, str], work: Path) -> dict[str, subprocess.Popen]:
     logs = {name: open(work / f"{name}.log", "w") for name in ("web", "worker", "beat")}  # noqa: SIM115
     cmds = {
-        "web": [
-            str(VENV_BIN / "gunicorn"),
-            "tongban.wsgi",
-            "--config",
-            "python:tongban.gunicorn_conf",
-        ],
+        "web": [str(VENV_BIN / "python"), "-m", "tongban.server"],
         "worker": [
             str(VENV_BIN / "celery"),
             "-A",
@@ -568,6 +564,14 @@ def print_cpu(cpu: dict[str, float], rps: float = 0.0) -> None:
 # --- consistency after the kill test ----------------------------------------------------------------
 
 
+def failure_summary(outcome) -> str:
+    """ " (step status × count, …)" of the failed submissions, or nothing when none failed."""
+    if not outcome.failures:
+        return ""
+    common = ", ".join(f"{what} × {n}" for what, n in outcome.failures.most_common(4))
+    return f" ({common})"
+
+
 def check_submissions(outcome, owners: list[int], since, wait_seconds: int) -> None:
     from django.db.models import Count
 
@@ -615,7 +619,7 @@ def check_submissions(outcome, owners: list[int], since, wait_seconds: int) -> N
         f"  accepted by the server {len(numbers)}, found {found}, whole {whole}, "
         f"missing {len(numbers) - found}, duplicate keys {dupes}, half-saved {half}; "
         f"drafts left by failed attempts {drafts_left}; client retries {outcome.retries}, "
-        f"failed submissions {outcome.failed}"
+        f"failed submissions {outcome.failed}{failure_summary(outcome)}"
     )
     started = time.monotonic()
     pending = None
@@ -716,7 +720,7 @@ def main() -> int:
         from _submit import drive
 
         say(
-            f"server: gunicorn {env.get('TONGBAN_WEB_WORKERS', '2 × cores')} workers × "
+            f"server: Granian {env.get('TONGBAN_WEB_WORKERS', 'one per core')} workers × "
             f"{env.get('TONGBAN_WEB_THREADS', '4')} threads, Celery worker 4 threads, beat; "
             f"wrk {CONNECTIONS} connections"
         )
@@ -794,7 +798,8 @@ def main() -> int:
         cpu.pop("_elapsed")
         lat = alone.latencies_ms
         say(
-            f"  {len(lat) / 20:.1f} submissions/s accepted, failed {alone.failed}; whole "
+            f"  {len(lat) / 20:.1f} submissions/s accepted, failed {alone.failed}"
+            f"{failure_summary(alone)}; whole "
             f"submission p50 {pct(lat, 50):.0f} ms p95 {pct(lat, 95):.0f} ms p99 {pct(lat, 99):.0f} ms"
         )
         print_cpu(cpu)

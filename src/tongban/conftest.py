@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tongban.accounts import actions
+from tongban.catalog import actions as catalog_actions
 from tongban.core import testdata
 from tongban.core.models import Department, Region
 
@@ -39,9 +40,12 @@ def _tasks_run_in_process():
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Each test starts with an empty cache. The embedded database cache is reset by the test
-    transaction already; Redis outlives tests, so it is flushed here."""
+    transaction already; Redis outlives tests, so it is flushed here. So are the published versions'
+    structures this process keeps: rolled-back tests reuse ids (SQLite) and frozen clocks repeat
+    publication times, which no real catalogue does."""
     if settings.REDIS_URL:
         cache.clear()
+    catalog_actions.forget_version_structures()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from tongban.accounts import actions as accounts
@@ -80,14 +79,6 @@ def publish_form(
 # --- who may apply -----------------------------------------------------------------------------------
 
 
-def _guidance_version(version_id: int) -> ItemVersion:
-    return ItemVersion.objects.prefetch_related(
-        "handling_items",
-        "materials__handling_items",
-        Prefetch("questions__options__materials"),
-    ).get(pk=version_id)
-
-
 def _check_item_open(item: ServiceItem, channel: str) -> ItemVersion:
     version = item.current_version
     today = timezone.localdate()
@@ -149,7 +140,7 @@ def start_application(
 ) -> Application:
     version = _check_item_open(service_item, channel)
     authorisation = _check_applicant(owner, version, service_item, enterprise)
-    guidance = catalog.resolve_situation(_guidance_version(version.pk), answers or {})
+    guidance = catalog.resolve_situation(catalog.version_structure(version.pk), answers or {})
     if guidance.unanswered:
         raise ValidationError(
             "请先回答情形引导问题：" + "；".join(q.text for q in guidance.unanswered)
@@ -204,7 +195,7 @@ def required_materials(application: Application) -> list[Material]:
     """The exact materials of the pinned version for the answers given (情形引导)."""
     answers = {int(k): v for k, v in application.situation_answers.items()}
     return catalog.resolve_situation(
-        _guidance_version(application.item_version_id), answers
+        catalog.version_structure(application.item_version_id), answers
     ).materials
 
 

@@ -5,12 +5,14 @@ one transaction with an audit record. Views, API, admin, Excel import and the de
 Versions move only along TRANSITIONS; published versions are never edited.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from tongban.accounts.permissions import can_act_for_department
@@ -650,6 +652,47 @@ class Guidance:
     handling_item: HandlingItem | None
     materials: list[Material]
     unanswered: list[SituationQuestion]
+
+
+_structures: OrderedDict[tuple[int, object], ItemVersion] = OrderedDict()
+_structures_lock = threading.Lock()
+STRUCTURES_KEPT = 512
+
+
+def version_structure(version_id: int) -> ItemVersion:
+    """The version with what resolve_situation reads prefetched (questions, options and their
+    materials, 业务办理项, materials and their 办理项).
+
+    A published version is never edited (see TRANSITIONS), so its structure is kept in this process
+    after the first read, keyed by id and publication time: every page and API call of an
+    application resolves its materials again, and the five queries behind it were the largest cost
+    of a submission. A draft (no publication time) is read afresh every time. Callers only read the
+    objects returned, which are shared between requests.
+    """
+    published_at = (
+        ItemVersion.objects.filter(pk=version_id).values_list("published_at", flat=True).first()
+    )
+    key = (version_id, published_at)
+    with _structures_lock:
+        if published_at is not None and key in _structures:
+            _structures.move_to_end(key)
+            return _structures[key]
+    version = ItemVersion.objects.prefetch_related(
+        "handling_items",
+        "materials__handling_items",
+        Prefetch("questions__options__materials"),
+    ).get(pk=version_id)
+    if published_at is not None:
+        with _structures_lock:
+            _structures[key] = version
+            while len(_structures) > STRUCTURES_KEPT:
+                _structures.popitem(last=False)
+    return version
+
+
+def forget_version_structures() -> None:
+    with _structures_lock:
+        _structures.clear()
 
 
 def resolve_situation(version: ItemVersion, answers: dict[int, int]) -> Guidance:

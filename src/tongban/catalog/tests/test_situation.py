@@ -91,3 +91,25 @@ def test_situation_api(client, gaoling):
         "恢复发放申请及停发原因说明",
     ]
     assert body["unanswered"] == []
+
+
+def test_a_published_versions_structure_is_read_once_then_kept(gaoling, django_assert_num_queries):
+    _item, version, first, agent = gaoling
+    actions.version_structure(version.pk)
+    with django_assert_num_queries(1):  # only its publication time, to know it is still the same
+        kept = actions.version_structure(version.pk)
+    guidance = actions.resolve_situation(kept, dict([answers(first, "否"), answers(agent, "是")]))
+    assert guidance.handling_item.name == "高龄津贴停发后恢复发放"
+    assert "授权委托书" in [m.name for m in guidance.materials]
+
+
+def test_a_drafts_structure_is_read_afresh_so_edits_show(department):
+    from tongban.catalog.models import Material
+
+    from .factories import complete_item
+
+    _item, draft = complete_item(department, materials=1)
+    assert [m.name for m in actions.version_structure(draft.pk).materials.all()] == ["材料1"]
+    Material.objects.create(version=draft, name="新增材料", order=2)
+    names = [m.name for m in actions.version_structure(draft.pk).materials.all()]
+    assert names == ["材料1", "新增材料"]
