@@ -23,6 +23,7 @@ from tongban.applications.models import (
     StatusChange,
     TimelineEvent,
     UploadedFile,
+    pinned_guide_texts,
 )
 from tongban.applications.states import EDITABLE, Status, allowed
 from tongban.catalog import actions as catalog
@@ -175,6 +176,20 @@ def start_application(
     return application
 
 
+def _relock(application: Application, actor: User) -> Application:
+    """The application read again with its row locked for this transaction. The acting account,
+    when it is the owner, and the form the caller already loaded (a published form is never
+    edited) are carried over rather than read again: each is a query on every page save and
+    upload."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if actor is not None and actor.pk == locked.owner_id:
+        locked.owner = actor
+    form = application._state.fields_cache.get("form")
+    if form is not None and form.pk == locked.form_id:
+        locked.form = form
+    return locked
+
+
 def prefill_context(application: Application) -> prefill.PrefillContext:
     return prefill.PrefillContext(
         owner=application.owner, enterprise=application.enterprise, entrusted=application.entrusted
@@ -204,7 +219,7 @@ def save_section(*, application: Application, actor: User, section: int, raw) ->
     """Save one page of the form as typed; return that page's problems (empty when it is complete).
     Draft saves are content edits by the owner, not status moves: they are not audited one by one
     (submission is), so typing never contends for the audit chain."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     _check_editable(application, actor)
     sections = application.form.sections
     if not 0 <= section < len(sections):
@@ -228,7 +243,7 @@ def save_section(*, application: Application, actor: User, section: int, raw) ->
 def attach_file(
     *, application: Application, actor: User, material_id: int, uploaded
 ) -> UploadedFile:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     _check_editable(application, actor)
     material = next((m for m in required_materials(application) if m.pk == material_id), None)
     if material is None:
@@ -267,7 +282,7 @@ def _store_upload(application: Application, material: Material, actor: User, upl
 
 @transaction.atomic
 def remove_file(*, application: Application, actor: User, file_id: int) -> None:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     _check_editable(application, actor)
     stored = application.files.filter(pk=file_id).first()
     if stored is None:
@@ -335,7 +350,7 @@ def sign_commitment(
 ) -> MaterialCommitment:
     """The applicant commits instead of handing in `material` now. Refused for applicants with a
     false-commitment or serious bad-credit record; idempotent for the same material and kind."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     _check_editable(application, actor)
     if kind not in MaterialCommitment.Kind.values:
         raise ValidationError("承诺方式无效")
@@ -371,7 +386,7 @@ def sign_commitment(
 @transaction.atomic
 def withdraw_commitment(*, application: Application, actor: User, material_id: int) -> None:
     """Before submission (or while correcting) the applicant may upload the material instead."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     _check_editable(application, actor)
     commitment = application.commitments.filter(material_id=material_id).first()
     if commitment is None:
@@ -390,7 +405,7 @@ def supply_deferred_material(
     *, application: Application, actor: User, material_id: int, uploaded
 ) -> UploadedFile:
     """容缺后补: after acceptance the applicant uploads the material promised, by the deadline."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     if actor.pk not in (application.owner_id, application.window_staff_id):
         raise ValidationError("您无权修改该申请")
     commitment = (
@@ -426,7 +441,7 @@ def material_checklist(application: Application) -> list[dict]:
     from tongban.licences.actions import checklist_licences
 
     files_by_material: dict[int, list[UploadedFile]] = {}
-    for stored in application.files.all():
+    for stored in application.files.select_related("material"):
         files_by_material.setdefault(stored.material_id, []).append(stored)
     materials = required_materials(application)
     licences = checklist_licences(application, materials)  # 免证可办: use recorded / on offer
@@ -448,14 +463,18 @@ def material_checklist(application: Application) -> list[dict]:
     ]
 
 
-def submission_problems(application: Application) -> dict[str, list[str]]:
-    """Everything still wrong, by form field and by material, in Chinese."""
+def submission_problems(
+    application: Application, checklist: list[dict] | None = None
+) -> dict[str, list[str]]:
+    """Everything still wrong, by form field and by material, in Chinese. `checklist`: the
+    application's material_checklist when the caller has it already."""
     form = application.form
     problems: dict[str, list[str]] = {
         name: [message]
         for name, message in formdefs.validate(form.schema, form.layout, application.data).items()
     }
-    checklist = material_checklist(application)
+    if checklist is None:
+        checklist = material_checklist(application)
     missing = [row["material"].name for row in checklist if row["missing"]]
     if missing:
         problems["materials"] = [f"尚未上传：{'、'.join(missing)}"]
@@ -488,9 +507,12 @@ def submit(*, application: Application, actor: User) -> Application:
     resubmits it: same case number, and the acceptance clock starts again from this receipt."""
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("service_item__basic_item", "form", "enterprise")
+        .select_related("service_item__basic_item", "form", "enterprise", "item_version")
+        .defer(*pinned_guide_texts())
         .get(pk=application.pk)
     )
+    if actor.pk == application.owner_id:
+        application.owner = actor  # read once for the session already; prefill and receipt use it
     if application.status not in EDITABLE:
         return application
     _check_editable(application, actor)
@@ -581,7 +603,7 @@ def _record_applicant(application: Application) -> None:
 
 @transaction.atomic
 def withdraw(*, application: Application, actor: User, reason: str) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     if actor.pk != application.owner_id:
         raise ValidationError("只有申请人本人可以撤回申请")
     reason = (reason or "").strip()
@@ -605,7 +627,7 @@ def withdraw(*, application: Application, actor: User, reason: str) -> Applicati
 
 @transaction.atomic
 def discard_draft(*, application: Application, actor: User) -> None:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _relock(application, actor)
     _check_editable(application, actor)
     _move(application, Status.DISCARDED, actor, "applicant")
     application.save(update_fields=["status", "updated_at"])

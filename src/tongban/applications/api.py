@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from tongban.accounts.models import EnterpriseProfile
 from tongban.applications import actions, views
-from tongban.applications.models import Application, UploadedFile
+from tongban.applications.models import Application, UploadedFile, pinned_guide_texts
 from tongban.applications.states import Status
 from tongban.catalog.models import ServiceItem
 from tongban.core.request_context import client_ip
@@ -87,6 +87,13 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     def get_data(self, obj) -> dict:
         return obj.data
 
+    def _checklist(self, obj) -> list[dict]:
+        """The material checklist, worked out once for both fields that show it."""
+        kept = self.__dict__.setdefault("_checklists", {})
+        if obj.pk not in kept:
+            kept[obj.pk] = actions.material_checklist(obj)
+        return kept[obj.pk]
+
     def get_materials(self, obj) -> list[dict]:
         return [
             {
@@ -96,11 +103,13 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
                 "missing": row["missing"],
                 "files": FileSerializer(row["files"], many=True).data,
             }
-            for row in actions.material_checklist(obj)
+            for row in self._checklist(obj)
         ]
 
     def get_problems(self, obj) -> dict:
-        return actions.submission_problems(obj) if obj.status == Status.DRAFT else {}
+        if obj.status != Status.DRAFT:
+            return {}
+        return actions.submission_problems(obj, self._checklist(obj))
 
     def get_timeline(self, obj) -> list[dict]:
         return TimelineSerializer(
@@ -139,6 +148,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             Application.objects.filter(owner=self.request.user)
             .exclude(status=Status.DISCARDED)
             .select_related("item_version", "service_item__department", "form")
+            .defer(*pinned_guide_texts())
             .order_by("-updated_at")
         )
 

@@ -57,6 +57,18 @@ class ApplicationForm(models.Model):
         return self.layout.get("sections", [])
 
 
+def pinned_guide_texts() -> list[str]:
+    """The pinned version's long guide texts (legal basis, conditions, process…), for `.defer()`:
+    pages and responses about an application show the item's name, never its guide."""
+    from tongban.catalog.models import ItemVersion
+
+    return [
+        f"item_version__{f.name}"
+        for f in ItemVersion._meta.concrete_fields
+        if isinstance(f, models.TextField)
+    ]
+
+
 class Application(models.Model):
     class Channel(models.TextChoices):
         PC = "pc", "PC端"

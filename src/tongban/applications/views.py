@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.models import AgentAuthorisation, User
 from tongban.accounts.permissions import can_act_for_department
 from tongban.applications import actions, formdefs, uploads
-from tongban.applications.models import Application
+from tongban.applications.models import Application, pinned_guide_texts
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog.models import ServiceItem
 from tongban.core import pii
@@ -103,10 +103,11 @@ def start(request, code):
 
 
 def _own_application(request, public_id) -> Application:
+    # The form (schema and layout) is read only when the draft pages need it.
     application = get_object_or_404(
         Application.objects.select_related(
-            "form", "service_item__department", "item_version", "handling_item", "enterprise"
-        ),
+            "service_item__department", "item_version", "handling_item", "enterprise"
+        ).defer(*pinned_guide_texts()),
         public_id=public_id,
     )
     if request.user.pk not in (application.owner_id, application.window_staff_id):
@@ -424,6 +425,7 @@ def mine(request):
         Application.objects.filter(owner=request.user)
         .exclude(status=Status.DISCARDED)
         .select_related("item_version", "service_item__department")
+        .defer(*pinned_guide_texts())
         .order_by("-updated_at")
     )
     status = request.GET.get("status", "")
@@ -457,6 +459,7 @@ def progress_lookup(case_number: str, phone_tail: str):
         return None, _("请输入43位办件编号和手机号码后四位")
     application = (
         Application.objects.select_related("item_version", "service_item__department")
+        .defer(*pinned_guide_texts())
         .filter(case_number=case_number)
         .first()
     )
