@@ -1,11 +1,18 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from tongban.applications.models import Application
 from tongban.applications.tests.conftest import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/applications/"
+# Queries per step of an API submission (PostgreSQL; SQLite counts its extra savepoints).
+BUDGET = (
+    {"create": 22, "page": 7, "upload": 14, "submit": 36}
+    if connection.vendor == "postgresql"
+    else {"create": 26, "page": 11, "upload": 18, "submit": 40}
+)
 
 
 def test_api_journey_with_idempotent_create_and_submit(client, citizen, published_item):
@@ -87,3 +94,36 @@ def test_public_progress_api(client, citizen, published_item):
         content_type="application/json",
     )
     assert response.status_code == 404 and "没有找到匹配的办件" in response.json()["detail"]
+
+
+def test_an_api_submission_stays_within_its_query_budget(
+    client, citizen, published_item, django_assert_max_num_queries
+):
+    """Each step of a submission through the API reads what it needs once: the published version's
+    materials come from the process's copy, the checklist is worked out once per response, and a
+    row lock does not read the owner and form again (docs/sizing.md, "A submission")."""
+    client.force_login(citizen)
+    body = {"implementation_code": published_item.implementation_code}
+    client.post(BASE, body, content_type="application/json")  # the first one reads the version
+    with django_assert_max_num_queries(BUDGET["create"]):
+        draft = client.post(BASE, body, content_type="application/json").json()
+    url = f"{BASE}{draft['public_id']}/"
+    for section, values in (
+        (1, {"request_detail": "申请领取高龄津贴"}),
+        (2, {"delivery_method": "window"}),
+    ):
+        with django_assert_max_num_queries(BUDGET["page"]):
+            saved = client.put(
+                f"{url}sections/{section}/", {"values": values}, content_type="application/json"
+            )
+        assert saved.json() == {"errors": {}}
+    for material in draft["materials"]:
+        with django_assert_max_num_queries(BUDGET["upload"]):
+            uploaded = client.post(
+                url + "files/",
+                {"material": material["id"], "file": SimpleUploadedFile("a.pdf", pdf_bytes())},
+            )
+        assert uploaded.status_code == 201
+    with django_assert_max_num_queries(BUDGET["submit"]):
+        submitted = client.post(url + "submit/").json()
+    assert submitted["status"] == "submitted"
