@@ -569,16 +569,19 @@ def submit(*, application: Application, actor: User) -> Application:
         resolve_corrections(application)
         audit.record("applications.resubmit", actor=actor, obj=application)
         return application
+    # Due for the sweeper from the start: if this process dies between the commit and the
+    # on_commit hook that queues the steps, the sweeper still finds them after the grace period.
+    from tongban.applications import pipeline
+
+    due = timezone.now() + pipeline.SWEEP_GRACE
     for kind in PipelineStep.Kind.values:
-        PipelineStep.objects.create(application=application, kind=kind)
+        PipelineStep.objects.create(application=application, kind=kind, next_attempt_at=due)
     audit.record(
         "applications.submit",
         actor=actor,
         obj=application,
         detail={"case_number": application.case_number},
     )
-    from tongban.applications import pipeline
-
     transaction.on_commit(lambda: pipeline.schedule(application.pk))
     return application
 

@@ -325,6 +325,31 @@ def test_sweeper_runs_steps_whose_task_was_lost(citizen, published_item, monkeyp
     assert set(application.pipeline.values_list("state", flat=True)) == {"done"}
 
 
+def test_sweeper_finds_steps_of_a_submission_whose_process_died_before_queueing_them(
+    citizen, published_item, monkeypatch
+):
+    """The on_commit hook that queues the steps never runs here, as when the web worker is killed
+    right after the commit: the sweeper runs them once the grace period has passed."""
+    import time_machine
+
+    from tongban.applications import pipeline
+
+    application = actions.submit(
+        application=_fill(_start(citizen, published_item), citizen), actor=citizen
+    )
+    ran = []
+    monkeypatch.setattr(
+        pipeline,
+        "HANDLERS",
+        {k: (lambda app, k=k: ran.append(k)) for k in PipelineStep.Kind.values},
+    )
+    assert pipeline.sweep_pipeline() == 0  # within the grace period the queued task has its turn
+    with time_machine.travel(timezone.now() + pipeline.SWEEP_GRACE + datetime.timedelta(seconds=1)):
+        assert pipeline.sweep_pipeline() == 2
+    assert sorted(ran) == sorted(PipelineStep.Kind.values)
+    assert set(application.pipeline.values_list("state", flat=True)) == {"done"}
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_submissions_get_distinct_numbers(published_item, django_db_blocker):
