@@ -184,9 +184,8 @@ def _relock(application: Application, actor: User) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if actor is not None and actor.pk == locked.owner_id:
         locked.owner = actor
-    form = application._state.fields_cache.get("form")
-    if form is not None and form.pk == locked.form_id:
-        locked.form = form
+    if Application.form.is_cached(application) and application.form_id == locked.form_id:
+        locked.form = application.form
     return locked
 
 
