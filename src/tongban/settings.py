@@ -127,6 +127,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Server-side binding lets psycopg prepare a statement the second time a connection runs it,
+    # so PostgreSQL parses and plans it once per connection instead of on every request. Planning
+    # was half of PostgreSQL's CPU in the capacity benchmark (docs/sizing.md). Turn this off behind
+    # PgBouncer in transaction mode without max_prepared_statements (PgBouncer < 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, broker ----------------------------------------------------------------------
