@@ -358,7 +358,8 @@ def update_draft(*, actor, version: ItemVersion, elements: dict) -> ItemVersion:
         version.halls.set(elements["halls"])
         changed.append("halls")
     audit.record("catalog.update_draft", actor=actor, obj=version, detail={"changed": changed})
-    _invalidate_search()
+    # No public page or search result shows a draft, so the cached catalogue pages stay: editing
+    # drafts all day must not send every guide back to a live render.
     return version
 
 

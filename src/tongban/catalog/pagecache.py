@@ -2,8 +2,8 @@
 visitors, who make most of a portal's traffic.
 
 Keys carry the catalogue generation (catalog.search.current_generation), which the catalogue
-service layer renews whenever a version is published, withdrawn or a draft changes, so a publish is
-visible on the next request; other data a page shows (department names, halls, the hot list) is at
+service layer renews whenever a version is published or withdrawn, so a publish is visible on the
+next request (draft edits leave it: no public page shows a draft); other data a page shows (department names, halls, the hot list) is at
 most PAGE_SECONDS old. Signed-in visitors and anyone with a pending message get the live page. The
 CSRF token of the page's forms (language switch, large-text mode) is never shared: it is cut out
 before storing and each visitor's own token is put back on the way out.

@@ -1,5 +1,6 @@
 """The page cache of the public catalogue pages: shared by anonymous visitors, renewed by every
-publish, never shared with signed-in people, and never sharing a CSRF token."""
+publish (not by draft edits, which no public page shows), never shared with signed-in people, and
+never sharing a CSRF token."""
 
 import re
 
@@ -52,6 +53,22 @@ def test_publishing_a_new_version_shows_the_new_text_at_once(department, catalog
     )
     assert visitor.get(_guide(item)).status_code == 404
     assert "高龄津贴申领" not in visitor.get(reverse("catalog:search") + "?q=高龄").content.decode()
+
+
+def test_editing_a_draft_keeps_the_cached_pages_and_shows_nothing_of_it(
+    department, catalogue_admin
+):
+    item = _published(department, catalogue_admin, name="高龄津贴申领", office_hours="周一至周五")
+    visitor = Client()
+    visitor.get(_guide(item))
+    draft = actions.new_draft(actor=catalogue_admin, item=item, change_note="调整办理时间")
+    actions.update_draft(
+        actor=catalogue_admin, version=draft, elements={"office_hours": "周一至周六全天"}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = visitor.get(_guide(item)).content.decode()
+    assert not [q["sql"] for q in queries if "catalog_" in q["sql"]]  # still the cached page
+    assert "周一至周五" in page and "周一至周六全天" not in page
 
 
 def test_each_visitor_gets_a_csrf_token_of_their_own(department, catalogue_admin):
