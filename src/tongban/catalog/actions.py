@@ -48,13 +48,28 @@ def _raise_if(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def _invalidate_search() -> None:
-    """Bump the search generation now (a database cache rolls it back with the transaction) and
-    again on commit (so a non-transactional cache never keeps an index built before the commit)."""
+WARM_DELAY_SECONDS = 30  # publishes in quick succession are followed by one warm-up
+
+
+def catalogue_changed(*, warm_guides: bool = False) -> None:
+    """What visitors see has changed: renew the catalogue generation (search index, cached pages)
+    now (a database cache rolls it back with the transaction) and again on commit (so a
+    non-transactional cache never keeps an index built before the commit). With warm_guides, the
+    worker then renders the guide pages again (catalog.warmup): one warm-up per WARM_DELAY_SECONDS
+    however many publishes, since it renders whatever generation is current when it runs."""
     from tongban.catalog import search
 
     search.invalidate()
     transaction.on_commit(search.invalidate)
+    if warm_guides:
+        transaction.on_commit(_queue_guide_warmup, robust=True)
+
+
+def _queue_guide_warmup() -> None:
+    from tongban.catalog import tasks
+
+    if cache.add("catalog:warmup-queued", 1, timeout=WARM_DELAY_SECONDS):
+        tasks.warm_guides.apply_async(countdown=WARM_DELAY_SECONDS)
 
 
 def require_catalogue_admin(actor, department) -> None:
@@ -586,7 +601,7 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
             "superseded": previous.number if previous else None,
         },
     )
-    _invalidate_search()
+    catalogue_changed(warm_guides=True)
     return version
 
 
@@ -610,7 +625,7 @@ def withdraw(*, actor, version: ItemVersion, reason: str) -> ItemVersion:
     version.save(update_fields=["status", "ended_at", "valid_to"])
     ServiceItem.objects.filter(pk=version.item_id).update(current_version=None)
     audit.record("catalog.withdraw", actor=actor, obj=version, detail={"reason": reason.strip()})
-    _invalidate_search()
+    catalogue_changed(warm_guides=True)
     return version
 
 

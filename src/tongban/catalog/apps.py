@@ -5,3 +5,6 @@ class CatalogConfig(AppConfig):
     name = "tongban.catalog"
     label = "catalog"
     verbose_name = "事项管理与办事指南"
+
+    def ready(self):
+        from tongban.catalog import signals  # noqa: F401  (registers receivers)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from tongban.catalog import actions, codes, conf, search
 from tongban.catalog.models import ItemVersion, Material, ServiceItem
-from tongban.catalog.pagecache import cached_page
+from tongban.catalog.pagecache import GUIDE_PAGE_SECONDS, cached_page
 from tongban.core.models import Department, Region
 
 PAGE_SIZE = 20
@@ -100,14 +100,17 @@ def search_page(request):
     )
 
 
-def _guide_item(code: str) -> ServiceItem:
-    item = (
+def guide_items():
+    """Published items with everything their guide page shows."""
+    return (
         published_items()
         .select_related("basic_item", "current_version__handling_office", "department__region")
         .prefetch_related(*(f"current_version__{p}" for p in GUIDE_PREFETCH))
-        .filter(implementation_code=code)
-        .first()
     )
+
+
+def _guide_item(code: str) -> ServiceItem:
+    item = guide_items().filter(implementation_code=code).first()
     if item is None:
         raise Http404("没有找到该事项，或该事项已停用")
     return item
@@ -118,11 +121,16 @@ def _count_cached_view(request, item_id):
 
 
 @require_GET
-@cached_page(on_hit=_count_cached_view)
+@cached_page(on_hit=_count_cached_view, seconds=GUIDE_PAGE_SECONDS)
 def guide(request, code):
     """The guide page: every element a citizen needs, printable, with a QR code."""
     item = _guide_item(code)
     actions.record_view(item.pk)
+    return render_guide(request, item)
+
+
+def render_guide(request, item: ServiceItem) -> HttpResponse:
+    """The guide page of an item from guide_items() (also rendered ahead of visitors: warmup)."""
     version = item.current_version
     response = render(
         request,
@@ -148,7 +156,7 @@ def _answers(request, version: ItemVersion) -> dict[int, int]:
 
 
 @require_GET
-@cached_page()
+@cached_page(seconds=GUIDE_PAGE_SECONDS)
 def situation(request, code):
     """情形引导: answer the item's questions, see the 业务办理项 and the exact materials."""
     item = _guide_item(code)

@@ -2,14 +2,16 @@
 publish (not by draft edits, which no public page shows), never shared with signed-in people, and
 never sharing a CSRF token."""
 
+import datetime
 import re
 
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tongban.catalog import actions
+from tongban.catalog import actions, pagecache, tasks, views, warmup
 from tongban.catalog.tests.factories import complete_item
 
 
@@ -101,3 +103,97 @@ def test_views_of_cached_pages_reach_the_hot_list(client, department, catalogue_
     item.refresh_from_db()
     assert item.view_count == 3
     assert actions.flush_view_counts() == 0
+
+
+def _from_cache(visitor, url) -> str:
+    """The page, asserting it came from the cache (no catalogue table read)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = visitor.get(url)
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "catalog_" in q["sql"]], f"{url} was rendered live"
+    return response.content.decode()
+
+
+def test_guides_stay_cached_for_hours_and_listings_for_minutes(department, catalogue_admin):
+    item = _published(department, catalogue_admin, name="高龄津贴申领")
+    visitor = Client()
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)) as clock:
+        visitor.get(_guide(item))
+        visitor.get(reverse("catalog:index"))
+        clock.shift(datetime.timedelta(hours=2))
+        assert "高龄津贴申领" in _from_cache(visitor, _guide(item))
+        with CaptureQueriesContext(connection) as queries:
+            visitor.get(reverse("catalog:index"))  # the hot list follows the views
+        assert [q for q in queries if "catalog_" in q["sql"]]
+
+
+def test_a_department_renamed_in_the_admin_shows_on_the_cached_guide_at_once(
+    department, catalogue_admin
+):
+    item = _published(department, catalogue_admin)
+    visitor = Client()
+    visitor.get(_guide(item))
+    department.name = "许昌市卫生健康委员会（更名）"
+    department.save()
+    assert "许昌市卫生健康委员会（更名）" in visitor.get(_guide(item)).content.decode()
+
+
+def test_a_new_release_does_not_serve_pages_the_old_one_cached(
+    department, catalogue_admin, monkeypatch
+):
+    item = _published(department, catalogue_admin)
+    visitor = Client()
+    visitor.get(_guide(item))
+    _from_cache(visitor, _guide(item))
+    monkeypatch.setattr(pagecache, "code_fingerprint", lambda: "another-release")
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get(_guide(item)).status_code == 200
+    assert [q for q in queries if "catalog_" in q["sql"]]
+
+
+def test_warm_up_renders_every_guide_ahead_of_visitors_without_counting_views(
+    department, catalogue_admin
+):
+    first = _published(department, catalogue_admin, name="高龄津贴申领")
+    second = _published(department, catalogue_admin, code="010101002000", name="出生医学证明")
+    assert warmup.warm_guides() == 2
+    assert warmup.warm_guides() == 0  # already there
+    visitor = Client()
+    assert "高龄津贴申领" in _from_cache(visitor, _guide(first))
+    assert "出生医学证明" in _from_cache(visitor, _guide(second))
+    # The warm-up saw nothing; the visitor's two views are the only ones counted.
+    assert actions.flush_view_counts() == 2
+
+
+def test_a_warm_up_overtaken_by_a_publish_says_so_and_the_next_one_renders_the_new_pages(
+    department, catalogue_admin, monkeypatch
+):
+    first = _published(department, catalogue_admin, name="高龄津贴申领")
+    second = _published(department, catalogue_admin, code="010101002000", name="出生医学证明")
+    monkeypatch.setattr(warmup, "CHUNK", 1)
+    render_guide = views.render_guide
+
+    def render_then_publish_elsewhere(request, item):
+        actions.catalogue_changed()  # as a publish of another item does
+        return render_guide(request, item)
+
+    monkeypatch.setattr(views, "render_guide", render_then_publish_elsewhere)
+    assert warmup.warm_guides() is None
+    monkeypatch.setattr(views, "render_guide", render_guide)
+    assert warmup.warm_guides() == 2
+    assert "出生医学证明" in _from_cache(Client(), _guide(second))
+    assert first.implementation_code in _from_cache(Client(), _guide(first))
+
+
+def test_publishes_in_quick_succession_queue_one_warm_up(
+    department, catalogue_admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(
+        tasks.warm_guides, "apply_async", lambda countdown: queued.append(countdown)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _published(department, catalogue_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        _published(department, catalogue_admin, code="010101002000")
+    assert queued == [actions.WARM_DELAY_SECONDS]
