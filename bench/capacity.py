@@ -11,7 +11,10 @@ TONGBAN_BENCH_REDIS, default redis://127.0.0.1:6379/13; that Redis database is f
 2. starts the web server as the Procfile does (`python -m tongban.server`: Granian, one worker
    process per core × 4 threads), a Celery worker
    (threads pool, as in the Procfile) and celery beat, all with TONGBAN_MODE=production;
-3. drives from this machine, against 127.0.0.1 only: a trivial Django view (/healthz); the mix
+3. drives from this machine, against 127.0.0.1 only: guide pages of random items before any is
+   cached (the live render a first visitor waits for); then renders every guide page into the
+   page cache as `tongban warm_guides` does after a deployment, and prints how long that took;
+   a trivial Django view (/healthz); the mix
    (about 70% guide, search and theme pages, 20% 我的办件 and case pages, 8% public progress
    queries, 2% submissions with uploads through the API) for TONGBAN_BENCH_SECONDS (default 60)
    with TONGBAN_BENCH_CONNECTIONS (default 32) wrk connections; submissions alone; and
@@ -249,7 +252,9 @@ QUERIES = [
 ]
 
 
-def write_mix_data(work: Path, plan: dict, sessions: dict[int, str], csrf: str) -> Path:
+def write_mix_data(
+    work: Path, plan: dict, sessions: dict[int, str], csrf: str, weights=MIX, name="mix-data.lua"
+) -> Path:
     from tongban.catalog import codes
     from tongban.core.models import Department
 
@@ -277,7 +282,7 @@ def write_mix_data(work: Path, plan: dict, sessions: dict[int, str], csrf: str) 
 
     data = {
         "log_prefix": str(work / "mix-"),
-        "weights": [[k, w] for k, w in MIX],
+        "weights": [[k, w] for k, w in weights],
         "codes": plan["codes"],
         "hot": plan["hot"],
         "queries": [urllib.parse.quote(q) for q in QUERIES],
@@ -288,7 +293,7 @@ def write_mix_data(work: Path, plan: dict, sessions: dict[int, str], csrf: str) 
         "progress": progress,
         "csrf": csrf,
     }
-    path = work / "mix-data.lua"
+    path = work / name
     path.write_text("return " + lua(data) + "\n")
     return path
 
@@ -639,6 +644,36 @@ def check_submissions(outcome, owners: list[int], since, wait_seconds: int) -> N
     )
 
 
+def cold_guides(url: str, script: Path, wrk_env, meter, work: Path) -> None:
+    """Guide pages of random items before any is cached: the live render a first visitor waits
+    for (after a publish, until the worker has rendered the guides again)."""
+    say("\n-- guide pages not yet in the page cache (10 s, random items)")
+    meter.start()
+    _out, wrk_cpu = run_wrk(url, 10, CONNECTIONS, script, wrk_env)
+    cpu = meter.stop()
+    cpu["load generator"] = wrk_cpu / cpu.pop("_elapsed")
+    samples, errors = read_mix_logs(work).get("guide", ([], 0))
+    rps = len(samples) / 10
+    say(
+        f"  {rps:.0f} requests/s, p50 {pct(samples, 50):.0f} ms, p95 {pct(samples, 95):.0f} ms, "
+        f"errors {errors}"
+    )
+    print_cpu(cpu, rps)
+
+
+def warm_guide_pages() -> None:
+    """As after a deployment (`tongban warm_guides`) or a publish (the worker's warm-up): every
+    guide page rendered into the page cache before the mix, as a running portal has them."""
+    from tongban.catalog import warmup
+
+    started, cpu = time.perf_counter(), time.process_time()
+    rendered = warmup.warm_guides()
+    say(
+        f"\nguide pages rendered ahead of visitors (tongban warm_guides): {rendered:,} in "
+        f"{time.perf_counter() - started:.0f} s, {time.process_time() - cpu:.0f} s CPU"
+    )
+
+
 def static_check() -> None:
     """Static files: compressed, fingerprinted and cacheable for a year (WhiteNoise)."""
     import http.client
@@ -725,6 +760,12 @@ def main() -> int:
             f"wrk {CONNECTIONS} connections"
         )
         static_check()
+        cold_data = write_mix_data(
+            work, {**plan, "hot": plan["codes"]}, by_user, csrf, [("guide", 1)], "cold-data.lua"
+        )
+        cold_env = {**os.environ, "TONGBAN_BENCH_MIX_DATA": str(cold_data)}
+        cold_guides(url, script, cold_env, meter, work)
+        warm_guide_pages()
         run_wrk(url, 10, CONNECTIONS, script, wrk_env)  # warm-up: caches, search index, connections
         read_mix_logs(work)
 
