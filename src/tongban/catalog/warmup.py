@@ -10,7 +10,7 @@ language sees them. Views are not counted: nobody has seen the page yet.
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,9 +19,11 @@ from tongban.catalog import pagecache, search
 CHUNK = 200  # items read (with their guide's prefetches) per round of queries
 
 
-def anonymous_request(path: str):
+def anonymous_request(path: str) -> HttpRequest:
     """A GET of `path` as the middleware leaves it for an anonymous visitor in the default view."""
-    request = RequestFactory().get(path)
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
     request.user = AnonymousUser()
     request.LANGUAGE_CODE = settings.LANGUAGE_CODE
     request.elderly_mode = False
