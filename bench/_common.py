@@ -37,4 +37,5 @@ def fresh_django(prefix: str) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `make run` does: the cache is a table here
     return workdir
