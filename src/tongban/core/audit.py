@@ -66,7 +66,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
+    # No savepoint: a record that cannot be written fails the action it belongs to, so rolling
+    # back to just before it would never be wanted, and the savepoint cost two round trips.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditRecord(
             sequence=head.last_sequence + 1,

@@ -114,7 +114,9 @@ def send(
     }
     rendered = {channel: render(t, full_context) for channel, t in templates.items()}
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a message that cannot be written fails the
+    # change it belongs to.
+    with transaction.atomic(savepoint=False):
         titles = [rendered[c][0] for c in (Channel.INAPP, Channel.EMAIL) if c in rendered]
         title = next((t for t in titles if t), "") or next(iter(templates.values())).name
         notification = Notification.objects.create(
@@ -140,17 +142,15 @@ def send(
                     reason,
                     None,
                 )
-            delivery.save()
-            if delivery.status != Status.PENDING:
-                continue
-            if channel == Channel.INAPP:
+            elif channel == Channel.INAPP:
                 # Just a row in our own database: written now, committed or rolled back with the
                 # caller's change, visible the moment the transaction commits.
-                _write_inbox(delivery)
                 delivery.status, delivery.attempts, delivery.sent_at = Status.SENT, 1, now
                 delivery.provider, delivery.next_attempt_at = "inbox", None
-                delivery.save()
-            else:
+            delivery.save()
+            if channel == Channel.INAPP and delivery.status == Status.SENT:
+                InboxMessage.objects.create(delivery=delivery, **_inbox_fields(delivery))
+            elif delivery.status == Status.PENDING:
                 enqueue_on_commit(delivery.pk)
     return notification
 
@@ -181,16 +181,20 @@ def _unreachable(recipient, channel: str) -> str:
 
 
 # --- channels ------------------------------------------------------------------------------------
-def _write_inbox(delivery: Delivery) -> InboxMessage:
+def _inbox_fields(delivery: Delivery) -> dict:
     notification = delivery.notification
+    return {
+        "recipient_id": notification.recipient_id,
+        "title": delivery.subject or notification.subject,
+        "body": delivery.body,
+        "link": notification.link,
+    }
+
+
+def _write_inbox(delivery: Delivery) -> InboxMessage:
+    """The delivery's inbox message, written once however often the delivery is retried."""
     message, _ = InboxMessage.objects.get_or_create(
-        delivery=delivery,
-        defaults={
-            "recipient_id": notification.recipient_id,
-            "title": delivery.subject or notification.subject,
-            "body": delivery.body,
-            "link": notification.link,
-        },
+        delivery=delivery, defaults=_inbox_fields(delivery)
     )
     return message
 

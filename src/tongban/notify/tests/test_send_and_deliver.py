@@ -55,6 +55,19 @@ def test_send_creates_one_delivery_per_channel_and_delivers_after_commit(
 
 
 @pytest.mark.django_db
+def test_send_writes_each_row_once(citizen, django_assert_num_queries):
+    """Inside the caller's transaction: the templates read, then one insert each for the
+    notification, its three deliveries and the inbox message. No savepoints, no read-back of the
+    inbox message just created, no second write of the in-app delivery (every submission and
+    every case step sends one, docs/sizing.md)."""
+    with transaction.atomic(), django_assert_num_queries(6):
+        notification = _send(citizen, link="/cases/1/")
+    inapp = notification.deliveries.get(channel="inapp")
+    assert inapp.status == Status.SENT and inapp.provider == "inbox" and inapp.sent_at
+    assert InboxMessage.objects.get(delivery=inapp).title == "已受理：高龄津贴申领"
+
+
+@pytest.mark.django_db
 def test_send_only_the_requested_channels_and_related_object(citizen, department):
     notification = _send(citizen, channels=["inapp"], related=department)
     assert [d.channel for d in notification.deliveries.all()] == ["inapp"]
