@@ -138,10 +138,13 @@ def start_application(
     enterprise: EnterpriseProfile | None = None,
     entrusted: bool = False,
     window_staff: User | None = None,
+    idempotency_key: str | None = None,
 ) -> Application:
+    """A new draft. With an idempotency key (the API's, scoped to the account), a second draft with
+    the same key raises IntegrityError: the caller answers with the first one."""
     version = _check_item_open(service_item, channel)
     authorisation = _check_applicant(owner, version, service_item, enterprise)
-    guidance = catalog.resolve_situation(catalog.version_structure(version.pk), answers or {})
+    guidance = catalog.resolve_situation(catalog.version_structure(version), answers or {})
     if guidance.unanswered:
         raise ValidationError(
             "请先回答情形引导问题：" + "；".join(q.text for q in guidance.unanswered)
@@ -166,6 +169,7 @@ def start_application(
         entrusted=entrusted and not enterprise,
         window_staff=window_staff,
         channel=channel,
+        idempotency_key=idempotency_key,
     )
     audit.record(
         "applications.start",
@@ -178,14 +182,19 @@ def start_application(
 
 def _relock(application: Application, actor: User) -> Application:
     """The application read again with its row locked for this transaction. The acting account,
-    when it is the owner, and the form the caller already loaded (a published form is never
-    edited) are carried over rather than read again: each is a query on every page save and
-    upload."""
+    when it is the owner, and the form and pinned item version the caller already loaded (neither
+    is edited once published) are carried over rather than read again: each is a query on every
+    page save and upload."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if actor is not None and actor.pk == locked.owner_id:
         locked.owner = actor
     if Application.form.is_cached(application) and application.form_id == locked.form_id:
         locked.form = application.form
+    if (
+        Application.item_version.is_cached(application)
+        and application.item_version_id == locked.item_version_id
+    ):
+        locked.item_version = application.item_version
     return locked
 
 
@@ -208,9 +217,12 @@ def prefilled_fields(application: Application) -> set[str]:
 def required_materials(application: Application) -> list[Material]:
     """The exact materials of the pinned version for the answers given (情形引导)."""
     answers = {int(k): v for k, v in application.situation_answers.items()}
-    return catalog.resolve_situation(
-        catalog.version_structure(application.item_version_id), answers
-    ).materials
+    pinned = (
+        application.item_version
+        if Application.item_version.is_cached(application)
+        else application.item_version_id
+    )
+    return catalog.resolve_situation(catalog.version_structure(pinned), answers).materials
 
 
 @transaction.atomic
@@ -506,8 +518,15 @@ def submit(*, application: Application, actor: User) -> Application:
     resubmits it: same case number, and the acceptance clock starts again from this receipt."""
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("service_item__basic_item", "form", "enterprise", "item_version")
-        .defer(*pinned_guide_texts())
+        .select_related(
+            "service_item__basic_item",
+            "service_item__department",
+            "service_item__current_version",
+            "form",
+            "enterprise",
+            "item_version",
+        )
+        .defer(*pinned_guide_texts(), *pinned_guide_texts("service_item__current_version"))
         .get(pk=application.pk)
     )
     if actor.pk == application.owner_id:
@@ -516,7 +535,7 @@ def submit(*, application: Application, actor: User) -> Application:
         return application
     _check_editable(application, actor)
     resubmission = application.status == Status.CORRECTION
-    item = ServiceItem.objects.select_related("current_version").get(pk=application.service_item_id)
+    item = application.service_item  # read with the locked row, as fresh as a query of its own
     try:
         _check_item_open(item, application.channel)
     except ValidationError as exc:

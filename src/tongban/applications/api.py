@@ -3,7 +3,7 @@ department systems. Thin: validation of the request here, everything else in act
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -134,6 +134,13 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+def _draft_for_key(scoped_key: str | None, owner) -> Application | None:
+    """The application an earlier create with this Idempotency-Key made, if any."""
+    if not scoped_key:
+        return None
+    return Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
+
+
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The signed-in account's applications. Creating one accepts an Idempotency-Key header: the
     same key returns the same draft instead of a second one."""
@@ -172,34 +179,25 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = incoming.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:60]
         scoped_key = f"{request.user.pk}:{key}" if key else None
-        if scoped_key:
-            existing = Application.objects.filter(
-                idempotency_key=scoped_key, owner=request.user
-            ).first()
-            if existing:
-                return Response(
-                    ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK
-                )
+        existing = _draft_for_key(scoped_key, request.user)
+        if existing:
+            return Response(ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK)
         item = get_object_or_404(ServiceItem, implementation_code=data["implementation_code"])
         enterprise = None
         if data.get("enterprise_uscc"):
             enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
         try:
-            with transaction.atomic():
-                application = actions.start_application(
-                    owner=request.user,
-                    service_item=item,
-                    channel=Application.Channel.API,
-                    answers={
-                        int(k): v
-                        for k, v in (data.get("answers") or {}).items()
-                        if str(k).isdigit()
-                    },
-                    enterprise=enterprise,
-                    entrusted=data["entrusted"],
-                )
-                if scoped_key:
-                    Application.objects.filter(pk=application.pk).update(idempotency_key=scoped_key)
+            application = actions.start_application(
+                owner=request.user,
+                service_item=item,
+                channel=Application.Channel.API,
+                answers={
+                    int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()
+                },
+                enterprise=enterprise,
+                entrusted=data["entrusted"],
+                idempotency_key=scoped_key,
+            )
         except IntegrityError:  # the same key raced in from a retry: answer with the first draft
             application = Application.objects.get(idempotency_key=scoped_key)
         return Response(

@@ -57,13 +57,14 @@ class ApplicationForm(models.Model):
         return self.layout.get("sections", [])
 
 
-def pinned_guide_texts() -> list[str]:
+def pinned_guide_texts(relation: str = "item_version") -> list[str]:
     """The pinned version's long guide texts (legal basis, conditions, process…), for `.defer()`:
-    pages and responses about an application show the item's name, never its guide."""
+    pages and responses about an application show the item's name, never its guide. `relation`
+    names another version reached from the application, such as the item's current one."""
     from tongban.catalog.models import ItemVersion
 
     return [
-        f"item_version__{f.name}"
+        f"{relation}__{f.name}"
         for f in ItemVersion._meta.concrete_fields
         if isinstance(f, models.TextField)
     ]

@@ -675,19 +675,24 @@ _structures_lock = threading.Lock()
 STRUCTURES_KEPT = 512
 
 
-def version_structure(version_id: int) -> ItemVersion:
-    """The version with what resolve_situation reads prefetched (questions, options and their
-    materials, 业务办理项, materials and their 办理项).
+def version_structure(version: int | ItemVersion) -> ItemVersion:
+    """The version (given by id, or as the caller loaded it) with what resolve_situation reads
+    prefetched (questions, options and their materials, 业务办理项, materials and their 办理项).
 
     A published version is never edited (see TRANSITIONS), so its structure is kept in this process
     after the first read, keyed by id and publication time: every page and API call of an
     application resolves its materials again, and the five queries behind it were the largest cost
-    of a submission. A draft (no publication time) is read afresh every time. Callers only read the
-    objects returned, which are shared between requests.
+    of a submission. A draft (no publication time) is read afresh every time. The publication time
+    is read from the database unless the caller passes the version with it loaded. Callers only
+    read the objects returned, which are shared between requests.
     """
-    published_at = (
-        ItemVersion.objects.filter(pk=version_id).values_list("published_at", flat=True).first()
-    )
+    if isinstance(version, ItemVersion) and "published_at" not in version.get_deferred_fields():
+        version_id, published_at = version.pk, version.published_at
+    else:
+        version_id = getattr(version, "pk", version)
+        published_at = (
+            ItemVersion.objects.filter(pk=version_id).values_list("published_at", flat=True).first()
+        )
     key = (version_id, published_at)
     with _structures_lock:
         if published_at is not None and key in _structures:

@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/applications/"
 # Queries per step of an API submission (PostgreSQL; SQLite counts its extra savepoints).
 BUDGET = (
-    {"create": 22, "page": 7, "upload": 14, "submit": 36}
+    {"create": 16, "page": 7, "upload": 11, "submit": 29}
     if connection.vendor == "postgresql"
-    else {"create": 26, "page": 11, "upload": 18, "submit": 40}
+    else {"create": 20, "page": 11, "upload": 15, "submit": 33}
 )
 
 
@@ -59,6 +59,26 @@ def test_api_journey_with_idempotent_create_and_submit(client, citizen, publishe
     assert len(submitted["case_number"]) == 43 and submitted["status"] == "submitted"
     assert client.post(url + "submit/").json()["case_number"] == submitted["case_number"]
     assert client.get(BASE).json()["results"][0]["channel"] == "api"
+
+
+def test_a_retry_racing_the_first_create_gets_the_first_draft(
+    client, citizen, published_item, monkeypatch
+):
+    """Two requests with the same Idempotency-Key that both find no draft yet (a client's retry
+    overtaking its first attempt): the second insert is refused by the unique key and answers with
+    the first draft, and only one start is audited."""
+    from tongban.applications import api
+    from tongban.core.models import AuditRecord
+
+    client.force_login(citizen)
+    body = {"implementation_code": published_item.implementation_code}
+    first = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
+    monkeypatch.setattr(api, "_draft_for_key", lambda key, owner: None)
+    raced = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
+    assert raced.status_code == 201
+    assert raced.json()["public_id"] == first.json()["public_id"]
+    assert Application.objects.count() == 1
+    assert AuditRecord.objects.filter(action="applications.start").count() == 1
 
 
 def test_api_refuses_incomplete_submission_with_reasons(client, citizen, published_item):
