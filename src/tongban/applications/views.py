@@ -419,13 +419,33 @@ def case_detail(request, application: Application):
     )
 
 
+# What a row of 我的办件 and a progress answer show, and nothing else: these are the two most read
+# pages about applications, and the ORM's work grows with every column of the rows it joins
+# (docs/sizing.md, "Signed-in pages").
+LISTED_FIELDS = (
+    "public_id",
+    "case_number",
+    "status",
+    "updated_at",
+    "item_version__name",
+    "service_item__department__name",
+)
+PROGRESS_FIELDS = (
+    "case_number",
+    "status",
+    "contact_phone",
+    "item_version__name",
+    "service_item__department__name",
+)
+
+
 @login_required
 def mine(request):
     applications = (
         Application.objects.filter(owner=request.user)
         .exclude(status=Status.DISCARDED)
         .select_related("item_version", "service_item__department")
-        .defer(*pinned_guide_texts())
+        .only(*LISTED_FIELDS)
         .order_by("-updated_at")
     )
     status = request.GET.get("status", "")
@@ -457,12 +477,14 @@ def progress_lookup(case_number: str, phone_tail: str):
     case_number, phone_tail = case_number.strip().upper(), phone_tail.strip()
     if len(case_number) != 43 or not phone_tail.isdigit() or len(phone_tail) != 4:
         return None, _("请输入43位办件编号和手机号码后四位")
-    application = (
-        Application.objects.select_related("item_version", "service_item__department")
-        .defer(*pinned_guide_texts())
-        .filter(case_number=case_number)
-        .first()
-    )
+    try:
+        application = (
+            Application.objects.select_related("item_version", "service_item__department")
+            .only(*PROGRESS_FIELDS)
+            .get(case_number=case_number)
+        )
+    except Application.DoesNotExist:
+        application = None
     # One answer for "no such case" and "wrong phone": the query must not confirm that a case exists.
     if application is None or not application.contact_phone.endswith(phone_tail):
         return None, _("没有找到匹配的办件，请核对办件编号和手机号码后四位")
