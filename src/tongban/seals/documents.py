@@ -79,6 +79,19 @@ def _qr_matrix(url: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
+def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+    """(first module, how many) of each run of dark modules in a QR code row: one rectangle per
+    run instead of one per module draws the same code with about a third of the PDF operators."""
+    runs, start = [], None
+    for index, dark in enumerate([*row, False]):
+        if dark and start is None:
+            start = index
+        elif not dark and start is not None:
+            runs.append((start, index - start))
+            start = None
+    return runs
+
+
 def _signature_block(issuer_name, date_text, seal_label, qr_url, font):
     """A flowable: QR code on the left, issuer and date on the right with the seal over them."""
     from reportlab.lib.units import mm
@@ -112,16 +125,15 @@ def _signature_block(issuer_name, date_text, seal_label, qr_url, font):
                 top = 8 * mm + side
                 c.setFillColor("#000000")
                 for row_index, row in enumerate(matrix):
-                    for col_index, dark in enumerate(row):
-                        if dark:
-                            c.rect(
-                                col_index * cell,
-                                top - (row_index + 1) * cell,
-                                cell * 1.02,
-                                cell * 1.02,
-                                stroke=0,
-                                fill=1,
-                            )
+                    for start, length in dark_runs(row):
+                        c.rect(
+                            start * cell,
+                            top - (row_index + 1) * cell,
+                            (length + 0.02) * cell,
+                            cell * 1.02,
+                            stroke=0,
+                            fill=1,
+                        )
                 c.setFont(font, 8)
                 c.drawString(0, 4 * mm, "扫码核验文书真伪")
 

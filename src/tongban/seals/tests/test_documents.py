@@ -40,6 +40,21 @@ def test_render_document_is_an_a4_pdf_with_chinese_text(department, seal):
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf
 
 
+def test_the_qr_code_is_drawn_as_runs_that_cover_exactly_its_dark_modules():
+    matrix = documents._qr_matrix("http://127.0.0.1:8000/verify/documents/x/")
+    for row in matrix:
+        drawn = [False] * len(row)
+        for start, length in documents.dark_runs(row):
+            assert not any(drawn[start : start + length])  # runs never overlap
+            drawn[start : start + length] = [True] * length
+        assert drawn == row
+    assert documents.dark_runs([True, True, False, True, False, False, True]) == [
+        (0, 2),
+        (3, 1),
+        (6, 1),
+    ]
+
+
 def test_issue_document_signs_stores_and_registers(department, seal, platform_admin, citizen):
     doc = documents.issue_document(
         document_type=IssuedDocument.Type.ACCEPTANCE_NOTICE,
