@@ -182,7 +182,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         existing = _draft_for_key(scoped_key, request.user)
         if existing:
             return Response(ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK)
-        item = get_object_or_404(ServiceItem, implementation_code=data["implementation_code"])
+        item = get_object_or_404(
+            # The current version is checked and pinned, the department shown in the response.
+            ServiceItem.objects.select_related("current_version", "department"),
+            implementation_code=data["implementation_code"],
+        )
         enterprise = None
         if data.get("enterprise_uscc"):
             enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
