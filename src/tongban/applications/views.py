@@ -413,6 +413,7 @@ def case_detail(request, application: Application):
             else [],
             "events": events,
             "files": application.files.select_related("material"),
+            "commitments": application.commitments.select_related("material"),
             "receipt": getattr(application, "receipt", None),
             "can_withdraw": application.status == Status.SUBMITTED,
         },

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tongban.applications import actions as intake
@@ -399,10 +401,14 @@ def test_pages_commit_supply_and_verify(client, citizen, team, item):
     with at(D(2026, 11, 2)):
         application = _apply(citizen, item, commit=["卫生管理制度"], defer=["卫生检测报告"])
         actions.accept(application=application, actor=team["clerk"])
-        case_page = client.get(
-            reverse("applications:draft", args=[application.public_id])
-        ).content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            case_page = client.get(
+                reverse("applications:draft", args=[application.public_id])
+            ).content.decode()
         assert "请于 2026-11-09 前补交本材料" in case_page
+        assert "卫生管理制度" in case_page and "卫生检测报告" in case_page
+        # Both commitments are read with their materials in one query, not one more per row.
+        assert not [q for q in queries if 'FROM "catalog_material"' in q["sql"]]
         client.post(
             reverse("applications:supply-deferred", args=[application.public_id, report.pk]),
             {"file": SimpleUploadedFile("报告.pdf", pdf_bytes())},
