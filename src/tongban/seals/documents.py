@@ -7,6 +7,7 @@ the issuer line (seals.images.draw_on_canvas) and the file is then PAdES-signed 
 
 import datetime
 import io
+import itertools
 import secrets
 import uuid
 from xml.sax.saxutils import escape
@@ -82,13 +83,12 @@ def _qr_matrix(url: str) -> list[list[bool]]:
 def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
     """(first module, how many) of each run of dark modules in a QR code row: one rectangle per
     run instead of one per module draws the same code with about a third of the PDF operators."""
-    runs, start = [], None
-    for index, dark in enumerate([*row, False]):
-        if dark and start is None:
-            start = index
-        elif not dark and start is not None:
-            runs.append((start, index - start))
-            start = None
+    runs, column = [], 0
+    for dark, modules in itertools.groupby(row):
+        length = len(list(modules))
+        if dark:
+            runs.append((column, length))
+        column += length
     return runs
 
 
