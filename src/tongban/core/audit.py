@@ -8,6 +8,9 @@ AuditChainHead row, which serialises writers across processes on PostgreSQL (row
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,6 +20,8 @@ from tongban.core.models import AuditChainHead, AuditRecord
 from tongban.core.request_context import current_request_meta
 
 GENESIS = "0" * 64
+# Records made inside `gathered()`, waiting to be appended together when it ends.
+_gathering: ContextVar[list[AuditRecord] | None] = ContextVar("audit_gathering", default=None)
 HASHED_FIELDS = (
     "sequence",
     "occurred_at",
@@ -66,29 +71,58 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+    entry = AuditRecord(
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_label=_actor_label(actor),
+        role=role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        ip_address=meta.ip,
+        purpose=purpose,
+        detail=detail or {},
+    )
+    waiting = _gathering.get()
+    if waiting is not None:
+        waiting.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+@contextmanager
+def gathered() -> Iterator[None]:
+    """Records made inside the block are appended together when it ends, in the order they were
+    made. For a service function that composes several audited actions in one transaction: the
+    chain's lock is then held from the end of the block to the commit, not from the first record,
+    so other writers wait for the short tail of the transaction only. Use inside the transaction;
+    nothing is appended if the block raises."""
+    if _gathering.get() is not None:  # an outer block appends them
+        yield
+        return
+    waiting: list[AuditRecord] = []
+    token = _gathering.set(waiting)
+    try:
+        yield
+    finally:
+        _gathering.reset(token)
+    if waiting:
+        _append(waiting)
+
+
+def _append(entries: list[AuditRecord]) -> None:
     # No savepoint: a record that cannot be written fails the action it belongs to, so rolling
     # back to just before it would never be wanted, and the savepoint cost two round trips.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        entry = AuditRecord(
-            sequence=head.last_sequence + 1,
-            occurred_at=timezone.now(),
-            actor=actor,
-            actor_label=_actor_label(actor),
-            role=role,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            ip_address=meta.ip,
-            purpose=purpose,
-            detail=detail or {},
-            previous_hash=head.last_hash,
-        )
-        entry.record_hash = compute_hash(entry, head.last_hash)
-        entry.save()
-        head.last_sequence, head.last_hash = entry.sequence, entry.record_hash
+        for entry in entries:
+            entry.sequence = head.last_sequence + 1
+            entry.previous_hash = head.last_hash
+            entry.record_hash = compute_hash(entry, head.last_hash)
+            head.last_sequence, head.last_hash = entry.sequence, entry.record_hash
+        AuditRecord.objects.bulk_create(entries)
         head.save(update_fields=["last_sequence", "last_hash"])
-    return entry
 
 
 @dataclass

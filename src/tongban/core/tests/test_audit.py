@@ -64,3 +64,33 @@ def test_verify_command_reports_an_intact_chain(citizen, capsys):
     _three_records(citizen)
     call_command("audit", "verify")
     assert "审计链完整" in capsys.readouterr().out
+
+
+def test_gathered_records_are_appended_together_in_order_when_the_block_ends(citizen):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    audit.record("test.before", actor=citizen)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, audit.gathered():
+        _three_records(citizen)
+        assert not AuditRecord.objects.filter(action="test.action").exists()
+    records = list(AuditRecord.objects.filter(action__startswith="test.").order_by("sequence"))
+    assert [r.action for r in records] == ["test.before"] + ["test.action"] * 3
+    assert [r.detail["n"] for r in records[1:]] == [0, 1, 2]
+    assert audit.verify_chain().intact
+    # The chain's head is read (locked) and written once for all three records.
+    touching_head = [q for q in queries.captured_queries if "core_auditchainhead" in q["sql"]]
+    assert len(touching_head) == 2
+
+
+def test_gathered_records_are_not_appended_when_the_block_fails(citizen):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic(), audit.gathered():
+        audit.record("test.action", actor=citizen)
+        raise RuntimeError("refused")
+    audit.record("test.after", actor=citizen)
+    assert [r.action for r in AuditRecord.objects.filter(action__startswith="test.")] == [
+        "test.after"
+    ]
+    assert audit.verify_chain().intact
