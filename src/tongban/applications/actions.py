@@ -235,19 +235,27 @@ def save_section(*, application: Application, actor: User, section: int, raw) ->
     sections = application.form.sections
     if not 0 <= section < len(sections):
         raise ValidationError("表单页码无效")
+    _type_in(application, sections[section]["fields"], raw)
+    application.current_section = section
+    application.save(update_fields=["data", "current_section", "updated_at"])
+    return formdefs.validate(
+        application.form.schema,
+        application.form.layout,
+        application.data,
+        only=sections[section]["fields"],
+    )
+
+
+def _type_in(application: Application, names, raw) -> None:
+    """Put the typed values of the fields `names` into the application's data (not saved)."""
     schema = application.form.schema
     data = prefill.apply(schema, prefill_context(application), application.data)
     locked = prefilled_fields(application)
-    for name in sections[section]["fields"]:
+    for name in names:
         if name in locked:
             continue  # known by the platform: shown, never typed
         data[name] = formdefs.coerce(schema["properties"][name], raw.get(name))
     application.data = data
-    application.current_section = section
-    application.save(update_fields=["data", "current_section", "updated_at"])
-    return formdefs.validate(
-        schema, application.form.layout, data, only=sections[section]["fields"]
-    )
 
 
 @transaction.atomic
@@ -267,7 +275,12 @@ def attach_file(
 def _store_upload(application: Application, material: Material, actor: User, uploaded):
     if application.files.filter(material=material).count() >= MAX_FILES_PER_MATERIAL:
         raise ValidationError(f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件")
-    checked = uploads.check_upload(uploaded)
+    return _store_checked(application, material, actor, uploads.check_upload(uploaded))
+
+
+def _store_checked(
+    application: Application, material: Material, actor: User, checked: uploads.CheckedFile
+) -> UploadedFile:
     stored = UploadedFile(
         application=application,
         material=material,
@@ -602,6 +615,89 @@ def submit(*, application: Application, actor: User) -> Application:
     )
     transaction.on_commit(lambda: pipeline.schedule(application.pk))
     return application
+
+
+def apply_in_one(
+    *,
+    owner: User,
+    service_item: ServiceItem,
+    channel: str,
+    values: dict,
+    files: dict[int, list],
+    idempotency_key: str,
+    answers: dict[int, int] | None = None,
+    enterprise: EnterpriseProfile | None = None,
+    entrusted: bool = False,
+) -> Application:
+    """A whole application in one call, as department systems and self-service kiosks send it
+    (POST /api/v1/applications/submit/): created, filled, documented and submitted in one
+    transaction, so it is either submitted whole or leaves nothing behind. `values`: every field
+    the applicant types, over all pages; `files`: material id → uploaded files.
+
+    Uploads are checked before the transaction begins (reading a PDF is the slow part), and the
+    audit records (start, each file, submit, as for the same steps one by one) are appended
+    together at its end, so the audit chain's lock is held for the transaction's tail only."""
+    checked = {
+        material_id: [uploads.check_upload(f) for f in uploaded]
+        for material_id, uploaded in files.items()
+    }
+    written: list[UploadedFile] = []
+    try:
+        with transaction.atomic(), audit.gathered():
+            application = start_application(
+                owner=owner,
+                service_item=service_item,
+                channel=channel,
+                answers=answers,
+                enterprise=enterprise,
+                entrusted=entrusted,
+                idempotency_key=idempotency_key,
+            )
+            _fill_whole_form(application, values)
+            materials = {m.pk: m for m in required_materials(application)}
+            _check_files_fit(materials, checked)
+            for material_id, contents in checked.items():
+                for content in contents:
+                    written.append(
+                        _store_checked(application, materials[material_id], owner, content)
+                    )
+            return submit(application=application, actor=owner)
+    except BaseException:
+        for stored in written:  # their rows are rolled back; the files must not outlive them
+            stored.file.delete(save=False)
+        raise
+
+
+def _fill_whole_form(application: Application, values: dict) -> None:
+    """Type every page at once; refuse, naming each problem, unless the whole form is valid."""
+    form = application.form
+    unknown = sorted(set(values) - set(form.schema.get("properties", {})))
+    if unknown:
+        raise ValidationError({"values": [f"申请表中没有这些字段：{'、'.join(unknown)}"]})
+    _type_in(application, [name for section in form.sections for name in section["fields"]], values)
+    application.save(update_fields=["data", "updated_at"])
+    problems = formdefs.validate(form.schema, form.layout, application.data)
+    if problems:
+        raise ValidationError({name: [message] for name, message in problems.items()})
+
+
+def _check_files_fit(materials: dict[int, Material], checked: dict[int, list]) -> None:
+    strangers = sorted(str(material_id) for material_id in checked if material_id not in materials)
+    if strangers:
+        raise ValidationError(
+            {"materials": [f"材料编号 {'、'.join(strangers)} 不属于本次申请（按情形引导的回答）"]}
+        )
+    crowded = [
+        materials[m].name for m, files in checked.items() if len(files) > MAX_FILES_PER_MATERIAL
+    ]
+    if crowded:
+        raise ValidationError(
+            {
+                "materials": [
+                    f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件：{'、'.join(crowded)}"
+                ]
+            }
+        )
 
 
 def _record_applicant(application: Application) -> None:

@@ -1,6 +1,8 @@
 """/api/v1/applications: the same intake capabilities as the pages, for the mobile app and for
 department systems. Thin: validation of the request here, everything else in actions."""
 
+import json
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -14,8 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tongban.accounts.models import EnterpriseProfile
-from tongban.applications import actions, views
-from tongban.applications.models import Application, UploadedFile, pinned_guide_texts
+from tongban.applications import actions, formlib, views
+from tongban.applications.models import (
+    Application,
+    ApplicationForm,
+    UploadedFile,
+    pinned_guide_texts,
+)
 from tongban.applications.states import Status
 from tongban.catalog.models import ServiceItem
 from tongban.core.request_context import client_ip
@@ -126,6 +133,12 @@ class StartSerializer(serializers.Serializer):
     entrusted = serializers.BooleanField(default=False)
 
 
+class WholeApplicationSerializer(StartSerializer):
+    values = serializers.DictField(
+        required=False, default=dict, help_text="申请表各页字段名 → 填写的值（预填字段不必填）"
+    )
+
+
 class SectionSerializer(serializers.Serializer):
     values = serializers.DictField(help_text="本页字段名 → 填写的值")
 
@@ -134,11 +147,50 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-def _draft_for_key(scoped_key: str | None, owner) -> Application | None:
+def _application_for_key(scoped_key: str | None, owner) -> Application | None:
     """The application an earlier create with this Idempotency-Key made, if any."""
     if not scoped_key:
         return None
     return Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
+
+
+def _answers(data: dict) -> dict[int, int]:
+    """情形引导 answers as the service layer takes them: question id → option id."""
+    return {int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()}
+
+
+def _whole_application_data(request) -> dict:
+    """The application of a one-call submission: the JSON body, or the multipart part named
+    "application" when files come with it."""
+    if request.content_type.startswith("multipart/"):
+        try:
+            data = json.loads(request.data.get("application") or "")
+        except ValueError as exc:
+            raise ValidationError({"application": ["application 部分应为 JSON 文本"]}) from exc
+    else:
+        data = request.data
+    if not isinstance(data, dict):
+        raise ValidationError({"application": ["application 应为 JSON 对象"]})
+    return data
+
+
+def _files_by_material(request) -> dict[int, list]:
+    files: dict[int, list] = {}
+    for name in request.FILES:
+        prefix, _, material_id = name.partition("_")
+        if prefix != "material" or not material_id.isdigit():
+            raise ValidationError({name: ["文件部分应命名为 material_<材料编号>"]})
+        files[int(material_id)] = request.FILES.getlist(name)
+    return files
+
+
+def _submitted_before(application: Application) -> Response:
+    if application.submitted_at is None:  # the key was used for a draft made step by step
+        return Response(
+            {"detail": "该 Idempotency-Key 已用于创建一份草稿，请换一个或继续提交该草稿"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(ApplicationSummarySerializer(application).data, status=status.HTTP_200_OK)
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -179,7 +231,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = incoming.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:60]
         scoped_key = f"{request.user.pk}:{key}" if key else None
-        existing = _draft_for_key(scoped_key, request.user)
+        existing = _application_for_key(scoped_key, request.user)
         if existing:
             return Response(ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK)
         item = get_object_or_404(
@@ -195,9 +247,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 owner=request.user,
                 service_item=item,
                 channel=Application.Channel.API,
-                answers={
-                    int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()
-                },
+                answers=_answers(data),
                 enterprise=enterprise,
                 entrusted=data["entrusted"],
                 idempotency_key=scoped_key,
@@ -206,6 +256,103 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             application = Application.objects.get(idempotency_key=scoped_key)
         return Response(
             ApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "WholeApplicationWithFiles",
+                {
+                    "application": serializers.CharField(
+                        help_text="JSON 文本，内容同 application/json 请求体"
+                    ),
+                    "material_<id>": serializers.ListField(
+                        child=serializers.FileField(), help_text="该材料的文件，可多个"
+                    ),
+                },
+            ),
+            "application/json": WholeApplicationSerializer,
+        },
+        responses={201: ApplicationSummarySerializer, 200: ApplicationSummarySerializer},
+        operation_id="applications_submit_whole",
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+        ],
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="submit",
+        parser_classes=[MultiPartParser, JSONParser],
+    )
+    def submit_whole(self, request):
+        """一次提交: create, fill, upload and submit in one request, all or nothing. A retry with
+        the same Idempotency-Key answers with the application the first attempt submitted."""
+        key = request.headers.get("Idempotency-Key", "").strip()[:60]
+        if not key:
+            raise ValidationError(
+                {"Idempotency-Key": ["一次提交必须带 Idempotency-Key 请求头，重试时用同一个值"]}
+            )
+        scoped_key = f"{request.user.pk}:{key}"
+        existing = _application_for_key(scoped_key, request.user)
+        if existing:
+            return _submitted_before(existing)
+        incoming = WholeApplicationSerializer(data=_whole_application_data(request))
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        item = get_object_or_404(
+            ServiceItem.objects.select_related("current_version", "department"),
+            implementation_code=data["implementation_code"],
+        )
+        enterprise = None
+        if data.get("enterprise_uscc"):
+            enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
+        try:
+            application = actions.apply_in_one(
+                owner=request.user,
+                service_item=item,
+                channel=Application.Channel.API,
+                values=data["values"],
+                files=_files_by_material(request),
+                idempotency_key=scoped_key,
+                answers=_answers(data),
+                enterprise=enterprise,
+                entrusted=data["entrusted"],
+            )
+        except IntegrityError:  # the same key raced in from a retry: the first one stands
+            return _submitted_before(Application.objects.get(idempotency_key=scoped_key))
+        return Response(
+            ApplicationSummarySerializer(application).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "PublishedForm",
+            {
+                "implementation_code": serializers.CharField(),
+                "version": serializers.IntegerField(),
+                "schema": serializers.DictField(),
+                "layout": serializers.DictField(),
+            },
+        ),
+    )
+    @action(detail=False, methods=["get"], url_path=r"forms/(?P<implementation_code>[0-9A-Za-z]+)")
+    def form(self, request, implementation_code=None):
+        """The application form an item takes now: its fields (JSON Schema; "x-prefill" marks
+        the ones the platform fills in) and pages, for a one-call submission's "values"."""
+        item = get_object_or_404(ServiceItem, implementation_code=implementation_code)
+        form = item.forms.filter(status=ApplicationForm.Status.PUBLISHED).first()
+        # An item without a form of its own takes the standard form, published as version 1 by
+        # the first application (actions.published_form); reading it here writes nothing.
+        schema, layout = (form.schema, form.layout) if form else formlib.standard_definition()
+        return Response(
+            {
+                "implementation_code": item.implementation_code,
+                "version": form.version if form else 1,
+                "schema": schema,
+                "layout": layout,
+            }
         )
 
     @extend_schema(
