@@ -1,9 +1,11 @@
-"""Submissions with uploads through /api/v1/, as the mobile app makes them, for the capacity bench.
+"""Submissions with uploads through /api/v1/, for the capacity bench, in the API's two ways.
 
-One submission: create the draft (Idempotency-Key), fill the two pages, upload a PDF for each
-required material, submit. A step that fails on the network or with a 5xx (a worker killed under
-it) is retried with the same key and on the same draft, as a well-behaved client does, so every
-accepted submission must exist exactly once afterwards.
+Step by step, as the mobile app does: create the draft (Idempotency-Key), fill the two pages,
+upload a PDF for each required material, submit. In one call (一次提交), as a department system or
+a kiosk does: the application and its files in one multipart request with an Idempotency-Key, the
+required materials read once from the catalogue API. A request that fails on the network or with a
+5xx (a worker killed under it) is retried with the same key, as a well-behaved client does, so
+every accepted submission must exist exactly once afterwards.
 """
 
 import http.client
@@ -37,7 +39,8 @@ class Outcome:
     )  # "step status" → how many, e.g. "submit 409"
     retries: int = 0
     requests: int = 0  # HTTP requests answered (every step of every submission)
-    latencies_ms: list[float] = field(default_factory=list)  # whole submission, five+ requests
+    latencies_ms: list[float] = field(default_factory=list)  # whole submission, step by step
+    one_call_ms: list[float] = field(default_factory=list)  # whole submission, in one call
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -47,6 +50,7 @@ class Client:
         self.cookie = f"sessionid={session}; csrftoken={csrf}"
         self.csrf = csrf
         self.conn = None
+        self.required: dict[str, list[int]] = {}  # item code → its required materials' ids
 
     def _call(self, method, path, body=b"", content_type="application/json", extra=None):
         headers = {
@@ -78,24 +82,34 @@ class Client:
         return 599, b""
 
     def _json(self, method, path, data, extra=None):
-        status, payload = self._call(method, path, json.dumps(data).encode(), extra=extra)
+        body = json.dumps(data).encode() if data is not None else b""
+        status, payload = self._call(method, path, body, extra=extra)
         try:
             return status, json.loads(payload or b"{}")
         except ValueError:
             return status, {}
 
-    def _upload(self, path, material_id):
+    def _multipart(self, path, fields: dict[str, str], files: list[str], extra=None):
+        """POST `fields` and one copy of the scan per name in `files`, as multipart/form-data."""
         boundary = uuid.uuid4().hex
-        body = (
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="material"\r\n\r\n'
-                f"{material_id}\r\n--{boundary}\r\nContent-Disposition: form-data; "
-                f'name="file"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
-            ).encode()
-            + self.pdf
-            + f"\r\n--{boundary}--\r\n".encode()
+        body = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in fields.items()
         )
-        return self._call("POST", path, body, f"multipart/form-data; boundary={boundary}")
+        for name in files:
+            body += (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+                ).encode()
+                + self.pdf
+                + b"\r\n"
+            )
+        body += f"--{boundary}--\r\n".encode()
+        return self._call("POST", path, body, f"multipart/form-data; boundary={boundary}", extra)
+
+    def _upload(self, path, material_id):
+        return self._multipart(path, {"material": str(material_id)}, ["file"])
 
     def submit_one(self, code: str) -> bool:
         started = time.perf_counter()
@@ -129,6 +143,35 @@ class Client:
             self.outcome.latencies_ms.append((time.perf_counter() - started) * 1000)
         return True
 
+    def submit_in_one(self, code: str) -> bool:
+        started = time.perf_counter()
+        if code not in self.required:
+            status, item = self._json("GET", f"/api/v1/catalog/items/{code}/", None)
+            if status != 200:
+                return self._fail("catalogue", status)
+            self.required[code] = [m["id"] for m in item["guide"]["materials"] if m["required"]]
+        application = {
+            "implementation_code": code,
+            "values": {
+                "request_detail": "申请办理本事项，材料已上传。",
+                "delivery_method": "window",
+            },
+        }
+        key = uuid.uuid4().hex
+        status, payload = self._multipart(
+            "/api/v1/applications/submit/",
+            {"application": json.dumps(application, ensure_ascii=False)},
+            [f"material_{m}" for m in self.required[code]],
+            {"Idempotency-Key": key},
+        )
+        submitted = json.loads(payload or b"{}") if status in (200, 201) else {}
+        if not submitted.get("case_number"):
+            return self._fail("one call", status)
+        with self.outcome.lock:
+            self.outcome.accepted.append((key, submitted["case_number"]))
+            self.outcome.one_call_ms.append((time.perf_counter() - started) * 1000)
+        return True
+
     def _fail(self, step: str, status: int) -> bool:
         with self.outcome.lock:
             self.outcome.failed += 1
@@ -144,8 +187,10 @@ def drive(
     seconds: float,
     threads: int,
     rate: float | None = None,
+    ways: str = "steps",
 ) -> Outcome:
-    """Submit from `threads` clients for `seconds`: flat out, or paced to `rate` per second."""
+    """Submit from `threads` clients for `seconds`: flat out, or paced to `rate` per second;
+    `ways`: "steps", "one call", or "both" (every other client in one call)."""
     outcome, pdf = Outcome(), small_pdf()
     deadline = time.monotonic() + seconds
     interval = threads / rate if rate else 0.0
@@ -153,6 +198,8 @@ def drive(
     def run(n):
         session, csrf = sessions[n % len(sessions)]
         client = Client(port, session, csrf, pdf, outcome)
+        in_one = ways == "one call" or (ways == "both" and n % 2 == 1)
+        submit = client.submit_in_one if in_one else client.submit_one
         next_at = time.monotonic() + (interval * n / threads if interval else 0)
         while time.monotonic() < deadline:
             if interval:
@@ -162,7 +209,7 @@ def drive(
                 next_at += interval
             if time.monotonic() >= deadline:
                 break
-            client.submit_one(code)
+            submit(code)
 
     workers = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(threads)]
     for w in workers:
