@@ -84,8 +84,8 @@ def main() -> int:
         started = time.perf_counter()
         pdf = documents.render_document(
             "公共场所卫生许可决定书", f"bench-{n}", sections, department,
-            docs[0].issued_on, "http://127.0.0.1:8000/verify/documents/x/", seal=seal,
-        )  # fmt: skip
+            docs[0].issued_on, f"http://127.0.0.1:8000/verify/documents/{n}/", seal=seal,
+        )  # fmt: skip  (a QR code of its own, as every issued document has)
         render_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         actions.sign_pdf(pdf, seal, document_type="证照", document_number=f"bench-{n}")

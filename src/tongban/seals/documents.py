@@ -6,6 +6,7 @@ the issuer line (seals.images.draw_on_canvas) and the file is then PAdES-signed 
 """
 
 import datetime
+import functools
 import io
 import itertools
 import secrets
@@ -71,16 +72,19 @@ def _chinese_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _qr_matrix(url: str) -> list[list[bool]]:
+@functools.lru_cache(maxsize=64)
+def _qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
+    """Kept per process: every 申请回执 links to the same progress page, and choosing the mask
+    was a quarter of a receipt's rendering time."""
     import qrcode
 
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(url)
     code.make(fit=True)
-    return code.get_matrix()
+    return tuple(tuple(row) for row in code.get_matrix())
 
 
-def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+def dark_runs(row) -> list[tuple[int, int]]:
     """(first module, how many) of each run of dark modules in a QR code row: one rectangle per
     run instead of one per module draws the same code with about a third of the PDF operators."""
     runs, column = [], 0

@@ -47,7 +47,7 @@ def test_the_qr_code_is_drawn_as_runs_that_cover_exactly_its_dark_modules():
         for start, length in documents.dark_runs(row):
             assert not any(drawn[start : start + length])  # runs never overlap
             drawn[start : start + length] = [True] * length
-        assert drawn == row
+        assert drawn == list(row)
     assert documents.dark_runs([True, True, False, True, False, False, True]) == [
         (0, 2),
         (3, 1),
