@@ -82,10 +82,11 @@ def main() -> int:
     render_ms, sign_ms = [], []
     for n in range(min(count, 50)):
         started = time.perf_counter()
+        # Each with a QR code of its own, as every issued document has.
         pdf = documents.render_document(
             "公共场所卫生许可决定书", f"bench-{n}", sections, department,
             docs[0].issued_on, f"http://127.0.0.1:8000/verify/documents/{n}/", seal=seal,
-        )  # fmt: skip  (a QR code of its own, as every issued document has)
+        )  # fmt: skip
         render_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         actions.sign_pdf(pdf, seal, document_type="证照", document_number=f"bench-{n}")
