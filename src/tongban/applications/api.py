@@ -22,6 +22,7 @@ from tongban.applications.models import (
     ApplicationForm,
     UploadedFile,
     pinned_guide_texts,
+    public_timeline,
 )
 from tongban.applications.states import Status
 from tongban.catalog.models import ServiceItem
@@ -119,9 +120,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
         return actions.submission_problems(obj, self._checklist(obj))
 
     def get_timeline(self, obj) -> list[dict]:
-        return TimelineSerializer(
-            obj.events.filter(is_public=True).select_related("department"), many=True
-        ).data
+        return TimelineSerializer(public_timeline(obj), many=True).data
 
 
 class StartSerializer(serializers.Serializer):

@@ -262,6 +262,17 @@ class TimelineEvent(models.Model):
         return self.action
 
 
+def public_timeline(application: Application):
+    """The timeline the applicant sees (case page, progress query, API): when, which department,
+    what, and the opinion meant for them; only those columns, as these are the most read rows."""
+    return (
+        application.events.filter(is_public=True)
+        .select_related("department")
+        # The owner's key too: the related manager sets it on every row it reads.
+        .only("application", "at", "action", "opinion", "department__name")
+    )
+
+
 class UploadedFile(models.Model):
     """One file given for a material slot. Checked by content, stored outside the web root under a
     random name; `original_name` is sanitised and only ever shown, never used as a path."""
