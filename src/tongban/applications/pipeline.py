@@ -1,7 +1,7 @@
 """Post-submission work as a persisted, idempotent pipeline (ARCHITECTURE pattern 6).
 
 Submission commits the application and its PipelineStep rows together, then queues one Celery task
-per step. A step runs under a row lock and is skipped once done, so a redelivered task (worker killed
+that runs the steps in order. A step runs under a row lock and is skipped once done, so a redelivered task (worker killed
 mid-step: tasks are acknowledged late) or the sweeper running it again cannot do the work twice.
 Failures are retried on a schedule; after the last attempt the step is given up and shows in the
 admin, where it can be run again.
@@ -53,16 +53,10 @@ HANDLERS = {PipelineStep.Kind.RECEIPT: _make_receipt, PipelineStep.Kind.NOTIFY: 
 
 
 def schedule(application_id: int) -> None:
-    """Queue every step that is not done yet (called after the submission commits)."""
-    now = timezone.now()
-    steps = PipelineStep.objects.filter(
-        application_id=application_id,
-        state__in=[PipelineStep.State.PENDING, PipelineStep.State.FAILED],
-    )
-    for step in steps:
-        if step.next_attempt_at is None:
-            PipelineStep.objects.filter(pk=step.pk).update(next_attempt_at=now + SWEEP_GRACE)
-        run_step.delay(step.pk)
+    """Queue the application's steps (called after the submission commits): one task runs them
+    all in order, so a submission costs the broker and the worker one message, not one per step.
+    The steps were written due for the sweeper already, in case this message is lost."""
+    run_pipeline.delay(application_id)
 
 
 def execute(step_id: int) -> str:
@@ -133,8 +127,23 @@ def rerun(step_id: int, actor) -> None:
     transaction.on_commit(lambda: run_step.delay(step_id))
 
 
+@shared_task(name="tongban.applications.run_pipeline")
+def run_pipeline(application_id: int) -> list[str]:
+    """Every step of the application that is not done yet, receipt first: a failed step is left
+    to the sweeper's retries and does not hold the others back."""
+    steps = PipelineStep.objects.filter(application_id=application_id).exclude(
+        state__in=[PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP]
+    )
+    order = list(PipelineStep.Kind.values)
+    return [
+        execute(pk)
+        for pk, kind in sorted(steps.values_list("pk", "kind"), key=lambda s: order.index(s[1]))
+    ]
+
+
 @shared_task(name="tongban.applications.run_step")
 def run_step(step_id: int) -> str:
+    """One step: an administrator's re-run (and messages queued before run_pipeline existed)."""
     return execute(step_id)
 
 

@@ -307,6 +307,37 @@ def test_pipeline_retries_then_gives_up_and_never_runs_a_done_step_twice(
     assert AuditRecord.objects.filter(action="applications.pipeline_given_up").exists()
 
 
+def test_one_task_runs_a_submissions_steps_receipt_first_and_a_failure_holds_none_back(
+    citizen, published_item, django_capture_on_commit_callbacks, monkeypatch
+):
+    from tongban.applications import pipeline
+
+    ran, queued = [], []
+
+    def receipt_down(app):
+        ran.append("receipt")
+        raise ConnectionError("storage down")
+
+    def notify(app):
+        ran.append("notify")
+
+    monkeypatch.setitem(pipeline.HANDLERS, PipelineStep.Kind.RECEIPT, receipt_down)
+    monkeypatch.setitem(pipeline.HANDLERS, PipelineStep.Kind.NOTIFY, notify)
+    monkeypatch.setattr(
+        pipeline.run_pipeline, "delay", lambda pk: queued.append(pk) or pipeline.run_pipeline(pk)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        application = actions.submit(
+            application=_fill(_start(citizen, published_item), citizen), actor=citizen
+        )
+    assert queued == [application.pk]  # one message for the whole pipeline
+    assert ran == ["receipt", "notify"]
+    states = dict(application.pipeline.values_list("kind", "state"))
+    assert states == {"receipt": "failed", "notify": "done"}  # the sweeper retries the receipt
+    assert pipeline.run_pipeline(application.pk) == ["failed"]  # done steps are not run again
+    assert ran == ["receipt", "notify", "receipt"]
+
+
 def test_sweeper_runs_steps_whose_task_was_lost(citizen, published_item, monkeypatch):
     """The on_commit hook that queues the steps never runs here, as when the web worker is killed
     right after the commit or the queued task is lost: the sweeper runs them once the grace period
