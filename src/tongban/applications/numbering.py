@@ -2,11 +2,12 @@
 
 The serial comes from a counter row per 实施编码 and day, incremented with a single UPDATE that
 holds the row lock until the submitting transaction ends: concurrent submissions queue on that row
-and never share a number. A rolled-back submission leaves a gap, which the practice tolerates.
+and never share a number, and a submission that rolls back gives its number back.
 """
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -15,8 +16,14 @@ from tongban.applications.models import CaseNumberCounter
 MAX_SERIAL = 9999
 
 
-class CaseNumbersExhausted(Exception):
-    pass
+class CaseNumbersExhausted(ValidationError):
+    """The day's 9,999 serials of an item are used up: the submission is refused, with a reason the
+    applicant can act on, and its transaction rolls back (the draft stays as it was)."""
+
+    def __init__(self):
+        super().__init__(
+            f"该事项今天的办件编号已用完（每个事项每天最多 {MAX_SERIAL} 件），请明天再提交"
+        )
 
 
 def _ensure_counter(code: str, day: datetime.date) -> None:
@@ -34,5 +41,5 @@ def next_case_number(implementation_code: str, day: datetime.date) -> str:
     counters.update(last_serial=F("last_serial") + 1)
     serial = counters.values_list("last_serial", flat=True).get()
     if serial > MAX_SERIAL:
-        raise CaseNumbersExhausted(f"{implementation_code} 在 {day} 的办件编号已用完")
+        raise CaseNumbersExhausted()
     return f"{implementation_code}{day:%Y%m%d}{serial:04d}"

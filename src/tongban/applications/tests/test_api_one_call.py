@@ -178,3 +178,34 @@ def test_one_call_stays_within_its_query_budget(
     with django_assert_max_num_queries(BUDGET):
         response = _post(client, published_item, key="measured", files=files)
     assert response.status_code == 201
+
+
+def test_when_the_days_case_numbers_are_used_up_submitting_is_refused_with_the_reason(
+    client, citizen, published_item, monkeypatch
+):
+    """An item's serials run to 9,999 a day. The next submission is refused with a reason, not a
+    server error: a draft made step by step stays a draft, a one-call submission leaves nothing."""
+    from tongban.applications import numbering
+
+    monkeypatch.setattr(numbering, "MAX_SERIAL", 1)
+    client.force_login(citizen)
+    assert _post(client, published_item, key="first").status_code == 201
+    refused = _post(client, published_item, key="second")
+    assert refused.status_code == 400
+    assert "办件编号已用完" in refused.json()["errors"]["non_field_errors"][0]
+    assert Application.objects.count() == 1
+    draft = client.post(
+        "/api/v1/applications/",
+        {"implementation_code": published_item.implementation_code},
+        content_type="application/json",
+    ).json()
+    url = f"/api/v1/applications/{draft['public_id']}/"
+    client.put(f"{url}sections/1/", {"values": VALUES}, content_type="application/json")
+    client.put(f"{url}sections/2/", {"values": VALUES}, content_type="application/json")
+    for pk in _materials(published_item):
+        client.post(
+            f"{url}files/", {"material": pk, "file": SimpleUploadedFile("a.pdf", pdf_bytes())}
+        )
+    refused = client.post(f"{url}submit/")
+    assert refused.status_code == 400 and "请明天再提交" in str(refused.json())
+    assert Application.objects.get(public_id=draft["public_id"]).status == "draft"
