@@ -183,14 +183,15 @@ def drive(
     *,
     port: int,
     sessions: list[tuple[str, str]],
-    code: str,
+    codes: list[str],
     seconds: float,
     threads: int,
     rate: float | None = None,
     ways: str = "steps",
 ) -> Outcome:
     """Submit from `threads` clients for `seconds`: flat out, or paced to `rate` per second;
-    `ways`: "steps", "one call", or "both" (every other client in one call)."""
+    `ways`: "steps", "one call", or "both" (every other client in one call). Each client goes
+    through the items `codes` in turn."""
     outcome, pdf = Outcome(), small_pdf()
     deadline = time.monotonic() + seconds
     interval = threads / rate if rate else 0.0
@@ -200,6 +201,7 @@ def drive(
         client = Client(port, session, csrf, pdf, outcome)
         in_one = ways == "one call" or (ways == "both" and n % 2 == 1)
         submit = client.submit_in_one if in_one else client.submit_one
+        turn = n  # clients start on different items
         next_at = time.monotonic() + (interval * n / threads if interval else 0)
         while time.monotonic() < deadline:
             if interval:
@@ -209,7 +211,8 @@ def drive(
                 next_at += interval
             if time.monotonic() >= deadline:
                 break
-            submit(code)
+            submit(codes[turn % len(codes)])
+            turn += 1
 
     workers = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(threads)]
     for w in workers:
