@@ -3,7 +3,6 @@ department systems. Thin: validation of the request here, everything else in act
 
 import json
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
@@ -26,7 +25,6 @@ from tongban.applications.models import (
 )
 from tongban.applications.states import Status
 from tongban.catalog.models import ServiceItem
-from tongban.core.request_context import client_ip
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -446,13 +444,10 @@ class ProgressView(APIView):
     def post(self, request):
         incoming = ProgressQuerySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        key = f"progress-query:{client_ip(request)}"
-        count = cache.get_or_set(key, 0, 3600)
-        if count >= views.PROGRESS_LIMIT_PER_HOUR:
+        if views.progress_limited(request):
             return Response(
                 {"detail": "查询过于频繁，请一小时后再试"}, status=status.HTTP_429_TOO_MANY_REQUESTS
             )
-        cache.set(key, count + 1, 3600)
         result, error = views.progress_lookup(**incoming.validated_data)
         if result is None:
             return Response({"detail": error}, status=status.HTTP_404_NOT_FOUND)

@@ -7,7 +7,6 @@ was typed: the page's values wait in the session and are saved into the draft af
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -23,7 +22,7 @@ from tongban.applications import actions, formdefs, uploads
 from tongban.applications.models import Application, pinned_guide_texts, public_timeline
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog.models import ServiceItem
-from tongban.core import pii
+from tongban.core import pii, ratelimit
 from tongban.core.request_context import client_ip
 
 PENDING_KEY = "pending_section"
@@ -507,16 +506,19 @@ def progress(request):
     """Public progress query: case number + last four digits of the phone, no login, rate-limited."""
     result, error = None, ""
     if request.method == "POST":
-        key = f"progress-query:{client_ip(request)}"
-        count = cache.get_or_set(key, 0, 3600)
-        if count >= PROGRESS_LIMIT_PER_HOUR:
+        if progress_limited(request):
             error = _("查询过于频繁，请一小时后再试")
         else:
-            cache.set(key, count + 1, 3600)
             result, error = progress_lookup(
                 request.POST.get("case_number", ""), request.POST.get("phone_tail", "")
             )
     return render(request, "applications/progress.html", {"result": result, "error": error})
+
+
+def progress_limited(request) -> bool:
+    """Progress queries are limited per address (the page and the API count together): the
+    case number and phone tail together are a secret worth guessing at."""
+    return ratelimit.exceeded(f"progress-query:{client_ip(request)}", PROGRESS_LIMIT_PER_HOUR, 3600)
 
 
 def progress_lookup(case_number: str, phone_tail: str):

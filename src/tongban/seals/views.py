@@ -3,12 +3,12 @@ by the number or code printed on it (the QR code leads here). No personal data i
 
 import uuid
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tongban.core import ratelimit
 from tongban.core.request_context import client_ip
 from tongban.seals import actions, ca, images
 from tongban.seals.forms import VerifyUploadForm
@@ -20,14 +20,7 @@ WINDOW_SECONDS = 60
 
 def _rate_limited(request) -> bool:
     key = f"seals:verify:{client_ip(request) or 'unknown'}"
-    if cache.add(key, 1, WINDOW_SECONDS):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        return False
-    return count > UPLOADS_PER_WINDOW
+    return ratelimit.exceeded(key, UPLOADS_PER_WINDOW, WINDOW_SECONDS)
 
 
 @require_http_methods(["GET", "POST"])
