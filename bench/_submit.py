@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 RETRIES = 8
@@ -186,15 +187,24 @@ def drive(
     codes: list[str],
     seconds: float,
     threads: int,
-    rate: float | None = None,
+    allowed: Callable[[], float] | None = None,
     ways: str = "steps",
 ) -> Outcome:
-    """Submit from `threads` clients for `seconds`: flat out, or paced to `rate` per second;
-    `ways`: "steps", "one call", or "both" (every other client in one call). Each client goes
-    through the items `codes` in turn."""
+    """Submit from `threads` clients for `seconds`: flat out, or, with `allowed` (how many
+    submissions may have begun by now), no faster than that. `ways`: "steps", "one call", or
+    "both" (every other client in one call). Each client goes through the items `codes` in turn."""
     outcome, pdf = Outcome(), small_pdf()
     deadline = time.monotonic() + seconds
-    interval = threads / rate if rate else 0.0
+    begun, lock = [0], threading.Lock()
+
+    def may_begin() -> bool:
+        if allowed is None:
+            return True
+        with lock:
+            if begun[0] < allowed():
+                begun[0] += 1
+                return True
+        return False
 
     def run(n):
         session, csrf = sessions[n % len(sessions)]
@@ -202,15 +212,10 @@ def drive(
         in_one = ways == "one call" or (ways == "both" and n % 2 == 1)
         submit = client.submit_in_one if in_one else client.submit_one
         turn = n  # clients start on different items
-        next_at = time.monotonic() + (interval * n / threads if interval else 0)
         while time.monotonic() < deadline:
-            if interval:
-                pause = next_at - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
-                next_at += interval
-            if time.monotonic() >= deadline:
-                break
+            if not may_begin():
+                time.sleep(0.02)
+                continue
             submit(codes[turn % len(codes)])
             turn += 1
 
