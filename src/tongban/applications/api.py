@@ -151,9 +151,23 @@ def _application_for_key(scoped_key: str | None, owner) -> Application | None:
     return Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
 
 
-def _answers(data: dict) -> dict[int, int]:
-    """情形引导 answers as the service layer takes them: question id → option id."""
-    return {int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()}
+def _applying_for(data: dict) -> dict:
+    """What starting an application takes from a request: the item (its current version checked
+    and pinned, its department shown in the response), the enterprise applied for, if any, and the
+    情形引导 answers (question id → option id)."""
+    item = get_object_or_404(
+        ServiceItem.objects.select_related("current_version", "department"),
+        implementation_code=data["implementation_code"],
+    )
+    enterprise = None
+    if data.get("enterprise_uscc"):
+        enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
+    return {
+        "service_item": item,
+        "enterprise": enterprise,
+        "entrusted": data["entrusted"],
+        "answers": {int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()},
+    }
 
 
 def _whole_application_data(request) -> dict:
@@ -231,23 +245,12 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         existing = _application_for_key(scoped_key, request.user)
         if existing:
             return Response(ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK)
-        item = get_object_or_404(
-            # The current version is checked and pinned, the department shown in the response.
-            ServiceItem.objects.select_related("current_version", "department"),
-            implementation_code=data["implementation_code"],
-        )
-        enterprise = None
-        if data.get("enterprise_uscc"):
-            enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
         try:
             application = actions.start_application(
                 owner=request.user,
-                service_item=item,
                 channel=Application.Channel.API,
-                answers=_answers(data),
-                enterprise=enterprise,
-                entrusted=data["entrusted"],
                 idempotency_key=scoped_key,
+                **_applying_for(data),
             )
         except IntegrityError:  # the same key raced in from a retry: answer with the first draft
             application = Application.objects.get(idempotency_key=scoped_key)
@@ -297,24 +300,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         incoming = WholeApplicationSerializer(data=_whole_application_data(request))
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        item = get_object_or_404(
-            ServiceItem.objects.select_related("current_version", "department"),
-            implementation_code=data["implementation_code"],
-        )
-        enterprise = None
-        if data.get("enterprise_uscc"):
-            enterprise = get_object_or_404(EnterpriseProfile, uscc=data["enterprise_uscc"].upper())
         try:
             application = actions.apply_in_one(
                 owner=request.user,
-                service_item=item,
                 channel=Application.Channel.API,
                 values=data["values"],
                 files=_files_by_material(request),
                 idempotency_key=scoped_key,
-                answers=_answers(data),
-                enterprise=enterprise,
-                entrusted=data["entrusted"],
+                **_applying_for(data),
             )
         except IntegrityError:  # the same key raced in from a retry: the first one stands
             return _submitted_before(Application.objects.get(idempotency_key=scoped_key))
