@@ -669,35 +669,26 @@ def apply_in_one(
 
 
 def _fill_whole_form(application: Application, values: dict) -> None:
-    """Type every page at once; refuse, naming each problem, unless the whole form is valid."""
+    """Type every page at once. A field the form does not have is refused, so a misspelt name
+    never loses a value silently; whether the form is complete is submit's to say, with the
+    materials, in one answer."""
     form = application.form
     unknown = sorted(set(values) - set(form.schema.get("properties", {})))
     if unknown:
         raise ValidationError({"values": [f"申请表中没有这些字段：{'、'.join(unknown)}"]})
     _type_in(application, [name for section in form.sections for name in section["fields"]], values)
     application.save(update_fields=["data", "updated_at"])
-    problems = formdefs.validate(form.schema, form.layout, application.data)
-    if problems:
-        raise ValidationError({name: [message] for name, message in problems.items()})
 
 
 def _check_files_fit(materials: dict[int, Material], checked: dict[int, list]) -> None:
     strangers = sorted(str(material_id) for material_id in checked if material_id not in materials)
     if strangers:
-        raise ValidationError(
-            {"materials": [f"材料编号 {'、'.join(strangers)} 不属于本次申请（按情形引导的回答）"]}
-        )
-    crowded = [
-        materials[m].name for m, files in checked.items() if len(files) > MAX_FILES_PER_MATERIAL
-    ]
+        message = f"材料编号 {'、'.join(strangers)} 不属于本次申请（按情形引导的回答）"
+        raise ValidationError({"materials": [message]})
+    crowded = [materials[m].name for m, f in checked.items() if len(f) > MAX_FILES_PER_MATERIAL]
     if crowded:
-        raise ValidationError(
-            {
-                "materials": [
-                    f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件：{'、'.join(crowded)}"
-                ]
-            }
-        )
+        message = f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件：{'、'.join(crowded)}"
+        raise ValidationError({"materials": [message]})
 
 
 def _record_applicant(application: Application) -> None:

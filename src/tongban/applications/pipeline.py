@@ -1,8 +1,9 @@
 """Post-submission work as a persisted, idempotent pipeline (ARCHITECTURE pattern 6).
 
 Submission commits the application and its PipelineStep rows together, then queues one Celery task
-that runs the steps in order. A step runs under a row lock and is skipped once done, so a redelivered task (worker killed
-mid-step: tasks are acknowledged late) or the sweeper running it again cannot do the work twice.
+that runs the steps in order. A step runs under a row lock and is skipped once done, so a
+redelivered task (worker killed mid-step: tasks are acknowledged late) or the sweeper running it
+again cannot do the work twice.
 Failures are retried on a schedule; after the last attempt the step is given up and shows in the
 admin, where it can be run again.
 """
@@ -131,14 +132,12 @@ def rerun(step_id: int, actor) -> None:
 def run_pipeline(application_id: int) -> list[str]:
     """Every step of the application that is not done yet, receipt first: a failed step is left
     to the sweeper's retries and does not hold the others back."""
-    steps = PipelineStep.objects.filter(application_id=application_id).exclude(
-        state__in=[PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP]
+    waiting = dict(
+        PipelineStep.objects.filter(application_id=application_id)
+        .exclude(state__in=[PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP])
+        .values_list("kind", "pk")
     )
-    order = list(PipelineStep.Kind.values)
-    return [
-        execute(pk)
-        for pk, kind in sorted(steps.values_list("pk", "kind"), key=lambda s: order.index(s[1]))
-    ]
+    return [execute(waiting[kind]) for kind in PipelineStep.Kind.values if kind in waiting]
 
 
 @shared_task(name="tongban.applications.run_step")

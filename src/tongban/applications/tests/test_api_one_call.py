@@ -70,11 +70,14 @@ def test_a_refused_submission_leaves_nothing_behind_and_names_every_problem(
     client, citizen, published_item, tmp_path
 ):
     client.force_login(citizen)
-    response = _post(client, published_item, values={"request_detail": "短"})
+    first, _second = _materials(published_item)
+    one_file = {f"material_{first}": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    response = _post(client, published_item, values={"request_detail": "短"}, files=one_file)
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors["request_detail"] == ["至少填写 4 个字"]
     assert errors["delivery_method"] == ["此项为必填项"]
+    assert errors["materials"][0].startswith("尚未上传")  # in the same answer as the form's
     assert not Application.objects.exists()
     assert not AuditRecord.objects.filter(action__startswith="applications.").exists()
     assert _stored_files(tmp_path) == []
