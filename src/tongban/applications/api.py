@@ -136,6 +136,13 @@ class WholeApplicationSerializer(StartSerializer):
     )
 
 
+class PublishedFormSerializer(serializers.Serializer):
+    implementation_code = serializers.CharField()
+    version = serializers.IntegerField()
+    schema = serializers.DictField(help_text="JSON Schema；x-prefill 标出平台预填的字段")
+    layout = serializers.DictField(help_text="分页与字段顺序")
+
+
 class SectionSerializer(serializers.Serializer):
     values = serializers.DictField(help_text="本页字段名 → 填写的值")
 
@@ -315,18 +322,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             ApplicationSummarySerializer(application).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(
-        request=None,
-        responses=inline_serializer(
-            "PublishedForm",
-            {
-                "implementation_code": serializers.CharField(),
-                "version": serializers.IntegerField(),
-                "schema": serializers.DictField(),
-                "layout": serializers.DictField(),
-            },
-        ),
-    )
+    @extend_schema(request=None, responses=PublishedFormSerializer)
     @action(detail=False, methods=["get"], url_path=r"forms/(?P<implementation_code>[0-9A-Za-z]+)")
     def form(self, request, implementation_code=None):
         """The application form an item takes now: its fields (JSON Schema; "x-prefill" marks
