@@ -182,6 +182,7 @@ def render_document(
         fontSize=body_size + 1,
         leading=(body_size + 1) * 1.8,
         spaceBefore=4,
+        keepWithNext=1,  # a heading never ends a page without its text
         wordWrap="CJK",
     )
     body_style = ParagraphStyle(
@@ -193,32 +194,33 @@ def render_document(
         wordWrap="CJK",
     )
 
+    body = []
+    for heading, text in sections:
+        if heading:
+            body.append(Paragraph(escape(heading), heading_style))
+        for line in (text or "").splitlines():
+            if line.strip():
+                body.append(Paragraph(escape(line.strip()), body_style))
+    signature = _signature_block(
+        issuer.name,
+        _chinese_date(issued_on),
+        seal.get_kind_display() if seal is not None else None,
+        qr_url,
+        font,
+    )
+    # GB/T 9704-2012 7.3.5: the issuer, date and seal never stand on a page of their own, so the
+    # last paragraph (with its heading) goes with them when they do not fit under it.
+    closing = max(len(body) - 1, 0)
+    while closing > 0 and body[closing - 1].style is heading_style:
+        closing -= 1
     story = [
         Paragraph(escape(title), title_style),
         Spacer(1, 2 * mm),
         Paragraph(escape(number), number_style),
         Spacer(1, 8 * mm),
+        *body[:closing],
+        KeepTogether([*body[closing:], Spacer(1, 10 * mm), signature]),
     ]
-    for heading, text in sections:
-        if heading:
-            story.append(Paragraph(escape(heading), heading_style))
-        for line in (text or "").splitlines():
-            if line.strip():
-                story.append(Paragraph(escape(line.strip()), body_style))
-    story.append(Spacer(1, 10 * mm))
-    story.append(
-        KeepTogether(
-            [
-                _signature_block(
-                    issuer.name,
-                    _chinese_date(issued_on),
-                    seal.get_kind_display() if seal is not None else None,
-                    qr_url,
-                    font,
-                )
-            ]
-        )
-    )
 
     def footer(canvas, doc):
         canvas.saveState()

@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from pypdf import PdfReader
 
 from tongban.core.models import AuditRecord
 from tongban.seals import actions, documents
@@ -38,6 +40,25 @@ def test_render_document_is_an_a4_pdf_with_chinese_text(department, seal):
     )
     assert pdf.startswith(b"%PDF-") and b"STSong-Light" in pdf
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf
+
+
+@pytest.mark.parametrize("paragraphs", range(3, 9))
+def test_the_seal_page_carries_body_text_and_no_page_ends_on_a_heading(
+    department, seal, paragraphs
+):
+    # Around five paragraphs the issuer, date and seal no longer fit on the first page.
+    sections = [("", "示例申请人：")] + [
+        (f"第{n}项", f"（{n}）您提交的申请材料齐全，符合法定形式，本机关决定予以受理。")
+        for n in range(1, paragraphs + 1)
+    ]
+    pdf = documents.render_document(
+        "受理通知书", "市民政局〔2026〕1号", sections, department, datetime.date(2026, 11, 20)
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert "2026年11月20日" in pages[-1]
+    assert f"（{paragraphs}）您提交的" in pages[-1]
+    for text in pages[:-1]:
+        assert not text.rstrip().splitlines()[-1].startswith("第")
 
 
 def test_the_qr_code_is_drawn_as_runs_that_cover_exactly_its_dark_modules():
