@@ -803,32 +803,48 @@ def _people_for(step: ReviewStep) -> list[User]:
 
 def raise_warnings(today: datetime.date | None = None) -> dict[str, int]:
     """Scheduled job: yellow when few working days are left, red when overdue; each level is
-    notified once to the handlers and the supervisors."""
+    notified once to the handlers and the supervisors.
+
+    It reads every open case each hour, so the reading is done in batches with the suspensions and
+    extension alongside, and a case is written only when its due date or warning level moved."""
     today = today or timezone.localdate()
     calendar = workdays.Calendar()
     yellow_at = _setting("CASE_YELLOW_WORKING_DAYS", 3)
     counts = {"yellow": 0, "red": 0}
-    cases = Case.objects.filter(
-        application__status=Status.ACCEPTED, effective_due_date__isnull=False
-    ).select_related("application__item_version", "department")
-    for case in cases.iterator():
-        with transaction.atomic():
-            due = refresh_due(case, today)
-            if due.suspended:
-                continue
-            left = due.days_left(calendar, today)
-            level = "red" if left < 0 else "yellow" if left <= yellow_at else ""
-            if level == case.warning:
-                continue
-            case.warning = level
-            case.save(update_fields=["warning"])
-            if not level or WarningEvent.objects.filter(case=case, level=level).exists():
-                continue
-            WarningEvent.objects.create(case=case, level=level, days_left=left)
+    open_cases = (
+        Case.objects.filter(application__status=Status.ACCEPTED, effective_due_date__isnull=False)
+        .select_related("application__item_version", "department", "extension")
+        .prefetch_related("suspensions")
+    )
+    for case in open_cases.iterator(chunk_size=500):
+        due = deadlines.compute(case, calendar, today)
+        left = due.days_left(calendar, today)
+        level = "red" if left < 0 else "yellow" if left <= yellow_at else ""
+        moved = (case.effective_due_date, case.suspended) != (due.promised_due, due.suspended)
+        if (moved or (level != case.warning and not due.suspended)) and _apply_deadline(
+            case, due, level, left
+        ):
             counts[level] += 1
-            audit.record(f"cases.warning_{level}", obj=case.application, detail={"days_left": left})
-            _warn_people(case, level, left)
     return counts
+
+
+@transaction.atomic
+def _apply_deadline(case: Case, due: deadlines.Deadlines, level: str, left: int) -> bool:
+    """Store the case's due date and, unless its clock is stopped, its warning level; True when
+    the level is one the case never had, which is recorded once and announced."""
+    case.effective_due_date, case.suspended = due.promised_due, due.suspended
+    fields = ["effective_due_date", "suspended"]
+    new_level = not due.suspended and level != case.warning
+    if new_level:
+        case.warning = level
+        fields.append("warning")
+    case.save(update_fields=fields)
+    if not new_level or not level or WarningEvent.objects.filter(case=case, level=level).exists():
+        return False
+    WarningEvent.objects.create(case=case, level=level, days_left=left)
+    audit.record(f"cases.warning_{level}", obj=case.application, detail={"days_left": left})
+    _warn_people(case, level, left)
+    return True
 
 
 def _warn_people(case: Case, level: str, left: int) -> None:

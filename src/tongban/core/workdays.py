@@ -66,10 +66,12 @@ def invalidate() -> None:
 
 
 class Calendar:
-    """One calendar per request or job: memoises the year tables it has looked at."""
+    """One calendar per request or job: memoises the year tables it has looked at and the days it
+    has judged (a scan of thousands of open cases asks about the same few hundred days)."""
 
     def __init__(self) -> None:
         self._years: dict[int, dict] = {}
+        self._working: dict[datetime.date, bool] = {}
 
     def _overrides(self, year: int) -> dict:
         if year not in self._years:
@@ -91,7 +93,10 @@ class Calendar:
         return DayStatus(day, working, SOURCE_PACKAGE, holiday_name)
 
     def is_working_day(self, day: datetime.date) -> bool:
-        return self.status(day).is_working_day
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = self.status(day).is_working_day
+        return working
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The date `days` working days after `start` (start not counted). days=0 gives start itself,

@@ -272,6 +272,37 @@ def test_warnings_turn_yellow_then_red_and_notify_once(citizen, team, promise_it
     assert notice.answered_at and notice.answer == "今日完成审核"
 
 
+
+def test_hourly_scan_moves_stopped_clocks_and_leaves_unchanged_cases_unwritten(
+    citizen, team, promise_item, django_assert_max_num_queries
+):
+    with at(D(2026, 11, 2)):  # Monday; both promised by Monday 11/9
+        running, stopped = (submit_application(citizen, promise_item) for _ in range(2))
+        for application in (running, stopped):
+            actions.accept(application=application, actor=team["clerk"])
+    with at(D(2026, 11, 3)):
+        actions.start_suspension(
+            application=stopped,
+            actor=team["handler"],
+            kind="inspection",
+            reason="委托检测机构检验",
+            started_on=D(2026, 11, 3),
+        )
+    with at(D(2026, 11, 5)):  # Thursday: 11/3, 11/4 and 11/5 stopped so far
+        assert actions.raise_warnings() == {"yellow": 1, "red": 0}
+        stopped_case = Case.objects.get(application=stopped)
+        assert stopped_case.effective_due_date == D(2026, 11, 12) and stopped_case.warning == ""
+        assert Case.objects.get(application=running).warning == "yellow"
+        # The next hour nothing has moved: the scan reads the open cases with their suspensions
+        # (two queries, however many cases), looks up the calendar (two cache reads) and writes
+        # nothing.
+        with django_assert_max_num_queries(4):
+            assert actions.raise_warnings() == {"yellow": 0, "red": 0}
+    with at(D(2026, 11, 6)):  # a day later the stopped clock's due date moves on by one
+        actions.raise_warnings()
+    assert Case.objects.get(application=stopped).effective_due_date == D(2026, 11, 13)
+
+
 @pytest.fixture
 def joint_case(citizen, team, promise_item, other_department):
     """A 联办 case of the lead department and `other_department`, accepted on 9/21 and past the
