@@ -127,32 +127,40 @@ def send(
             related_type=related._meta.label_lower if related is not None else "",
             related_id=str(related.pk) if related is not None else "",
         )
-        for channel, (subject, body) in rendered.items():
-            delivery = Delivery(
-                notification=notification,
-                channel=channel,
-                subject=subject[:200],
-                body=body,
-                next_attempt_at=now,
-            )
-            reason = _unreachable(recipient, channel)
-            if reason:
-                delivery.status, delivery.last_error, delivery.next_attempt_at = (
-                    Status.SKIPPED,
-                    reason,
-                    None,
-                )
-            elif channel == Channel.INAPP:
-                # Just a row in our own database: written now, committed or rolled back with the
-                # caller's change, visible the moment the transaction commits.
-                delivery.status, delivery.attempts, delivery.sent_at = Status.SENT, 1, now
-                delivery.provider, delivery.next_attempt_at = "inbox", None
-            delivery.save()
-            if channel == Channel.INAPP and delivery.status == Status.SENT:
+        deliveries = [
+            _delivery(notification, recipient, channel, subject, body, now)
+            for channel, (subject, body) in rendered.items()
+        ]
+        Delivery.objects.bulk_create(deliveries)  # one statement for every channel
+        for delivery in deliveries:
+            if delivery.channel == Channel.INAPP and delivery.status == Status.SENT:
                 InboxMessage.objects.create(delivery=delivery, **_inbox_fields(delivery))
             elif delivery.status == Status.PENDING:
                 enqueue_on_commit(delivery.pk)
     return notification
+
+
+def _delivery(notification, recipient, channel: str, subject: str, body: str, now) -> Delivery:
+    delivery = Delivery(
+        notification=notification,
+        channel=channel,
+        subject=subject[:200],
+        body=body,
+        next_attempt_at=now,
+    )
+    reason = _unreachable(recipient, channel)
+    if reason:
+        delivery.status, delivery.last_error, delivery.next_attempt_at = (
+            Status.SKIPPED,
+            reason,
+            None,
+        )
+    elif channel == Channel.INAPP:
+        # Just a row in our own database: written now, committed or rolled back with the caller's
+        # change, visible the moment the transaction commits.
+        delivery.status, delivery.attempts, delivery.sent_at = Status.SENT, 1, now
+        delivery.provider, delivery.next_attempt_at = "inbox", None
+    return delivery
 
 
 def enqueue_on_commit(delivery_id: int) -> None:
