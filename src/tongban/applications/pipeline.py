@@ -60,35 +60,46 @@ def schedule(application_id: int) -> None:
     run_pipeline.delay(application_id)
 
 
+# What the steps read of the application: loaded once with the locked steps.
+APPLICATION_RELATIONS = (
+    "service_item__department",
+    "item_version",
+    "handling_item",
+    "owner",
+)
+
+
 def execute(step_id: int) -> str:
     """Run one step if it still needs running; returns its state afterwards."""
     with transaction.atomic():
         step = (
             PipelineStep.objects.select_for_update(of=("self",))
-            .select_related(
-                "application__service_item__department",
-                "application__item_version",
-                "application__owner",
-            )
+            .select_related(*(f"application__{path}" for path in APPLICATION_RELATIONS))
             .get(pk=step_id)
         )
-        if step.state in (PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP):
-            return step.state
-        step.attempts += 1
-        try:
-            with transaction.atomic():  # the step's own writes roll back alone if it fails
-                HANDLERS[step.kind](step.application)
-        except Exception as exc:  # any failure is recorded and retried; the type says what it was
-            _record_failure(step, exc)
-        else:
-            step.state, step.done_at, step.next_attempt_at, step.last_error = (
-                PipelineStep.State.DONE,
-                timezone.now(),
-                None,
-                "",
-            )
-        step.save()
+        return _run(step)
+
+
+def _run(step: PipelineStep) -> str:
+    """Run a step locked by the caller unless it is finished; its own writes roll back alone if
+    it fails, and the failure is recorded for the sweeper's retries."""
+    if step.state in (PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP):
         return step.state
+    step.attempts += 1
+    try:
+        with transaction.atomic():
+            HANDLERS[step.kind](step.application)
+    except Exception as exc:  # any failure is recorded and retried; the type says what it was
+        _record_failure(step, exc)
+    else:
+        step.state, step.done_at, step.next_attempt_at, step.last_error = (
+            PipelineStep.State.DONE,
+            timezone.now(),
+            None,
+            "",
+        )
+    step.save()
+    return step.state
 
 
 def _record_failure(step: PipelineStep, exc: Exception) -> None:
@@ -130,14 +141,27 @@ def rerun(step_id: int, actor) -> None:
 
 @shared_task(name="tongban.applications.run_pipeline")
 def run_pipeline(application_id: int) -> list[str]:
-    """Every step of the application that is not done yet, receipt first: a failed step is left
-    to the sweeper's retries and does not hold the others back."""
-    waiting = dict(
-        PipelineStep.objects.filter(application_id=application_id)
-        .exclude(state__in=[PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP])
-        .values_list("kind", "pk")
-    )
-    return [execute(waiting[kind]) for kind in PipelineStep.Kind.values if kind in waiting]
+    """Every step of the application that is not done yet, receipt first, in one transaction
+    that locks them together and reads the application once: a failed step is left to the
+    sweeper's retries and does not hold the others back."""
+    order = {kind: position for position, kind in enumerate(PipelineStep.Kind.values)}
+    with transaction.atomic():
+        waiting = list(
+            PipelineStep.objects.select_for_update(of=("self",))
+            .filter(application_id=application_id)
+            .exclude(state__in=[PipelineStep.State.DONE, PipelineStep.State.GIVEN_UP])
+            .order_by("pk")
+        )
+        if not waiting:
+            return []
+        application = Application.objects.select_related(*APPLICATION_RELATIONS).get(
+            pk=application_id
+        )
+        states = []
+        for step in sorted(waiting, key=lambda step: order[step.kind]):
+            step.application = application
+            states.append(_run(step))
+        return states
 
 
 @shared_task(name="tongban.applications.run_step")
