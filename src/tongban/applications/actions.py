@@ -529,6 +529,10 @@ def submit(*, application: Application, actor: User) -> Application:
     """Idempotent: a second submit of the same draft (double click, retry, second tab) returns the
     application as the first one left it. Submitting a case that is waiting for correction (补正)
     resubmits it: same case number, and the acceptance clock starts again from this receipt."""
+    return _submit_locked(_locked_for_submit(application, actor), actor)
+
+
+def _locked_for_submit(application: Application, actor: User) -> Application:
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related(
@@ -544,6 +548,11 @@ def submit(*, application: Application, actor: User) -> Application:
     )
     if actor.pk == application.owner_id:
         application.owner = actor  # read once for the session already; prefill and receipt use it
+    return application
+
+
+def _submit_locked(application: Application, actor: User) -> Application:
+    """Submit an application whose row this transaction holds, read with what submitting uses."""
     if application.status not in EDITABLE:
         return application
     _check_editable(application, actor)
@@ -587,7 +596,7 @@ def submit(*, application: Application, actor: User) -> Application:
     application.save()
     TimelineEvent.objects.create(
         application=application,
-        department=item.department,
+        department_id=item.department_id,
         action="补正后重新提交" if resubmission else "网上申报",
         opinion="您已按补正告知书补正材料，等待窗口工作人员重新受理审查。"
         if resubmission
@@ -605,8 +614,10 @@ def submit(*, application: Application, actor: User) -> Application:
     from tongban.applications import pipeline
 
     due = timezone.now() + pipeline.SWEEP_GRACE
-    for kind in PipelineStep.Kind.values:
-        PipelineStep.objects.create(application=application, kind=kind, next_attempt_at=due)
+    PipelineStep.objects.bulk_create(
+        PipelineStep(application=application, kind=kind, next_attempt_at=due)
+        for kind in PipelineStep.Kind.values
+    )
     audit.record(
         "applications.submit",
         actor=actor,
@@ -661,7 +672,9 @@ def apply_in_one(
                     written.append(
                         _store_checked(application, materials[material_id], owner, content)
                     )
-            return submit(application=application, actor=owner)
+            # Inserted by this transaction, so no one else can see the row, let alone change
+            # it: submitted as it stands, without reading it again under a lock.
+            return _submit_locked(application, owner)
     except BaseException:
         for stored in written:  # their rows are rolled back; the files must not outlive them
             stored.file.delete(save=False)

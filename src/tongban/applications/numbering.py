@@ -1,17 +1,14 @@
 """Case numbers of the national practice: 实施编码 (31) + YYYYMMDD + 4-digit serial (43 chars).
 
-The serial comes from a counter row per 实施编码 and day, incremented with a single UPDATE that
-holds the row lock until the submitting transaction ends: concurrent submissions queue on that row
-and never share a number, and a submission that rolls back gives its number back.
+The serial comes from a counter row per 实施编码 and day, created or incremented by a single
+upsert that holds the row lock until the submitting transaction ends: concurrent submissions
+queue on that row and never share a number, and a submission that rolls back gives its number back.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
-
-from tongban.applications.models import CaseNumberCounter
+from django.db import connection
 
 MAX_SERIAL = 9999
 
@@ -26,20 +23,22 @@ class CaseNumbersExhausted(ValidationError):
         )
 
 
-def _ensure_counter(code: str, day: datetime.date) -> None:
-    try:
-        with transaction.atomic():
-            CaseNumberCounter.objects.get_or_create(implementation_code=code, day=day)
-    except IntegrityError:  # created by a concurrent submission between our get and create
-        pass
+# Creates the day's CaseNumberCounter row or takes its next serial in one statement, the row
+# locked until the transaction ends (PostgreSQL and SQLite both know INSERT … ON CONFLICT …
+# RETURNING).
+NEXT_SERIAL_SQL = (
+    "INSERT INTO applications_casenumbercounter (implementation_code, day, last_serial) "
+    "VALUES (%s, %s, 1) ON CONFLICT (implementation_code, day) "
+    "DO UPDATE SET last_serial = applications_casenumbercounter.last_serial + 1 "
+    "RETURNING last_serial"
+)
 
 
 def next_case_number(implementation_code: str, day: datetime.date) -> str:
     """Call inside the submission's transaction."""
-    _ensure_counter(implementation_code, day)
-    counters = CaseNumberCounter.objects.filter(implementation_code=implementation_code, day=day)
-    counters.update(last_serial=F("last_serial") + 1)
-    serial = counters.values_list("last_serial", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_SERIAL_SQL, [implementation_code, day])
+        (serial,) = cursor.fetchone()
     if serial > MAX_SERIAL:
         raise CaseNumbersExhausted()
     return f"{implementation_code}{day:%Y%m%d}{serial:04d}"

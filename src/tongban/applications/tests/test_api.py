@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/applications/"
 # Queries per step of an API submission (PostgreSQL; SQLite counts its extra savepoints).
 BUDGET = (
-    {"create": 14, "page": 7, "upload": 11, "submit": 29}
+    {"create": 14, "page": 7, "upload": 11, "submit": 21}
     if connection.vendor == "postgresql"
-    else {"create": 18, "page": 11, "upload": 15, "submit": 33}
+    else {"create": 18, "page": 11, "upload": 15, "submit": 25}
 )
 
 

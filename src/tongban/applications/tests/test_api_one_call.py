@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/applications/submit/"
 VALUES = {"request_detail": "申请领取高龄津贴", "delivery_method": "window"}
 # Queries for the whole submission (PostgreSQL; SQLite counts its extra savepoints). The same
-# steps one request at a time take 14 + 2 × 7 + 2 × 11 + 29 = 79 (test_api.py).
-BUDGET = 32 if connection.vendor == "postgresql" else 36
+# steps one request at a time take 14 + 2 × 7 + 2 × 11 + 21 = 71 (test_api.py).
+BUDGET = 24 if connection.vendor == "postgresql" else 28
 
 
 def _materials(item) -> list[int]:
