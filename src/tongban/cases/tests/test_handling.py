@@ -272,7 +272,6 @@ def test_warnings_turn_yellow_then_red_and_notify_once(citizen, team, promise_it
     assert notice.answered_at and notice.answer == "今日完成审核"
 
 
-
 def test_hourly_scan_moves_stopped_clocks_and_leaves_unchanged_cases_unwritten(
     citizen, team, promise_item, django_assert_max_num_queries
 ):
