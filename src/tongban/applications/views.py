@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from tongban.applications.models import Application, pinned_guide_texts, public_
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog.models import ServiceItem
 from tongban.core import pii, ratelimit
+from tongban.core.paging import ShortListPaginator
 from tongban.core.request_context import client_ip
 
 PENDING_KEY = "pending_section"
@@ -498,7 +498,7 @@ def mine(request):
         applications = applications.filter(status=Status.DRAFT)
     elif status == "cases":
         applications = applications.exclude(status=Status.DRAFT)
-    page = Paginator(applications, 10).get_page(request.GET.get("page"))
+    page = ShortListPaginator(applications, 10).get_page(request.GET.get("page"))
     return render(request, "applications/mine.html", {"page": page, "status": status})
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tongban.core import audit
+from tongban.core.paging import ShortListPaginator
 from tongban.licences import actions
 from tongban.licences.models import Licence
 
@@ -35,7 +36,7 @@ def _own(request, pk: int) -> Licence:
 
 @login_required
 def wallet(request):
-    page = Paginator(actions.wallet(request.user), 20).get_page(request.GET.get("page"))
+    page = ShortListPaginator(actions.wallet(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "licences/wallet.html", {"page": page, "licences": page.object_list})
 
 

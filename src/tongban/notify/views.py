@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tongban.core.paging import ShortListPaginator
 from tongban.notify import actions
 from tongban.notify.models import InboxMessage
 
@@ -30,7 +30,7 @@ def inbox(request):
         .order_by("-unread", "-created_at", "-pk")
         .only("pk", "title", "link", "read_at", "created_at")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ShortListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notify/inbox.html", {"page": page})
 
 

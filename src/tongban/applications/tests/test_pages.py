@@ -148,6 +148,33 @@ def test_my_cases_reads_the_list_in_the_same_queries_however_long_it_is(
     assert first.reference in page and published_item.department.name in page
 
 
+def _count_queries(queries) -> int:
+    return sum("COUNT(*)" in q["sql"] and "applications_application" in q["sql"] for q in queries)
+
+
+def test_my_cases_counts_only_when_the_first_page_is_full(client, citizen, published_item):
+    """Most people have fewer cases than fit on a page: the rows read are the count, so the
+    page does without SELECT COUNT; a full first page still says how many pages there are."""
+    client.force_login(citizen)
+    url = reverse("applications:mine")
+    for _ in range(3):
+        _begin(client, published_item)
+    with CaptureQueriesContext(connection) as short:
+        page = client.get(url).content.decode()
+    assert page.count("继续填写") == 3 and "下一页" not in page
+    assert _count_queries(short) == 0
+
+    for _ in range(9):
+        _begin(client, published_item)
+    with CaptureQueriesContext(connection) as full:
+        first = client.get(url).content.decode()
+    assert first.count("继续填写") == 10 and "第 1 / 2 页" in first and "下一页" in first
+    assert _count_queries(full) == 1
+    second = client.get(url + "?status=&page=2").content.decode()
+    assert second.count("继续填写") == 2 and "第 2 / 2 页" in second and "上一页" in second
+    assert client.get(url + "?page=x").content.decode().count("继续填写") == 10
+
+
 def test_public_progress_query_needs_the_phone_tail_and_is_rate_limited(
     client, citizen, published_item
 ):
