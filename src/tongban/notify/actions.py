@@ -13,10 +13,13 @@ that are due, pending ones whose task never ran, and claims whose worker died mi
 import datetime
 import html
 import logging
+import time
 from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db import transaction
@@ -135,6 +138,7 @@ def send(
         for delivery in deliveries:
             if delivery.channel == Channel.INAPP and delivery.status == Status.SENT:
                 InboxMessage.objects.create(delivery=delivery, **_inbox_fields(delivery))
+                inbox_changed(recipient.pk)
             elif delivery.status == Status.PENDING:
                 enqueue_on_commit(delivery.pk)
     return notification
@@ -201,9 +205,11 @@ def _inbox_fields(delivery: Delivery) -> dict:
 
 def _write_inbox(delivery: Delivery) -> InboxMessage:
     """The delivery's inbox message, written once however often the delivery is retried."""
-    message, _ = InboxMessage.objects.get_or_create(
+    message, created = InboxMessage.objects.get_or_create(
         delivery=delivery, defaults=_inbox_fields(delivery)
     )
+    if created:
+        inbox_changed(message.recipient_id)
     return message
 
 
@@ -400,14 +406,67 @@ def mark_read(user, message_id: int) -> InboxMessage:
         InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(
             read_at=message.read_at
         )
+        inbox_changed(user.pk)
     return message
 
 
 def mark_all_read(user) -> int:
-    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = InboxMessage.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        inbox_changed(user.pk)
+    return marked
+
+
+# --- the unread count in the header ----------------------------------------------------------------
+# Every signed-in page shows it. With a shared cache (Redis) the count is kept under the version
+# of the user's inbox, which every change to the inbox renews once it has committed, so a count
+# made before a change is never read after it, whatever the order of the two. (The embedded
+# database cache would cost a query per read, as much as counting: there the count is made.)
+UNREAD_SECONDS = 24 * 3600
+
+
+def _count_is_shared() -> bool:
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache)
+
+
+def _unread_keys(user_id: int) -> tuple[str, str]:
+    return f"notify:inbox-version:{user_id}", f"notify:unread:{user_id}"
+
+
+def inbox_changed(user_id: int) -> None:
+    """Renew the user's inbox version when the current transaction commits (now, outside one)."""
+    if _count_is_shared():
+        # robust: the change has committed; a cache that cannot be reached must not undo the
+        # answer to the person who made it (the failure is logged).
+        transaction.on_commit(partial(_renew_inbox_version, user_id), robust=True)
+
+
+def _renew_inbox_version(user_id: int) -> None:
+    version_key, _ = _unread_keys(user_id)
+    try:
+        cache.incr(version_key)
+    except ValueError:  # no version yet (or evicted): any fresh value will do
+        cache.set(version_key, time.time_ns(), UNREAD_SECONDS)
 
 
 def unread_count(user) -> int:
-    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+    if not _count_is_shared():
+        return _count_unread(user.pk)
+    version_key, count_key = _unread_keys(user.pk)
+    kept = cache.get_many([version_key, count_key])  # one round trip
+    version = kept.get(version_key)
+    if version is not None and kept.get(count_key, (None, 0))[0] == version:
+        return kept[count_key][1]
+    if version is None:
+        # A fresh value, never one an evicted version had: counts kept under that are not reused.
+        cache.add(version_key, time.time_ns(), UNREAD_SECONDS)
+        version = cache.get(version_key)
+    count = _count_unread(user.pk)
+    cache.set(count_key, (version, count), UNREAD_SECONDS)
+    return count
+
+
+def _count_unread(user_id: int) -> int:
+    return InboxMessage.objects.filter(recipient_id=user_id, read_at__isnull=True).count()

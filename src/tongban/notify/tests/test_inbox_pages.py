@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -116,3 +117,61 @@ def test_inbox_query_count_does_not_grow_with_messages(
     client.force_login(citizen)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("notify:inbox")).status_code == 200
+
+
+SHARED_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "unread"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "f"},
+}
+
+
+@pytest.mark.django_db
+def test_unread_count_is_kept_in_a_shared_cache_and_follows_every_change(
+    settings, citizen, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """With Redis the header's count costs no query, yet a message arriving, one read or all read
+    shows at once, and a count made before a change is never read after it."""
+    settings.CACHES = SHARED_CACHE
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _inbox_message(citizen)
+        _inbox_message(citizen)
+    assert actions.unread_count(citizen) == 2
+    with django_assert_num_queries(0):
+        assert actions.unread_count(citizen) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_read(citizen, first.pk)
+    assert actions.unread_count(citizen) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _inbox_message(citizen)
+    assert actions.unread_count(citizen) == 2
+
+    # A reader that counted before a change but stored its count after the change committed
+    # stored it under the old version: it is counted again.
+    version_key, count_key = actions._unread_keys(citizen.pk)
+    old_version = cache.get(version_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.mark_all_read(citizen) == 2
+    cache.set(count_key, (old_version, 2))
+    assert actions.unread_count(citizen) == 0
+
+    # A version evicted from the cache does not bring back counts kept under an earlier one.
+    cache.set(count_key, (None, 7))
+    cache.delete(version_key)
+    assert actions.unread_count(citizen) == 0
+
+
+@pytest.mark.django_db
+def test_the_header_shows_the_new_count_after_a_message_is_read(
+    client, settings, citizen, django_capture_on_commit_callbacks
+):
+    settings.CACHES = SHARED_CACHE
+    with django_capture_on_commit_callbacks(execute=True):
+        message = _inbox_message(citizen)
+        _inbox_message(citizen)
+    client.force_login(citizen)
+    badge = '<span class="badge badge--ok">{}<span class="visually-hidden">条未读'
+    assert badge.format(2) in client.get(reverse("applications:mine")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("notify:message", args=[message.pk]))
+    assert badge.format(1) in client.get(reverse("applications:mine")).content.decode()
