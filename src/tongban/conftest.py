@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from tongban.accounts import actions
 from tongban.catalog import actions as catalog_actions
@@ -42,9 +42,10 @@ def _isolated_cache():
     """Each test starts with an empty cache. The embedded database cache is reset by the test
     transaction already; Redis outlives tests, so it is flushed here. So are the published versions'
     structures this process keeps: rolled-back tests reuse ids (SQLite) and frozen clocks repeat
-    publication times, which no real catalogue does."""
+    publication times, which no real catalogue does. Template fragments this process keeps go too."""
     if settings.REDIS_URL:
         cache.clear()
+    caches["fragments"].clear()
     catalog_actions.forget_version_structures()
 
 

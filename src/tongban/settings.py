@@ -150,6 +150,14 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Template fragments that depend only on the release and a few request facts (the portal's
+# masthead and navigation): kept in each process's memory, which a new release starts afresh.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "tongban-fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 30) * 60
 # Idle expiry: a request extends the session, written at most once a minute
 # (core.middleware.IdleExpirySessionMiddleware).

@@ -7,6 +7,8 @@ from tongban.catalog.models import ServiceItem
 from tongban.catalog.tests.factories import complete_item
 from tongban.core import demo as core_demo
 
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
 
 def _guide_url(item):
     return reverse("catalog:guide", args=[item.implementation_code])
@@ -48,7 +50,7 @@ def test_guide_page_query_count_is_fixed(
     client, department, catalogue_admin, django_assert_max_num_queries, settings, monkeypatch
 ):
     # The live view (as signed-in people get it), with the cache outside the database.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": LOCMEM}}
     monkeypatch.setattr("tongban.catalog.pagecache._cacheable", lambda request: False)
     small, draft = complete_item(department, code="010101001000", name="甲事项", materials=1)
     actions.publish(actor=catalogue_admin, version=draft)

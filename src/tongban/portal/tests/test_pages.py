@@ -116,3 +116,30 @@ def test_browser_language_does_not_switch_the_portal_to_english(client):
         reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
     ).content.decode()
     assert '<html lang="zh-hans">' in html and "想办什么事？" in html
+
+
+def _nav(html: str) -> str:
+    return html[html.index('<nav class="main-nav"') : html.index("</nav>", html.index("main-nav"))]
+
+
+def test_navigation_marks_the_current_page_for_each_visitor_though_it_is_kept(
+    client, citizen, enterprise
+):
+    """The masthead and navigation are kept per process (rendered once): the current page, the
+    account's kind and the language must still be each visit's own."""
+    mine, guide = reverse("applications:mine"), reverse("catalog:index")
+    anonymous = _nav(client.get(guide).content.decode())
+    assert f'href="{guide}" aria-current="page"' in anonymous and mine not in anonymous
+
+    client.force_login(citizen)
+    on_mine = _nav(client.get(mine).content.decode())
+    assert f'href="{mine}" aria-current="page"' in on_mine and "我的证照" in on_mine
+    on_guide = _nav(client.get(guide).content.decode())
+    assert f'href="{guide}" aria-current="page"' in on_guide
+    assert f'href="{mine}" aria-current' not in on_guide
+    assert "经办人授权" not in on_guide
+
+    client.force_login(enterprise)
+    assert "经办人授权" in _nav(client.get(mine).content.decode())
+    client.cookies["django_language"] = "en"
+    assert "My applications" in _nav(client.get(mine).content.decode())
