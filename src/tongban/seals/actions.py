@@ -186,13 +186,28 @@ def signing_problem(seal: Seal) -> str:
 
 def default_seal(department: Department, kinds: list[str] | None = None) -> Seal:
     """The department's newest seal that can sign, preferring `kinds` in order."""
+    return _preferred_seal(Seal.objects.all(), department, kinds)
+
+
+def default_seal_label(department: Department) -> str | None:
+    """The kind label ("业务专用章") of the seal `default_seal` would choose, or None when the
+    department has none. A document that shows the seal but is not signed with it (a receipt)
+    needs nothing else, and the seal's image, certificate and key are the bulk of its row."""
+    try:
+        return _preferred_seal(Seal.objects.only("kind"), department).get_kind_display()
+    except ValidationError:
+        return None
+
+
+def _preferred_seal(seals, department: Department, kinds: list[str] | None = None) -> Seal:
     kinds = kinds or [Seal.Kind.BUSINESS, Seal.Kind.OFFICIAL, Seal.Kind.LICENCE]
-    candidates = Seal.objects.filter(
+    now = timezone.now()
+    candidates = seals.filter(
         department=department,
         kind__in=kinds,
         status=Seal.Status.ACTIVE,
-        valid_from__lte=timezone.now(),
-        valid_until__gt=timezone.now(),
+        valid_from__lte=now,
+        valid_until__gt=now,
     ).order_by("-created_at")
     by_kind: dict[str, Seal] = {}
     for seal in candidates[:20]:

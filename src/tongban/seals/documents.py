@@ -164,11 +164,7 @@ def render_document(
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     font = images.register_cid_font()
-    if seal is None:
-        try:
-            seal = actions.default_seal(issuer)
-        except ValidationError:
-            seal = None
+    seal_label = seal.get_kind_display() if seal is not None else actions.default_seal_label(issuer)
     body_size = 14
     title_style = ParagraphStyle(
         "title", fontName=font, fontSize=22, leading=32, alignment=TA_CENTER, wordWrap="CJK"
@@ -204,7 +200,7 @@ def render_document(
     signature = _signature_block(
         issuer.name,
         _chinese_date(issued_on),
-        seal.get_kind_display() if seal is not None else None,
+        seal_label,
         qr_url,
         font,
     )

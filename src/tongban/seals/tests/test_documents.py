@@ -4,6 +4,8 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from tongban.core.models import AuditRecord
@@ -136,3 +138,28 @@ def test_no_usable_seal_is_a_clear_error(department, other_department, seal, pla
             seal=seal,
         )
     assert not IssuedDocument.objects.exists()
+
+
+def test_unsigned_documents_draw_the_seal_default_signing_would_choose(
+    department, other_department, seal, licence_seal
+):
+    """A receipt is drawn with the issuer's seal but not signed: it reads the chosen seal's kind
+    only (its image, certificate and key are the bulk of the row), and the choice is the one
+    signing makes: the business seal before the licence seal; no seal, no seal drawn."""
+    assert actions.default_seal(department) == seal
+    with CaptureQueriesContext(connection) as queries:
+        assert actions.default_seal_label(department) == "业务专用章"
+    assert len(queries) == 1 and "image_png" not in queries[0]["sql"]
+    assert actions.default_seal_label(other_department) is None
+    drawn = PdfReader(
+        io.BytesIO(
+            documents.render_document(
+                "申请回执", "TB-1", SECTIONS, department, datetime.date(2026, 11, 20)
+            )
+        )
+    ).pages[-1]
+    assert "业务专用章" in drawn.extract_text()
+    bare = documents.render_document(
+        "申请回执", "TB-2", SECTIONS, other_department, datetime.date(2026, 11, 20)
+    )
+    assert "专用章" not in PdfReader(io.BytesIO(bare)).pages[-1].extract_text()
