@@ -159,7 +159,12 @@ def production_env(data_dir: Path) -> dict[str, str]:
             "PYTHONPATH": str(ROOT / "src"),
         }
     )
-    for name in ("TONGBAN_WEB_WORKERS", "TONGBAN_WEB_THREADS", "TONGBAN_ACCESS_LOG"):
+    for name in (
+        "TONGBAN_WEB_WORKERS",
+        "TONGBAN_WEB_THREADS",
+        "TONGBAN_ACCESS_LOG",
+        "TONGBAN_DB_CONN_MAX_AGE",
+    ):
         if name in os.environ:
             env[name] = os.environ[name]
     return env
