@@ -50,6 +50,15 @@ def _isolated_cache():
 
 
 @pytest.fixture
+def captured_events():
+    """Every domain event published during the test and every handler run (core.events)."""
+    from tongban.core import events
+
+    with events.capture() as captured:
+        yield captured
+
+
+@pytest.fixture
 def region_city(db):
     province = Region.objects.create(code="410000", name="河南省", level=Region.Level.PROVINCE)
     city = Region.objects.create(
