@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongban.accounts import actions as accounts
 from tongban.accounts.models import EnterpriseProfile, User
 from tongban.applications import formdefs, formlib, numbering, prefill, uploads
+from tongban.applications.events import ApplicationResubmitted, ApplicationSubmitted
 from tongban.applications.models import (
     Application,
     ApplicationForm,
@@ -28,7 +29,7 @@ from tongban.applications.models import (
 from tongban.applications.states import EDITABLE, Status, allowed
 from tongban.catalog import actions as catalog
 from tongban.catalog.models import ItemVersion, Material, ServiceItem
-from tongban.core import audit
+from tongban.core import audit, events
 from tongban.credit import actions as credit
 
 MAX_FILES_PER_MATERIAL = 10
@@ -604,10 +605,12 @@ def _submit_locked(application: Application, actor: User) -> Application:
         actor_label=application.get_channel_display(),
     )
     if resubmission:
-        from tongban.cases.actions import resolve_corrections
-
-        resolve_corrections(application)
         audit.record("applications.resubmit", actor=actor, obj=application)
+        events.publish(  # case handling marks its correction notice answered
+            ApplicationResubmitted(
+                application_id=application.pk, case_number=application.case_number
+            )
+        )
         return application
     # Due for the sweeper from the start: if this process dies between the commit and the
     # on_commit hook that queues the steps, the sweeper still finds them after the grace period.
@@ -623,6 +626,15 @@ def _submit_locked(application: Application, actor: User) -> Application:
         actor=actor,
         obj=application,
         detail={"case_number": application.case_number},
+    )
+    events.publish(
+        ApplicationSubmitted(
+            application_id=application.pk,
+            case_number=application.case_number,
+            service_item_id=item.pk,
+            department_id=item.department_id,
+            channel=application.channel,
+        )
     )
     transaction.on_commit(lambda: pipeline.schedule(application.pk))
     return application

@@ -5,3 +5,10 @@ class ApplicationsConfig(AppConfig):
     name = "tongban.applications"
     label = "applications"
     verbose_name = "网上申办"
+
+    def ready(self):
+        from tongban.applications import handlers
+        from tongban.core import events
+        from tongban.licences.events import LicenceIssued
+
+        events.subscribe(LicenceIssued, handlers.show_licence_on_timeline)

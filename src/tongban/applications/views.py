@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import AgentAuthorisation, User
 from tongban.accounts.permissions import can_act_for_department
-from tongban.applications import actions, formdefs, uploads
+from tongban.applications import actions, corrections, formdefs, uploads
 from tongban.applications.models import Application, pinned_guide_texts, public_timeline
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog.models import ServiceItem
@@ -222,7 +222,7 @@ def draft(request, public_id):
         "steps": _steps(application),
         "page": page,
         "upload_limit_mb": uploads.max_bytes() // (1024 * 1024),
-        "correction": _open_correction(application),
+        "correction": corrections.open_notice(application),
     }
     if page < len(sections):
         errors = request.session.pop(f"errors:{application.public_id}:{page}", {})
@@ -238,14 +238,6 @@ def draft(request, public_id):
         context["summary"] = _summary(application)
         return render(request, "applications/draft_submit.html", context)
     return render(request, "applications/draft_materials.html", context)
-
-
-def _open_correction(application: Application):
-    if application.status != Status.CORRECTION:
-        return None
-    from tongban.cases.models import CorrectionNotice
-
-    return CorrectionNotice.objects.filter(case__application=application, resolved_at=None).last()
 
 
 def _summary(application: Application) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -21,6 +21,7 @@ from tongban.accounts.roles import Role
 from tongban.applications.models import Application, StatusChange, TimelineEvent
 from tongban.applications.states import STAFF, SYSTEM, Status, allowed
 from tongban.cases import deadlines, review
+from tongban.cases.events import CaseAccepted, CaseCompleted
 from tongban.cases.models import (
     Case,
     CaseDocument,
@@ -32,7 +33,7 @@ from tongban.cases.models import (
     WarningEvent,
 )
 from tongban.catalog.codes import HandlingType, LimitUnit
-from tongban.core import audit, workdays
+from tongban.core import audit, events, workdays
 
 ACCEPTANCE_WORKING_DAYS = 5  # 行政许可法 art. 32
 DELIVERY_WORKING_DAYS = 10  # art. 44
@@ -235,6 +236,15 @@ def _accepted(
     )
     _notify(application, "application.accepted", due_date=f"{due:%Y-%m-%d}" if due else "即办")
     review.start(case)
+    events.publish(
+        CaseAccepted(
+            application_id=application.pk,
+            case_number=application.case_number,
+            department_id=case.department_id,
+            accepted_on=accepted_on.isoformat(),
+            deemed=deemed,
+        )
+    )
     return case
 
 
@@ -337,11 +347,18 @@ def request_correction(
     return notice
 
 
-def resolve_corrections(application: Application) -> None:
-    """Called when the applicant resubmits: the open notice is answered."""
-    CorrectionNotice.objects.filter(case__application=application, resolved_at=None).update(
+def resolve_corrections(application_id: int) -> None:
+    """The applicant resubmitted (event application.resubmitted): the open notice is answered."""
+    CorrectionNotice.objects.filter(case__application_id=application_id, resolved_at=None).update(
         resolved_at=timezone.now()
     )
+
+
+def open_correction(application: Application) -> CorrectionNotice | None:
+    """The correction notice the applicant has still to answer, shown on the draft's pages."""
+    if application.status != Status.CORRECTION:
+        return None
+    return CorrectionNotice.objects.filter(case__application=application, resolved_at=None).last()
 
 
 # --- system moves ------------------------------------------------------------------------------
@@ -694,9 +711,14 @@ def _complete(
     case.save()
     _event(application, "办结", f"办结结果：{case.get_completion_result_display()}", actor=actor)
     audit.record("cases.complete", actor=actor, obj=application, detail={"result": result})
-    from tongban.ratings.actions import invite_after_completion  # 好差评：一事一评邀请
-
-    invite_after_completion(application)
+    events.publish(  # 好差评 invites the applicant to rate (一事一评), among the listeners
+        CaseCompleted(
+            application_id=application.pk,
+            case_number=application.case_number,
+            department_id=case.department_id,
+            result=result,
+        )
+    )
 
 
 @transaction.atomic

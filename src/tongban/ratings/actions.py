@@ -157,7 +157,7 @@ def _later_sms(phone: str, text: str, reference: str) -> None:
 
 
 def invite_after_completion(application: Application) -> RatingInvitation | None:
-    """Called by cases.actions.complete inside its transaction: invite the applicant to rate
+    """On case.completed, inside the completion's transaction: invite the applicant to rate
     (in the message centre, and by SMS with the 1–5 reply instruction)."""
     from tongban.notify import actions as notify
 
