@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.applications import commitment_views, views
+from tongban.applications import commitment_views, licence_views, views
 
 app_name = "applications"
 
@@ -30,6 +30,16 @@ urlpatterns = [
         "my/cases/<uuid:public_id>/deferred/<int:material_id>/",
         commitment_views.supply,
         name="supply-deferred",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/licences/<int:material_id>/",
+        licence_views.use_material,
+        name="use-licence",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/licences/<int:material_id>/withdraw/",
+        licence_views.release_material,
+        name="release-licence",
     ),
     path("my/cases/<uuid:public_id>/submit/", views.submit, name="submit"),
     path("my/cases/<uuid:public_id>/submitted/", views.submitted, name="submitted"),

@@ -21,8 +21,9 @@ from django.utils.translation import gettext
 
 from tongban.accounts.permissions import serves_department
 from tongban.accounts.roles import Role
-from tongban.core import audit, pii
+from tongban.core import audit, events, pii
 from tongban.licences import identifier
+from tongban.licences.events import LicenceIssued, LicenceRevoked
 from tongban.licences.models import Licence, LicenceType, LicenceUse, ReminderSent
 
 SHOW_SALT = "tongban.licences.show"
@@ -209,6 +210,17 @@ def _issue(
             "document": licence.document.number,
         },
     )
+    events.publish(
+        LicenceIssued(
+            licence_id=licence.pk,
+            identifier=licence.identifier,
+            licence_type_name=licence_type.name,
+            issuer_id=issuer.pk,
+            version=version,
+            change_kind=change_kind,
+            application_id=application.pk if application is not None else None,
+        )
+    )
     return licence
 
 
@@ -243,9 +255,8 @@ def _field_data(application, licence_type: LicenceType) -> dict:
 def issue_for_case(application, actor) -> Licence | None:
     """出证办结: issue the licence of the item's type to the applicant; None when the item issues
     no licence type. Runs inside case completion's transaction: a signing failure rolls the
-    completion back (ValidationError in Chinese)."""
-    from tongban.applications.models import TimelineEvent
-
+    completion back (ValidationError in Chinese). The application's timeline learns of it from
+    the licence.issued event."""
     licence_type = type_for_item(application.service_item, application.item_version.result_name)
     if licence_type is None:
         return None
@@ -253,7 +264,7 @@ def issue_for_case(application, actor) -> Licence | None:
     if existing is not None:
         return existing
     with transaction.atomic():
-        licence = _issue(
+        return _issue(
             licence_type=licence_type,
             holder=_holder_of(application, licence_type),
             data=_field_data(application, licence_type),
@@ -261,18 +272,6 @@ def issue_for_case(application, actor) -> Licence | None:
             application=application,
             owner=application.enterprise.user if application.enterprise_id else None,
         )
-        TimelineEvent.objects.create(
-            application=application,
-            department=licence.issuer,
-            action="签发电子证照",
-            opinion=(
-                f"已签发{licence_type.name}（证照标识 {licence.identifier}），"
-                "可在“我的证照”中查看和下载。"
-            ),
-            is_public=True,
-            actor_label="系统",
-        )
-    return licence
 
 
 def _require_issuer(actor, licence_type: LicenceType) -> None:
@@ -397,6 +396,9 @@ def revoke(licence: Licence, actor, reason: str) -> Licence:
     current.status_reason = reason[:200]
     current.save(update_fields=["status", "status_changed_at", "status_reason"])
     audit.record("licences.revoke", actor=actor, obj=current, detail={"reason": reason[:200]})
+    events.publish(
+        LicenceRevoked(licence_id=current.pk, identifier=current.identifier, reason=reason[:200])
+    )
     return current
 
 
@@ -545,24 +547,11 @@ def checklist_licences(application, materials) -> dict[int, dict]:
     return {m.pk: {"use": uses.get(m.pk), "offer": offers.get(m.pk)} for m in materials}
 
 
-@transaction.atomic
-def use_for_material(application, material, licence: Licence, actor, consent: bool = False):
-    """免提交: the applicant agrees that `licence` stands for `material` in this application."""
-    from tongban.applications import actions as intake
-    from tongban.applications.models import Application
-    from tongban.applications.states import EDITABLE
-
-    if not consent:
-        raise ValidationError(gettext("请先勾选同意使用该电子证照"))
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if actor.pk not in (application.owner_id, application.window_staff_id):
-        raise ValidationError(gettext("您无权修改该申请"))
-    if application.status not in EDITABLE:
-        raise ValidationError(
-            gettext("该申请%(status)s，不能再修改") % {"status": application.get_status_display()}
-        )
-    if material.pk not in {m.pk for m in intake.required_materials(application)}:
-        raise ValidationError(gettext("该材料不属于本次申请"))
+def record_material_use(application, material, licence: Licence, actor) -> LicenceUse:
+    """免提交, the licence's side: `licence` may stand for `material` in `application` (its type
+    replaces the material, it is the applicant's own and usable); the use is recorded once.
+    The intake domain checks the application (who acts, still editable, the material wanted) and
+    holds the transaction (applications.licence_use)."""
     licence = Licence.objects.select_related("licence_type").get(pk=licence.pk)
     if not matches_material(licence.licence_type, material):
         raise ValidationError(gettext("该电子证照不能替代此项材料"))
@@ -597,19 +586,8 @@ def use_for_material(application, material, licence: Licence, actor, consent: bo
     return use
 
 
-@transaction.atomic
-def release_material(application, material, actor) -> None:
-    """The applicant withdraws the use (uploads paper instead) while the draft is editable."""
-    from tongban.applications.models import Application
-    from tongban.applications.states import EDITABLE
-
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if actor.pk not in (application.owner_id, application.window_staff_id):
-        raise ValidationError(gettext("您无权修改该申请"))
-    if application.status not in EDITABLE:
-        raise ValidationError(
-            gettext("该申请%(status)s，不能再修改") % {"status": application.get_status_display()}
-        )
+def withdraw_material_use(application, material, actor) -> None:
+    """The recorded use of a licence for `material` is withdrawn (paper is uploaded instead)."""
     deleted, _ = LicenceUse.objects.filter(
         application=application, material=material, purpose=LicenceUse.Purpose.MATERIAL
     ).delete()

@@ -12,10 +12,4 @@ urlpatterns = [
     path("<int:pk>/show/qr.svg", views.show_qr, name="show-qr"),
     path("verify/", views.verify, name="verify"),
     path("show/<str:token>/", views.scan, name="scan"),
-    path("use/<uuid:public_id>/<int:material_id>/", views.use_material, name="use-material"),
-    path(
-        "use/<uuid:public_id>/<int:material_id>/withdraw/",
-        views.release_material,
-        name="release-material",
-    ),
 ]

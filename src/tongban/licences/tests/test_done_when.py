@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tongban.applications import actions as intake
+from tongban.applications import licence_use
 from tongban.applications.models import TimelineEvent
 from tongban.cases import actions as cases
 from tongban.cases.tests.conftest import at, submit_application
@@ -102,9 +103,9 @@ def test_done_when(citizen, department, team, promise_item, licence_type):
         assert rows[material.pk]["licence_offer"] == licence
         assert rows[material.pk]["missing"]
         with pytest.raises(ValidationError, match="同意"):
-            actions.use_for_material(application, material, licence, citizen, consent=False)
-        use = actions.use_for_material(application, material, licence, citizen, consent=True)
-        again = actions.use_for_material(application, material, licence, citizen, consent=True)
+            licence_use.use_for_material(application, material, licence, citizen, consent=False)
+        use = licence_use.use_for_material(application, material, licence, citizen, consent=True)
+        again = licence_use.use_for_material(application, material, licence, citizen, consent=True)
     assert again == use
     rows = {row["material"].pk: row for row in intake.material_checklist(application)}
     assert rows[material.pk]["licence_use"] == use and not rows[material.pk]["missing"]
@@ -177,12 +178,12 @@ def test_wallet_use_refuses_others_licences_and_wrong_types(
         rows = {row["material"].pk: row for row in intake.material_checklist(foreign)}
         assert rows[material.pk]["licence_offer"] is None
         with pytest.raises(ValidationError, match="本人"):
-            actions.use_for_material(foreign, material, licence, second_citizen, consent=True)
+            licence_use.use_for_material(foreign, material, licence, second_citizen, consent=True)
         own = intake.start_application(owner=citizen, service_item=item, channel="pc")
         other_material = own.item_version.materials.exclude(pk=material.pk).first()
         with pytest.raises(ValidationError, match="不能替代"):
-            actions.use_for_material(own, other_material, licence, citizen, consent=True)
+            licence_use.use_for_material(own, other_material, licence, citizen, consent=True)
         actions.revoke(licence, team["approver"], "许可被依法撤销")
         with pytest.raises(ValidationError, match="已注销"):
-            actions.use_for_material(own, material, licence, citizen, consent=True)
+            licence_use.use_for_material(own, material, licence, citizen, consent=True)
     assert not LicenceUse.objects.exists()

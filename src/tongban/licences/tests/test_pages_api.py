@@ -175,7 +175,7 @@ def test_material_use_view_needs_consent(client, citizen, licence, department, t
             f"/my/cases/{application.public_id}/?page={len(application.form.sections)}"
         ).content.decode()
         assert "使用电子证照免提交" in page
-        url = reverse("licences:use-material", args=[application.public_id, material.pk])
+        url = reverse("applications:use-licence", args=[application.public_id, material.pk])
         refused = client.post(url, {"licence": licence.pk}, follow=True)
         assert "请先勾选同意" in refused.content.decode()
         client.post(url, {"licence": licence.pk, "consent": "on"})
@@ -197,7 +197,7 @@ def test_bad_input_never_a_server_error(client, citizen, licence):
     client.force_login(citizen)
     assert client.get(f"/licences/{licence.pk}/show/qr.svg", {"t": "forged"}).status_code == 404
     assert client.get("/licences/999999/").status_code == 404
-    url = reverse("licences:use-material", args=["00000000-0000-0000-0000-000000000000", 1])
+    url = reverse("applications:use-licence", args=["00000000-0000-0000-0000-000000000000", 1])
     assert client.post(url, {"licence": licence.pk, "consent": "on"}).status_code == 404
 
 

@@ -1,0 +1,29 @@
+"""The events the licence domain publishes (core.events; listed in docs/events.md)."""
+
+from dataclasses import dataclass
+
+from tongban.core import events
+
+
+@events.declare("licence.issued")
+@dataclass(frozen=True)
+class LicenceIssued:
+    """A licence version was issued: a first issue (for a case or direct), a 变更 or a 延续."""
+
+    licence_id: int
+    identifier: str
+    licence_type_name: str
+    issuer_id: int
+    version: int
+    change_kind: str  # "" for a first issue, "change" or "renew"
+    application_id: int | None  # the case it was issued for (出证办结), if any
+
+
+@events.declare("licence.revoked")
+@dataclass(frozen=True)
+class LicenceRevoked:
+    """注销: the licence stopped being valid."""
+
+    licence_id: int
+    identifier: str
+    reason: str
