@@ -397,3 +397,4 @@ DEMO_LOADERS = [
     "tongban.applications.demo.load",
     "tongban.licences.demo.load",
 ]
+DEMO_LOGINS = "tongban.accounts.demo.logins"  # printed by `tongban demo --logins`
