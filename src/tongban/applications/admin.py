@@ -19,6 +19,7 @@ from tongban.applications.models import (
     TimelineEvent,
     UploadedFile,
 )
+from tongban.core.admin import ReadOnlyMixin
 
 
 class ApplicationFormAdminForm(forms.ModelForm):
@@ -72,15 +73,9 @@ class ApplicationFormAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -185,19 +180,12 @@ class PipelineStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Receipt, CaseNumberCounter)
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(StatusChange, TimelineEvent, UploadedFile, MaterialCommitment)
-class HistoryAdmin(ReadOnlyAdmin):
+class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """History and files of applications: written by the service layer, read here."""
 
     list_display = ["__str__", "application"]

@@ -12,20 +12,10 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
+from tongban.core.admin import ReadOnlyMixin
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StepInline(ReadOnly, admin.TabularInline):
+class StepInline(ReadOnlyMixin, admin.TabularInline):
     model = ReviewStep
     extra = 0
     fields = [
@@ -41,7 +31,7 @@ class StepInline(ReadOnly, admin.TabularInline):
     readonly_fields = fields
 
 
-class SuspensionInline(ReadOnly, admin.TabularInline):
+class SuspensionInline(ReadOnlyMixin, admin.TabularInline):
     model = Suspension
     extra = 0
     fields = ["kind", "reason", "started_on", "ended_on", "working_days", "result"]
@@ -49,7 +39,7 @@ class SuspensionInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "application",
         "department",
@@ -74,4 +64,6 @@ for model in (
     Suspension,
     WarningEvent,
 ):
-    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnly, admin.ModelAdmin), {}))
+    admin.site.register(
+        model, type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin), {})
+    )

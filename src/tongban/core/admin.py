@@ -73,10 +73,12 @@ class CalendarDayAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The audit log is append-only: administrators may read it, never change or delete it."""
+class ReadOnlyMixin:
+    """For ledgers and records that only the service layer writes (audit log, history, deliveries,
+    用证记录 …): administrators read them and never add, change or delete one. The one read-only
+    admin of the project, for model admins and inlines alike."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -87,7 +89,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(ReadOnlyAdmin):
+class AuditRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "sequence",
         "occurred_at",
@@ -106,5 +108,5 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditChainHead)
-class AuditChainHeadAdmin(ReadOnlyAdmin):
+class AuditChainHeadAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["last_sequence", "last_hash"]

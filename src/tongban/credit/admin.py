@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from tongban.core.admin import ReadOnlyMixin
 from tongban.credit.models import CreditRecord
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(admin.ModelAdmin):
+class CreditRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: records are made by case handling (credit.actions), never typed in here."""
 
     list_display = ("kind", "__str__", "department", "recorded_at", "ends_on")
@@ -15,12 +16,3 @@ class CreditRecordAdmin(admin.ModelAdmin):
     @admin.display(description="证件号码")
     def masked_id_number(self, obj):
         return obj.masked_id_number
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

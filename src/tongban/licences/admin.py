@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tongban.core.admin import ReadOnlyMixin
 from tongban.licences.models import Licence, LicenceType, LicenceUse, ReminderSent
 
 
@@ -27,10 +28,17 @@ class LicenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LicenceUse)
-class LicenceUseAdmin(admin.ModelAdmin):
+class LicenceUseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """用证记录: written when a licence is used (免证可办, verification); read here only."""
+
     list_display = ["licence", "purpose", "application", "department", "used_at"]
     list_filter = ["purpose"]
     raw_id_fields = ["licence", "application", "material"]
 
 
-admin.site.register(ReminderSent)
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Expiry reminders sent (90/30/7 days): the record that stops a second reminder."""
+
+    list_display = ["licence", "days_before", "sent_at"]
+    raw_id_fields = ["licence"]

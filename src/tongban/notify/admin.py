@@ -4,6 +4,7 @@ Phones appear only masked. "重新发送" goes through the service layer (new de
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from tongban.core.admin import ReadOnlyMixin
 from tongban.notify import actions
 from tongban.notify.models import (
     Delivery,
@@ -12,17 +13,6 @@ from tongban.notify.models import (
     Notification,
     SmsOutbox,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MessageTemplate)
@@ -47,7 +37,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["subject", "template_code", "recipient", "related_type", "created_at"]
     list_filter = ["template_code"]
     search_fields = ["template_code", "subject", "related_id"]
@@ -72,7 +62,7 @@ def resend_deliveries(modeladmin, request, queryset):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "channel",
@@ -91,7 +81,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InboxMessage)
-class InboxMessageAdmin(ReadOnlyAdmin):
+class InboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "read_at", "created_at"]
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
@@ -100,7 +90,7 @@ class InboxMessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SmsOutbox)
-class SmsOutboxAdmin(ReadOnlyAdmin):
+class SmsOutboxAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "masked_phone", "text", "reference"]
     fields = ["created_at", "masked_phone", "text", "reference"]  # never the full phone
     search_fields = ["text", "reference"]

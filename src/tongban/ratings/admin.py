@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tongban.core.admin import ReadOnlyMixin
 from tongban.ratings.models import (
     BadRatingCase,
     BadRatingHistory,
@@ -25,34 +26,16 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(BadRatingCase)
-class BadRatingCaseAdmin(admin.ModelAdmin):
+class BadRatingCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: moves are made on the workbench through ratings.actions."""
 
     list_display = ("id", "department", "status", "deadline", "warning", "first_callback_at")
     list_filter = ("status", "warning")
     inlines = [CallbackInline, HistoryInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Rating, HallVisit, RatingInvitation, RatingCallback, BadRatingHistory)
-class RatingRecordAdmin(admin.ModelAdmin):
+class RatingRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Ratings and their records are written by ratings.actions only; the admin reads them."""
 
     list_display = ("__str__",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from tongban.accounts.roles import Role
+from tongban.core.admin import ReadOnlyMixin
 from tongban.core.models import Department
 from tongban.seals import actions
 from tongban.seals.models import (
@@ -27,17 +28,6 @@ def is_platform_admin(user) -> bool:
     return user.is_active and (
         user.is_superuser or getattr(user, "has_role", lambda *r: False)(Role.PLATFORM_ADMIN)
     )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SealCreateForm(forms.ModelForm):
@@ -191,7 +181,7 @@ class SealAdmin(admin.ModelAdmin):
 
 
 @admin.register(SealUse)
-class SealUseAdmin(ReadOnlyAdmin):
+class SealUseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["used_at", "seal", "document_type", "document_number", "actor", "sha256"]
     list_filter = ["document_type"]
     search_fields = ["document_number", "sha256", "seal__name"]
@@ -200,7 +190,7 @@ class SealUseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(ReadOnlyAdmin):
+class IssuedDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["number", "document_type", "title", "department", "issued_on", "seal"]
     list_filter = ["document_type", "department"]
     search_fields = ["number", "sha256", "title"]
@@ -210,12 +200,12 @@ class IssuedDocumentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PlatformCA)
-class PlatformCAAdmin(ReadOnlyAdmin):
+class PlatformCAAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["name", "serial_hex", "valid_from", "valid_until", "is_current"]
     exclude = ["private_key_encrypted"]
 
 
 @admin.register(DocumentNumberCounter)
-class DocumentNumberCounterAdmin(ReadOnlyAdmin):
+class DocumentNumberCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["department", "year", "prefix", "last_number"]
     list_filter = ["year"]
