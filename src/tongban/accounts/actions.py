@@ -308,3 +308,40 @@ def reveal_personal_data(*, actor: User, subject: User, field: str, purpose: str
     value = REVEALABLE[field](subject)
     audit.record("pii.reveal", actor=actor, obj=subject, purpose=purpose, detail={"field": field})
     return value
+
+
+@transaction.atomic
+def deactivate_accounts(*, actor: User, users) -> int:
+    """停用: the accounts can no longer log in, and every session they have is ended at once."""
+    users = [u for u in users if u.is_active]
+    for user in users:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit.record("accounts.deactivate", actor=actor, obj=user)
+    _end_sessions_after_commit([u.pk for u in users])
+    return len(users)
+
+
+@transaction.atomic
+def update_account(*, actor: User, user: User, changed: list[str]) -> None:
+    """An administrator's edit of an account (the admin's change form): `user` carries the new
+    values, `changed` names the fields edited. Switching `is_active` off deactivates it."""
+    if not changed:
+        return
+    user.save(update_fields=changed)
+    audit.record("accounts.update", actor=actor, obj=user, detail={"fields": sorted(changed)})
+    if "is_active" in changed:
+        audit.record(
+            "accounts.reactivate" if user.is_active else "accounts.deactivate",
+            actor=actor,
+            obj=user,
+        )
+        if not user.is_active:
+            _end_sessions_after_commit([user.pk])
+
+
+def _end_sessions_after_commit(user_ids: list[int]) -> None:
+    from tongban.accounts import sessions
+
+    if user_ids:
+        transaction.on_commit(lambda: sessions.end_sessions(user_ids))

@@ -107,7 +107,7 @@ class UserAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            actions.update_account(actor=request.user, user=obj, changed=form.changed_data)
             return
         data = form.cleaned_data
         created = actions.create_staff(
@@ -122,7 +122,7 @@ class UserAdmin(admin.ModelAdmin):
 
     @admin.action(description="停用所选账户")
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
+        count = actions.deactivate_accounts(actor=request.user, users=queryset)
         messages.success(request, f"已停用 {count} 个账户")
 
 
