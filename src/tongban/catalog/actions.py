@@ -419,13 +419,13 @@ def set_structure(
     for serial in serials:
         if len(serial) != 2 or not serial.isdigit() or serial == "00":
             errors.setdefault("handling_items", []).append(f"业务办理项序号“{serial}”应为01至99")
-    if len(set(serials)) != len(serials):
-        errors.setdefault("handling_items", []).append("业务办理项序号不能重复")
+    for field, problems in duplicate_children(serials=serials).items():
+        errors.setdefault(field, []).extend(problems)
     names = [m.name for m in materials]
     if any(not n.strip() for n in names):
         errors["materials"] = ["材料名称不能为空"]
-    elif len(set(names)) != len(names):
-        errors["materials"] = ["同一事项的材料名称不能重复"]
+    else:
+        errors.update(duplicate_children(names=names))
     for spec in materials:
         bad = set(spec.handling_serials) - set(serials)
         if bad:
@@ -812,4 +812,22 @@ def save_draft_children(*, actor, version: ItemVersion, what: str, save) -> None
     if not version.is_draft:
         raise ValidationError({"status": ["已发布的版本不能修改，请新建草稿版本"]})
     save()
+    # The rules hold whichever page wrote the rows (staff pages, admin inlines): checked on what
+    # the draft now has, so a refusal rolls the whole save back.
+    problems = duplicate_children(
+        serials=list(version.handling_items.values_list("serial", flat=True)),
+        names=list(version.materials.values_list("name", flat=True)),
+    )
+    if problems:
+        raise ValidationError(problems)
     audit.record("catalog.edit_draft_children", actor=actor, obj=version, detail={"what": what})
+
+
+def duplicate_children(*, serials=(), names=()) -> dict[str, list[str]]:
+    """A draft's 业务办理项 serials and material names are each unique within the version."""
+    problems = {}
+    if len(set(serials)) != len(serials):
+        problems["handling_items"] = ["业务办理项序号不能重复"]
+    if len(set(names)) != len(names):
+        problems["materials"] = ["同一事项的材料名称不能重复"]
+    return problems

@@ -166,8 +166,23 @@ class HandlingItemInline(CatalogueInline, admin.TabularInline):
     extra = 0
 
 
+class MaterialFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # The service layer's rule, asked before saving so the page shows it next to the rows.
+        super().clean()
+        names = [
+            f.cleaned_data.get("name")
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        problems = actions.duplicate_children(names=names)
+        if problems:
+            raise forms.ValidationError(problems["materials"])
+
+
 class MaterialInline(CatalogueInline, admin.StackedInline):
     model = Material
+    formset = MaterialFormSet
     extra = 0
     filter_horizontal = ["handling_items"]
 

@@ -294,31 +294,17 @@ def edit_materials(request, pk):
         form_kwargs={"version": draft},
     )
     if request.method == "POST" and formset.is_valid():
-        names = [
-            f.cleaned_data["name"]
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        if len(names) != len(set(names)):
-            formset._non_form_errors = formset.error_class([_("同一事项的材料名称不能重复")])
-        else:
-
-            def save():
-                for material in formset.save(commit=False):
-                    material.version = draft
-                    material.save()
-                formset.save_m2m()
-                for material in formset.deleted_objects:
-                    material.delete()
-
-            try:
-                actions.save_draft_children(
-                    actor=request.user, version=draft, what="申请材料", save=save
-                )
-                messages.success(request, _("申请材料已保存"))
-                return redirect("catalog_staff:item", pk=item.pk)
-            except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(_messages_of(exc))
+        try:  # the service layer refuses duplicate names and rolls the save back
+            actions.save_draft_children(
+                actor=request.user,
+                version=draft,
+                what="申请材料",
+                save=_save_formset(formset, version=draft),
+            )
+            messages.success(request, _("申请材料已保存"))
+            return redirect("catalog_staff:item", pk=item.pk)
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(_messages_of(exc))
     return render(
         request,
         "catalog/staff/edit_materials.html",
@@ -342,13 +328,16 @@ class HandlingItemForm(forms.ModelForm):
 class BaseHandlingItemFormSet(forms.BaseModelFormSet):
     def clean(self):
         super().clean()
+        # Checked before saving, as the database would refuse the duplicate row; the rule and its
+        # message are the service layer's.
         serials = [
             f.cleaned_data.get("serial")
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        if len(serials) != len(set(serials)):
-            raise forms.ValidationError(_("业务办理项序号不能重复"))
+        problems = actions.duplicate_children(serials=serials)
+        if problems:
+            raise forms.ValidationError(problems["handling_items"])
 
 
 class QuestionForm(forms.ModelForm):
