@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from tongban.accounts.roles import Role
 from tongban.catalog import actions
+from tongban.catalog.formsets import DraftChildrenRule
 from tongban.catalog.models import (
     BasicItem,
     HandlingItem,
@@ -166,18 +167,8 @@ class HandlingItemInline(CatalogueInline, admin.TabularInline):
     extra = 0
 
 
-class MaterialFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        # The service layer's rule, asked before saving so the page shows it next to the rows.
-        super().clean()
-        names = [
-            f.cleaned_data.get("name")
-            for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        problems = actions.duplicate_children(names=names)
-        if problems:
-            raise forms.ValidationError(problems["materials"])
+class MaterialFormSet(DraftChildrenRule, forms.BaseInlineFormSet):
+    unique_field = "name"
 
 
 class MaterialInline(CatalogueInline, admin.StackedInline):

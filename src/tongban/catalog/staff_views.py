@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.permissions import can_act_for_department, role_required, staff_department_id
 from tongban.accounts.roles import Role
 from tongban.catalog import actions, excel, statistics
+from tongban.catalog.formsets import DraftChildrenRule
 from tongban.catalog.models import (
     BasicItem,
     HandlingItem,
@@ -325,19 +326,8 @@ class HandlingItemForm(forms.ModelForm):
         return serial
 
 
-class BaseHandlingItemFormSet(forms.BaseModelFormSet):
-    def clean(self):
-        super().clean()
-        # Checked before saving, as the database would refuse the duplicate row; the rule and its
-        # message are the service layer's.
-        serials = [
-            f.cleaned_data.get("serial")
-            for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        problems = actions.duplicate_children(serials=serials)
-        if problems:
-            raise forms.ValidationError(problems["handling_items"])
+class BaseHandlingItemFormSet(DraftChildrenRule, forms.BaseModelFormSet):
+    unique_field = "serial"  # before saving: the database would refuse the duplicate row
 
 
 class QuestionForm(forms.ModelForm):
