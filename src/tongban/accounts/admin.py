@@ -14,6 +14,7 @@ from tongban.accounts.models import (
     User,
 )
 from tongban.accounts.roles import Role
+from tongban.core.admin import AuditedAdminMixin
 from tongban.core.models import Department
 
 
@@ -127,7 +128,7 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(CitizenProfile)
-class CitizenProfileAdmin(admin.ModelAdmin):
+class CitizenProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["masked_real_name", "masked_id_number", "gender", "verification_level"]
     list_filter = ["verification_level", "gender"]
     fields = [
@@ -153,7 +154,7 @@ class CitizenProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseProfile)
-class EnterpriseProfileAdmin(admin.ModelAdmin):
+class EnterpriseProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "uscc", "legal_rep_name"]
     search_fields = ["name", "uscc"]
     fields = ["name", "uscc", "legal_rep_name", "address"]
@@ -186,7 +187,7 @@ class AgentAuthorisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "department", "hall", "window", "employee_no"]
     list_filter = ["department"]
     autocomplete_fields = ["department"]

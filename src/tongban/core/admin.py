@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tongban.core import audit
 from tongban.core.models import (
     AuditChainHead,
     AuditRecord,
@@ -12,8 +13,46 @@ from tongban.core.models import (
 )
 
 
+class AuditedAdminMixin:
+    """Reference data with no service function of its own (regions, departments, halls, the
+    calendar, message templates, licence types …) is edited in the admin directly: every add,
+    change and delete, of the object and of its inline rows, leaves an audit record naming the
+    fields changed (never their values, which may be personal data)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _audit_admin("change" if change else "add", request, obj, form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = [(f.instance._meta.label_lower, f.instance.pk) for f in formset.deleted_forms]
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            _audit_admin("add", request, obj)
+        for obj, fields in formset.changed_objects:
+            _audit_admin("change", request, obj, fields)
+        for object_type, pk in deleted:
+            if pk is not None:
+                audit.record(
+                    "admin.delete", actor=request.user, object_type=object_type, object_id=str(pk)
+                )
+
+    def delete_model(self, request, obj):
+        _audit_admin("delete", request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _audit_admin("delete", request, obj)
+        super().delete_queryset(request, queryset)
+
+
+def _audit_admin(what: str, request, obj, fields=()) -> None:
+    detail = {"fields": sorted(fields)} if fields else {}
+    audit.record(f"admin.{what}", actor=request.user, obj=obj, detail=detail)
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -27,7 +66,7 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "uscc", "region", "level", "is_active"]
     list_filter = ["level", "is_active", "region"]
     search_fields = ["name", "short_name", "uscc"]
@@ -37,7 +76,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "department"]
     search_fields = ["name", "department__name"]
     list_select_related = ["department"]
@@ -50,7 +89,7 @@ class WindowInline(admin.TabularInline):
 
 
 @admin.register(ServiceHall)
-class ServiceHallAdmin(admin.ModelAdmin):
+class ServiceHallAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region", "phone"]
     list_filter = ["kind"]
     search_fields = ["name", "address"]
@@ -59,14 +98,14 @@ class ServiceHallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["hall", "number", "name", "is_comprehensive"]
     list_filter = ["hall", "is_comprehensive"]
     filter_horizontal = ["departments"]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "is_working_day", "name", "updated_at"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from tongban.core.admin import ReadOnlyMixin
+from tongban.core.admin import AuditedAdminMixin, ReadOnlyMixin
 from tongban.licences.models import Licence, LicenceType, LicenceUse, ReminderSent
 
 
 @admin.register(LicenceType)
-class LicenceTypeAdmin(admin.ModelAdmin):
+class LicenceTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "type_code", "issuing_department", "holder_kind", "validity_years"]
     search_fields = ["name", "type_code"]
     filter_horizontal = ["issued_for_items"]
@@ -13,7 +13,7 @@ class LicenceTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["identifier", "licence_type", "version", "status", "issued_on", "valid_until"]
     list_filter = ["status", "licence_type"]
     search_fields = ["identifier"]

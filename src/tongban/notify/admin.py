@@ -4,7 +4,7 @@ Phones appear only masked. "重新发送" goes through the service layer (new de
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from tongban.core.admin import ReadOnlyMixin
+from tongban.core.admin import AuditedAdminMixin, ReadOnlyMixin
 from tongban.notify import actions
 from tongban.notify.models import (
     Delivery,
@@ -16,7 +16,7 @@ from tongban.notify.models import (
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "channel", "name", "subject", "is_active", "updated_at"]
     list_filter = ["channel", "is_active"]
     search_fields = ["code", "name", "subject", "body"]
