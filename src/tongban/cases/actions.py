@@ -716,7 +716,7 @@ def _complete(
             application_id=application.pk,
             case_number=application.case_number,
             department_id=case.department_id,
-            result=result,
+            result=str(result),  # the code itself, not the enumeration member
         )
     )
 
