@@ -15,16 +15,22 @@ from django.utils import timezone
 def end_sessions(user_ids) -> int:
     """Delete the live sessions of the accounts `user_ids`; returns how many were ended."""
     wanted = {str(pk) for pk in user_ids}
-    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store = _store()
     ended = 0
-    for key, data in _live_sessions(store):
+    for key, data in live_sessions():
         if str(data.get(SESSION_KEY)) in wanted:
             store(session_key=key).delete()
             ended += 1
     return ended
 
 
-def _live_sessions(store):
+def _store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def live_sessions():
+    """(session key, session data) of every live session in the store."""
+    store = _store()
     if hasattr(store, "get_model_class"):  # database-backed sessions
         decoder = store()
         rows = store.get_model_class().objects.filter(expire_date__gt=timezone.now())

@@ -1,11 +1,12 @@
 """The accounts admin changes accounts through the service layer: audited, sessions ended."""
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
 from tongban.accounts.models import User
+from tongban.accounts.sessions import live_sessions
 from tongban.core.models import AuditRecord
 
 
@@ -22,11 +23,8 @@ def _signed_in(user) -> Client:
 
 
 def _sessions_of(user) -> list[str]:
-    return [
-        s.session_key
-        for s in Session.objects.all()
-        if s.get_decoded().get("_auth_user_id") == str(user.pk)
-    ]
+    """In the session store in use (the database, or Redis with TONGBAN_REDIS_URL)."""
+    return [key for key, data in live_sessions() if data.get(SESSION_KEY) == str(user.pk)]
 
 
 def _audited(action: str, user: User, actor: User) -> bool:
