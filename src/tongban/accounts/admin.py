@@ -61,7 +61,7 @@ class StaffProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["login_name", "kind", "masked_name", "masked_phone", "is_active", "date_joined"]
     list_filter = ["kind", "is_active"]
     search_fields = ["login_name", "display_name"]

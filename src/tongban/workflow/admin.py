@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from tongban.core.admin import AuditedAdminMixin, ReadOnlyMixin
 from tongban.workflow import bpmn, definitions
 from tongban.workflow.models import ItemProcess, ProcessDefinition, WorkflowInstance
 
@@ -106,7 +107,7 @@ class ItemProcessForm(forms.ModelForm):
 
 
 @admin.register(ItemProcess)
-class ItemProcessAdmin(admin.ModelAdmin):
+class ItemProcessAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ItemProcessForm
     list_display = ["item", "process_key", "updated_at"]
     search_fields = ["process_key", "item__implementation_code", "item__basic_item__name"]
@@ -115,17 +116,10 @@ class ItemProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(admin.ModelAdmin):
+class WorkflowInstanceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Process state is the engine's (workflow.engine): read here only."""
+
     list_display = ["id", "subject_type", "subject_id", "definition", "status", "outcome"]
     list_filter = ["status", "definition__key"]
     search_fields = ["subject_id"]
     list_select_related = ["definition"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in WorkflowInstance._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

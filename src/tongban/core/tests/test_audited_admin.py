@@ -25,6 +25,8 @@ AUDITED = [
     "notify.MessageTemplate",
     "licences.LicenceType",
     "licences.Licence",
+    "accounts.User",  # its inline rows; the account itself changes through accounts.actions
+    "workflow.ItemProcess",
 ]
 
 

@@ -26,6 +26,7 @@ LEDGERS = [
     "ratings.BadRatingCase",
     "seals.SealUse",
     "seals.IssuedDocument",
+    "workflow.WorkflowInstance",
 ]
 
 
