@@ -12,6 +12,7 @@ The blocking clause of a rule set that does not pass is found the same way as in
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from tongban.rules import grammar
 from tongban.rules.grammar import BOOL, DATE, LIST, NUMBER
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+_ASCII_DIGITS = re.compile(r"^[0-9]{8}$")
 OUTCOME_LABELS = {PASS: "符合", FAIL: "不符合", UNKNOWN: "无法判断（数据缺失）"}
 
 
@@ -141,7 +143,7 @@ def coerce(value, kind: str):
 
 def birth_date_of(number) -> datetime.date | None:
     """The birth date in an 18-digit citizen ID number (GB 11643), or None if it has none."""
-    if not isinstance(number, str) or len(number) != 18 or not number[6:14].isdigit():
+    if not isinstance(number, str) or len(number) != 18 or not _ASCII_DIGITS.match(number[6:14]):
         return None
     try:
         return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
