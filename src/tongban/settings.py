@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.accounts",
     "tongban.catalog",
+    "tongban.rules",
     "tongban.seals",
     "tongban.notify",
     "tongban.applications",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("workbench/", include("tongban.workbench.urls")),
     path("services/", include("tongban.catalog.urls")),
     path("workbench/catalog/", include("tongban.catalog.staff_urls")),
+    path("workbench/rules/", include("tongban.rules.staff_urls")),
     path("workbench/proxy/", include("tongban.applications.staff_urls")),
     path("workbench/cases/", include("tongban.cases.urls")),
     path("workbench/ratings/", include("tongban.ratings.staff_urls")),

@@ -57,6 +57,11 @@ def _table_year(year: int) -> dict[datetime.date, tuple[bool, str]]:
     return rows
 
 
+def calendar_version():
+    """Changes whenever an administrator changes the calendar table."""
+    return cache.get_or_set(_CACHE_VERSION_KEY, 1)
+
+
 def invalidate() -> None:
     """Called whenever CalendarDay rows change (signals in core.signals)."""
     try:
