@@ -215,7 +215,7 @@ def _revoke(application: Application, case: Case, actor: User, reason: str) -> N
         status__in=[Licence.Status.REVOKED, Licence.Status.REPLACED]
     )
     for licence in active:
-        licences.revoke(licence, actor, f"许可已撤销（{document.document.number}）：承诺不实")
+        licences.revoke(licence, actor, "告知承诺不实", decision=document.document)
     audit.record(
         "cases.revoke", actor=actor, obj=application, detail={"document": document.document.number}
     )

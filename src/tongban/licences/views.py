@@ -59,7 +59,12 @@ def detail(request, pk: int):
     return render(
         request,
         "licences/detail.html",
-        {"licence": licence, "uses": uses, "versions": versions},
+        {
+            "licence": licence,
+            "uses": uses,
+            "versions": versions,
+            "status_text": actions.status_sentence(licence),
+        },
     )
 
 
@@ -77,6 +82,25 @@ def download(request, pk: int):
         handle,
         as_attachment=True,
         filename=f"{licence.licence_type.name}-{licence.serial}-v{licence.version}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def decision(request, pk: int):
+    """The 撤销决定书 of a revoked licence, for its holder (audited)."""
+    licence = _own(request, pk)
+    if licence.status_document_id is None:
+        raise Http404("该证照没有撤销决定书")
+    try:
+        handle = licence.status_document.file.open("rb")
+    except OSError:
+        raise Http404("决定书文件暂时无法读取，请稍后再试") from None
+    audit.record("licences.decision_download", actor=request.user, obj=licence)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"撤销决定书-{licence.serial}-v{licence.version}.pdf",
         content_type="application/pdf",
     )
 

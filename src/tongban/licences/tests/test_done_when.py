@@ -182,7 +182,9 @@ def test_wallet_use_refuses_others_licences_and_wrong_types(
         other_material = own.item_version.materials.exclude(pk=material.pk).first()
         with pytest.raises(ValidationError, match="不能替代"):
             actions.use_for_material(own, other_material, licence, citizen, consent=True)
-        actions.revoke(licence, team["approver"], "许可被依法撤销")
-        with pytest.raises(ValidationError, match="已注销"):
+        actions.revoke(
+            licence, team["approver"], "许可被依法撤销", legal_basis="《行政许可法》第六十九条"
+        )
+        with pytest.raises(ValidationError, match="已撤销"):
             actions.use_for_material(own, material, licence, citizen, consent=True)
     assert not LicenceUse.objects.exists()
