@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tongban.cases.tests.conftest import at
-from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier
 from tongban.licences.models import Licence, LicenceUse
 
