@@ -57,10 +57,14 @@ def _renewal_application():
     intake.save_section(
         application=application, actor=owner, section=2, raw={"delivery_method": "window"}
     )
-    current = Licence.objects.get(holder_name=ENTERPRISE, licence_type__name="食品经营许可证")
     for material in intake.required_materials(application):
-        if material.replaceable_by_licence_type:
-            licences.use_for_material(application, material, current, owner, consent=True)
+        if material.replaceable_by_licence_type:  # 营业执照, 食品经营许可证正副本: from the wallet
+            held = Licence.objects.get(
+                holder_name=ENTERPRISE,
+                licence_type__name=material.replaceable_by_licence_type,
+                status=Licence.Status.VALID,
+            )
+            licences.use_for_material(application, material, held, owner, consent=True)
             continue
         intake.attach_file(
             application=application,
