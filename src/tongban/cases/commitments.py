@@ -212,7 +212,7 @@ def _revoke(application: Application, case: Case, actor: User, reason: str) -> N
         actor,
     )
     active = Licence.objects.filter(application=application).exclude(
-        status__in=[Licence.Status.REVOKED, Licence.Status.REPLACED]
+        status__in=[Licence.Status.REVOKED, Licence.Status.CANCELLED, Licence.Status.REPLACED]
     )
     for licence in active:
         licences.revoke(licence, actor, "告知承诺不实", decision=document.document)

@@ -29,8 +29,3 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 
 def allowed_roles(current: str, target: str) -> tuple[str, ...]:
     return TRANSITIONS.get((current, target), ())
-
-
-def is_final(status: str) -> bool:
-    """Revoked, cancelled and replaced versions are history: nothing moves them any more."""
-    return not any(current == status for current, _target in TRANSITIONS)
