@@ -12,6 +12,7 @@ from tongban.licences.models import (
     LicenceUse,
     ReminderSent,
 )
+from tongban.seals.admin import ReadOnlyAdmin
 
 
 @admin.register(LicenceType)
@@ -89,16 +90,6 @@ admin.site.register(ReminderSent)
 
 
 @admin.register(LicenceStatusChange)
-class LicenceStatusChangeAdmin(admin.ModelAdmin):
+class LicenceStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "licence", "from_status", "to_status", "reason", "actor"]
     list_filter = ["to_status"]
-    raw_id_fields = ["licence", "document", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -79,40 +79,46 @@ def _refused(request, form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@require_POST
-@role_required(*DESK_ROLES)
-def revoke(request, pk: int):
+def _end(request, pk: int, form_key: str, form_class, call, done: str):
+    """POST of the 撤销 or 注销 form: the service decides; a refusal comes back on the page."""
     licence = _licence(request, pk)
-    form = RevokeForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            status.revoke(
-                licence,
-                request.user,
-                form.cleaned_data["reason"],
-                legal_basis=form.cleaned_data["legal_basis"],
-            )
+            call(licence, form.cleaned_data)
         except ValidationError as error:
             _refused(request, form, error)
         else:
-            messages.success(request, "证照已撤销，撤销决定书已签发并通知持证人")
+            messages.success(request, done)
             return redirect("licences_staff:detail", pk=pk)
-    return _page(request, licence, revoke_form=form, status_code=400)
+    return _page(request, licence, **{form_key: form}, status_code=400)
+
+
+@require_POST
+@role_required(*DESK_ROLES)
+def revoke(request, pk: int):
+    return _end(
+        request,
+        pk,
+        "revoke_form",
+        RevokeForm,
+        lambda licence, data: status.revoke(
+            licence, request.user, data["reason"], legal_basis=data["legal_basis"]
+        ),
+        "证照已撤销，撤销决定书已签发并通知持证人",
+    )
 
 
 @require_POST
 @role_required(*DESK_ROLES)
 def cancel(request, pk: int):
-    licence = _licence(request, pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            status.cancel(
-                licence, request.user, form.cleaned_data["reason"], note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            _refused(request, form, error)
-        else:
-            messages.success(request, "证照已注销，已通知持证人")
-            return redirect("licences_staff:detail", pk=pk)
-    return _page(request, licence, cancel_form=form, status_code=400)
+    return _end(
+        request,
+        pk,
+        "cancel_form",
+        CancelForm,
+        lambda licence, data: status.cancel(
+            licence, request.user, data["reason"], note=data["note"]
+        ),
+        "证照已注销，已通知持证人",
+    )

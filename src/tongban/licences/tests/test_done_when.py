@@ -16,6 +16,7 @@ from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier
 from tongban.licences.models import Licence, LicenceUse, ReminderSent
+from tongban.licences.tests.conftest import approve_all
 from tongban.notify.models import Notification
 from tongban.seals import actions as seals
 
@@ -29,15 +30,7 @@ def approved_and_completed(citizen, team, item) -> Licence:
     with at(D(2026, 9, 22)):
         cases.accept(application=application, actor=team["clerk"])
     with at(D(2026, 9, 23)):
-        for role in ("handler", "reviewer", "approver"):
-            step = application.case.steps.get(finished_at=None)
-            cases.complete_step(
-                application=application,
-                actor=team[role],
-                step_id=step.pk,
-                action="approve",
-                opinion="符合条件",
-            )
+        approve_all(application, team)
     with at(D(2026, 9, 28)):
         cases.complete(application=application, actor=team["clerk"])
     return Licence.objects.get(application=application)

@@ -19,6 +19,7 @@ from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier, status
 from tongban.licences.models import Licence, LicenceStatusChange, LicenceUse, ReminderSent
+from tongban.licences.tests.conftest import approve_all
 from tongban.notify.models import Notification
 from tongban.seals import actions as seals
 from tongban.seals.models import IssuedDocument
@@ -74,15 +75,7 @@ def _complete_case(owner, team, item, situation, day, detail="申请办理许可
         application.data["request_detail"] = detail
         application.save(update_fields=["data"])
         cases.accept(application=application, actor=team["clerk"])
-        for role in ("handler", "reviewer", "approver"):
-            step = application.case.steps.get(finished_at=None)
-            cases.complete_step(
-                application=application,
-                actor=team[role],
-                step_id=step.pk,
-                action="approve",
-                opinion="符合条件",
-            )
+        approve_all(application, team)
         cases.complete(application=application, actor=team["clerk"])
     return application
 
@@ -133,18 +126,6 @@ def test_cancellation_item_cancels_the_current_licence(citizen, team, situation_
 
 
 # --- point 6: 撤销 and 注销 -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def licence(citizen, licence_type):
-    with at(D(2026, 10, 8)):
-        return actions.issue(
-            licence_type=licence_type,
-            holder_name="示例老人",
-            holder_id_type="111",
-            holder_id_number=citizen.citizen.id_number,
-            data={"request_detail": "餐饮场所"},
-        )
 
 
 def test_revoke_issues_a_sealed_decision_and_tells_the_holder(citizen, licence, team):

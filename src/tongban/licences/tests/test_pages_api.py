@@ -14,18 +14,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def licence(citizen, licence_type):
-    with at(D(2026, 10, 8)):
-        return actions.issue(
-            licence_type=licence_type,
-            holder_name="示例老人",
-            holder_id_type="111",
-            holder_id_number=citizen.citizen.id_number,
-            data={"request_detail": "餐饮场所"},
-        )
-
-
 def test_wallet_detail_and_download(client, citizen, second_citizen, licence):
     client.force_login(citizen)
     page = client.get("/licences/").content.decode()
