@@ -25,6 +25,7 @@ urlpatterns = [
     path("workbench/proxy/", include("tongban.applications.staff_urls")),
     path("workbench/cases/", include("tongban.cases.urls")),
     path("workbench/ratings/", include("tongban.ratings.staff_urls")),
+    path("workbench/licences/", include("tongban.licences.staff_urls")),
     path("ratings/", include("tongban.ratings.urls")),
     path("inbox/", include("tongban.notify.urls")),
     path("verify/", include("tongban.seals.urls")),

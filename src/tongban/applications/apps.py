@@ -9,6 +9,9 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from tongban.applications import handlers
         from tongban.core import events
-        from tongban.licences.events import LicenceIssued
+        from tongban.licences import actions as licences
+        from tongban.licences.events import LicenceCancelled, LicenceIssued
 
         events.subscribe(LicenceIssued, handlers.show_licence_on_timeline)
+        events.subscribe(LicenceCancelled, handlers.show_cancellation_on_timeline)
+        licences.register_case_finder(handlers.find_case)

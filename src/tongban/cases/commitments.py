@@ -212,10 +212,10 @@ def _revoke(application: Application, case: Case, actor: User, reason: str) -> N
         actor,
     )
     active = Licence.objects.filter(application=application).exclude(
-        status__in=[Licence.Status.REVOKED, Licence.Status.REPLACED]
+        status__in=[Licence.Status.REVOKED, Licence.Status.CANCELLED, Licence.Status.REPLACED]
     )
     for licence in active:
-        licences.revoke(licence, actor, f"许可已撤销（{document.document.number}）：承诺不实")
+        licences.revoke(licence, actor, "告知承诺不实", decision=document.document)
     audit.record(
         "cases.revoke", actor=actor, obj=application, detail={"document": document.document.number}
     )

@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -23,10 +23,21 @@ from tongban.accounts.permissions import serves_department
 from tongban.accounts.roles import Role
 from tongban.core import audit, events, pii
 from tongban.licences import identifier
-from tongban.licences.events import LicenceIssued, LicenceRevoked
-from tongban.licences.models import Licence, LicenceType, LicenceUse, ReminderSent
+from tongban.licences.events import LicenceIssued
+from tongban.licences.models import (
+    Licence,
+    LicenceStatusChange,
+    LicenceType,
+    LicenceUse,
+    ReminderSent,
+)
+from tongban.licences.status import CancelReason, cancel, check_move, record_change, revoke
+
+__all__ = ["CancelReason", "cancel", "revoke"]  # 撤销 and 注销 live in licences.status
 
 SHOW_SALT = "tongban.licences.show"
+# Versions that can no longer be shown or used: history, not a licence in force.
+ENDED = (Licence.Status.REVOKED, Licence.Status.CANCELLED, Licence.Status.REPLACED)
 ISSUER_ROLES = (Role.HANDLER, Role.APPROVER)
 
 
@@ -241,37 +252,94 @@ def _holder_of(application, licence_type: LicenceType) -> tuple[str, str, str]:
     return name, "111", number
 
 
-def _field_data(application, licence_type: LicenceType) -> dict:
+def _field_data(application, licence_type: LicenceType, keep: dict | None = None) -> dict:
+    """照面信息 from the application's form fields of the same keys; a field the form leaves empty
+    keeps the value of `keep` (the version being replaced), else the type's default."""
     values = {}
     for field in licence_type.fields or []:
         key = field.get("key")
         value = application.data.get(key)
         if value in (None, ""):
-            value = field.get("default", "")
+            value = (keep or {}).get(key) or field.get("default", "")
         values[key] = value if isinstance(value, str | int | float | bool) else str(value)
     return values
 
 
+# 业务办理项 names carry the situation (GB/T 39046: 新设/变更/延续/注销); the first word found wins.
+SITUATIONS = (("延续", "renew"), ("变更", "change"), ("注销", "cancel"))
+
+
+def situation_of(application) -> str:
+    """ "renew", "change", "cancel" or "new", from the 业务办理项 the applicant's answers chose."""
+    handling = application.handling_item
+    name = handling.name if handling is not None else ""
+    return next((kind for word, kind in SITUATIONS if word in name), "new")
+
+
+def current_licence(licence_type: LicenceType, id_type: str, id_number: str) -> Licence | None:
+    """The holder's current version of a licence of this type (valid or expired, not ended)."""
+    return (
+        Licence.objects.filter(
+            licence_type=licence_type,
+            issuer=licence_type.issuing_department,
+            holder_id_index=Licence.index_for(id_type, id_number),
+            status__in=(Licence.Status.VALID, Licence.Status.EXPIRED),
+        )
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+
+
 def issue_for_case(application, actor) -> Licence | None:
-    """出证办结: issue the licence of the item's type to the applicant; None when the item issues
-    no licence type. Runs inside case completion's transaction: a signing failure rolls the
-    completion back (ValidationError in Chinese). The application's timeline learns of it from
-    the licence.issued event."""
+    """出证办结: the licence of the item's type for the applicant; None when the item issues no
+    licence type. The 业务办理项 decides how: 新设 issues a new licence; 延续 and 变更 make a new
+    version of the holder's current licence (the old one becomes `replaced`; without one on the
+    platform a new licence is issued); 注销 cancels the current licence. Runs inside case
+    completion's transaction: a signing failure rolls the completion back (Chinese message).
+    The applicant's timeline learns of it from the licence.issued and licence.cancelled events."""
     licence_type = type_for_item(application.service_item, application.item_version.result_name)
     if licence_type is None:
         return None
-    existing = Licence.objects.filter(application=application, previous=None).first()
+    existing = Licence.objects.filter(application=application).order_by("-version").first()
     if existing is not None:
         return existing
+    holder = _holder_of(application, licence_type)
+    situation = situation_of(application)
+    current = current_licence(licence_type, holder[1], holder[2]) if situation != "new" else None
     with transaction.atomic():
+        if situation == "cancel":
+            if current is None:
+                return None
+            cancel(
+                current,
+                None,
+                CancelReason.APPLIED,
+                note=f"办件 {application.case_number}",
+                application_id=application.pk,
+            )
+            return None
+        if current is not None:
+            return _version_for_case(application, actor, current, situation, licence_type)
         return _issue(
             licence_type=licence_type,
-            holder=_holder_of(application, licence_type),
+            holder=holder,
             data=_field_data(application, licence_type),
             actor=actor,
             application=application,
             owner=application.enterprise.user if application.enterprise_id else None,
         )
+
+
+def _version_for_case(application, actor, current: Licence, kind: str, licence_type) -> Licence:
+    label = {"change": "变更", "renew": "延续"}[kind]
+    return _new_version(
+        current,
+        actor,
+        kind=kind,
+        data=_field_data(application, licence_type, keep=current.data),
+        reason=f"{label}（办件 {application.case_number}）",
+        application=application,
+    )
 
 
 def _require_issuer(actor, licence_type: LicenceType) -> None:
@@ -281,7 +349,7 @@ def _require_issuer(actor, licence_type: LicenceType) -> None:
         actor.has_role(*ISSUER_ROLES)
         and serves_department(actor, licence_type.issuing_department_id)
     ):
-        raise ValidationError("只有颁发机构的承办或批准人员可以签发、变更或注销该类证照")
+        raise ValidationError("只有颁发机构的承办或批准人员可以签发该类证照")
 
 
 @transaction.atomic
@@ -329,18 +397,33 @@ def issue(
 def new_version(
     licence: Licence, actor, *, kind: str, data: dict | None = None, reason: str = ""
 ) -> Licence:
-    """变更 (kind="change": new data, same validity) or 延续 (kind="renew": new validity period).
-    The previous version becomes `replaced`."""
+    """变更 (kind="change": new data, same validity) or 延续 (kind="renew": new validity period),
+    made directly by the issuing department's handler or approver."""
+    return _new_version(licence, actor, kind=kind, data=data, reason=reason)
+
+
+def _new_version(
+    licence: Licence,
+    actor,
+    *,
+    kind: str,
+    data: dict | None = None,
+    reason: str = "",
+    application=None,
+) -> Licence:
+    """The same licence, version + 1 (check character recomputed), with a new signed PDF; the
+    previous version becomes `replaced`. `application` set: a case's 出证办结 (the case already
+    checked who may complete it), so the move is the system's."""
     if kind not in ("change", "renew"):
         raise ValidationError("版本原因只能是变更或延续")
     current = (
         Licence.objects.select_for_update(of=("self",))
-        .select_related("licence_type")
+        .select_related("licence_type", "issuer")
         .get(pk=licence.pk)
     )
-    _require_issuer(actor, current.licence_type)
-    if current.status in (Licence.Status.REPLACED, Licence.Status.REVOKED):
+    if current.status not in (Licence.Status.VALID, Licence.Status.EXPIRED):
         raise ValidationError(f"该证照{current.get_status_display()}，不能再变更或延续")
+    check_move(current, Licence.Status.REPLACED, None if application is not None else actor)
     if kind == "change" and current.effective_status != Licence.Status.VALID:
         raise ValidationError("证照已过期，请办理延续")
     merged = {**current.data, **{k: str(v) for k, v in (data or {}).items()}}
@@ -349,17 +432,15 @@ def new_version(
         holder=(current.holder_name, current.holder_id_type, current.holder_id_number),
         data=merged,
         actor=actor,
+        application=application,
         previous=current,
         change_kind=kind,
         valid_until=False if kind == "renew" else current.valid_until,
         owner=current.owner,
     )
-    current.status = Licence.Status.REPLACED
-    current.status_changed_at = timezone.now()
-    current.status_reason = ((reason or "").strip() or {"change": "变更", "renew": "延续"}[kind])[
-        :200
-    ]
-    current.save(update_fields=["status", "status_changed_at", "status_reason"])
+    label = {"change": "变更", "renew": "延续"}[kind]
+    text = (reason or "").strip() or label
+    record_change(current, Licence.Status.REPLACED, actor, reason=f"{text}，新版本 {new.version}")
     audit.record(
         "licences.replace",
         actor=actor,
@@ -375,31 +456,6 @@ def renew(licence: Licence, actor, reason: str = "") -> Licence:
 
 def change(licence: Licence, actor, data: dict, reason: str = "") -> Licence:
     return new_version(licence, actor, kind="change", data=data, reason=reason)
-
-
-@transaction.atomic
-def revoke(licence: Licence, actor, reason: str) -> Licence:
-    """注销: the licence stops being valid at once; verification shows 已注销 and the reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": ["请填写注销原因"]})
-    current = (
-        Licence.objects.select_for_update(of=("self",))
-        .select_related("licence_type")
-        .get(pk=licence.pk)
-    )
-    _require_issuer(actor, current.licence_type)
-    if current.status in (Licence.Status.REVOKED, Licence.Status.REPLACED):
-        raise ValidationError(f"该证照{current.get_status_display()}，不能注销")
-    current.status = Licence.Status.REVOKED
-    current.status_changed_at = timezone.now()
-    current.status_reason = reason[:200]
-    current.save(update_fields=["status", "status_changed_at", "status_reason"])
-    audit.record("licences.revoke", actor=actor, obj=current, detail={"reason": reason[:200]})
-    events.publish(
-        LicenceRevoked(licence_id=current.pk, identifier=current.identifier, reason=reason[:200])
-    )
-    return current
 
 
 # --- scheduled jobs -----------------------------------------------------------------------------------
@@ -419,10 +475,19 @@ def expire_due(today: datetime.date | None = None, batch: int = 500) -> int:
             )
             if not rows:
                 return done
+            now = timezone.now()
             Licence.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-                status=Licence.Status.EXPIRED,
-                status_changed_at=timezone.now(),
-                status_reason="有效期届满",
+                status=Licence.Status.EXPIRED, status_changed_at=now, status_reason="有效期届满"
+            )
+            LicenceStatusChange.objects.bulk_create(
+                LicenceStatusChange(
+                    licence_id=pk,
+                    from_status=Licence.Status.VALID,
+                    to_status=Licence.Status.EXPIRED,
+                    reason="有效期届满",
+                    changed_at=now,
+                )
+                for pk, _ in rows
             )
             audit.record(
                 "licences.expire",
@@ -639,6 +704,16 @@ class Verification:
             "status_label": licence.effective_status_label,
             "version": licence.version,
             "trust_level": licence.trust_level,
+            "status_reason": licence.status_reason if licence.status in ENDED else "",
+            "status_basis": licence.status_basis if licence.status in ENDED else "",
+            "status_changed_at": (
+                licence.status_changed_at.isoformat()
+                if licence.status in ENDED and licence.status_changed_at
+                else None
+            ),
+            "decision_number": (
+                licence.status_document.number if licence.status_document_id else ""
+            ),
         }
 
 
@@ -648,18 +723,81 @@ def verify(raw_identifier: str) -> Verification:
     if not ok:
         return Verification(False, reason)
     licence = (
-        Licence.objects.select_related("licence_type", "issuer")
+        Licence.objects.select_related("licence_type", "issuer", "status_document")
         .filter(identifier=identifier.normalise(raw_identifier))
         .first()
     )
     if licence is None:
         return Verification(False, gettext("未找到该证照（标识格式正确，但本平台没有签发记录）"))
     if not licence.is_usable:
-        reason = gettext("证照%(status)s") % {"status": licence.effective_status_label}
-        if licence.status_reason and licence.status != Licence.Status.VALID:
-            reason += f"（{licence.status_reason}）"
-        return Verification(False, reason, licence)
+        return Verification(False, status_sentence(licence), licence)
     return Verification(True, "", licence)
+
+
+def latest_version(licence: Licence) -> Licence:
+    """The newest version of the same licence (same type, issuer and serial)."""
+    return (
+        Licence.objects.filter(
+            licence_type_id=licence.licence_type_id,
+            issuer_id=licence.issuer_id,
+            serial=licence.serial,
+        )
+        .order_by("-version")
+        .first()
+        or licence
+    )
+
+
+def status_sentence(licence: Licence) -> str:
+    """The licence's current status in one Chinese sentence, for every verification channel."""
+    status = licence.effective_status
+    name = licence.licence_type.name
+    when = (
+        timezone.localtime(licence.status_changed_at).strftime("%Y年%m月%d日")
+        if licence.status_changed_at
+        else ""
+    )
+    if status == Licence.Status.VALID:
+        until = f"{licence.valid_until:%Y年%m月%d日}" if licence.valid_until else "长期"
+        return f"该{name}现行有效（有效期至 {until}）。"
+    if status == Licence.Status.EXPIRED:
+        return f"该{name}已于 {licence.valid_until:%Y年%m月%d日} 到期，不再有效。"
+    if status == Licence.Status.REPLACED:
+        newest = latest_version(licence)
+        return (
+            f"该{name}第 {licence.version} 版已被新版本替代（{when}，{licence.status_reason}），"
+            f"现行版本为第 {newest.version} 版（{newest.identifier}）。"
+        )
+    verb = "撤销" if status == Licence.Status.REVOKED else "注销"
+    sentence = (
+        f"该{name}已于{when}{verb}，不能再作为有效证照使用。{verb}原因：{licence.status_reason}"
+    )
+    if licence.status_basis:
+        sentence += f"；法律依据：{licence.status_basis}"
+    if licence.status_document_id:
+        sentence += f"；决定书：{licence.status_document.number}"
+    return sentence + "。"
+
+
+def subject_status(licence_identifier: str):
+    """seals' verification plugin point: the current status of the licence a PDF attests."""
+    from tongban.seals.actions import SubjectStatus
+
+    licence = (
+        Licence.objects.select_related("licence_type", "status_document")
+        .filter(identifier=licence_identifier)
+        .first()
+    )
+    if licence is None:
+        return None
+    return SubjectStatus(
+        label="电子证照",
+        status=licence.effective_status,
+        status_label=licence.effective_status_label,
+        in_force=licence.is_usable,
+        message=status_sentence(licence),
+        url=verification_page_url(licence.identifier),
+    )
 
 
 def verify_file(licence: Licence):
@@ -678,7 +816,7 @@ def show_token(licence: Licence, user) -> str:
     """亮证: a signed, short-lived token naming the licence (no table)."""
     if not holds(user, licence):
         raise ValidationError(gettext("只能出示本人名下的证照"))
-    if licence.effective_status in (Licence.Status.REVOKED, Licence.Status.REPLACED):
+    if licence.effective_status in ENDED:
         raise ValidationError(
             gettext("该证照%(status)s，不能出示") % {"status": licence.effective_status_label}
         )
@@ -724,18 +862,65 @@ def read_show_token(token: str) -> tuple[Licence | None, str]:
     return licence, ""
 
 
-def lookup(*, actor, holder_id_type: str, holder_id_number: str, purpose: str):
-    """Department lookup of a holder's licences: staff only, purpose required, audited and
-    recorded as a use on each licence returned."""
-    purpose = (purpose or "").strip()
-    if actor is None or actor.kind != "staff" or not actor.is_active or not actor.role_codes():
-        raise PermissionError("只有具有岗位角色的工作人员可以查询证照")
-    if not purpose:
-        raise ValidationError({"purpose": ["请填写查询事由"]})
+# Roles that handle a case (窗口受理/承办/审核/批准); a lookup is part of handling one.
+LOOKUP_ROLES = (Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+# 办件 statuses in which someone is still working on the case.
+OPEN_CASE_STATUSES = ("submitted", "correction", "accepted", "approved", "denied")
+
+
+# Finding a case by its number is intake's (later in the domain order than licences): it
+# registers the finder when the apps are ready (applications.apps).
+_case_finder = None
+
+
+def register_case_finder(finder) -> None:
+    """`finder(case_number)` → the application with that case number, or None."""
+    global _case_finder
+    _case_finder = finder
+
+
+def _case_for_lookup(actor, case_number: str):
+    """The open case, of a department the actor serves, the lookup is made for."""
+    case_number = (case_number or "").strip()
+    if not case_number:
+        raise ValidationError({"case_number": ["请填写所办理办件的办件编号"]})
+    if _case_finder is None:
+        raise ImproperlyConfigured("办件查找未注册（tongban.applications 未安装）")
+    application = _case_finder(case_number)
+    if application is None:
+        raise ValidationError({"case_number": ["未找到该办件编号"]})
+    if not serves_department(actor, application.service_item.department_id):
+        raise PermissionError("该办件不属于您所在部门（或窗口）办理，不能以其名义查询证照")
+    if application.status not in OPEN_CASE_STATUSES:
+        raise ValidationError(
+            {"case_number": [f"该办件{application.get_status_display()}，不在办理中，不能查询证照"]}
+        )
+    return application
+
+
+def lookup(
+    *, actor, holder_id_type: str, holder_id_number: str, case_number: str, purpose: str = ""
+):
+    """Department lookup of a holder's licences while handling a case: only staff with a
+    case-handling role, for an open case of their department (the case number is required);
+    audited with that case and recorded as a use on each licence returned."""
+    if (
+        actor is None
+        or actor.kind != "staff"
+        or not actor.is_active
+        or not set(actor.role_codes()) & set(LOOKUP_ROLES)
+    ):
+        raise PermissionError("只有窗口受理、承办、审核、批准人员在办理办件时可以查询证照")
     if holder_id_type not in ("111", "001"):
         raise ValidationError({"holder_id_type": ["持证主体代码类型应为 111 或 001"]})
+    application = _case_for_lookup(actor, case_number)
+    note = (purpose or "").strip()
+    purpose = f"办理办件 {application.case_number}（{application.item_version.name}）"
+    if note:
+        purpose += f"：{note}"
+    holder_index = Licence.index_for(holder_id_type, holder_id_number)
     found = list(
-        Licence.objects.filter(holder_id_index=Licence.index_for(holder_id_type, holder_id_number))
+        Licence.objects.filter(holder_id_index=holder_index)
         .exclude(status=Licence.Status.REPLACED)
         .select_related("licence_type", "issuer")
         .order_by("-issued_on", "-pk")[:100]
@@ -745,15 +930,20 @@ def lookup(*, actor, holder_id_type: str, holder_id_number: str, purpose: str):
         audit.record(
             "licences.lookup",
             actor=actor,
+            obj=application,
             purpose=purpose[:200],
-            object_type="licences.holder",
-            object_id=Licence.index_for(holder_id_type, holder_id_number)[:16],
-            detail={"count": len(found), "holder_id_type": holder_id_type},
+            detail={
+                "count": len(found),
+                "holder_id_type": holder_id_type,
+                "holder": holder_index[:16],
+                "identifiers": [licence.identifier for licence in found][:20],
+            },
         )
         LicenceUse.objects.bulk_create(
             LicenceUse(
                 licence=licence,
                 purpose=LicenceUse.Purpose.LOOKUP,
+                application=application,
                 department=department,
                 used_by=actor,
                 note=purpose[:200],

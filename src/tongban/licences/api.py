@@ -12,8 +12,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from tongban.licences import actions
-from tongban.licences.models import LicenceType
+from tongban.licences import actions, identifier, status
+from tongban.licences.models import Licence, LicenceType
 
 
 class VerifyRequest(serializers.Serializer):
@@ -38,12 +38,44 @@ class VerifyResult(serializers.Serializer):
     status_label = serializers.CharField(required=False)
     version = serializers.IntegerField(required=False)
     trust_level = serializers.CharField(required=False)
+    status_reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="撤销、注销或替代的原因"
+    )
+    status_basis = serializers.CharField(required=False, allow_blank=True, help_text="法律依据")
+    status_changed_at = serializers.DateTimeField(required=False, allow_null=True)
+    decision_number = serializers.CharField(
+        required=False, allow_blank=True, help_text="撤销决定书文号"
+    )
 
 
 class LookupRequest(serializers.Serializer):
     holder_id_type = serializers.ChoiceField(choices=["111", "001"])
     holder_id_number = serializers.CharField(max_length=30)
-    purpose = serializers.CharField(max_length=200, help_text="查询事由（记入审计日志）")
+    case_number = serializers.CharField(
+        max_length=43,
+        help_text="正在办理的办件编号（须为本部门在办办件；记入审计日志）",
+        error_messages={
+            "required": "请填写所办理办件的办件编号",
+            "blank": "请填写所办理办件的办件编号",
+        },
+    )
+    purpose = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, help_text="补充说明（可选）"
+    )
+
+
+class RevokeRequest(serializers.Serializer):
+    identifier = serializers.CharField(max_length=200, help_text="电子证照标识")
+    reason = serializers.CharField(max_length=200, help_text="撤销理由")
+    legal_basis = serializers.CharField(max_length=300, help_text="法律依据")
+
+
+class CancelRequest(serializers.Serializer):
+    identifier = serializers.CharField(max_length=200, help_text="电子证照标识")
+    reason = serializers.ChoiceField(choices=status.CancelReason.choices, help_text="注销原因")
+    note = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, help_text="情况说明（其他法定情形必填）"
+    )
 
 
 class IssueRequest(serializers.Serializer):
@@ -102,7 +134,7 @@ class LookupView(APIView):
         request=LookupRequest,
         responses=VerifyResult(many=True),
         operation_id="licences_lookup",
-        summary="按持证主体查询电子证照（工作人员，记录查询事由）",
+        summary="办理办件时按持证主体查询电子证照（受理/承办/审核/批准人员，须填办件编号）",
     )
     def post(self, request):
         incoming = LookupRequest(data=request.data)
@@ -152,3 +184,74 @@ class IssueView(APIView):
                 raise PermissionDenied(error.messages[0]) from None
             _raise(error)
         return Response(actions.Verification(True, "", licence).as_dict(), status=201)
+
+
+def _licence_by_identifier(raw: str) -> Licence:
+    ok, reason = identifier.check(raw)
+    if not ok:
+        raise ApiValidationError({"identifier": [reason]})
+    licence = Licence.objects.filter(identifier=identifier.normalise(raw)).first()
+    if licence is None:
+        raise ApiValidationError({"identifier": ["未找到该证照"]})
+    return licence
+
+
+def _end(request, serializer_class, call):
+    incoming = serializer_class(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    values = dict(incoming.validated_data)
+    if request.user.kind != "staff":
+        raise PermissionDenied("只有颁发机构的工作人员可以撤销或注销证照")
+    licence = _licence_by_identifier(values.pop("identifier"))
+    try:
+        ended = call(licence, values)
+    except status.NotPermitted as error:
+        raise PermissionDenied(error.messages[0]) from None
+    except ValidationError as error:
+        _raise(error)
+    ended = Licence.objects.select_related("licence_type", "issuer", "status_document").get(
+        pk=ended.pk
+    )
+    return Response(actions.Verification(False, actions.status_sentence(ended), ended).as_dict())
+
+
+class RevokeView(APIView):
+    """撤销: the issuing department's approver revokes a licence; a sealed 撤销决定书 is issued."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=RevokeRequest,
+        responses=VerifyResult,
+        operation_id="licences_revoke",
+        summary="撤销电子证照（颁发机构批准人员，签发撤销决定书）",
+    )
+    def post(self, request):
+        return _end(
+            request,
+            RevokeRequest,
+            lambda licence, v: status.revoke(
+                licence, request.user, v["reason"], legal_basis=v["legal_basis"]
+            ),
+        )
+
+
+class CancelView(APIView):
+    """注销: the issuing department's handler or approver records that a licence has ended."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CancelRequest,
+        responses=VerifyResult,
+        operation_id="licences_cancel",
+        summary="注销电子证照（颁发机构承办或批准人员）",
+    )
+    def post(self, request):
+        return _end(
+            request,
+            CancelRequest,
+            lambda licence, v: status.cancel(
+                licence, request.user, v["reason"], note=v.get("note", "")
+            ),
+        )

@@ -22,8 +22,21 @@ class LicenceIssued:
 @events.declare("licence.revoked")
 @dataclass(frozen=True)
 class LicenceRevoked:
-    """注销: the licence stopped being valid."""
+    """撤销: the issuing organ revoked the licence (a sealed 撤销决定书 was issued)."""
 
     licence_id: int
     identifier: str
     reason: str
+
+
+@events.declare("licence.cancelled")
+@dataclass(frozen=True)
+class LicenceCancelled:
+    """注销: the licence ended (applied for, not renewed, the holder ceased …)."""
+
+    licence_id: int
+    identifier: str
+    licence_type_name: str
+    issuer_id: int
+    reason: str
+    application_id: int | None  # the 注销 case whose 办结 ended it, if any

@@ -112,13 +112,15 @@ class LicenceType(models.Model):
 
 
 class Licence(models.Model):
-    """One version of one licence. 变更/延续/注销 create a new version (same serial, version + 1);
-    the previous version becomes `replaced`."""
+    """One version of one licence. 变更/延续 create a new version (same serial, version + 1) and the
+    previous version becomes `replaced`; 撤销 and 注销 end the current version (no new one). The
+    allowed moves are in licences.states."""
 
     class Status(models.TextChoices):
         VALID = "valid", _("有效")
         EXPIRED = "expired", _("已过期")
-        REVOKED = "revoked", _("已注销")
+        REVOKED = "revoked", _("已撤销")
+        CANCELLED = "cancelled", _("已注销")
         REPLACED = "replaced", _("已被新版本替代")
 
     class TrustLevel(models.TextChoices):
@@ -160,6 +162,15 @@ class Licence(models.Model):
     )
     status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
     status_reason = models.CharField("状态变更原因", max_length=200, blank=True)
+    status_basis = models.CharField("法律依据", max_length=300, blank=True)
+    status_document = models.ForeignKey(
+        "seals.IssuedDocument",
+        verbose_name="撤销决定书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     change_kind = models.CharField("版本原因", max_length=10, blank=True)
     previous = models.ForeignKey(
         "self",
@@ -280,6 +291,43 @@ class Licence(models.Model):
             (f.get("label", f.get("key", "")), str(self.data.get(f.get("key"), "") or ""))
             for f in self.licence_type.fields or []
         ]
+
+
+class LicenceStatusChange(models.Model):
+    """History of a licence version's status (append-only): who moved it, from what to what, why,
+    on which legal basis and with which document (撤销决定书)."""
+
+    licence = models.ForeignKey(
+        Licence, verbose_name="证照", on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField("原状态", max_length=10, choices=Licence.Status.choices)
+    to_status = models.CharField("新状态", max_length=10, choices=Licence.Status.choices)
+    reason = models.CharField("原因", max_length=200, blank=True)
+    legal_basis = models.CharField("法律依据", max_length=300, blank=True)
+    document = models.ForeignKey(
+        "seals.IssuedDocument",
+        verbose_name="决定书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证照状态变更"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.licence.identifier} {self.from_status}→{self.to_status}"
 
 
 class LicenceUse(models.Model):

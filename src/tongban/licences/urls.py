@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.wallet, name="wallet"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/decision/", views.decision, name="decision"),
     path("<int:pk>/show/", views.show, name="show"),
     path("<int:pk>/show/qr.svg", views.show_qr, name="show-qr"),
     path("verify/", views.verify, name="verify"),

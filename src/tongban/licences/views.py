@@ -57,25 +57,43 @@ def detail(request, pk: int):
     return render(
         request,
         "licences/detail.html",
-        {"licence": licence, "uses": uses, "versions": versions},
+        {
+            "licence": licence,
+            "uses": uses,
+            "versions": versions,
+            "status_text": actions.status_sentence(licence),
+        },
+    )
+
+
+def _pdf(request, licence: Licence, document, action: str, filename: str, what: str):
+    """Stream one of the holder's stored PDFs, with an audit record of the download."""
+    if document is None:
+        raise Http404(f"该证照没有{what}")
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        raise Http404(f"{what}暂时无法读取，请稍后再试") from None
+    audit.record(action, actor=request.user, obj=licence)
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
     )
 
 
 @login_required
 def download(request, pk: int):
     licence = _own(request, pk)
-    if licence.document_id is None:
-        raise Http404("该证照没有电子文件")
-    try:
-        handle = licence.document.file.open("rb")
-    except OSError:
-        raise Http404("证照文件暂时无法读取，请稍后再试") from None
-    audit.record("licences.download", actor=request.user, obj=licence)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{licence.licence_type.name}-{licence.serial}-v{licence.version}.pdf",
-        content_type="application/pdf",
+    name = f"{licence.licence_type.name}-{licence.serial}-v{licence.version}.pdf"
+    return _pdf(request, licence, licence.document, "licences.download", name, "电子文件")
+
+
+@login_required
+def decision(request, pk: int):
+    """The 撤销决定书 of a revoked licence, for its holder (audited)."""
+    licence = _own(request, pk)
+    name = f"撤销决定书-{licence.serial}-v{licence.version}.pdf"
+    return _pdf(
+        request, licence, licence.status_document, "licences.decision_download", name, "撤销决定书"
     )
 
 

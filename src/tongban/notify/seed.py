@@ -356,6 +356,39 @@ DEFAULT_TEMPLATES = [
             ),
         },
     ),
+    (
+        "licence.revoked",
+        "证照已撤销",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您的{{ licence_name }}已被{{ department }}依法撤销，"
+                "请登录查看撤销决定书。",
+            ),
+            "inapp": (
+                "证照已撤销：{{ licence_name }}",
+                "您的{{ licence_name }}已被{{ department }}依法撤销，自即日起不再有效，不能继续使用。\n"
+                "撤销理由：{{ reason }}\n撤销决定书可在证照详情中下载。"
+                "如不服，可以依法申请行政复议或者提起行政诉讼。",
+            ),
+        },
+    ),
+    (
+        "licence.cancelled",
+        "证照已注销",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您的{{ licence_name }}已由{{ department }}注销，"
+                "请登录查看。",
+            ),
+            "inapp": (
+                "证照已注销：{{ licence_name }}",
+                "您的{{ licence_name }}已由{{ department }}办理注销，自即日起不再有效。\n"
+                "注销原因：{{ reason }}",
+            ),
+        },
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -375,6 +376,38 @@ class Status:
     SEVERITY = {"valid": 0, "revoked": 1, "unknown_signer": 2, "tampered": 3}
 
 
+@dataclass(frozen=True)
+class SubjectStatus:
+    """The current state of what a document attests (a licence may since have been revoked), told
+    by the app that owns it: a valid signature says the file is authentic, not that it is still
+    in force."""
+
+    label: str  # what the subject is, e.g. "电子证照"
+    status: str  # the owner's code, e.g. "revoked"
+    status_label: str  # e.g. "已撤销"
+    in_force: bool
+    message: str = ""
+    url: str = ""  # the owner's public register page for it
+
+
+# Plugin point: related_type (IssuedDocument.related_type) → function(related_id) returning the
+# subject's SubjectStatus or None. Apps to the right of seals register in their AppConfig.ready(),
+# so verification can show a licence's status without seals importing licences.
+SUBJECT_STATUS_PROVIDERS: dict[str, Callable[[str], SubjectStatus | None]] = {}
+
+
+def register_subject_status(related_type: str, provider: Callable[[str], SubjectStatus | None]):
+    SUBJECT_STATUS_PROVIDERS[related_type] = provider
+
+
+def subject_status(document: IssuedDocument | None) -> SubjectStatus | None:
+    """What the registered provider says about the document's subject (None: nothing to say)."""
+    if document is None or not document.related_type:
+        return None
+    provider = SUBJECT_STATUS_PROVIDERS.get(document.related_type)
+    return provider(document.related_id) if provider is not None else None
+
+
 @dataclass
 class VerificationResult:
     status: str
@@ -391,10 +424,16 @@ class VerificationResult:
     document: IssuedDocument | None = None
     notes: list[str] = field(default_factory=list)
     covers_whole_file: bool = False
+    subject: SubjectStatus | None = None
 
     @property
     def is_valid(self) -> bool:
         return self.status == Status.VALID
+
+    @property
+    def in_force(self) -> bool:
+        """Signature valid and what the document attests still in force (not revoked …)."""
+        return self.is_valid and (self.subject is None or self.subject.in_force)
 
     @property
     def status_label(self) -> str:
@@ -584,6 +623,7 @@ def _attach_registry(result: VerificationResult, use: SealUse | None, last_sig) 
         result.document_number = use.document_number
         result.document_type = use.document_type
         result.document = IssuedDocument.objects.filter(sha256=use.sha256).first()
+        result.subject = subject_status(result.document)
         if result.status == Status.REVOKED and result.seal and use.used_at < result.seal.revoked_at:
             result.notes.append(
                 f"平台用印记录显示该文件于{_format_date(use.used_at)}签发，早于印章注销；"

@@ -59,6 +59,7 @@ def document(request, ref: str):
             "doc": doc,
             "seal": seal,
             "seal_revoked": seal.status == Seal.Status.REVOKED,
+            "subject": actions.subject_status(doc),
         },
     )
 

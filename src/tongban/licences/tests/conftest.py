@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 
+from tongban.cases import actions as cases
 from tongban.cases.tests.conftest import at, promise_item, team  # noqa: F401 (fixtures)
+from tongban.licences import actions
 from tongban.licences.models import LicenceType
 
 
@@ -44,3 +46,29 @@ def _ratings_not_migrated_yet(request, monkeypatch):
         except ImportError:
             return
         monkeypatch.setattr(ratings, "invite_after_completion", lambda *a, **k: None, raising=False)
+
+
+@pytest.fixture
+def licence(citizen, licence_type):
+    """A 公共场所卫生许可证 issued directly to the citizen on 2026-10-08."""
+    with at(datetime.date(2026, 10, 8)):
+        return actions.issue(
+            licence_type=licence_type,
+            holder_name="示例老人",
+            holder_id_type="111",
+            holder_id_number=citizen.citizen.id_number,
+            data={"request_detail": "餐饮场所"},
+        )
+
+
+def approve_all(application, people) -> None:
+    """承办 → 审核 → 批准, each approving (the deciding is not what these tests are about)."""
+    for role in ("handler", "reviewer", "approver"):
+        step = application.case.steps.get(finished_at=None)
+        cases.complete_step(
+            application=application,
+            actor=people[role],
+            step_id=step.pk,
+            action="approve",
+            opinion="符合条件",
+        )

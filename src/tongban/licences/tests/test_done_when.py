@@ -17,6 +17,7 @@ from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier
 from tongban.licences.models import Licence, LicenceUse, ReminderSent
+from tongban.licences.tests.conftest import approve_all
 from tongban.notify.models import Notification
 from tongban.seals import actions as seals
 
@@ -30,15 +31,7 @@ def approved_and_completed(citizen, team, item) -> Licence:
     with at(D(2026, 9, 22)):
         cases.accept(application=application, actor=team["clerk"])
     with at(D(2026, 9, 23)):
-        for role in ("handler", "reviewer", "approver"):
-            step = application.case.steps.get(finished_at=None)
-            cases.complete_step(
-                application=application,
-                actor=team[role],
-                step_id=step.pk,
-                action="approve",
-                opinion="符合条件",
-            )
+        approve_all(application, team)
     with at(D(2026, 9, 28)):
         cases.complete(application=application, actor=team["clerk"])
     return Licence.objects.get(application=application)
@@ -183,7 +176,9 @@ def test_wallet_use_refuses_others_licences_and_wrong_types(
         other_material = own.item_version.materials.exclude(pk=material.pk).first()
         with pytest.raises(ValidationError, match="不能替代"):
             licence_use.use_for_material(own, other_material, licence, citizen, consent=True)
-        actions.revoke(licence, team["approver"], "许可被依法撤销")
-        with pytest.raises(ValidationError, match="已注销"):
+        actions.revoke(
+            licence, team["approver"], "许可被依法撤销", legal_basis="《行政许可法》第六十九条"
+        )
+        with pytest.raises(ValidationError, match="已撤销"):
             licence_use.use_for_material(own, material, licence, citizen, consent=True)
     assert not LicenceUse.objects.exists()

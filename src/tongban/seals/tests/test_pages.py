@@ -91,7 +91,7 @@ def test_verify_pdf_command_exit_codes(tmp_path, signed_pdf, capsys):
     good = tmp_path / "good.pdf"
     good.write_bytes(signed_pdf)
     call_command("verify-pdf", str(good))
-    assert "结果：有效" in capsys.readouterr().out
+    assert "签章：有效" in capsys.readouterr().out
 
     bad = tmp_path / "bad.pdf"
     changed = bytearray(signed_pdf)

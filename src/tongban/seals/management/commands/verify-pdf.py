@@ -1,10 +1,13 @@
 """`tongban verify-pdf FILE`: check a PDF's e-seal signatures; exit 0 only when valid.
 
 Exit codes: 0 valid, 2 tampered, 3 unknown signer, 4 revoked seal, 5 unsigned, 6 not a PDF,
-1 the file could not be read.
+7 signature valid but what the document attests is no longer in force (a revoked, cancelled,
+replaced or expired licence), 1 the file could not be read.
 """
 
+import contextlib
 import json
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +22,20 @@ EXIT_CODES = {
     actions.Status.UNSIGNED: 5,
     actions.Status.NOT_PDF: 6,
 }
+NOT_IN_FORCE = 7
+
+
+@contextlib.contextmanager
+def _quiet_pdf_library():
+    """pyHanko logs a warning with a full traceback when a changed file defeats its diff analysis;
+    the verdict says it all, so the person at the terminal sees that and nothing else."""
+    logger = logging.getLogger("pyhanko")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -34,11 +51,19 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror or exc}", returncode=1) from exc
-        result = actions.verify_pdf(data)
+        with _quiet_pdf_library():
+            result = actions.verify_pdf(data)
+        subject = result.subject
         facts = {
+            "verdict": _verdict(result),
             "status": result.status,
             "status_label": result.status_label,
             "message": result.message,
+            "subject": subject.label if subject else "",
+            "subject_status": subject.status if subject else "",
+            "subject_status_label": subject.status_label if subject else "",
+            "subject_message": subject.message if subject else "",
+            "in_force": result.in_force,
             "department": result.department.name if result.department else "",
             "seal": result.seal.name if result.seal else "",
             "signer": result.signer_subject,
@@ -53,7 +78,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2))
         else:
             labels = {
-                "status_label": "结果",
+                "verdict": "核验结论",
+                "status_label": "签章",
                 "message": "说明",
                 "department": "签章单位",
                 "seal": "印章",
@@ -63,6 +89,8 @@ class Command(BaseCommand):
                 "document_number": "文书编号",
                 "document_type": "文书类型",
                 "sha256": "SHA-256",
+                "subject_status_label": f"{facts['subject'] or '文书'}状态",
+                "subject_message": "状态说明",
             }
             for key, label in labels.items():
                 if facts[key]:
@@ -72,3 +100,18 @@ class Command(BaseCommand):
         code = EXIT_CODES[result.status]
         if code:
             raise CommandError(f"文件未通过核验：{result.status_label}", returncode=code)
+        if not result.in_force:
+            raise CommandError(
+                f"签章有效，但该{subject.label}{subject.status_label}，不能作为有效证明使用",
+                returncode=NOT_IN_FORCE,
+            )
+
+
+def _verdict(result) -> str:
+    if not result.is_valid:
+        return f"未通过（{result.status_label}）"
+    if not result.in_force:
+        return f"签章有效，但{result.subject.label}{result.subject.status_label}"
+    return "通过（签章有效）" + (
+        f"，{result.subject.label}{result.subject.status_label}" if result.subject else ""
+    )

@@ -1,0 +1,239 @@
+"""Ending a licence: 撤销 (revocation, a decision with a sealed 撤销决定书) and 注销 (cancellation,
+recording that the licence has ended), plus the status history every move appends to.
+
+Each function validates, locks the version, checks the move against licences.states and the
+actor's role in the issuing department, writes the status, the history row, the audit record and
+the holder's notification in one transaction. Views, the API, the admin and the `tongban licences`
+command call these functions; so does the 告知承诺 check in cases when a commitment proves false.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+
+from tongban.accounts.permissions import serves_department
+from tongban.core import audit, events
+from tongban.licences import states
+from tongban.licences.events import LicenceCancelled, LicenceRevoked
+from tongban.licences.models import Licence, LicenceStatusChange
+
+MAX_REASON = 200
+MAX_BASIS = 300
+
+
+class NotPermitted(ValidationError):
+    """The actor may not make this move (wrong role or not the issuing department)."""
+
+
+class CancelReason(models.TextChoices):
+    """Why a licence is cancelled (行政许可法 第七十条 lists the cases)."""
+
+    APPLIED = "applied", "申请注销"
+    NOT_RENEWED = "not_renewed", "有效期届满未延续"
+    TERMINATED = "terminated", "依法终止"
+    HOLDER_GONE = "holder_gone", "持证主体依法终止或死亡"
+    OTHER = "other", "其他法定情形"
+
+
+def _locked(licence: Licence) -> Licence:
+    return (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("licence_type", "issuer")
+        .get(pk=licence.pk)
+    )
+
+
+def check_move(current: Licence, target: str, actor) -> None:
+    """Refuse a move the status table does not allow, or an actor without the role for it."""
+    roles = states.allowed_roles(current.status, target)
+    if not roles:
+        label = Licence.Status(target).label.removeprefix("已")
+        raise ValidationError(f"该证照{current.get_status_display()}，不能再{label}")
+    if actor is None:
+        if states.SYSTEM not in roles:
+            raise NotPermitted("该操作须由颁发机构的工作人员作出")
+        return
+    staff_roles = [role for role in roles if role != states.SYSTEM]
+    if not (
+        staff_roles and actor.has_role(*staff_roles) and serves_department(actor, current.issuer_id)
+    ):
+        from tongban.accounts.roles import Role
+
+        names = "、".join(str(Role(role).label) for role in staff_roles) or "系统"
+        raise NotPermitted(
+            f"只有颁发机构（{current.issuer.name}）的{names}人员可以办理该证照的这项操作"
+        )
+
+
+def record_change(
+    licence: Licence,
+    target: str,
+    actor,
+    *,
+    reason: str = "",
+    legal_basis: str = "",
+    document=None,
+) -> LicenceStatusChange:
+    """Move `licence` (locked by the caller) to `target` and append the history row."""
+    change = LicenceStatusChange.objects.create(
+        licence=licence,
+        from_status=licence.status,
+        to_status=target,
+        reason=reason[:MAX_REASON],
+        legal_basis=legal_basis[:MAX_BASIS],
+        document=document,
+        actor=actor,
+    )
+    licence.status = target
+    licence.status_changed_at = change.changed_at
+    licence.status_reason = reason[:MAX_REASON]
+    licence.status_basis = legal_basis[:MAX_BASIS]
+    licence.status_document = document
+    licence.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "status_reason",
+            "status_basis",
+            "status_document",
+        ]
+    )
+    return change
+
+
+def _decision_sections(licence: Licence, reason: str, legal_basis: str) -> list[tuple[str, str]]:
+    until = f"{licence.valid_until:%Y年%m月%d日}" if licence.valid_until else "长期"
+    return [
+        ("", f"{licence.holder_name}："),
+        (
+            "",
+            f"本机关于{licence.issued_on:%Y年%m月%d日}向你（单位）颁发的{licence.licence_type.name}"
+            f"（证照标识 {licence.identifier}，有效期至 {until}），经查有下列情形，"
+            "本机关决定予以撤销。该证照自本决定作出之日起失效，不得继续使用。",
+        ),
+        ("撤销理由", reason),
+        ("法律依据", legal_basis),
+        (
+            "救济途径",
+            "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+            "或者在六个月内依法提起行政诉讼。",
+        ),
+    ]
+
+
+def _issue_decision(licence: Licence, actor, reason: str, legal_basis: str):
+    from tongban.seals import documents
+    from tongban.seals.models import IssuedDocument
+
+    try:
+        return documents.issue_document(
+            document_type=IssuedDocument.Type.DECISION,
+            title="撤销决定书",
+            sections=_decision_sections(licence, reason, legal_basis),
+            department=licence.issuer,
+            actor=actor,
+            related=("licences.licence", licence.identifier),
+        )
+    except ValidationError as error:
+        raise ValidationError(f"撤销决定书签发失败：{'；'.join(error.messages)}") from error
+
+
+def _notify_holder(licence: Licence, template: str, reason: str) -> None:
+    if licence.owner_id is None:
+        return
+    from tongban.notify import actions as notify
+
+    notify.send(
+        licence.owner,
+        template,
+        {
+            "licence_name": licence.licence_type.name,
+            "department": licence.issuer.name,
+            "reason": reason[:60],
+        },
+        related=licence,
+        link=reverse("licences:detail", args=[licence.pk]),
+    )
+
+
+@transaction.atomic
+def revoke(licence: Licence, actor, reason: str, *, legal_basis: str = "", decision=None):
+    """撤销: the issuing organ's approver revokes the licence for `reason` on `legal_basis`.
+
+    A sealed 撤销决定书 is issued, unless the caller already issued the decision (`decision`, an
+    IssuedDocument: the case's 撤销行政许可决定书 when a 告知承诺 proved false). The licence is
+    invalid at once; verification, the register page and the wallet show 已撤销 with the reason."""
+    reason, legal_basis = (reason or "").strip(), (legal_basis or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = ["请填写撤销理由"]
+    elif len(reason) > MAX_REASON:
+        errors["reason"] = [f"撤销理由不能超过{MAX_REASON}个字"]
+    if not legal_basis and decision is None:
+        errors["legal_basis"] = ["请填写撤销的法律依据"]
+    elif len(legal_basis) > MAX_BASIS:
+        errors["legal_basis"] = [f"法律依据不能超过{MAX_BASIS}个字"]
+    if errors:
+        raise ValidationError(errors)
+    current = _locked(licence)
+    check_move(current, Licence.Status.REVOKED, actor)
+    if decision is None:
+        decision = _issue_decision(current, actor, reason, legal_basis)
+    record_change(
+        current,
+        Licence.Status.REVOKED,
+        actor,
+        reason=reason,
+        legal_basis=legal_basis,
+        document=decision,
+    )
+    audit.record(
+        "licences.revoke",
+        actor=actor,
+        obj=current,
+        detail={"reason": reason, "legal_basis": legal_basis, "decision": decision.number},
+    )
+    _notify_holder(current, "licence.revoked", reason)
+    events.publish(
+        LicenceRevoked(licence_id=current.pk, identifier=current.identifier, reason=reason[:200])
+    )
+    return current
+
+
+@transaction.atomic
+def cancel(
+    licence: Licence, actor, reason: str, *, note: str = "", application_id: int | None = None
+) -> Licence:
+    """注销: record that the licence has ended (`reason` a CancelReason value, `note` details;
+    required for 其他法定情形). No new version, no document; the holder is told. `application_id`:
+    the 注销 case whose 办结 ended it."""
+    note = (note or "").strip()
+    if reason not in CancelReason.values:
+        raise ValidationError({"reason": ["请选择注销原因"]})
+    if reason == CancelReason.OTHER and not note:
+        raise ValidationError({"note": ["注销原因为“其他法定情形”时，请填写具体情况"]})
+    if len(note) > 150:
+        raise ValidationError({"note": ["情况说明不能超过150个字"]})
+    current = _locked(licence)
+    check_move(current, Licence.Status.CANCELLED, actor)
+    if reason == CancelReason.NOT_RENEWED and current.effective_status != Licence.Status.EXPIRED:
+        raise ValidationError({"reason": ["该证照尚在有效期内，不能以“有效期届满未延续”注销"]})
+    text = CancelReason(reason).label + (f"：{note}" if note else "")
+    record_change(current, Licence.Status.CANCELLED, actor, reason=text)
+    audit.record("licences.cancel", actor=actor, obj=current, detail={"reason": text})
+    _notify_holder(current, "licence.cancelled", text)
+    events.publish(
+        LicenceCancelled(
+            licence_id=current.pk,
+            identifier=current.identifier,
+            licence_type_name=current.licence_type.name,
+            issuer_id=current.issuer_id,
+            reason=text[:200],
+            application_id=application_id,
+        )
+    )
+    return current
+
+
+def history(licence: Licence):
+    return licence.status_changes.select_related("document", "actor").order_by("-changed_at", "-pk")
