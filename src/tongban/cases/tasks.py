@@ -25,3 +25,23 @@ def enforce_deferred_materials() -> dict:
     from tongban.cases import commitments
 
     return commitments.enforce_deferred()
+
+
+@shared_task(name="tongban.cases.follow_calendar")
+def follow_calendar(reason: str = "") -> dict:
+    """After a calendar correction (queued after commit) and nightly as a safety net."""
+    from tongban.cases import calendar_sync
+
+    counts = calendar_sync.follow_calendar(reason=reason)
+    log.info("calendar correction: %(checked)s open cases checked, %(moved)s moved", counts)
+    return counts
+
+
+def on_calendar_corrected(sender, dates=(), years=(), **kwargs) -> None:
+    """core.workdays.calendar_corrected, sent after commit: queue the recount."""
+    from tongban.cases import calendar_sync
+
+    try:
+        follow_calendar.delay(calendar_sync.describe(list(dates), list(years)))
+    except Exception:  # the broker is down: the nightly run catches up, the admin's change stands
+        log.exception("could not queue the recount of open cases after a calendar correction")

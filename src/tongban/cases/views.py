@@ -260,6 +260,12 @@ def case_detail(request, public_id):
     case = Case.objects.filter(application=application).first()
     calendar, today = workdays.Calendar(), timezone.localdate()
     due = deadlines.compute(case, calendar, today) if case and case.accepted_on else None
+    counting = application.status == Status.ACCEPTED  # the clock stops at the decision
+    acceptance_due = (
+        actions.deemed_acceptance_due(application.received_at, calendar)
+        if application.status == Status.SUBMITTED and application.received_at
+        else None
+    )
     open_steps = (
         list(case.steps.filter(finished_at=None).select_related("department", "assignee"))
         if case
@@ -272,7 +278,20 @@ def case_detail(request, public_id):
             "application": application,
             "case": case,
             "due": due,
-            "days_left": due.days_left(calendar, today) if due else None,
+            "days_left": due.days_left(calendar, today) if due and counting else None,
+            "counting": counting,
+            "limits": {
+                "legal": deadlines.legal_limit_text(case),
+                "promised": deadlines.promised_limit_text(case),
+            }
+            if due
+            else None,
+            "unconfirmed_years": deadlines.unconfirmed_years(case, calendar) if due else [],
+            "acceptance_unconfirmed": calendar.unconfirmed_between(
+                timezone.localdate(application.received_at), acceptance_due
+            )
+            if acceptance_due
+            else [],
             "form_rows": _form_rows(application),
             "files": application.files.select_related("material"),
             "events": application.events.select_related("department"),
@@ -287,9 +306,7 @@ def case_detail(request, public_id):
             "suspension_kinds": Suspension.Kind.choices,
             "commitments": application.commitments.select_related("material", "closed_by"),
             "can_find_false": request.user.has_role(Role.APPROVER),
-            "acceptance_due": actions.deemed_acceptance_due(application.received_at, calendar)
-            if application.status == Status.SUBMITTED and application.received_at
-            else None,
+            "acceptance_due": acceptance_due,
             "masked_id": application.masked_applicant_id,
             "masked_phone": application.masked_contact_phone,
             "today": today,
