@@ -17,7 +17,7 @@ the N-th working day after D; a period that would end on a rest day thereby ends
 """
 
 import datetime
-import time
+import uuid
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -80,16 +80,20 @@ def _confirmed_years() -> frozenset[int]:
     return years
 
 
-def _version() -> int:
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def _version() -> str:
     # Never expires, and a lost key comes back as a value no cached entry was written under: a
     # reset to a small constant could serve an hour-old table after a correction.
-    return cache.get_or_set(_CACHE_VERSION_KEY, time.time_ns, timeout=None)
+    return cache.get_or_set(_CACHE_VERSION_KEY, _new_version, timeout=None)
 
 
 def invalidate() -> None:
     """Called whenever CalendarDay or CalendarYear rows change (signals in core.signals) and
     again after the correcting transaction commits (core.calendar_actions)."""
-    cache.set(_CACHE_VERSION_KEY, time.time_ns(), timeout=None)
+    cache.set(_CACHE_VERSION_KEY, _new_version(), timeout=None)
 
 
 class Calendar:
