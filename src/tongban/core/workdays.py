@@ -19,6 +19,7 @@ the N-th working day after D; a period that would end on a rest day thereby ends
 import datetime
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 from django.core.cache import cache
@@ -50,6 +51,7 @@ class DayStatus:
     confirmed: bool = True
 
 
+@lru_cache(maxsize=256)
 def package_covers(year: int) -> bool:
     try:
         chinese_calendar.is_workday(datetime.date(year, 6, 1))
@@ -116,9 +118,11 @@ class Calendar:
 
     def year_confirmed(self, year: int) -> bool:
         """The package knows the year, or an administrator has said its schedule is complete."""
+        if package_covers(year):
+            return True
         if self._confirmed is None:
             self._confirmed = _confirmed_years()
-        return year in self._confirmed or package_covers(year)
+        return year in self._confirmed
 
     def _rest_days_by_law(self, year: int, possible: bool) -> dict:
         key = -year if possible else year

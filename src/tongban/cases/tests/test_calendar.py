@@ -13,6 +13,7 @@ from tongban.applications.states import Status
 from tongban.cases import actions, calendar_sync
 from tongban.cases.models import Case
 from tongban.cases.tests.conftest import at, submit_application
+from tongban.cases.tests.test_commitments import _apply, item  # noqa: F401 (a 容缺 item)
 from tongban.catalog import actions as catalog
 from tongban.catalog.tests.factories import complete_item
 from tongban.core import calendar_actions
@@ -32,9 +33,9 @@ def eager_celery():
     app.conf.task_always_eager = previous
 
 
-def _accepted(citizen, team, item, day):
+def _accepted(citizen, team, service_item, day):
     with at(day):
-        application = submit_application(citizen, item)
+        application = submit_application(citizen, service_item)
         actions.accept(application=application, actor=team["clerk"])
     application.refresh_from_db()
     return application
@@ -246,3 +247,22 @@ def test_finished_case_shows_no_countdown(client, citizen, team, promise_item):
         page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
     assert "超期" not in page and "剩 " not in page
     assert "data-clock-stopped" in page and "已于 2026-11-04 办结，计时停止" in page
+
+
+def test_deferred_material_across_spring_festival_2027_is_closed_only_after_the_latest_day(
+    citizen,
+    team,
+    item,  # noqa: F811 (the fixture imported above)
+):
+    from tongban.cases import commitments
+
+    with at(D(2027, 2, 4)):
+        application = _apply(citizen, item, defer=["卫生检测报告"])
+        actions.accept(application=application, actor=team["clerk"])
+    deferred = application.commitments.get()
+    deferred.refresh_from_db()
+    assert deferred.supply_by == D(2027, 2, 17)  # the applicant is told the statutory reading
+    with at(D(2027, 2, 18), hour=0):
+        assert commitments.enforce_deferred()["closed"] == 0  # the schedule may rest to 2/13
+    with at(D(2027, 2, 20), hour=0):
+        assert commitments.enforce_deferred()["closed"] == 1
