@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def eager_celery():
-    from tongban.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def _accepted(citizen, team, service_item, day):
     with at(day):
         application = submit_application(citizen, service_item)
