@@ -26,6 +26,7 @@ from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
 from tongban.cases import actions, commitments, deadlines, statistics
 from tongban.cases.models import Case, CaseDocument, ReviewStep, Suspension
+from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
 from tongban.core.models import Department
 
@@ -254,6 +255,25 @@ def _moves(user: User, application: Application, case: Case | None, open_steps) 
     return moves
 
 
+def _limit_label(amount, unit) -> str:
+    if amount is None:
+        return "—"
+    if unit == LimitUnit.NATURAL_DAYS:
+        return _("%(n)s 个自然日") % {"n": amount}
+    return _("%(n)s 个工作日") % {"n": amount}
+
+
+def _limits(version) -> dict[str, str]:
+    """The time limits as the catalogue states them, in their own unit (自然日 stays 自然日)."""
+    legal = _limit_label(version.legal_limit, version.legal_limit_unit)
+    if version.promised_limit is None:  # the promised date is then the statutory one
+        return {"legal": legal, "promised": legal}
+    return {
+        "legal": legal,
+        "promised": _limit_label(version.promised_limit, version.promised_limit_unit),
+    }
+
+
 @staff_required
 def case_detail(request, public_id):
     application = _staff_application(request, public_id)
@@ -280,12 +300,7 @@ def case_detail(request, public_id):
             "due": due,
             "days_left": due.days_left(calendar, today) if due and counting else None,
             "counting": counting,
-            "limits": {
-                "legal": deadlines.legal_limit_text(case),
-                "promised": deadlines.promised_limit_text(case),
-            }
-            if due
-            else None,
+            "limits": _limits(application.item_version) if due else None,
             "unconfirmed_years": deadlines.unconfirmed_years(case, calendar) if due else [],
             "acceptance_unconfirmed": calendar.unconfirmed_between(
                 timezone.localdate(application.received_at), acceptance_due

@@ -216,7 +216,7 @@ def test_natural_day_limit_is_labelled_in_natural_days(client, citizen, team, na
     with at(D(2026, 11, 3)):
         client.force_login(team["clerk"])
         page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
-    assert "15个自然日" in page and "11 个工作日" not in page
+    assert "15 个自然日" in page and "11 个工作日" not in page
 
 
 def test_finished_case_shows_no_countdown(client, citizen, team, promise_item):
