@@ -42,7 +42,7 @@ class DueDateResult(serializers.Serializer):
     )
     latest_due_date = serializers.DateField(
         help_text="最晚可能的到期日：未确认年度中各节日前后可能调休放假的日期也按休息日计算；"
-        "已确认时与 due_date 相同。系统自动作出的决定（如视为受理）不早于此日期之后"
+        "已确认时与 due_date 相同。系统自动作出的决定（如视为受理）只在此日期之后作出"
     )
     confirmed = serializers.BooleanField(
         help_text="期间所有年度的节假日安排均已确认（节假日数据包收录，或管理员确认已完整录入）"
