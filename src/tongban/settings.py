@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.cases.enforce_deferred_materials",
         "schedule": crontab(hour=0, minute=40),
     },
+    "cases-follow-calendar-nightly": {  # safety net for a recount that could not be queued
+        "task": "tongban.cases.follow_calendar",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "cases-deadline-warnings": {
         "task": "tongban.cases.raise_warnings",
         "schedule": crontab(minute=15),
@@ -266,6 +270,9 @@ CASE_DEFERRED_REMINDER_WORKING_DAYS = env_int("CASE_DEFERRED_REMINDER_WORKING_DA
 # 告知承诺: how long a false-commitment record bars the subject from committing instead of proving.
 CREDIT_FALSE_COMMITMENT_YEARS = env_int("CREDIT_FALSE_COMMITMENT_YEARS", 3)
 CASE_CORRECTION_WORKING_DAYS = env_int("CASE_CORRECTION_WORKING_DAYS", 10)
+# 补假 of a holiday on a weekend, for years without a confirmed schedule: "following" (the working
+# day after it, as practised) or "preceding" (core.holidays).
+CALENDAR_MAKE_UP_RULE = env("CALENDAR_MAKE_UP_RULE", "following")
 
 # --- 好差评 (local rules: configurable) -------------------------------------------------------------
 RATING_RECTIFY_WORKING_DAYS = env_int("RATING_RECTIFY_WORKING_DAYS", 10)  # 5, 7, 10 or 15 locally

@@ -37,6 +37,14 @@ class DueDateRequest(serializers.Serializer):
 class DueDateResult(serializers.Serializer):
     start = serializers.DateField()
     days = serializers.IntegerField()
-    due_date = serializers.DateField()
-    confirmed = serializers.BooleanField(help_text="期间所有日期都有官方或管理员确认的日历数据")
+    due_date = serializers.DateField(
+        help_text="到期日；未确认年度按《全国年节及纪念日放假办法》的法定节假日及补假计算"
+    )
+    latest_due_date = serializers.DateField(
+        help_text="最晚可能的到期日：未确认年度中各节日前后可能调休放假的日期也按休息日计算；"
+        "已确认时与 due_date 相同。系统自动作出的决定（如视为受理）只在此日期之后作出"
+    )
+    confirmed = serializers.BooleanField(
+        help_text="期间所有年度的节假日安排均已确认（节假日数据包收录，或管理员确认已完整录入）"
+    )
     unconfirmed_years = serializers.ListField(child=serializers.IntegerField())

@@ -51,15 +51,16 @@ class DueDateView(APIView):
         calendar = workdays.Calendar()
         try:
             due = calendar.add_working_days(start, days)
+            latest = workdays.Calendar(latest=True).add_working_days(start, days)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=400)
-        years = range(start.year, due.year + 1)
-        unconfirmed = calendar.unconfirmed_years(years)
+        unconfirmed = calendar.unconfirmed_between(start, latest)
         return Response(
             {
                 "start": start,
                 "days": days,
                 "due_date": due,
+                "latest_due_date": latest,
                 "confirmed": not unconfirmed,
                 "unconfirmed_years": unconfirmed,
             }

@@ -21,7 +21,7 @@ from tongban.applications import actions, corrections, formdefs, uploads
 from tongban.applications.models import Application, pinned_guide_texts, public_timeline
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog.models import ServiceItem
-from tongban.core import pii, ratelimit
+from tongban.core import pii, ratelimit, workdays
 from tongban.core.paging import ShortListPaginator
 from tongban.core.request_context import client_ip
 
@@ -429,6 +429,13 @@ def receipt(request, public_id):
     )
 
 
+def _unconfirmed_years(case) -> list[int]:
+    """Years of an open case's period whose holiday schedule is not confirmed yet."""
+    if case is None or not case.accepted_on or case.completed_at:
+        return []
+    return workdays.Calendar().unconfirmed_between(case.accepted_on, case.effective_due_date)
+
+
 def case_detail(request, application: Application):
     events = public_timeline(application)
     case = getattr(application, "case", None)
@@ -438,6 +445,7 @@ def case_detail(request, application: Application):
         {
             "application": application,
             "case": case,
+            "unconfirmed_years": _unconfirmed_years(case),
             "documents": case.documents.filter(public=True)
             .select_related("document")
             .only("case", "kind", "document__number", "document__public_id")

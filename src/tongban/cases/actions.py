@@ -202,6 +202,7 @@ def _accepted(
         basis = "你（单位）的主要申请材料齐全、符合法定形式，次要材料已书面承诺限期补交，决定予以容缺受理。"
     else:
         basis = "你（单位）的申请材料齐全、符合法定形式，决定予以受理。"
+    unconfirmed = deadlines.unconfirmed_note(case, workdays.Calendar())
     document = _issue(
         case,
         "acceptance_notice",
@@ -212,10 +213,11 @@ def _accepted(
             ("受理日期", f"{accepted_on:%Y年%m月%d日}"),
             (
                 "承诺办结日期",
-                f"{due:%Y年%m月%d日}（{case.promised_limit_days}个工作日，受理当日不计入）"
+                f"{due:%Y年%m月%d日}（{deadlines.promised_limit_text(case)}，受理当日不计入）"
                 if due
                 else "即办",
             ),
+            *([("日期说明", unconfirmed)] if unconfirmed else []),
             *commitment_sections,
         ],
         actor,
@@ -223,7 +225,8 @@ def _accepted(
     _event(
         application,
         "视为受理" if deemed else "容缺受理" if deferred else "受理",
-        f"{basis}承诺办结日期：{due:%Y-%m-%d}。受理通知书：{document.document.number}。"
+        f"{basis}承诺办结日期：{due:%Y-%m-%d}"
+        f"{'（未确认）' if unconfirmed else ''}。受理通知书：{document.document.number}。"
         if due
         else basis,
         actor=actor,
@@ -375,7 +378,9 @@ def apply_deemed_acceptance(today: datetime.date | None = None) -> list[str]:
     """Daily job: applications nobody accepted, refused or sent back within 5 working days are
     accepted as of the day they were received (art. 32), by the system, and say so."""
     today = today or timezone.localdate()
-    calendar = workdays.Calendar()
+    # The latest plausible reading: with a year's schedule unknown, the system never acts before
+    # the last day the schedule could turn out to give staff (see docs/cases.md).
+    calendar = workdays.Calendar(latest=True)
     done = []
     candidates = Application.objects.filter(status=Status.SUBMITTED, received_at__isnull=False)
     for application in candidates.iterator():
@@ -839,15 +844,24 @@ def raise_warnings(today: datetime.date | None = None) -> dict[str, int]:
         .prefetch_related("suspensions")
     )
     for case in open_cases.iterator(chunk_size=500):
-        due = deadlines.compute(case, calendar, today)
-        left = due.days_left(calendar, today)
-        level = "red" if left < 0 else "yellow" if left <= yellow_at else ""
-        moved = (case.effective_due_date, case.suspended) != (due.promised_due, due.suspended)
-        if (moved or (level != case.warning and not due.suspended)) and _apply_deadline(
-            case, due, level, left
-        ):
+        level = scan_deadline(case, calendar, today, yellow_at)
+        if level:
             counts[level] += 1
     return counts
+
+
+def scan_deadline(case: Case, calendar: workdays.Calendar, today: datetime.date, yellow_at: int):
+    """Bring one open case's stored due date and warning level up to date; the level when it is
+    one the case never had (then announced), else None."""
+    due = deadlines.compute(case, calendar, today)
+    left = due.days_left(calendar, today)
+    level = "red" if left < 0 else "yellow" if left <= yellow_at else ""
+    moved = (case.effective_due_date, case.suspended) != (due.promised_due, due.suspended)
+    if (moved or (level != case.warning and not due.suspended)) and _apply_deadline(
+        case, due, level, left
+    ):
+        return level
+    return None
 
 
 @transaction.atomic

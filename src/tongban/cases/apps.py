@@ -9,8 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self):
         from tongban.applications import corrections
         from tongban.applications.events import ApplicationResubmitted
-        from tongban.cases import actions, handlers
+        from tongban.cases import actions, handlers, tasks
         from tongban.core import events
+        from tongban.core.workdays import CalendarCorrected
 
         events.subscribe(ApplicationResubmitted, handlers.answer_correction)
+        events.subscribe(CalendarCorrected, tasks.on_calendar_corrected, after_commit=True)
         corrections.provide(actions.open_correction)

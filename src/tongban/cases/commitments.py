@@ -249,13 +249,23 @@ def enforce_deferred(today: datetime.date | None = None) -> dict[str, int]:
             if application.status != Status.ACCEPTED or not pending:
                 continue
             due = min(c.supply_by for c in pending)
-            if today > due:
+            if today > latest_end(application.case, due):
                 _close_overdue(application, pending, due)
                 counts["closed"] += 1
             elif _reminder_due(calendar, today, due, pending):
                 _remind(application, pending, due, today)
                 counts["reminded"] += 1
     return counts
+
+
+def latest_end(case: Case, due: datetime.date) -> datetime.date:
+    """The day a deadline counted from acceptance ends at the latest, should the holiday schedule
+    of an unconfirmed year add rest days (docs/cases.md): ending the case is the system's own act."""
+    ordinary = workdays.Calendar()
+    if not ordinary.unconfirmed_between(case.accepted_on, due):
+        return due
+    counted = ordinary.working_days_between(case.accepted_on, due)
+    return max(due, workdays.Calendar(latest=True).add_working_days(case.accepted_on, counted))
 
 
 def _reminder_due(calendar, today, due, pending) -> bool:

@@ -28,6 +28,43 @@ def base_due_date(
     return calendar.add_working_days(accepted_on, amount)
 
 
+def limit_text(amount: int | None, unit: str) -> str:
+    """A time limit as the catalogue states it: "15个自然日" stays natural days."""
+    if amount is None:
+        return "—"
+    return f"{amount}个{'自然日' if unit == LimitUnit.NATURAL_DAYS else '工作日'}"
+
+
+def legal_limit_text(case) -> str:
+    version = case.application.item_version
+    return limit_text(version.legal_limit, version.legal_limit_unit)
+
+
+def promised_limit_text(case) -> str:
+    version = case.application.item_version
+    if version.promised_limit is None:  # the promised date is then the statutory one
+        return legal_limit_text(case)
+    return limit_text(version.promised_limit, version.promised_limit_unit)
+
+
+def unconfirmed_years(case, calendar: workdays.Calendar) -> list[int]:
+    """Years of the case's period whose holiday schedule is not confirmed."""
+    if not case.accepted_on:
+        return []
+    dates = [case.legal_due_date, case.promised_due_date, case.effective_due_date]
+    return calendar.unconfirmed_between(case.accepted_on, max(filter(None, dates), default=None))
+
+
+def unconfirmed_note(case, calendar: workdays.Calendar) -> str:
+    years = unconfirmed_years(case, calendar)
+    if not years:
+        return ""
+    return (
+        f"{'、'.join(str(y) for y in years)}年的国务院节假日安排尚未确认，上述日期暂按《全国年节及纪念日"
+        "放假办法》规定的法定节假日及补假推算（未确认）；安排公布后日期如有变动，将另行告知。"
+    )
+
+
 def stopped_working_days(
     calendar: workdays.Calendar,
     started_on: datetime.date,

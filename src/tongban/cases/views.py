@@ -26,6 +26,7 @@ from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
 from tongban.cases import actions, commitments, deadlines, statistics
 from tongban.cases.models import Case, CaseDocument, ReviewStep, Suspension
+from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
 from tongban.core.models import Department
 
@@ -254,12 +255,37 @@ def _moves(user: User, application: Application, case: Case | None, open_steps) 
     return moves
 
 
+def _limit_label(amount, unit) -> str:
+    if amount is None:
+        return "—"
+    if unit == LimitUnit.NATURAL_DAYS:
+        return _("%(n)s 个自然日") % {"n": amount}
+    return _("%(n)s 个工作日") % {"n": amount}
+
+
+def _limits(version) -> dict[str, str]:
+    """The time limits as the catalogue states them, in their own unit (自然日 stays 自然日)."""
+    legal = _limit_label(version.legal_limit, version.legal_limit_unit)
+    if version.promised_limit is None:  # the promised date is then the statutory one
+        return {"legal": legal, "promised": legal}
+    return {
+        "legal": legal,
+        "promised": _limit_label(version.promised_limit, version.promised_limit_unit),
+    }
+
+
 @staff_required
 def case_detail(request, public_id):
     application = _staff_application(request, public_id)
     case = Case.objects.filter(application=application).first()
     calendar, today = workdays.Calendar(), timezone.localdate()
     due = deadlines.compute(case, calendar, today) if case and case.accepted_on else None
+    counting = application.status == Status.ACCEPTED  # the clock stops at the decision
+    acceptance_due = (
+        actions.deemed_acceptance_due(application.received_at, calendar)
+        if application.status == Status.SUBMITTED and application.received_at
+        else None
+    )
     open_steps = (
         list(case.steps.filter(finished_at=None).select_related("department", "assignee"))
         if case
@@ -272,7 +298,15 @@ def case_detail(request, public_id):
             "application": application,
             "case": case,
             "due": due,
-            "days_left": due.days_left(calendar, today) if due else None,
+            "days_left": due.days_left(calendar, today) if due and counting else None,
+            "counting": counting,
+            "limits": _limits(application.item_version) if due else None,
+            "unconfirmed_years": deadlines.unconfirmed_years(case, calendar) if due else [],
+            "acceptance_unconfirmed": calendar.unconfirmed_between(
+                timezone.localdate(application.received_at), acceptance_due
+            )
+            if acceptance_due
+            else [],
             "form_rows": _form_rows(application),
             "files": application.files.select_related("material"),
             "events": application.events.select_related("department"),
@@ -287,9 +321,7 @@ def case_detail(request, public_id):
             "suspension_kinds": Suspension.Kind.choices,
             "commitments": application.commitments.select_related("material", "closed_by"),
             "can_find_false": request.user.has_role(Role.APPROVER),
-            "acceptance_due": actions.deemed_acceptance_due(application.received_at, calendar)
-            if application.status == Status.SUBMITTED and application.received_at
-            else None,
+            "acceptance_due": acceptance_due,
             "masked_id": application.masked_applicant_id,
             "masked_phone": application.masked_contact_phone,
             "today": today,

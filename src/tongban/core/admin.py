@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
 
-from tongban.core import audit
+from tongban.core import audit, calendar_actions
 from tongban.core.models import (
     AuditChainHead,
     AuditRecord,
     CalendarDay,
+    CalendarYear,
     Department,
     Office,
     Region,
@@ -104,12 +106,114 @@ class WindowAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["departments"]
 
 
+class CalendarPermissions:
+    """The calendar is kept by platform administrators, through core.calendar_actions."""
+
+    def has_module_permission(self, request):
+        return calendar_actions.may_edit(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return calendar_actions.may_edit(request.user)
+
+    def has_add_permission(self, request):
+        return calendar_actions.may_edit(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return calendar_actions.may_edit(request.user)
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_working_day", "name"]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        calendar_actions.check_year(date.year, "date")
+        return date
+
+
 @admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CalendarDayAdmin(CalendarPermissions, admin.ModelAdmin):
+    form = CalendarDayForm
     list_display = ["date", "is_working_day", "name", "updated_at"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+    def has_change_permission(self, request, obj=None):
+        return calendar_actions.may_edit(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["date"] if obj else []  # a new date is a new row, not a moved one
+
+    def save_model(self, request, obj, form, change):
+        calendar_actions.set_day(
+            actor=request.user, date=obj.date, is_working_day=obj.is_working_day, name=obj.name
+        )
+
+    def delete_model(self, request, obj):
+        calendar_actions.remove_day(actor=request.user, date=obj.date)
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            calendar_actions.remove_day(actor=request.user, date=day.date)
+
+
+class CalendarYearForm(forms.ModelForm):
+    checked = forms.BooleanField(
+        label="我已将该年度全部放假日期和调休上班日期录入“工作日历调整”，并与下方清单核对无误",
+        required=True,
+    )
+
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "basis"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        calendar_actions.check_confirmable(year)
+        return year
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarPermissions, admin.ModelAdmin):
+    """Adding a row confirms a year; deleting it withdraws the confirmation. The add page lists
+    what the platform counts for the year, to be checked against the State Council's notice."""
+
+    form = CalendarYearForm
+    list_display = ["year", "basis", "confirmed_by", "confirmed_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # withdraw and confirm again: each step is its own audited act
+
+    def _year(self, request) -> int | None:
+        raw = request.POST.get("year") or request.GET.get("year") or ""
+        return (
+            int(raw)
+            if raw.isdigit() and calendar_actions.EARLIEST_YEAR <= int(raw) < 10000
+            else None
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        year = self._year(request)
+        extra_context = {
+            **(extra_context or {}),
+            "schedule_year": year,
+            "schedule": calendar_actions.year_schedule(year) if year else [],
+        }
+        return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        record = calendar_actions.confirm_year(actor=request.user, year=obj.year, basis=obj.basis)
+        obj.confirmed_by, obj.confirmed_at = record.confirmed_by, record.confirmed_at
+
+    def delete_model(self, request, obj):
+        calendar_actions.withdraw_year(actor=request.user, year=obj.year)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset:
+            calendar_actions.withdraw_year(actor=request.user, year=record.year)
 
 
 class ReadOnlyMixin:

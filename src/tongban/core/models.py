@@ -187,8 +187,8 @@ class Window(models.Model):
 class CalendarDay(models.Model):
     """A day whose status administrators set: a holiday or a make-up working day (调休).
 
-    Rows here win over the `chinesecalendar` package; a year with no rows and no package data is
-    counted Monday–Friday and shown as unconfirmed.
+    Rows here win over the `chinesecalendar` package and the statutory holidays. Rows alone never
+    confirm a year: see CalendarYear. Written through core.calendar_actions.
     """
 
     date = models.DateField("日期", primary_key=True)
@@ -202,6 +202,33 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_working_day else '休息'} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """An administrator's statement that a year's holiday schedule (the State Council's notice,
+    with its 调休 make-up working days) is completely entered. Until then the year's dates are
+    unconfirmed: counted from the statutory holidays and flagged. Written through
+    core.calendar_actions; withdrawing the statement deletes the row (the audit log keeps both)."""
+
+    year = models.PositiveSmallIntegerField("年度", primary_key=True)
+    basis = models.CharField(
+        "依据", max_length=200, help_text="例如：国务院办公厅关于2027年部分节假日安排的通知"
+    )
+    confirmed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="确认人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度节假日安排确认"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年节假日安排（已确认）"
 
 
 class AuditRecord(models.Model):

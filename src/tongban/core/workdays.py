@@ -1,24 +1,51 @@
 """The working-day calendar: 行政许可法 art. 82 counts time limits in working days.
 
 Sources, strongest first: the administrators' CalendarDay table, the `chinesecalendar` package
-(which knows official holidays and 调休 make-up days for the years it covers), and finally a plain
-Monday–Friday rule for years neither knows — such a year is reported as unconfirmed, never a crash.
+(which knows official holidays and 调休 make-up days for the years it covers), and finally, for a
+year neither the package knows nor an administrator has confirmed complete (CalendarYear), the
+statutory holidays of 《全国年节及纪念日放假办法》 and their 补假 (core.holidays) with Monday–Friday
+for the other days. Such a year is reported as unconfirmed, never a crash.
+
+Two readings of an unconfirmed year: the ordinary calendar counts the statutory rest days only (the
+dates staff must meet and the dates the applicant is told); `Calendar(latest=True)` also treats as
+rest days every day the coming schedule may plausibly add around each holiday, so a decision the
+system takes by itself on a deadline (视为受理) is never taken before the latest date the law could
+turn out to allow.
 
 Counting follows 民法典 art. 201/203: the starting day is not counted, so "N working days from D" is
 the N-th working day after D; a period that would end on a rest day thereby ends on the next working day.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 from django.core.cache import cache
 
-from tongban.core.models import CalendarDay
+from tongban.core import events, holidays
+from tongban.core.models import CalendarDay, CalendarYear
 
 SOURCE_TABLE = "table"
 SOURCE_PACKAGE = "package"
+SOURCE_STATUTORY = "statutory"  # a statutory holiday or its 补假 (全国年节及纪念日放假办法)
+SOURCE_POSSIBLE = "possible"  # latest reading only: a day the schedule may make a rest day
 SOURCE_WEEKDAY = "weekday"
+
+
+# Sent after commit whenever the calendar was corrected (a day set or removed, a year confirmed or
+# its confirmation withdrawn), with `dates` and `years`. Higher domains subscribe (cases recomputes
+# the due dates of open cases); core never imports them.
+@events.declare("calendar.corrected")
+@dataclass(frozen=True)
+class CalendarCorrected:
+    """Administrators corrected the calendar: days changed, or years confirmed or withdrawn."""
+
+    dates: str  # ISO dates, comma-separated
+    years: str  # years, comma-separated
+
+
 _CACHE_VERSION_KEY = "workdays:version"
 MAX_SPAN_DAYS = 366 * 5
 
@@ -29,12 +56,10 @@ class DayStatus:
     is_working_day: bool
     source: str
     name: str = ""
-
-    @property
-    def confirmed(self) -> bool:
-        return self.source != SOURCE_WEEKDAY
+    confirmed: bool = True
 
 
+@lru_cache(maxsize=256)
 def package_covers(year: int) -> bool:
     try:
         chinese_calendar.is_workday(datetime.date(year, 6, 1))
@@ -45,8 +70,7 @@ def package_covers(year: int) -> bool:
 
 def _table_year(year: int) -> dict[datetime.date, tuple[bool, str]]:
     """The administrators' overrides for one year, cached until any CalendarDay changes."""
-    version = cache.get_or_set(_CACHE_VERSION_KEY, 1)
-    key = f"workdays:table:{year}:v{version}"
+    key = f"workdays:table:{year}:v{_version()}"
     rows = cache.get(key)
     if rows is None:
         rows = {
@@ -57,31 +81,71 @@ def _table_year(year: int) -> dict[datetime.date, tuple[bool, str]]:
     return rows
 
 
-def calendar_version():
-    """Changes whenever an administrator changes the calendar table."""
-    return cache.get_or_set(_CACHE_VERSION_KEY, 1)
+def _confirmed_years() -> frozenset[int]:
+    key = f"workdays:confirmed:v{_version()}"
+    years = cache.get(key)
+    if years is None:
+        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+        cache.set(key, years, 3600)
+    return years
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def _version() -> str:
+    # Never expires, and a lost key comes back as a value no cached entry was written under: a
+    # reset to a small constant could serve an hour-old table after a correction.
+    return cache.get_or_set(_CACHE_VERSION_KEY, _new_version, timeout=None)
+
+
+def calendar_version() -> str:
+    """Changes whenever an administrator changes the calendar (for caches built on it)."""
+    return _version()
 
 
 def invalidate() -> None:
-    """Called whenever CalendarDay rows change (signals in core.signals)."""
-    try:
-        cache.incr(_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(_CACHE_VERSION_KEY, 2)
+    """Called whenever CalendarDay or CalendarYear rows change (signals in core.signals) and
+    again after the correcting transaction commits (core.calendar_actions)."""
+    cache.set(_CACHE_VERSION_KEY, _new_version(), timeout=None)
 
 
 class Calendar:
     """One calendar per request or job: memoises the year tables it has looked at and the days it
-    has judged (a scan of thousands of open cases asks about the same few hundred days)."""
+    has judged (a scan of thousands of open cases asks about the same few hundred days).
 
-    def __init__(self) -> None:
+    `latest=True` gives the latest plausible reading of unconfirmed years (see the module text)."""
+
+    def __init__(self, *, latest: bool = False) -> None:
+        self.latest = latest
         self._years: dict[int, dict] = {}
+        self._rules: dict[int, dict] = {}
+        self._confirmed: frozenset[int] | None = None
         self._working: dict[datetime.date, bool] = {}
 
     def _overrides(self, year: int) -> dict:
         if year not in self._years:
             self._years[year] = _table_year(year)
         return self._years[year]
+
+    def year_confirmed(self, year: int) -> bool:
+        """The package knows the year, or an administrator has said its schedule is complete."""
+        if package_covers(year):
+            return True
+        if self._confirmed is None:
+            self._confirmed = _confirmed_years()
+        return year in self._confirmed
+
+    def _rest_days_by_law(self, year: int, possible: bool) -> dict:
+        key = -year if possible else year
+        if key not in self._rules:
+            self._rules[key] = (
+                holidays.possible_rest_days(year)
+                if possible
+                else holidays.statutory_rest_days(year)
+            )
+        return self._rules[key]
 
     def status(self, day: datetime.date) -> DayStatus:
         override = self._overrides(day.year).get(day)
@@ -90,12 +154,23 @@ class Calendar:
         try:
             working = chinese_calendar.is_workday(day)
         except NotImplementedError:
-            return DayStatus(day, day.weekday() < 5, SOURCE_WEEKDAY)
+            return self._status_by_law(day)
         holiday_name = ""
         if not working:
             _, holiday = chinese_calendar.get_holiday_detail(day)
             holiday_name = _HOLIDAY_NAMES.get(holiday, "") if holiday else ""
         return DayStatus(day, working, SOURCE_PACKAGE, holiday_name)
+
+    def _status_by_law(self, day: datetime.date) -> DayStatus:
+        confirmed = self.year_confirmed(day.year)
+        if self.latest and not confirmed:
+            name = self._rest_days_by_law(day.year, possible=True).get(day)
+            if name:
+                return DayStatus(day, False, SOURCE_POSSIBLE, name, confirmed)
+        name = self._rest_days_by_law(day.year, possible=False).get(day)
+        if name:
+            return DayStatus(day, False, SOURCE_STATUTORY, name, confirmed)
+        return DayStatus(day, day.weekday() < 5, SOURCE_WEEKDAY, "", confirmed)
 
     def is_working_day(self, day: datetime.date) -> bool:
         working = self._working.get(day)
@@ -133,8 +208,13 @@ class Calendar:
         return count
 
     def unconfirmed_years(self, years) -> list[int]:
-        """Years that have neither table rows nor package data: counted Monday–Friday only."""
-        return [y for y in years if not package_covers(y) and not self._overrides(y)]
+        """Years neither the package knows nor an administrator has confirmed complete: counted
+        from the statutory holidays, whatever CalendarDay rows they already have."""
+        return [y for y in years if not self.year_confirmed(y)]
+
+    def unconfirmed_between(self, start: datetime.date, end: datetime.date | None) -> list[int]:
+        """The unconfirmed years a period from `start` to `end` touches."""
+        return self.unconfirmed_years(range(start.year, max(start, end or start).year + 1))
 
 
 _HOLIDAY_NAMES = {

@@ -118,6 +118,8 @@ class RuleSetVersionEvent(models.Model):
     occurred_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("规则版本状态记录")
+        verbose_name_plural = _("规则版本状态记录")
         ordering = ["occurred_at", "id"]
 
     def __str__(self):

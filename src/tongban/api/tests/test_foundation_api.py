@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from tongban.core import testdata
@@ -57,6 +60,7 @@ def test_due_date_counts_working_days_from_the_day_after_start(client):
         "start": "2026-02-13",
         "days": 2,
         "due_date": "2026-02-24",
+        "latest_due_date": "2026-02-24",
         "confirmed": True,
         "unconfirmed_years": [],
     }
@@ -65,6 +69,26 @@ def test_due_date_counts_working_days_from_the_day_after_start(client):
 def test_due_date_into_an_unconfirmed_year_says_so(client):
     body = client.get("/api/v1/calendar/due-date", {"start": "2026-12-20", "days": 20}).json()
     assert body["confirmed"] is False and body["unconfirmed_years"] == [2027]
+
+
+def test_due_date_across_spring_festival_2027_counts_it_until_the_year_is_confirmed(
+    client, platform_admin
+):
+    """Issue 19 (2): one calendar row for 2027 neither confirms the year nor drops 春节."""
+    from tongban.core import calendar_actions
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10), tick=False):
+        calendar_actions.set_day(
+            actor=platform_admin, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦"
+        )
+        query = {"start": "2027-02-04", "days": 20}
+        body = client.get("/api/v1/calendar/due-date", query).json()
+        assert body["due_date"] == "2027-03-10"  # not 03-04: 春节 and its 补假 are rest days
+        assert body["latest_due_date"] == "2027-03-12"  # the schedule may rest until 初八
+        assert body["confirmed"] is False and body["unconfirmed_years"] == [2027]
+        calendar_actions.confirm_year(actor=platform_admin, year=2027, basis="国办发明电")
+        body = client.get("/api/v1/calendar/due-date", query).json()
+    assert body["confirmed"] is True and body["latest_due_date"] == body["due_date"]
 
 
 @pytest.mark.parametrize(

@@ -191,16 +191,6 @@ def test_export_is_safe_against_formula_injection(department, catalogue_admin):
     assert all(row[column].data_type == "s" for row in sheet.iter_rows(min_row=2))
 
 
-@pytest.fixture
-def eager_celery():
-    from tongban.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def test_import_pages(
     client, department, catalogue_admin, eager_celery, django_capture_on_commit_callbacks
 ):

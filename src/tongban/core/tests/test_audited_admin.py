@@ -18,7 +18,6 @@ AUDITED = [
     "core.Office",
     "core.ServiceHall",
     "core.Window",
-    "core.CalendarDay",
     "accounts.CitizenProfile",
     "accounts.EnterpriseProfile",
     "accounts.StaffProfile",
@@ -50,7 +49,8 @@ def test_every_reference_data_admin_is_audited():
     assert plain == []
 
 
-def test_adding_changing_and_deleting_a_calendar_day_is_audited(client, root):
+def test_adding_changing_and_deleting_a_calendar_day_goes_through_the_service_layer(client, root):
+    """The calendar admin saves through core.calendar_actions: each step is audited there."""
     client.force_login(root)
     day = datetime.date(2031, 10, 11)
     added = client.post(
@@ -58,18 +58,17 @@ def test_adding_changing_and_deleting_a_calendar_day_is_audited(client, root):
         {"date": "2031-10-11", "is_working_day": "on", "name": "国庆节调休上班"},
     )
     assert added.status_code == 302
-    assert _records("admin.add", "core.calendarday", day).exists()
+    assert _records("core.calendar_day_set", "core.calendarday", day).count() == 1
 
     change_url = reverse("admin:core_calendarday_change", args=[day])
-    assert client.post(change_url, {"date": "2031-10-11", "name": "调休上班"}).status_code == 302
-    changed = _records("admin.change", "core.calendarday", day).get()
-    assert changed.detail == {"fields": ["is_working_day", "name"]}
-    assert changed.actor == root
+    assert client.post(change_url, {"name": "调休上班"}).status_code == 302
+    assert _records("core.calendar_day_set", "core.calendarday", day).count() == 2
+    assert not CalendarDay.objects.get(date=day).is_working_day
 
     delete_url = reverse("admin:core_calendarday_delete", args=[day])
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
     assert not CalendarDay.objects.filter(date=day).exists()
-    assert _records("admin.delete", "core.calendarday", day).exists()
+    assert _records("core.calendar_day_removed", "core.calendarday", day).exists()
 
 
 def test_inline_rows_of_a_department_are_audited(client, root, department):

@@ -1,6 +1,9 @@
 """The staff workbench: who may enter, and what a staff member sees first."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tongban.core import workdays
@@ -54,8 +57,12 @@ def test_unconfirmed_calendar_year_is_flagged_to_clerks_without_admin_link(
 
     html = client.get(reverse("workbench:home")).content.decode()
 
-    assert "年节假日安排尚未确认，期限暂按周一至周五计算，请管理员在“工作日历调整”中录入" in html
+    assert (
+        "年节假日安排尚未确认，期限暂按《全国年节及纪念日放假办法》规定的法定节假日及补假推算"
+        in html
+    )
     assert reverse("admin:core_calendarday_changelist") not in html
+    assert reverse("admin:core_calendaryear_add") not in html
 
 
 def test_platform_admin_gets_a_link_to_the_calendar(client, platform_admin, unconfirmed_next_year):
@@ -65,6 +72,21 @@ def test_platform_admin_gets_a_link_to_the_calendar(client, platform_admin, unco
 
     assert "节假日安排尚未确认" in html
     assert reverse("admin:core_calendarday_changelist") in html
+    assert reverse("admin:core_calendaryear_add") + "?year=" in html  # 核对并确认 the year
+
+
+def test_calendar_warning_stays_until_an_administrator_confirms_the_year(client, platform_admin):
+    """Issue 19 (2): rows for 2027 do not end the warning; the administrator's confirmation does."""
+    from tongban.core import calendar_actions
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10), tick=False):
+        client.force_login(platform_admin)
+        calendar_actions.set_day(
+            actor=platform_admin, date=dt.date(2027, 1, 1), is_working_day=False, name="元旦"
+        )
+        assert "2027 年节假日安排尚未确认" in client.get(reverse("workbench:home")).content.decode()
+        calendar_actions.confirm_year(actor=platform_admin, year=2027, basis="国办发明电")
+        assert "节假日安排尚未确认" not in client.get(reverse("workbench:home")).content.decode()
 
 
 def test_no_calendar_warning_when_years_are_confirmed(client, staff_clerk, monkeypatch):
