@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.cases.enforce_deferred_materials",
         "schedule": crontab(hour=0, minute=40),
     },
+    "cases-unanswered-corrections-daily": {
+        "task": "tongban.cases.close_unanswered_corrections",
+        "schedule": crontab(hour=0, minute=45),
+    },
     "cases-deadline-warnings": {
         "task": "tongban.cases.raise_warnings",
         "schedule": crontab(minute=15),
