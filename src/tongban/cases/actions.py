@@ -674,25 +674,20 @@ def start_suspension(
     )
     refresh_due(case)
     label = suspension.get_kind_display()
-    if not suspension.stops_clock:  # 实地核查: on record, the clock runs on (art. 45 lists it not)
-        _event(
-            application,
-            f"特别程序开始：{label}",
-            f"{label}（{reason.strip()}）自{started_on:%Y-%m-%d}开始，所需时间计入审查期限，"
-            "办理时限不暂停。",
-            actor=actor,
-        )
-        audit.record("cases.start_suspension", actor=actor, obj=application, detail={"kind": kind})
-        return suspension
     _event(
         application,
         f"特别程序开始：{label}",
         f"因{label}（{reason.strip()}），自{started_on:%Y-%m-%d}起暂停计算办理时限，所需时间不计入审查期限"
-        "（《中华人民共和国行政许可法》第四十五条）。",
+        "（《中华人民共和国行政许可法》第四十五条）。"
+        if suspension.stops_clock
+        # 实地核查: on record, but art. 45 does not list it, so the clock runs on
+        else f"{label}（{reason.strip()}）自{started_on:%Y-%m-%d}开始，所需时间计入审查期限，"
+        "办理时限不暂停。",
         actor=actor,
     )
     audit.record("cases.start_suspension", actor=actor, obj=application, detail={"kind": kind})
-    _notify(application, "case.suspended", procedure=label, started_on=f"{started_on:%Y-%m-%d}")
+    if suspension.stops_clock:
+        _notify(application, "case.suspended", procedure=label, started_on=f"{started_on:%Y-%m-%d}")
     return suspension
 
 
@@ -721,22 +716,13 @@ def end_suspension(
     )
     suspension.save()
     due = refresh_due(case)
-    if not suspension.stops_clock:
-        _event(
-            application,
-            f"特别程序结束：{suspension.get_kind_display()}",
-            f"结果：{suspension.result}。未暂停计时，办结期限仍为 {due.promised_due:%Y-%m-%d}。",
-            actor=actor,
-        )
-        audit.record(
-            "cases.end_suspension", actor=actor, obj=application, detail={"working_days": 0}
-        )
-        return suspension
     _event(
         application,
         f"特别程序结束：{suspension.get_kind_display()}",
         f"结果：{suspension.result}。暂停 {suspension.working_days} 个工作日，"
-        f"办结期限顺延至 {due.promised_due:%Y-%m-%d}。",
+        f"办结期限顺延至 {due.promised_due:%Y-%m-%d}。"
+        if suspension.stops_clock
+        else f"结果：{suspension.result}。未暂停计时，办结期限仍为 {due.promised_due:%Y-%m-%d}。",
         actor=actor,
     )
     audit.record(
@@ -745,6 +731,8 @@ def end_suspension(
         obj=application,
         detail={"working_days": suspension.working_days},
     )
+    if not suspension.stops_clock:
+        return suspension
     _notify(
         application,
         "case.resumed",

@@ -159,6 +159,13 @@ def test_a_correction_answered_in_time_is_left_alone(citizen, team, promise_item
 # --- 10. 实地核查 does not stop the clock -----------------------------------------------------------
 
 
+def _start_procedure(application, actor, kind, day):
+    with at(day):
+        actions.start_suspension(
+            application=application, actor=actor, kind=kind, reason="到现场核查", started_on=day
+        )
+
+
 def test_site_check_is_recorded_but_the_due_date_does_not_move(citizen, team, promise_item):
     with at(D(2026, 11, 2)):
         application = submit_application(citizen, promise_item)
@@ -166,14 +173,7 @@ def test_site_check_is_recorded_but_the_due_date_does_not_move(citizen, team, pr
     case = Case.objects.get(application=application)
     due = case.effective_due_date
     assert due == D(2026, 11, 9)
-    with at(D(2026, 11, 3)):
-        actions.start_suspension(
-            application=application,
-            actor=team["handler"],
-            kind="site",
-            reason="到经营场所实地核查",
-            started_on=D(2026, 11, 3),
-        )
+    _start_procedure(application, team["handler"], "site", D(2026, 11, 3))
     case.refresh_from_db()
     assert not case.suspended and case.effective_due_date == due
     with at(D(2026, 11, 6)):  # review goes on while the inspector is out
@@ -190,14 +190,7 @@ def test_site_check_is_recorded_but_the_due_date_does_not_move(citizen, team, pr
     assert actions.refresh_due(case).stopped_days == 0
     assert "办理时限不暂停" in application.events.get(action="特别程序开始：实地核查").opinion
     # an art. 45 procedure still stops it
-    with at(D(2026, 11, 9)):
-        actions.start_suspension(
-            application=application,
-            actor=team["handler"],
-            kind="testing",
-            reason="委托检测",
-            started_on=D(2026, 11, 9),
-        )
+    _start_procedure(application, team["handler"], "testing", D(2026, 11, 9))
     case.refresh_from_db()
     assert case.suspended and case.effective_due_date == D(2026, 11, 10)
 
