@@ -317,7 +317,11 @@ def refuse(
         obj=application,
         detail={"reason": reason, "ground": ground, "refer_to": refer_to},
     )
-    _notify(application, "application.rejected", reason=reason)
+    _notify(
+        application,
+        "application.rejected",
+        reason=reason + (f"（请向{refer_to}申请）" if refer_to else ""),
+    )
     return case
 
 

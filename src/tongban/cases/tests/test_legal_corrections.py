@@ -362,7 +362,7 @@ def test_the_case_page_offers_no_step_the_person_may_not_take(
 
 
 def test_refusal_for_want_of_competence_names_the_organ_on_the_decision(
-    citizen, team, promise_item
+    citizen, team, promise_item, django_capture_on_commit_callbacks
 ):
     with at(D(2026, 11, 2)):
         application = submit_application(citizen, promise_item)
@@ -385,20 +385,23 @@ def test_refusal_for_want_of_competence_names_the_organ_on_the_decision(
             )
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED
-        actions.refuse(
-            application=application,
-            actor=team["clerk"],
-            ground="not_competent",
-            reason="该事项由卫生健康部门负责",
-            legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（二）项",
-            refer_to="许昌市卫生健康委员会",
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.refuse(
+                application=application,
+                actor=team["clerk"],
+                ground="not_competent",
+                reason="该事项由卫生健康部门负责",
+                legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（二）项",
+                refer_to="许昌市卫生健康委员会",
+            )
     application.refresh_from_db()
     case = application.case
     assert (case.refusal_ground, case.refer_to_organ) == ("not_competent", "许昌市卫生健康委员会")
     text = _pdf_text(case.documents.get()).replace("\n", "")
     assert "不属于本机关职权范围" in text and "请向许昌市卫生健康委员会申请" in text
     assert "许昌市卫生健康委员会" in application.events.get(action="不予受理").opinion
+    told = InboxMessage.objects.filter(recipient=citizen).order_by("-pk").first()
+    assert "请向许昌市卫生健康委员会申请" in told.body
 
 
 def test_the_refusal_form_carries_the_organ_field(client, citizen, team, promise_item):
