@@ -120,7 +120,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
                 "提交",
             )
             staff.shot(f"{step}-done")
-        assert "准予许可" in staff.text()
+        assert "作出决定：准予给付" in staff.text()  # a 行政给付, not a licence
     with on("2026-10-15"):
         staff.login("clerk")
         _open_case(staff, application)
@@ -131,6 +131,6 @@ def test_promise_case_through_correction_suspension_extension_and_review(
         citizen.go(f"/my/cases/{application.public_id}/")
         assert "出证办结" in citizen.text()
         citizen.shot("citizen-completed")
-        decision = citizen.page.locator("a", has_text="准予行政许可决定书").first
+        decision = citizen.page.locator("a", has_text="给付决定书").first
         response = citizen.page.request.get(citizen.base_url + decision.get_attribute("href"))
         assert response.status == 200 and response.body().startswith(b"%PDF-")

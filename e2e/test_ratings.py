@@ -30,7 +30,7 @@ def test_bad_rating_callback_rectification_and_the_raters_verdict(journey, size)
     citizen.go(f"/my/cases/{application.public_id}/")
     assert "出证办结" in citizen.text()
     citizen.shot("case-timeline")
-    decision = citizen.page.locator("a", has_text="准予行政许可决定书").first
+    decision = citizen.page.locator("a", has_text="给付决定书").first
     response = citizen.page.request.get(citizen.base_url + decision.get_attribute("href"))
     assert response.status == 200 and response.body().startswith(b"%PDF-")
     verify = decision.locator("xpath=following-sibling::a[1]")

@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.cases.follow_calendar",
         "schedule": crontab(hour=0, minute=20),
     },
+    "cases-unanswered-corrections-daily": {
+        "task": "tongban.cases.close_unanswered_corrections",
+        "schedule": crontab(hour=0, minute=45),
+    },
     "cases-deadline-warnings": {
         "task": "tongban.cases.raise_warnings",
         "schedule": crontab(minute=15),

@@ -408,7 +408,7 @@ class PipelineStep(models.Model):
 
 
 class Receipt(models.Model):
-    """The 申请回执 PDF of a submitted application."""
+    """The 申请回执 PDF of a submitted application, sealed and signed like every issued document."""
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="receipt"
@@ -416,6 +416,16 @@ class Receipt(models.Model):
     file = models.FileField(upload_to="receipts/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The signed voucher (行政许可法 art. 32: dated and sealed); receipts made before receipts were
+    # signed have none.
+    document = models.OneToOneField(
+        "seals.IssuedDocument",
+        verbose_name="签章文书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "申请回执"

@@ -1,25 +1,35 @@
-"""The 申请回执: a PDF the applicant keeps, with the case number, what was applied for, the
-materials given and how to follow the case. Rendered by the platform's document producer."""
+"""The 申请回执: the dated, sealed voucher of 行政许可法 art. 32 that an application was received,
+with the case number, what was applied for, every material and how it was provided, and how to
+follow the case. Issued like every other document (seals.documents: numbered by the case number,
+PAdES-signed with the department's seal), so its QR code opens the verification page."""
 
-import hashlib
-import uuid
-
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
 from tongban.applications.models import Application, Receipt
 
 
+def material_line(row: dict) -> str:
+    """How one material of the checklist was provided, as the applicant and the window read it."""
+    name = row["material"].name
+    if row["files"]:
+        given = "、".join(f"{f.original_name}，{f.pages}页" for f in row["files"])
+        return f"{name}（已上传：{given}）"
+    if row["licence_use"]:
+        licence = row["licence_use"].licence
+        return f"{name}（已用电子证照：{licence.licence_type.name} {licence.number or licence.identifier}）"
+    commitment = row["commitment"]
+    if commitment is not None:
+        return f"{name}（{commitment.get_kind_display()}）"
+    return f"{name}（{'未提交' if row['material'].required else '未提交（按需）'}）"
+
+
 def receipt_sections(application: Application) -> list[tuple[str, str]]:
-    files = list(application.files.select_related("material"))
+    from tongban.applications.actions import material_checklist
+
+    rows = material_checklist(application)
     materials = (
-        "\n".join(
-            f"{i}. {f.material.name}（{f.original_name}，{f.pages}页）"
-            for i, f in enumerate(files, start=1)
-        )
-        or "无"
+        "\n".join(f"{i}. {material_line(row)}" for i, row in enumerate(rows, start=1)) or "无"
     )
     submitted = timezone.localtime(application.submitted_at)
     return [
@@ -35,7 +45,7 @@ def receipt_sections(application: Application) -> list[tuple[str, str]]:
             f"{submitted:%Y年%m月%d日 %H:%M}，申报渠道：{application.get_channel_display()}",
         ),
         ("受理部门", application.service_item.department.name),
-        ("已提交材料", materials),
+        ("申请材料", materials),
         (
             "说明",
             "本回执仅证明申请已提交，不代表已受理。受理部门将在5个工作日内作出受理、不予受理或"
@@ -45,22 +55,27 @@ def receipt_sections(application: Application) -> list[tuple[str, str]]:
     ]
 
 
+@transaction.atomic
 def create_receipt(application: Application) -> Receipt:
+    """Idempotent: the receipt, its document and its number are written together or not at all.
+    Without a usable seal of the department this raises (Chinese) and the pipeline retries."""
     existing = Receipt.objects.filter(application=application).first()
     if existing:
         return existing
-    from tongban.seals.documents import render_document
+    from tongban.seals.documents import issue_document
 
-    progress_url = settings.SITE_URL.rstrip("/") + reverse("applications:progress")
-    pdf = render_document(
+    document = issue_document(
+        document_type="receipt",
         title="申请回执",
-        number=application.case_number,
         sections=receipt_sections(application),
-        issuer=application.service_item.department,
+        department=application.service_item.department,
+        related=application,
         issued_on=timezone.localdate(application.submitted_at),
-        qr_url=progress_url,
+        number=application.case_number,
     )
-    receipt = Receipt(application=application, sha256=hashlib.sha256(pdf).hexdigest())
-    receipt.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
-    receipt.save()
-    return receipt
+    return Receipt.objects.create(
+        application=application,
+        file=document.file.name,
+        sha256=document.sha256,
+        document=document,
+    )

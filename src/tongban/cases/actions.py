@@ -20,18 +20,20 @@ from tongban.accounts.permissions import serves_department
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application, StatusChange, TimelineEvent
 from tongban.applications.states import STAFF, SYSTEM, Status, allowed
-from tongban.cases import deadlines, review
+from tongban.cases import deadlines, duties, review
 from tongban.cases.events import CaseAccepted, CaseCompleted
 from tongban.cases.models import (
     Case,
     CaseDocument,
     CorrectionNotice,
     Extension,
+    RefusalGround,
     ReviewStep,
     SupervisionNotice,
     Suspension,
     WarningEvent,
 )
+from tongban.cases.wording import for_item_type
 from tongban.catalog.codes import HandlingType, LimitUnit
 from tongban.core import audit, events, workdays
 
@@ -251,15 +253,37 @@ def _accepted(
     return case
 
 
-@transaction.atomic
-def refuse(*, application: Application, actor: User, reason: str, legal_basis: str) -> Case:
-    """不予受理: not a matter for this organ, or not licensable (art. 32 (1)–(2))."""
-    reason, legal_basis = (reason or "").strip(), (legal_basis or "").strip()
+def _refusal_errors(reason: str, legal_basis: str, ground: str, refer_to: str) -> dict:
     errors = {}
     if not reason:
         errors["reason"] = ["请写明不予受理的理由"]
     if not legal_basis:
         errors["legal_basis"] = ["请写明法律依据"]
+    if ground and ground not in RefusalGround.values:
+        errors["ground"] = ["请选择不予受理的情形"]
+    not_competent = ground == RefusalGround.NOT_COMPETENT or (not ground and "职权范围" in reason)
+    if not_competent and not refer_to:
+        errors["refer_to"] = ["申请事项不属于本机关职权范围的，请写明申请人应当向哪个行政机关申请"]
+    if len(refer_to) > 200:
+        errors["refer_to"] = ["机关名称不能超过200个字"]
+    return errors
+
+
+@transaction.atomic
+def refuse(
+    *,
+    application: Application,
+    actor: User,
+    reason: str,
+    legal_basis: str,
+    ground: str = "",
+    refer_to: str = "",
+) -> Case:
+    """不予受理: not a matter for this organ, or not licensable (art. 32 (1)–(2)). When it is not
+    this organ's, the applicant is told which organ to apply to (`refer_to`), on the decision."""
+    reason, legal_basis = (reason or "").strip(), (legal_basis or "").strip()
+    ground, refer_to = (ground or "").strip(), (refer_to or "").strip()
+    errors = _refusal_errors(reason, legal_basis, ground, refer_to)
     if errors:
         raise ValidationError(errors)
     application = _locked(application)
@@ -267,6 +291,7 @@ def refuse(*, application: Application, actor: User, reason: str, legal_basis: s
     _move(application, Status.NOT_ACCEPTED, actor, STAFF, reason)
     case = _case(application)
     case.decision_reason, case.legal_basis = reason, legal_basis
+    case.refusal_ground, case.refer_to_organ = ground, refer_to
     case.completed_at = timezone.now()
     case.completion_result = Case.CompletionResult.RETURNED
     case.save()
@@ -276,8 +301,14 @@ def refuse(*, application: Application, actor: User, reason: str, legal_basis: s
         "不予受理决定书",
         [
             *_header(application),
+            *([("不予受理的情形", RefusalGround(ground).label)] if ground else []),
             ("不予受理的理由", reason),
             ("法律依据", legal_basis),
+            *(
+                [("告知", f"本申请事项不属于本机关职权范围，请向{refer_to}申请。")]
+                if refer_to
+                else []
+            ),
             (
                 "",
                 "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。",
@@ -288,11 +319,22 @@ def refuse(*, application: Application, actor: User, reason: str, legal_basis: s
     _event(
         application,
         "不予受理",
-        f"理由：{reason}\n依据：{legal_basis}\n文书：{document.document.number}",
+        f"理由：{reason}\n依据：{legal_basis}"
+        + (f"\n请向{refer_to}申请" if refer_to else "")
+        + f"\n文书：{document.document.number}",
         actor=actor,
     )
-    audit.record("cases.refuse", actor=actor, obj=application, detail={"reason": reason})
-    _notify(application, "application.rejected", reason=reason)
+    audit.record(
+        "cases.refuse",
+        actor=actor,
+        obj=application,
+        detail={"reason": reason, "ground": ground, "refer_to": refer_to},
+    )
+    _notify(
+        application,
+        "application.rejected",
+        reason=reason + (f"（请向{refer_to}申请）" if refer_to else ""),
+    )
     return case
 
 
@@ -307,6 +349,7 @@ def request_correction(
         raise ValidationError({"items": ["请逐项列明需要补正的全部内容"]})
     application = _locked(application)
     _require(actor, application.service_item.department_id, Role.WINDOW_CLERK)
+    _refuse_second_correction(application)
     _move(application, Status.CORRECTION, actor, STAFF, "；".join(items))
     case = _case(application)
     respond_by = workdays.add_working_days(
@@ -348,6 +391,23 @@ def request_correction(
         due_date=f"{respond_by:%Y-%m-%d}",
     )
     return notice
+
+
+def _refuse_second_correction(application: Application) -> None:
+    """一次性告知 (art. 32 (4)): the one notice lists everything. After the applicant resubmits,
+    the organ accepts, or refuses acceptance for what the notice listed and was not corrected
+    (RefusalGround.NOT_CORRECTED); it never asks again."""
+    earlier = CorrectionNotice.objects.filter(case__application=application).first()
+    if earlier is not None:
+        raise ValidationError(
+            f"本申请已于{timezone.localtime(earlier.issued_at):%Y年%m月%d日}一次性告知补正"
+            f"（{earlier.document_number}），依法不得再次要求补正。补正后仍不符合要求的，"
+            "请作出不予受理决定（情形：未按补正告知书要求补正）。"
+        )
+
+
+def has_correction_notice(application: Application) -> bool:
+    return CorrectionNotice.objects.filter(case__application=application).exists()
 
 
 def resolve_corrections(application_id: int) -> None:
@@ -396,6 +456,56 @@ def apply_deemed_acceptance(today: datetime.date | None = None) -> list[str]:
     return done
 
 
+def close_unanswered_corrections(today: datetime.date | None = None) -> list[str]:
+    """Daily job: an application whose 补正告知书 was not answered by its deadline counts as
+    abandoned, as the notice said ("逾期未补正的，视为放弃申请"): the system ends it with 办结 result
+    5 补交逾期办结. Safe to run again: only applications still 待补正 are touched."""
+    today = today or timezone.localdate()
+    overdue = CorrectionNotice.objects.filter(
+        resolved_at=None,
+        respond_by__lt=today,
+        case__application__status=Status.CORRECTION,
+    ).values_list("case__application_id", flat=True)
+    done = []
+    for application_id in list(overdue):
+        with transaction.atomic():
+            application = _locked(Application(pk=application_id))
+            notice = (
+                CorrectionNotice.objects.select_for_update()
+                .filter(case__application=application, resolved_at=None)
+                .first()
+            )
+            if application.status != Status.CORRECTION or notice is None:
+                continue
+            if notice.respond_by >= today:
+                continue
+            _abandon(application, notice)
+        done.append(application.case_number)
+    return done
+
+
+def _abandon(application: Application, notice: CorrectionNotice) -> None:
+    reason = f"逾期未补正（期限{notice.respond_by:%Y-%m-%d}），视为放弃申请"
+    _move(application, Status.COMPLETED, None, SYSTEM, reason)
+    case = notice.case
+    case.completed_at = timezone.now()
+    case.completion_result = Case.CompletionResult.CORRECTION_OVERDUE
+    case.decision_reason = reason
+    case.save(update_fields=["completed_at", "completion_result", "decision_reason"])
+    _event(
+        application,
+        "视为放弃申请",
+        f"申请人未在补正告知书（{notice.document_number}）规定的{notice.respond_by:%Y年%m月%d日}前"
+        "补正，依照告知书视为放弃申请，本件补交逾期办结。如仍需办理，请重新申请。",
+    )
+    audit.record(
+        "cases.correction_abandoned",
+        obj=application,
+        detail={"notice": notice.document_number, "respond_by": notice.respond_by.isoformat()},
+    )
+    _notify(application, "case.correction_abandoned", due_date=f"{notice.respond_by:%Y-%m-%d}")
+
+
 # --- review -----------------------------------------------------------------------------------------
 
 
@@ -427,6 +537,7 @@ def complete_step(
     if not opinion:
         raise ValidationError({"opinion": ["请填写处理意见"]})
     case = application.case
+    duties.check(case, actor.pk, step.role)
     if case.suspended:
         raise ValidationError("特别程序进行中，计时已暂停，请先结束特别程序")
     step.assignee, step.action, step.opinion, step.finished_at = (
@@ -468,6 +579,9 @@ def reassign(*, application: Application, actor: User, step_id: int, assignee: U
         raise ValidationError("只有本部门负责人可以改派")
     if not (assignee.has_role(step.role) and serves_department(assignee, step.department_id)):
         raise ValidationError("被指派人没有办理该环节的角色")
+    separation = duties.conflict(step.case, assignee.pk, step.role)
+    if separation:
+        raise ValidationError(separation.replace("您", f"{assignee.display_name}", 1))
     step.assignee = assignee
     step.save(update_fields=["assignee"])
     audit.record(
@@ -503,7 +617,8 @@ def _decide(
     case.delivery_due_date = calendar.add_working_days(today, DELIVERY_WORKING_DAYS)
     case.warning = ""
     case.save()
-    result = "准予许可" if approve else "不予许可"
+    wording = for_item_type(application.item_version.item_type)
+    result = wording.result(approve)
     sections = [
         *_header(application),
         ("决定", f"经审查，决定{result}。"),
@@ -518,9 +633,7 @@ def _decide(
                 "或者在六个月内依法提起行政诉讼。",
             )
         )
-    document = _issue(
-        case, "decision", f"{'准予' if approve else '不予'}行政许可决定书", sections, actor
-    )
+    document = _issue(case, "decision", wording.title(approve), sections, actor)
     _event(
         application,
         f"作出决定：{result}",
@@ -591,11 +704,16 @@ def start_suspension(
         application,
         f"特别程序开始：{label}",
         f"因{label}（{reason.strip()}），自{started_on:%Y-%m-%d}起暂停计算办理时限，所需时间不计入审查期限"
-        "（《中华人民共和国行政许可法》第四十五条）。",
+        "（《中华人民共和国行政许可法》第四十五条）。"
+        if suspension.stops_clock
+        # 实地核查: on record, but art. 45 does not list it, so the clock runs on
+        else f"{label}（{reason.strip()}）自{started_on:%Y-%m-%d}开始，所需时间计入审查期限，"
+        "办理时限不暂停。",
         actor=actor,
     )
     audit.record("cases.start_suspension", actor=actor, obj=application, detail={"kind": kind})
-    _notify(application, "case.suspended", procedure=label, started_on=f"{started_on:%Y-%m-%d}")
+    if suspension.stops_clock:
+        _notify(application, "case.suspended", procedure=label, started_on=f"{started_on:%Y-%m-%d}")
     return suspension
 
 
@@ -615,8 +733,12 @@ def end_suspension(
     if not (result or "").strip():
         raise ValidationError({"result": ["请填写特别程序结果"]})
     suspension.ended_on, suspension.ended_by, suspension.result = ended_on, actor, result.strip()
-    suspension.working_days = deadlines.stopped_working_days(
-        workdays.Calendar(), suspension.started_on, ended_on, ended_on
+    suspension.working_days = (
+        deadlines.stopped_working_days(
+            workdays.Calendar(), suspension.started_on, ended_on, ended_on
+        )
+        if suspension.stops_clock
+        else 0
     )
     suspension.save()
     due = refresh_due(case)
@@ -624,7 +746,9 @@ def end_suspension(
         application,
         f"特别程序结束：{suspension.get_kind_display()}",
         f"结果：{suspension.result}。暂停 {suspension.working_days} 个工作日，"
-        f"办结期限顺延至 {due.promised_due:%Y-%m-%d}。",
+        f"办结期限顺延至 {due.promised_due:%Y-%m-%d}。"
+        if suspension.stops_clock
+        else f"结果：{suspension.result}。未暂停计时，办结期限仍为 {due.promised_due:%Y-%m-%d}。",
         actor=actor,
     )
     audit.record(
@@ -633,6 +757,8 @@ def end_suspension(
         obj=application,
         detail={"working_days": suspension.working_days},
     )
+    if not suspension.stops_clock:
+        return suspension
     _notify(
         application,
         "case.resumed",

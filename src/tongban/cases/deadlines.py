@@ -1,8 +1,9 @@
 """Due dates of a case, derived from the columns fixed at acceptance, the suspension and extension
 rows and the working-day calendar.
 
-A special procedure stops the clock from its start day (inclusive) until its end day (exclusive):
-its length is the number of working days in [started_on, ended_on). While one is open, the days up
+A special procedure of 行政许可法 art. 45 (听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审) stops
+the clock from its start day (inclusive) until its end day (exclusive): its length is the number of
+working days in [started_on, ended_on); a 实地核查 is recorded and stops nothing. While one is open, the days up
 to and including today count as stopped, so the due date moves one working day for every working
 day the procedure lasts and the days left stay the same.
 """
@@ -97,7 +98,8 @@ class Deadlines:
 
 
 def compute(case, calendar: workdays.Calendar, today: datetime.date) -> Deadlines:
-    suspensions = list(case.suspensions.all())
+    # Only the procedures of 行政许可法 art. 45 stop the clock; a 实地核查 is on record only.
+    suspensions = [s for s in case.suspensions.all() if s.stops_clock]
     stopped = sum(
         s.working_days
         if s.working_days is not None

@@ -13,6 +13,16 @@ from django.db import models
 from tongban.applications.models import Application
 
 
+class RefusalGround(models.TextChoices):
+    """Why an application is not accepted (行政许可法 art. 32 (1), (2); and a correction notice
+    that was not followed, the one notice the law allows having been used)."""
+
+    NOT_LICENSABLE = "not_licensable", "依法不需要取得行政许可"
+    NOT_COMPETENT = "not_competent", "不属于本机关职权范围"
+    NOT_CORRECTED = "not_corrected", "未按补正告知书要求补正"
+    OTHER = "other", "其他依法不予受理的情形"
+
+
 class Case(models.Model):
     class Decision(models.TextChoices):
         APPROVE = "approve", "准予许可"
@@ -76,6 +86,16 @@ class Case(models.Model):
     )
     decision_reason = models.TextField("决定理由", blank=True)
     legal_basis = models.TextField("法律依据", blank=True)
+    # 不予受理 (行政许可法 art. 32 (1)–(2)): which case of the article, and the organ to apply to
+    refusal_ground = models.CharField(
+        "不予受理情形", max_length=16, choices=RefusalGround.choices, blank=True
+    )
+    refer_to_organ = models.CharField(
+        "告知向其申请的机关",
+        max_length=200,
+        blank=True,
+        help_text="申请事项不属于本机关职权范围的，告知申请人向有关行政机关申请（行政许可法第三十二条）",
+    )
     completed_at = models.DateTimeField("办结时间", null=True, blank=True)
     completion_result = models.CharField(
         "办结结果", max_length=1, choices=CompletionResult.choices, blank=True
@@ -134,6 +154,10 @@ class Suspension(models.Model):
         EXPERT_REVIEW = "expert", "专家评审"
         SITE_CHECK = "site", "实地核查"
 
+    # 行政许可法 art. 45 lists the procedures whose time is not counted; anything else (实地核查)
+    # is recorded as a procedure of the case but the clock keeps running.
+    CLOCK_STOPPING = frozenset(Kind.values) - {Kind.SITE_CHECK}
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
     kind = models.CharField("特别程序种类", max_length=12, choices=Kind.choices)
     reason = models.TextField("启动理由或依据")
@@ -159,6 +183,10 @@ class Suspension(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_on}"
+
+    @property
+    def stops_clock(self) -> bool:
+        return self.kind in self.CLOCK_STOPPING
 
 
 class Extension(models.Model):

@@ -15,6 +15,14 @@ def apply_deemed_acceptance() -> int:
     return len(numbers)
 
 
+@shared_task(name="tongban.cases.close_unanswered_corrections")
+def close_unanswered_corrections() -> int:
+    numbers = actions.close_unanswered_corrections()
+    if numbers:
+        log.info("%s applications closed: correction not answered in time", len(numbers))
+    return len(numbers)
+
+
 @shared_task(name="tongban.cases.raise_warnings")
 def raise_warnings() -> dict:
     return actions.raise_warnings()

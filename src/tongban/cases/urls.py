@@ -11,6 +11,11 @@ urlpatterns = [
     path(
         "<uuid:public_id>/documents/<int:document_id>.pdf", views.document_download, name="document"
     ),
+    path(
+        "<uuid:public_id>/documents/correction-notice.pdf",
+        views.document_download,
+        name="correction_notice",
+    ),
     path("<uuid:public_id>/supervision/<int:notice_id>/answer/", views.answer, name="answer"),
     path("<uuid:public_id>/<str:move>/", views.act, name="act"),
 ]

@@ -24,8 +24,8 @@ from tongban.accounts.roles import Role
 from tongban.applications import formdefs
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
-from tongban.cases import actions, commitments, deadlines, statistics
-from tongban.cases.models import Case, CaseDocument, ReviewStep, Suspension
+from tongban.cases import actions, commitments, deadlines, duties, statistics
+from tongban.cases.models import Case, CaseDocument, RefusalGround, ReviewStep, Suspension
 from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
 from tongban.core.models import Department
@@ -141,16 +141,27 @@ def _department_choices(user):
     return Department.objects.filter(pk__in=departments_served(user))
 
 
+def _default_tab(user, counts: dict[str, int]) -> str:
+    """Open on the person's work: a window clerk's is 待受理, a reviewer's 待办; when their own
+    tab is empty and the other one is not, the other one."""
+    reviews = user.has_role(Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+    accepts = user.has_role(Role.WINDOW_CLERK)
+    first, second = ("accept", "todo") if accepts and not reviews else ("todo", "accept")
+    if not counts[first] and counts[second] and (accepts or reviews):
+        return second
+    return first
+
+
 @staff_required
 def case_list(request):
-    tab = request.GET.get("tab", "todo")
+    counts = {key: _queryset(request, key).count() for key in ("accept", "todo", "yellow", "red")}
+    tab = request.GET.get("tab") or _default_tab(request.user, counts)
     if tab not in TABS:
         tab = "todo"
     page = Paginator(_filtered(request, _queryset(request, tab)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     calendar, today = workdays.Calendar(), timezone.localdate()
-    counts = {key: _queryset(request, key).count() for key in ("accept", "todo", "yellow", "red")}
     return render(
         request,
         "cases/list.html",
@@ -211,22 +222,44 @@ def _form_rows(application: Application) -> list[tuple[str, list[tuple[str, str]
     return out
 
 
+def _my_steps(user: User, case: Case, open_steps) -> list[ReviewStep]:
+    """The open steps `user` may take: role and department, and not a second duty on the case."""
+    eligible = [
+        s for s in open_steps if user.has_role(s.role) and serves_department(user, s.department_id)
+    ]
+    return duties.open_steps_for(case, eligible, user.pk)
+
+
+def _duty_notes(user: User, case: Case | None, open_steps) -> list[str]:
+    """Why a step the user's roles would allow is not offered (separation of duties)."""
+    if case is None:
+        return []
+    reasons = (
+        duties.conflict(case, user.pk, s.role)
+        for s in open_steps
+        if user.has_role(s.role) and serves_department(user, s.department_id)
+    )
+    return list(dict.fromkeys(r for r in reasons if r))
+
+
 def _moves(user: User, application: Application, case: Case | None, open_steps) -> set[str]:
     dept = application.service_item.department_id
     serves = serves_department(user, dept)
     moves = set()
     if application.status == Status.SUBMITTED and serves and user.has_role(Role.WINDOW_CLERK):
-        moves |= {"accept", "refuse", "correction"}
+        moves |= {"accept", "refuse"}
+        if not actions.has_correction_notice(application):  # 一次性告知: one notice only
+            moves.add("correction")
         if application.item_version.handling_type == "1":
             moves.add("decide_now")
     if application.status == Status.ACCEPTED and case:
         if serves and user.has_role(Role.HANDLER, Role.REVIEWER, Role.APPROVER):
-            moves.add("resume" if case.suspended else "suspend")
+            # 实地核查 leaves the clock running (case.suspended stays False) but is still open
+            in_procedure = case.suspended or case.suspensions.filter(ended_on=None).exists()
+            moves.add("resume" if in_procedure else "suspend")
         if serves and user.has_role(Role.APPROVER) and not hasattr(case, "extension"):
             moves.add("extend")
-        if any(
-            user.has_role(s.role) and serves_department(user, s.department_id) for s in open_steps
-        ):
+        if _my_steps(user, case, open_steps):
             moves.add("step")
     if (
         application.status in (Status.APPROVED, Status.DENIED)
@@ -318,7 +351,10 @@ def case_detail(request, public_id):
             if case
             else [],
             "moves": _moves(request.user, application, case, open_steps),
+            "my_steps": _my_steps(request.user, case, open_steps) if case else [],
+            "duty_notes": _duty_notes(request.user, case, open_steps),
             "suspension_kinds": Suspension.Kind.choices,
+            "refusal_grounds": RefusalGround.choices,
             "commitments": application.commitments.select_related("material", "closed_by"),
             "can_find_false": request.user.has_role(Role.APPROVER),
             "acceptance_due": acceptance_due,
@@ -352,6 +388,8 @@ MOVES = {
         actor=r.user,
         reason=r.POST.get("reason", ""),
         legal_basis=r.POST.get("legal_basis", ""),
+        ground=r.POST.get("ground", ""),
+        refer_to=r.POST.get("refer_to", ""),
     ),
     "correction": lambda r, a: actions.request_correction(
         application=a, actor=r.user, items=r.POST.get("items", "").splitlines()
@@ -437,6 +475,8 @@ def act(request, public_id, move):
             else "；".join(error.messages)
         )
         messages.error(request, text)
+    except PermissionDenied as error:  # e.g. separation of duties: said, not a bare 403
+        messages.error(request, str(error) or _("您无权执行此操作"))
     except ValueError:
         messages.error(request, _("提交的数据有误"))
     else:
@@ -494,8 +534,9 @@ def supervision(request):
     )
 
 
-def document_download(request, public_id, document_id: int):
-    """A sealed document of the case, for the applicant (public ones) or staff of the department."""
+def document_download(request, public_id, document_id: int | None = None):
+    """A sealed document of the case, for the applicant (public ones) or staff of the department.
+    Without `document_id`: the case's 补正告知书, a link 我的办件 can give without looking it up."""
     from django.http import FileResponse, Http404
 
     if not request.user.is_authenticated:
@@ -508,12 +549,16 @@ def document_download(request, public_id, document_id: int):
     is_owner = request.user.pk == application.owner_id
     if not (is_owner or serves_department(request.user, application.service_item.department_id)):
         raise Http404(_("没有找到该文书"))
-    item = get_object_or_404(
-        CaseDocument.objects.select_related("document"),
-        pk=document_id,
-        case__application=application,
-        **({"public": True} if is_owner else {}),
+    documents = CaseDocument.objects.select_related("document").filter(
+        case__application=application, **({"public": True} if is_owner else {})
     )
+    if document_id is None:
+        documents = documents.filter(document__document_type="correction_notice").order_by("-pk")
+        item = documents.first()
+        if item is None:
+            raise Http404(_("没有找到该文书"))
+    else:
+        item = get_object_or_404(documents, pk=document_id)
     response = FileResponse(
         item.document.file.open("rb"),
         content_type="application/pdf",

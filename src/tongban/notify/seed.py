@@ -340,6 +340,23 @@ DEFAULT_TEMPLATES = [
         },
     ),
     (
+        "case.correction_abandoned",
+        "逾期未补正，视为放弃申请",
+        {
+            "sms": (
+                "",
+                "{{ recipient_name }}您好，您申请的“{{ item_name }}”未在{{ due_date }}前补正，"
+                "视为放弃申请，已办结。",
+            ),
+            "inapp": (
+                "逾期未补正，视为放弃申请：{{ item_name }}",
+                "您申请的“{{ item_name }}”（办件编号 {{ case_number }}）未在补正告知书规定的 "
+                "{{ due_date }} 前补正，依照告知书视为放弃申请，{{ department }}已作补交逾期办结。"
+                "如仍需办理，请重新申请。",
+            ),
+        },
+    ),
+    (
         "case.commitment_false",
         "告知承诺核查不实",
         {

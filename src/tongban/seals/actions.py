@@ -192,8 +192,9 @@ def default_seal(department: Department, kinds: list[str] | None = None) -> Seal
 
 def default_seal_label(department: Department) -> str | None:
     """The kind label ("业务专用章") of the seal `default_seal` would choose, or None when the
-    department has none. A document that shows the seal but is not signed with it (a receipt)
-    needs nothing else, and the seal's image, certificate and key are the bulk of its row."""
+    department has none. Rendering without signing (a preview, a benchmark) needs nothing else,
+    and the seal's image, certificate and key are the bulk of its row. Issued documents, the
+    申请回执 included, are always signed with the seal they show."""
     try:
         return _preferred_seal(Seal.objects.only("kind"), department).get_kind_display()
     except ValidationError:

@@ -74,8 +74,8 @@ def _chinese_date(day: datetime.date) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    """Kept per process: every 申请回执 links to the same progress page, and choosing the mask
-    was a quarter of a receipt's rendering time."""
+    """Kept per process for a URL drawn again (a licence re-rendered for its own page): choosing
+    the mask is a quarter of a one-page document's rendering time."""
     import qrcode
 
     code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)

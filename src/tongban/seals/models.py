@@ -177,6 +177,7 @@ class IssuedDocument(models.Model):
         REJECTION_DECISION = "rejection_decision", "不予受理决定书"
         DECISION = "decision", "决定书"
         LICENCE = "licence", "证照"
+        RECEIPT = "receipt", "申请回执"
         OTHER = "other", "其他文书"
 
     public_id = models.UUIDField("公开标识", default=uuid.uuid4, unique=True, editable=False)

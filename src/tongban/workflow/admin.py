@@ -103,13 +103,13 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 class ItemProcessForm(forms.ModelForm):
     class Meta:
         model = ItemProcess
-        fields = ["item", "process_key", "joint_departments"]
+        fields = ["item", "process_key", "joint_departments", "separate_duties"]
 
 
 @admin.register(ItemProcess)
 class ItemProcessAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ItemProcessForm
-    list_display = ["item", "process_key", "updated_at"]
+    list_display = ["item", "process_key", "separate_duties", "updated_at"]
     search_fields = ["process_key", "item__implementation_code", "item__basic_item__name"]
     raw_id_fields = ["item"]
     filter_horizontal = ["joint_departments"]

@@ -74,6 +74,11 @@ class ItemProcess(models.Model):
         related_name="+",
         help_text="联办流程中并行审核的部门（作为 joint_departments 传给流程）",
     )
+    separate_duties = models.BooleanField(
+        "职责分离",
+        default=True,
+        help_text="同一工作人员不得在同一办件中承担受理、承办、审核、批准中的两项",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -54,3 +54,11 @@ def jpeg_with_location() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+@pytest.fixture
+def receipt_seal(department):
+    """The department's seal: a receipt is a sealed, signed voucher (行政许可法 art. 32)."""
+    from tongban.seals import actions as seals
+
+    return seals.create_seal(None, department, f"{department.name}业务专用章", "business")

@@ -38,7 +38,7 @@ def _stored_files(tmp_path) -> list:
 
 
 def test_one_request_submits_a_whole_application_and_a_retry_gets_the_same_case(
-    client, citizen, published_item, tmp_path, django_capture_on_commit_callbacks
+    client, citizen, published_item, tmp_path, django_capture_on_commit_callbacks, receipt_seal
 ):
     client.force_login(citizen)
     with django_capture_on_commit_callbacks(execute=True):

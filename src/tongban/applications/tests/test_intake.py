@@ -401,7 +401,7 @@ def test_applications_list_is_per_owner(citizen, second_citizen, published_item)
 
 
 def test_pipeline_makes_the_receipt_and_tells_the_applicant(
-    citizen, published_item, django_capture_on_commit_callbacks
+    citizen, published_item, django_capture_on_commit_callbacks, receipt_seal
 ):
     from pypdf import PdfReader
 

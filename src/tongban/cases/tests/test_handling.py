@@ -220,6 +220,8 @@ def test_refusal_issues_a_decision_with_reason_and_basis(citizen, team, promise_
             actor=team["clerk"],
             reason="申请事项不属于本机关职权范围",
             legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（二）项",
+            ground="not_competent",
+            refer_to="许昌市卫生健康委员会",
         )
     application.refresh_from_db()
     assert application.status == Status.NOT_ACCEPTED
