@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tongban.accounts import role_permissions
 from tongban.accounts.models import (
     AgentAuthorisation,
     CitizenProfile,
@@ -173,12 +174,7 @@ def create_staff(
 ) -> User:
     phone = check_new_staff(login_name=login_name, roles=roles, password=password, phone=phone)
 
-    user = User(
-        kind=User.Kind.STAFF,
-        login_name=login_name,
-        display_name=display_name,
-        is_staff=Role.PLATFORM_ADMIN in roles,
-    )
+    user = User(kind=User.Kind.STAFF, login_name=login_name, display_name=display_name)
     if phone:
         user.set_phone(phone)
     user.set_password(password)
@@ -187,8 +183,69 @@ def create_staff(
         user=user, department=department, hall=hall, window=window, employee_no=employee_no
     )
     StaffRole.objects.bulk_create(StaffRole(user=user, role=role) for role in roles)
+    apply_role_access(user)
     audit.record("accounts.create_staff", actor=actor, obj=user, detail={"roles": sorted(roles)})
     return user
+
+
+def apply_role_access(user: User) -> None:
+    """Give the account the admin-site permissions of the roles it holds, and only those: group
+    membership per role, and entry to the admin site when a role has admin work there."""
+    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    user.groups.set(role_permissions.role_groups(roles))
+    is_staff = user.is_superuser or role_permissions.needs_admin_site(roles)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    for cache in ("_role_cache", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def _staff_account(user: User) -> None:
+    if user.kind != User.Kind.STAFF:
+        raise ValidationError({"user": ["只能为工作人员账户分配角色"]})
+
+
+@transaction.atomic
+def grant_role(*, actor: User | None, user: User, role: str) -> StaffRole:
+    _staff_account(user)
+    if role not in Role.values:
+        raise ValidationError({"role": ["请选择有效角色"]})
+    granted, created = StaffRole.objects.get_or_create(user=user, role=role)
+    if not created:
+        raise ValidationError({"role": [f"该工作人员已有“{Role(role).label}”角色"]})
+    apply_role_access(user)
+    audit.record("accounts.grant_role", actor=actor, obj=user, detail={"role": role})
+    return granted
+
+
+@transaction.atomic
+def revoke_role(*, actor: User | None, user: User, role: str) -> None:
+    _staff_account(user)
+    deleted, _detail = StaffRole.objects.filter(user=user, role=role).delete()
+    if not deleted:
+        raise ValidationError({"role": ["该工作人员没有此角色"]})
+    apply_role_access(user)
+    audit.record("accounts.revoke_role", actor=actor, obj=user, detail={"role": role})
+
+
+@transaction.atomic
+def set_workplace(*, actor: User | None, user: User, hall=None, window=None) -> StaffProfile:
+    """The hall and window a staff member serves at (一次一评 and 综合窗口 depend on it)."""
+    profile = StaffProfile.objects.select_for_update().get(user=user)
+    if window is not None and hall is not None and window.hall_id != hall.pk:
+        raise ValidationError({"window": ["该窗口不在所选大厅"]})
+    if window is not None and hall is None:
+        hall = window.hall
+    profile.hall, profile.window = hall, window
+    profile.save(update_fields=["hall", "window"])
+    audit.record(
+        "accounts.set_workplace",
+        actor=actor,
+        obj=user,
+        detail={"hall": hall.pk if hall else None, "window": window.pk if window else None},
+    )
+    return profile
 
 
 @transaction.atomic
