@@ -145,6 +145,8 @@ def start_application(
     version = _check_item_open(service_item, channel)
     authorisation = _check_applicant(owner, version, service_item, enterprise)
     guidance = catalog.resolve_situation(catalog.version_structure(version), answers or {})
+    if guidance.invalid:
+        raise ValidationError({"answers": guidance.invalid})
     if guidance.unanswered:
         raise ValidationError(
             "请先回答情形引导问题：" + "；".join(q.text for q in guidance.unanswered)

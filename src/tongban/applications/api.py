@@ -24,6 +24,7 @@ from tongban.applications.models import (
     public_timeline,
 )
 from tongban.applications.states import Status
+from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
 
 
@@ -173,7 +174,7 @@ def _applying_for(data: dict) -> dict:
         "service_item": item,
         "enterprise": enterprise,
         "entrusted": data["entrusted"],
-        "answers": {int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()},
+        "answers": catalog.answers_from(data.get("answers") or {}),
     }
 
 
