@@ -9,6 +9,7 @@ import re
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -46,6 +47,25 @@ def _check_phone(phone: str, errors: dict) -> str:
     return phone
 
 
+def _check_email(email: str, errors: dict) -> str:
+    """An optional e-mail address: blank, or one a mail server would accept (domain lower-cased)."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["电子邮箱格式不正确，例如 name@example.com"]
+        return email
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def mask_email(email: str) -> str:
+    local, _at, domain = (email or "").rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else ""
+
+
 def _check_name(name: str, field: str, errors: dict) -> str:
     name = (name or "").strip()
     if not NAME_PATTERN.fullmatch(name):
@@ -59,7 +79,9 @@ def _raise_if(errors: dict) -> None:
 
 
 @transaction.atomic
-def register_citizen(*, real_name: str, id_number: str, phone: str, password: str) -> User:
+def register_citizen(
+    *, real_name: str, id_number: str, phone: str, password: str, email: str = ""
+) -> User:
     errors: dict = {}
     real_name = _check_name(real_name, "real_name", errors)
     id_number = pii.normalise(id_number)
@@ -69,10 +91,13 @@ def register_citizen(*, real_name: str, id_number: str, phone: str, password: st
     elif CitizenProfile.objects.filter(id_index=pii.blind_index(id_number, "citizen_id")).exists():
         errors["id_number"] = ["该身份证号码已注册，请直接登录或找回密码"]
     phone = _check_phone(phone, errors)
+    email = _check_email(email, errors)
     _check_password(password, errors)
     _raise_if(errors)
 
-    user = User(kind=User.Kind.CITIZEN, display_name=real_name, login_name=new_login_name())
+    user = User(
+        kind=User.Kind.CITIZEN, display_name=real_name, login_name=new_login_name(), email=email
+    )
     user.set_phone(phone)
     user.set_password(password)
     try:
@@ -101,6 +126,7 @@ def register_enterprise(
     legal_rep_id_number: str,
     phone: str,
     password: str,
+    email: str = "",
 ) -> User:
     errors: dict = {}
     name = (name or "").strip()
@@ -118,10 +144,13 @@ def register_enterprise(
     if not rep_check.valid:
         errors["legal_rep_id_number"] = [rep_check.reason]
     phone = _check_phone(phone, errors)
+    email = _check_email(email, errors)
     _check_password(password, errors)
     _raise_if(errors)
 
-    user = User(kind=User.Kind.ENTERPRISE, display_name=name, login_name=new_login_name())
+    user = User(
+        kind=User.Kind.ENTERPRISE, display_name=name, login_name=new_login_name(), email=email
+    )
     user.set_phone(phone)
     user.set_password(password)
     try:
@@ -138,6 +167,26 @@ def register_enterprise(
     except IntegrityError as exc:
         raise ValidationError({"uscc": ["该统一社会信用代码或手机号码已注册"]}) from exc
     audit.record("accounts.register_enterprise", actor=user, obj=user)
+    return user
+
+
+@transaction.atomic
+def change_email(*, user: User, email: str) -> User:
+    """The person gives, changes or removes the e-mail address messages are sent to."""
+    errors: dict = {}
+    email = _check_email(email, errors)
+    _raise_if(errors)
+    if email == user.email:
+        raise ValidationError({"email": ["新的电子邮箱与原来的相同"]})
+    previous = user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    audit.record(
+        "accounts.change_email",
+        actor=user,
+        obj=user,
+        detail={"from": mask_email(previous), "to": mask_email(email)},
+    )
     return user
 
 

@@ -97,6 +97,13 @@ class CitizenRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
+    email = forms.CharField(
+        label=_("电子邮箱（选填）"),
+        max_length=254,
+        required=False,
+        help_text=_("填写后，办件进度等消息也会发送到该邮箱"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class EnterpriseRegistrationForm(NewAccountForm):
@@ -118,6 +125,13 @@ class EnterpriseRegistrationForm(NewAccountForm):
         label=_("联系手机"),
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    email = forms.CharField(
+        label=_("电子邮箱（选填）"),
+        max_length=254,
+        required=False,
+        help_text=_("填写后，办件进度等消息也会发送到该邮箱"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
@@ -152,3 +166,13 @@ class AgentAuthorisationForm(forms.Form):
                 c for c in data["item_codes"].replace("，", ",").split(",") if c.strip()
             ],
         }
+
+
+class EmailForm(forms.Form):
+    email = forms.CharField(
+        label=_("电子邮箱"),
+        max_length=254,
+        required=False,
+        help_text=_("留空则不再通过邮件发送消息"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
