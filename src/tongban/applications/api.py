@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tongban.accounts.models import EnterpriseProfile
-from tongban.applications import actions, formlib, views
+from tongban.applications import actions, formdefs, formlib, views
 from tongban.applications.models import (
     Application,
     ApplicationForm,
@@ -92,7 +92,9 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
         }
 
     def get_data(self, obj) -> dict:
-        return obj.data
+        """The form values, personal data (ID, phone, bank account) masked: the full value only
+        through POST …/reveal, which is audited."""
+        return formdefs.masked_data(obj.form.schema, obj.data)
 
     def _checklist(self, obj) -> list[dict]:
         """The material checklist, worked out once for both fields that show it."""
@@ -146,6 +148,11 @@ class PublishedFormSerializer(serializers.Serializer):
 
 class SectionSerializer(serializers.Serializer):
     values = serializers.DictField(help_text="本页字段名 → 填写的值")
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.CharField(max_length=60, help_text="申请表字段名")
+    purpose = serializers.CharField(max_length=200, help_text="查看用途（记入审计）")
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -391,6 +398,22 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def submit(self, request, public_id=None):
         application = actions.submit(application=self.get_object(), actor=request.user)
         return Response(ApplicationDetailSerializer(application).data)
+
+    @extend_schema(
+        request=RevealSerializer,
+        responses=inline_serializer(
+            "RevealedValue", {"field": serializers.CharField(), "value": serializers.CharField()}
+        ),
+        summary="查看申请表中一项个人信息的完整值（记录审计）",
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, public_id=None):
+        incoming = RevealSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        value = actions.reveal_form_value(
+            actor=request.user, application=self.get_object(), **incoming.validated_data
+        )
+        return Response({"field": incoming.validated_data["field"], "value": value})
 
     @extend_schema(request=WithdrawSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -4,8 +4,10 @@ has 情形引导 questions, the clerk asks them at the counter and answers them 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tongban.accounts.backends import find_user_by_identifier
 from tongban.accounts.models import User
@@ -105,3 +107,28 @@ def proxy_start(request):
         "applications/proxy_start.html",
         {"errors": errors, "values": values, "questions": questions},
     )
+
+
+@role_required(Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+@require_POST
+def reveal_form_value(request, public_id):
+    """The full value of one personal-data field of a case's form, once, audited with a purpose.
+    Never in the URL: the field and purpose come in the POST body, the page is not cached."""
+    application = get_object_or_404(
+        Application.objects.select_related("form", "service_item"), public_id=public_id
+    )
+    field = request.POST.get("field", "")
+    prop = application.form.schema.get("properties", {}).get(field, {})
+    context = {"application": application, "label": prop.get("title", field)}
+    try:
+        context["value"] = actions.reveal_form_value(
+            actor=request.user,
+            application=application,
+            field=field,
+            purpose=request.POST.get("purpose", ""),
+        )
+    except ValidationError as error:
+        context["error"] = "；".join(error.messages)
+    response = render(request, "applications/revealed.html", context)
+    add_never_cache_headers(response)
+    return response
