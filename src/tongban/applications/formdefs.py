@@ -221,7 +221,8 @@ def error_for(prop: dict, value, *, required: bool) -> str:
         or value == ""
         or (value is False and required and prop.get("type") == "boolean")
     ):
-        return _("此项为必填项") if required else ""
+        # The field is named: the message also shows in summaries and API errors without its label.
+        return _("“%(title)s”为必填项") % {"title": prop.get("title", "此项")} if required else ""
     for error in Draft202012Validator(prop).iter_errors(value):
         return _message(error, prop)
     return _format_problem(prop, value)

@@ -25,7 +25,7 @@ def test_api_journey_with_idempotent_create_and_submit(client, citizen, publishe
     assert Application.objects.count() == 1
     draft = first.json()
     assert "applicant_name" in draft["form"]["prefilled"]
-    assert draft["problems"]["request_detail"] == ["此项为必填项"]
+    assert draft["problems"]["request_detail"] == ["“申请事项说明”为必填项"]
     url = f"{BASE}{draft['public_id']}/"
     bad = client.put(
         url + "sections/1/", {"values": {"request_detail": "短"}}, content_type="application/json"

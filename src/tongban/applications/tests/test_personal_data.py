@@ -151,3 +151,16 @@ def test_a_malformed_bank_account_is_refused(citizen, promise_item):  # noqa: F8
     )
 
     assert errors == {"bank_account": "银行账号应为12至30位数字"}
+
+
+def test_every_required_field_error_names_the_field(citizen, promise_item):  # noqa: F811
+    from tongban.applications import formdefs
+
+    application = actions.start_application(owner=citizen, service_item=promise_item, channel="pc")
+    form = application.form
+    data = {"applicant_kind": "enterprise", "has_agent": True}
+
+    errors = formdefs.validate(form.schema, form.layout, data)
+
+    assert errors["agent_name"] == "“经办人姓名”为必填项"
+    assert all(f"“{form.schema['properties'][n]['title']}”" in m for n, m in errors.items())
