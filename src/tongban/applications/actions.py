@@ -141,6 +141,7 @@ def start_application(
     entrusted: bool = False,
     window_staff: User | None = None,
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
 ) -> Application:
     """A new draft. With an idempotency key (the API's, scoped to the account), a second draft with
     the same key raises IntegrityError: the caller answers with the first one."""
@@ -174,6 +175,7 @@ def start_application(
         window_staff=window_staff,
         channel=channel,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint,
     )
     audit.record(
         "applications.start",
@@ -643,6 +645,7 @@ def apply_in_one(
     answers: dict[int, int] | None = None,
     enterprise: EnterpriseProfile | None = None,
     entrusted: bool = False,
+    idempotency_fingerprint: str = "",
 ) -> Application:
     """A whole application in one call, as department systems and self-service kiosks send it
     (POST /api/v1/applications/submit/): created, filled, documented and submitted in one
@@ -667,6 +670,7 @@ def apply_in_one(
                 enterprise=enterprise,
                 entrusted=entrusted,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=idempotency_fingerprint,
             )
             _fill_whole_form(application, values)
             materials = {m.pk: m for m in required_materials(application)}

@@ -1,6 +1,7 @@
 """/api/v1/applications: the same intake capabilities as the pages, for the mobile app and for
 department systems. Thin: validation of the request here, everything else in actions."""
 
+import hashlib
 import json
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -159,11 +161,43 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-def _application_for_key(scoped_key: str | None, owner) -> Application | None:
-    """The application an earlier create with this Idempotency-Key made, if any."""
+def _fingerprint(data: dict, files: dict | None = None) -> str:
+    """A digest of what a request asked for (body and uploaded files' contents)."""
+    digest = hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    )
+    for material_id in sorted(files or {}):
+        for uploaded in files[material_id]:
+            digest.update(f"|{material_id}:".encode())
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+            uploaded.seek(0)
+    return digest.hexdigest()
+
+
+class KeyReusedWithOtherBody(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = (
+        "该 Idempotency-Key 已用于内容不同的请求：重试时请求内容须与第一次完全相同，新的申请请换一个"
+        " Idempotency-Key"
+    )
+    default_code = "idempotency_key_reused"
+
+
+def _application_for_key(scoped_key: str | None, owner, fingerprint: str) -> Application | None:
+    """The application an earlier request with this Idempotency-Key made, if any; a key used
+    before with a different body is refused (422), never answered with the other application."""
     if not scoped_key:
         return None
-    return Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
+    earlier = Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
+    return _same_body(earlier, fingerprint) if earlier else None
+
+
+def _same_body(earlier: Application, fingerprint: str) -> Application:
+    # Applications made before fingerprints were kept have none: they are answered as before.
+    if earlier.idempotency_fingerprint not in ("", fingerprint):
+        raise KeyReusedWithOtherBody()
+    return earlier
 
 
 def _applying_for(data: dict) -> dict:
@@ -210,12 +244,13 @@ def _files_by_material(request) -> dict[int, list]:
     return files
 
 
-def _submitted_before(application: Application) -> Response:
+def _submitted_before(application: Application, fingerprint: str) -> Response:
     if application.submitted_at is None:  # the key was used for a draft made step by step
         return Response(
             {"detail": "该 Idempotency-Key 已用于创建一份草稿，请换一个或继续提交该草稿"},
             status=status.HTTP_409_CONFLICT,
         )
+    _same_body(application, fingerprint)
     return Response(ApplicationSummarySerializer(application).data, status=status.HTTP_200_OK)
 
 
@@ -257,7 +292,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = incoming.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:60]
         scoped_key = f"{request.user.pk}:{key}" if key else None
-        existing = _application_for_key(scoped_key, request.user)
+        fingerprint = _fingerprint(data)
+        existing = _application_for_key(scoped_key, request.user, fingerprint)
         if existing:
             return Response(ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK)
         try:
@@ -265,10 +301,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 owner=request.user,
                 channel=Application.Channel.API,
                 idempotency_key=scoped_key,
+                idempotency_fingerprint=fingerprint,
                 **_applying_for(data),
             )
         except IntegrityError:  # the same key raced in from a retry: answer with the first draft
-            application = Application.objects.get(idempotency_key=scoped_key)
+            application = _same_body(
+                Application.objects.get(idempotency_key=scoped_key), fingerprint
+            )
         return Response(
             ApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
         )
@@ -309,10 +348,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 {"Idempotency-Key": ["一次提交必须带 Idempotency-Key 请求头，重试时用同一个值"]}
             )
         scoped_key = f"{request.user.pk}:{key}"
-        existing = _application_for_key(scoped_key, request.user)
-        if existing:
-            return _submitted_before(existing)
-        incoming = WholeApplicationSerializer(data=_whole_application_data(request))
+        raw = _whole_application_data(request)
+        files = _files_by_material(request)
+        fingerprint = _fingerprint(raw, files)
+        existing = Application.objects.filter(idempotency_key=scoped_key, owner=request.user)
+        if existing.exists():
+            return _submitted_before(existing.get(), fingerprint)
+        incoming = WholeApplicationSerializer(data=raw)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         try:
@@ -320,12 +362,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 owner=request.user,
                 channel=Application.Channel.API,
                 values=data["values"],
-                files=_files_by_material(request),
+                files=files,
                 idempotency_key=scoped_key,
+                idempotency_fingerprint=fingerprint,
                 **_applying_for(data),
             )
         except IntegrityError:  # the same key raced in from a retry: the first one stands
-            return _submitted_before(Application.objects.get(idempotency_key=scoped_key))
+            earlier = Application.objects.get(idempotency_key=scoped_key)
+            return _submitted_before(earlier, fingerprint)
         return Response(
             ApplicationSummarySerializer(application).data, status=status.HTTP_201_CREATED
         )

@@ -73,7 +73,7 @@ def test_a_retry_racing_the_first_create_gets_the_first_draft(
     client.force_login(citizen)
     body = {"implementation_code": published_item.implementation_code}
     first = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
-    monkeypatch.setattr(api, "_application_for_key", lambda key, owner: None)
+    monkeypatch.setattr(api, "_application_for_key", lambda key, owner, fingerprint: None)
     raced = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
     assert raced.status_code == 201
     assert raced.json()["public_id"] == first.json()["public_id"]
