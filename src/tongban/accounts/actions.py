@@ -43,7 +43,7 @@ def _check_phone(phone: str, errors: dict) -> str:
     if not PHONE_PATTERN.fullmatch(phone):
         errors["phone"] = ["手机号码应为以1开头的11位数字"]
     elif User.objects.filter(phone_index=pii.blind_index(phone, "phone")).exists():
-        errors["phone"] = ["该手机号码已注册，请直接登录或找回密码"]
+        errors["phone"] = ["该手机号码已注册，请直接登录"]
     return phone
 
 
@@ -89,7 +89,7 @@ def register_citizen(
     if not checked.valid:
         errors["id_number"] = [checked.reason]
     elif CitizenProfile.objects.filter(id_index=pii.blind_index(id_number, "citizen_id")).exists():
-        errors["id_number"] = ["该身份证号码已注册，请直接登录或找回密码"]
+        errors["id_number"] = ["该身份证号码已注册，请直接登录"]
     phone = _check_phone(phone, errors)
     email = _check_email(email, errors)
     _check_password(password, errors)

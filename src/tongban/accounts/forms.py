@@ -32,7 +32,7 @@ class LoginForm(forms.Form):
             return self.cleaned_data
         if lockout.is_locked(identifier):
             raise forms.ValidationError(
-                _("登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。"), code="locked"
+                _("登录失败次数过多，账号已临时锁定，请稍后再试。"), code="locked"
             )
         self.user = authenticate(self.request, username=identifier, password=password)
         if self.user is None:
@@ -40,7 +40,7 @@ class LoginForm(forms.Form):
             left = lockout.remaining_attempts(identifier)
             if left == 0:
                 raise forms.ValidationError(
-                    _("登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。"), code="locked"
+                    _("登录失败次数过多，账号已临时锁定，请稍后再试。"), code="locked"
                 )
             raise forms.ValidationError(
                 _("账号或密码错误，还可尝试 %(left)s 次。") % {"left": left}, code="invalid"

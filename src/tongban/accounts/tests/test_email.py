@@ -89,3 +89,14 @@ def test_email_deliveries_reach_a_person_who_gave_an_address(
 
     assert Delivery.objects.get().status == Delivery.Status.SENT
     assert mail.outbox[-1].to == ["me@example.cn"]
+
+
+def test_no_page_offers_a_password_recovery_that_does_not_exist(client, citizen):
+    """找回密码 is not built: the lockout and registration messages do not send people to it."""
+    for _attempt in range(6):
+        page = client.post(
+            reverse("accounts:login"), {"identifier": testdata.phone(1), "password": "wrong-1"}
+        ).content.decode()
+    assert "锁定" in page and "找回密码" not in page
+    again = _register(client, phone=testdata.phone(1))
+    assert "已注册" in again.content.decode() and "找回密码" not in again.content.decode()
