@@ -49,6 +49,16 @@ class LoginForm(forms.Form):
         return self.cleaned_data
 
 
+def optional_email_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("电子邮箱（选填）"),
+        max_length=254,
+        required=False,
+        help_text=_("填写后，办件进度等消息也会发送到该邮箱"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class NewAccountForm(forms.Form):
     """Registration forms: a strong password, typed the same twice, asked last. Checked here as
     well as in the service so that every mistake on the page is reported at once."""
@@ -97,13 +107,7 @@ class CitizenRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
-    email = forms.CharField(
-        label=_("电子邮箱（选填）"),
-        max_length=254,
-        required=False,
-        help_text=_("填写后，办件进度等消息也会发送到该邮箱"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = optional_email_field()
 
 
 class EnterpriseRegistrationForm(NewAccountForm):
@@ -126,13 +130,7 @@ class EnterpriseRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
-    email = forms.CharField(
-        label=_("电子邮箱（选填）"),
-        max_length=254,
-        required=False,
-        help_text=_("填写后，办件进度等消息也会发送到该邮箱"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = optional_email_field()
 
 
 class AgentAuthorisationForm(forms.Form):
