@@ -9,9 +9,11 @@ import re
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tongban.accounts import role_permissions
 from tongban.accounts.models import (
     AgentAuthorisation,
     CitizenProfile,
@@ -41,8 +43,27 @@ def _check_phone(phone: str, errors: dict) -> str:
     if not PHONE_PATTERN.fullmatch(phone):
         errors["phone"] = ["手机号码应为以1开头的11位数字"]
     elif User.objects.filter(phone_index=pii.blind_index(phone, "phone")).exists():
-        errors["phone"] = ["该手机号码已注册，请直接登录或找回密码"]
+        errors["phone"] = ["该手机号码已注册，请直接登录"]
     return phone
+
+
+def _check_email(email: str, errors: dict) -> str:
+    """An optional e-mail address: blank, or one a mail server would accept (domain lower-cased)."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["电子邮箱格式不正确，例如 name@example.com"]
+        return email
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def mask_email(email: str) -> str:
+    local, _at, domain = (email or "").rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else ""
 
 
 def _check_name(name: str, field: str, errors: dict) -> str:
@@ -58,7 +79,9 @@ def _raise_if(errors: dict) -> None:
 
 
 @transaction.atomic
-def register_citizen(*, real_name: str, id_number: str, phone: str, password: str) -> User:
+def register_citizen(
+    *, real_name: str, id_number: str, phone: str, password: str, email: str = ""
+) -> User:
     errors: dict = {}
     real_name = _check_name(real_name, "real_name", errors)
     id_number = pii.normalise(id_number)
@@ -66,12 +89,15 @@ def register_citizen(*, real_name: str, id_number: str, phone: str, password: st
     if not checked.valid:
         errors["id_number"] = [checked.reason]
     elif CitizenProfile.objects.filter(id_index=pii.blind_index(id_number, "citizen_id")).exists():
-        errors["id_number"] = ["该身份证号码已注册，请直接登录或找回密码"]
+        errors["id_number"] = ["该身份证号码已注册，请直接登录"]
     phone = _check_phone(phone, errors)
+    email = _check_email(email, errors)
     _check_password(password, errors)
     _raise_if(errors)
 
-    user = User(kind=User.Kind.CITIZEN, display_name=real_name, login_name=new_login_name())
+    user = User(
+        kind=User.Kind.CITIZEN, display_name=real_name, login_name=new_login_name(), email=email
+    )
     user.set_phone(phone)
     user.set_password(password)
     try:
@@ -100,6 +126,7 @@ def register_enterprise(
     legal_rep_id_number: str,
     phone: str,
     password: str,
+    email: str = "",
 ) -> User:
     errors: dict = {}
     name = (name or "").strip()
@@ -117,10 +144,13 @@ def register_enterprise(
     if not rep_check.valid:
         errors["legal_rep_id_number"] = [rep_check.reason]
     phone = _check_phone(phone, errors)
+    email = _check_email(email, errors)
     _check_password(password, errors)
     _raise_if(errors)
 
-    user = User(kind=User.Kind.ENTERPRISE, display_name=name, login_name=new_login_name())
+    user = User(
+        kind=User.Kind.ENTERPRISE, display_name=name, login_name=new_login_name(), email=email
+    )
     user.set_phone(phone)
     user.set_password(password)
     try:
@@ -137,6 +167,26 @@ def register_enterprise(
     except IntegrityError as exc:
         raise ValidationError({"uscc": ["该统一社会信用代码或手机号码已注册"]}) from exc
     audit.record("accounts.register_enterprise", actor=user, obj=user)
+    return user
+
+
+@transaction.atomic
+def change_email(*, user: User, email: str) -> User:
+    """The person gives, changes or removes the e-mail address messages are sent to."""
+    errors: dict = {}
+    email = _check_email(email, errors)
+    _raise_if(errors)
+    if email == user.email:
+        raise ValidationError({"email": ["新的电子邮箱与原来的相同"]})
+    previous = user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    audit.record(
+        "accounts.change_email",
+        actor=user,
+        obj=user,
+        detail={"from": mask_email(previous), "to": mask_email(email)},
+    )
     return user
 
 
@@ -173,12 +223,7 @@ def create_staff(
 ) -> User:
     phone = check_new_staff(login_name=login_name, roles=roles, password=password, phone=phone)
 
-    user = User(
-        kind=User.Kind.STAFF,
-        login_name=login_name,
-        display_name=display_name,
-        is_staff=Role.PLATFORM_ADMIN in roles,
-    )
+    user = User(kind=User.Kind.STAFF, login_name=login_name, display_name=display_name)
     if phone:
         user.set_phone(phone)
     user.set_password(password)
@@ -187,8 +232,69 @@ def create_staff(
         user=user, department=department, hall=hall, window=window, employee_no=employee_no
     )
     StaffRole.objects.bulk_create(StaffRole(user=user, role=role) for role in roles)
+    apply_role_access(user)
     audit.record("accounts.create_staff", actor=actor, obj=user, detail={"roles": sorted(roles)})
     return user
+
+
+def apply_role_access(user: User) -> None:
+    """Give the account the admin-site permissions of the roles it holds, and only those: group
+    membership per role, and entry to the admin site when a role has admin work there."""
+    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    user.groups.set(role_permissions.role_groups(roles))
+    is_staff = user.is_superuser or role_permissions.needs_admin_site(roles)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    for cache in ("_role_cache", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def _staff_account(user: User) -> None:
+    if user.kind != User.Kind.STAFF:
+        raise ValidationError({"user": ["只能为工作人员账户分配角色"]})
+
+
+@transaction.atomic
+def grant_role(*, actor: User | None, user: User, role: str) -> StaffRole:
+    _staff_account(user)
+    if role not in Role.values:
+        raise ValidationError({"role": ["请选择有效角色"]})
+    granted, created = StaffRole.objects.get_or_create(user=user, role=role)
+    if not created:
+        raise ValidationError({"role": [f"该工作人员已有“{Role(role).label}”角色"]})
+    apply_role_access(user)
+    audit.record("accounts.grant_role", actor=actor, obj=user, detail={"role": role})
+    return granted
+
+
+@transaction.atomic
+def revoke_role(*, actor: User | None, user: User, role: str) -> None:
+    _staff_account(user)
+    deleted, _detail = StaffRole.objects.filter(user=user, role=role).delete()
+    if not deleted:
+        raise ValidationError({"role": ["该工作人员没有此角色"]})
+    apply_role_access(user)
+    audit.record("accounts.revoke_role", actor=actor, obj=user, detail={"role": role})
+
+
+@transaction.atomic
+def set_workplace(*, actor: User | None, user: User, hall=None, window=None) -> StaffProfile:
+    """The hall and window a staff member serves at (一次一评 and 综合窗口 depend on it)."""
+    profile = StaffProfile.objects.select_for_update().get(user=user)
+    if window is not None and hall is not None and window.hall_id != hall.pk:
+        raise ValidationError({"window": ["该窗口不在所选大厅"]})
+    if window is not None and hall is None:
+        hall = window.hall
+    profile.hall, profile.window = hall, window
+    profile.save(update_fields=["hall", "window"])
+    audit.record(
+        "accounts.set_workplace",
+        actor=actor,
+        obj=user,
+        detail={"hall": hall.pk if hall else None, "window": window.pk if window else None},
+    )
+    return profile
 
 
 @transaction.atomic

@@ -76,7 +76,8 @@ class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "date_joined",
         "last_login",
     ]
-    readonly_fields = ["masked_phone", "date_joined", "last_login", "kind"]
+    # Entry to the admin site follows the roles (accounts.role_permissions), not a checkbox.
+    readonly_fields = ["masked_phone", "date_joined", "last_login", "kind", "is_staff"]
     inlines = [StaffProfileInline, StaffRoleInline]
     actions = ["deactivate"]
 
@@ -120,6 +121,23 @@ class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
             password=data["password"],
         )
         obj.pk, obj._state.adding = created.pk, False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffRole:
+            super().save_formset(request, form, formset, change)
+            return
+        # Roles change through the service layer, which also moves the admin permissions.
+        user = form.instance
+        for removed in formset.deleted_forms:
+            if removed.instance.pk:
+                actions.revoke_role(actor=request.user, user=user, role=removed.instance.role)
+        for role_form in formset.forms:
+            if role_form in formset.deleted_forms or not role_form.has_changed():
+                continue
+            previous = role_form.instance.pk and StaffRole.objects.get(pk=role_form.instance.pk)
+            if previous:
+                actions.revoke_role(actor=request.user, user=user, role=previous.role)
+            actions.grant_role(actor=request.user, user=user, role=role_form.cleaned_data["role"])
 
     @admin.action(description="停用所选账户")
     def deactivate(self, request, queryset):
@@ -201,9 +219,15 @@ class StaffRoleAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from tongban.core import audit
+        if change:
+            previous = StaffRole.objects.get(pk=obj.pk)
+            actions.revoke_role(actor=request.user, user=previous.user, role=previous.role)
+        granted = actions.grant_role(actor=request.user, user=obj.user, role=obj.role)
+        obj.pk, obj._state.adding = granted.pk, False
 
-        audit.record(
-            "accounts.grant_role", actor=request.user, obj=obj.user, detail={"role": obj.role}
-        )
+    def delete_model(self, request, obj):
+        actions.revoke_role(actor=request.user, user=obj.user, role=obj.role)
+
+    def delete_queryset(self, request, queryset):
+        for staff_role in queryset.select_related("user"):
+            self.delete_model(request, staff_role)

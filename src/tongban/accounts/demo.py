@@ -9,6 +9,7 @@ from tongban.accounts.models import CitizenProfile, EnterpriseProfile, User
 from tongban.accounts.roles import Role
 from tongban.core import demo as core_demo
 from tongban.core import pii, testdata
+from tongban.core.models import Window
 
 PASSWORD = "Tongban2026"
 
@@ -30,6 +31,11 @@ STAFF = [
     ("catalog", "事项管理员", "sj", [Role.CATALOGUE_ADMIN]),
     ("sjclerk", "市场监管受理员", "sj", [Role.WINDOW_CLERK, Role.HANDLER]),
 ]
+# Window clerks sit at a window of the city centre (core.demo.HALLS), so 一次一评 works at once.
+WORKPLACES = {
+    "clerk": ("许昌市政务服务中心", "A01"),
+    "sjclerk": ("许昌市政务服务中心", "A02"),
+}
 
 
 def _citizen(name, birth, sequence, male, phone_serial) -> User:
@@ -81,10 +87,19 @@ def load(log) -> None:
             )
         except ValidationError as exc:  # a real problem in the demo definition: say so loudly
             raise RuntimeError(f"demo staff {login_name}: {exc.messages}") from exc
+    _seat_window_clerks()
     log(
         f"演示账户：自然人 {CitizenProfile.objects.count()} 个，法人 {EnterpriseProfile.objects.count()} 个，"
         f"工作人员 {User.objects.filter(kind=User.Kind.STAFF).count()} 个"
     )
+
+
+def _seat_window_clerks() -> None:
+    for login_name, (hall_name, number) in WORKPLACES.items():
+        user = User.objects.select_related("staff_profile").get(login_name=login_name)
+        if user.staff_profile.window_id is None:
+            window = Window.objects.select_related("hall").get(hall__name=hall_name, number=number)
+            actions.set_workplace(actor=None, user=user, hall=window.hall, window=window)
 
 
 def logins() -> list[tuple[str, str, str]]:

@@ -32,7 +32,7 @@ class LoginForm(forms.Form):
             return self.cleaned_data
         if lockout.is_locked(identifier):
             raise forms.ValidationError(
-                _("登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。"), code="locked"
+                _("登录失败次数过多，账号已临时锁定，请稍后再试。"), code="locked"
             )
         self.user = authenticate(self.request, username=identifier, password=password)
         if self.user is None:
@@ -40,13 +40,23 @@ class LoginForm(forms.Form):
             left = lockout.remaining_attempts(identifier)
             if left == 0:
                 raise forms.ValidationError(
-                    _("登录失败次数过多，账号已临时锁定，请稍后再试或找回密码。"), code="locked"
+                    _("登录失败次数过多，账号已临时锁定，请稍后再试。"), code="locked"
                 )
             raise forms.ValidationError(
                 _("账号或密码错误，还可尝试 %(left)s 次。") % {"left": left}, code="invalid"
             )
         lockout.clear(identifier)
         return self.cleaned_data
+
+
+def optional_email_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("电子邮箱（选填）"),
+        max_length=254,
+        required=False,
+        help_text=_("填写后，办件进度等消息也会发送到该邮箱"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class NewAccountForm(forms.Form):
@@ -97,6 +107,7 @@ class CitizenRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
+    email = optional_email_field()
 
 
 class EnterpriseRegistrationForm(NewAccountForm):
@@ -119,6 +130,7 @@ class EnterpriseRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
+    email = optional_email_field()
 
 
 class AgentAuthorisationForm(forms.Form):
@@ -152,3 +164,13 @@ class AgentAuthorisationForm(forms.Form):
                 c for c in data["item_codes"].replace("，", ",").split(",") if c.strip()
             ],
         }
+
+
+class EmailForm(forms.Form):
+    email = forms.CharField(
+        label=_("电子邮箱"),
+        max_length=254,
+        required=False,
+        help_text=_("留空则不再通过邮件发送消息"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

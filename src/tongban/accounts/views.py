@@ -68,7 +68,18 @@ def register_view(request):
 @login_required
 def profile_view(request):
     revealed = None
-    if request.method == "POST":
+    email_form = forms.EmailForm(initial={"email": request.user.email})
+    if request.method == "POST" and request.POST.get("action") == "email":
+        email_form = forms.EmailForm(data=request.POST)
+        if email_form.is_valid():
+            try:
+                actions.change_email(user=request.user, email=email_form.cleaned_data["email"])
+            except ValidationError as error:
+                _copy_errors(email_form, error)
+            else:
+                messages.success(request, "电子邮箱已更新。")
+                return redirect("accounts:profile")
+    elif request.method == "POST":
         try:
             revealed = actions.reveal_personal_data(
                 actor=request.user,
@@ -78,7 +89,9 @@ def profile_view(request):
             )
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-    return render(request, "accounts/profile.html", {"revealed": revealed})
+    return render(
+        request, "accounts/profile.html", {"revealed": revealed, "email_form": email_form}
+    )
 
 
 def _enterprise_user(request) -> User:

@@ -7,13 +7,15 @@ keeps what was typed even when it is invalid, and a refused submission leaves th
 
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts import actions as accounts
 from tongban.accounts.models import EnterpriseProfile, User
+from tongban.accounts.permissions import serves_department
+from tongban.accounts.roles import Role
 from tongban.applications import formdefs, formlib, numbering, prefill, uploads
 from tongban.applications.events import ApplicationResubmitted, ApplicationSubmitted
 from tongban.applications.models import (
@@ -140,12 +142,15 @@ def start_application(
     entrusted: bool = False,
     window_staff: User | None = None,
     idempotency_key: str | None = None,
+    idempotency_fingerprint: str = "",
 ) -> Application:
     """A new draft. With an idempotency key (the API's, scoped to the account), a second draft with
     the same key raises IntegrityError: the caller answers with the first one."""
     version = _check_item_open(service_item, channel)
     authorisation = _check_applicant(owner, version, service_item, enterprise)
     guidance = catalog.resolve_situation(catalog.version_structure(version), answers or {})
+    if guidance.invalid:
+        raise ValidationError({"answers": guidance.invalid})
     if guidance.unanswered:
         raise ValidationError(
             "请先回答情形引导问题：" + "；".join(q.text for q in guidance.unanswered)
@@ -171,6 +176,7 @@ def start_application(
         window_staff=window_staff,
         channel=channel,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint,
     )
     audit.record(
         "applications.start",
@@ -651,6 +657,7 @@ def apply_in_one(
     answers: dict[int, int] | None = None,
     enterprise: EnterpriseProfile | None = None,
     entrusted: bool = False,
+    idempotency_fingerprint: str = "",
 ) -> Application:
     """A whole application in one call, as department systems and self-service kiosks send it
     (POST /api/v1/applications/submit/): created, filled, documented and submitted in one
@@ -675,6 +682,7 @@ def apply_in_one(
                 enterprise=enterprise,
                 entrusted=entrusted,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=idempotency_fingerprint,
             )
             _fill_whole_form(application, values)
             materials = {m.pk: m for m in required_materials(application)}
@@ -765,3 +773,27 @@ def discard_draft(*, application: Application, actor: User) -> None:
     _move(application, Status.DISCARDED, actor, "applicant")
     application.save(update_fields=["status", "updated_at"])
     audit.record("applications.discard", actor=actor, obj=application)
+
+
+def reveal_form_value(*, actor: User, application: Application, field: str, purpose: str) -> str:
+    """The full value of a personal-data field of the application's form (ID, phone, bank
+    account), for its owner or the staff handling it, recorded with the purpose."""
+    purpose = (purpose or "").strip()
+    prop = application.form.schema.get("properties", {}).get(field)
+    if prop is None or not formdefs.is_sensitive(prop):
+        raise ValidationError({"field": ["该字段不是需要保护的个人信息，无需单独查看"]})
+    if not purpose:
+        raise ValidationError({"purpose": ["查看完整个人信息必须说明用途"]})
+    is_owner = actor.pk == application.owner_id
+    handles = actor.has_role(
+        Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER
+    ) and serves_department(actor, application.service_item.department_id)
+    if not (is_owner or handles):
+        raise PermissionDenied("您无权查看该申请的完整个人信息")
+    value = application.data.get(field)
+    if not value:
+        raise ValidationError({"field": ["该项未填写"]})
+    audit.record(
+        "pii.reveal", actor=actor, obj=application, purpose=purpose, detail={"field": field}
+    )
+    return str(value)

@@ -1,6 +1,7 @@
 """/api/v1/applications: the same intake capabilities as the pages, for the mobile app and for
 department systems. Thin: validation of the request here, everything else in actions."""
 
+import hashlib
 import json
 
 from django.core.exceptions import ValidationError
@@ -9,13 +10,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tongban.accounts.models import EnterpriseProfile
-from tongban.applications import actions, formlib, views
+from tongban.applications import actions, formdefs, formlib, views
 from tongban.applications.models import (
     Application,
     ApplicationForm,
@@ -24,6 +26,7 @@ from tongban.applications.models import (
     public_timeline,
 )
 from tongban.applications.states import Status
+from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
 
 
@@ -91,7 +94,9 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
         }
 
     def get_data(self, obj) -> dict:
-        return obj.data
+        """The form values, personal data (ID, phone, bank account) masked: the full value only
+        through POST …/reveal, which is audited."""
+        return formdefs.masked_data(obj.form.schema, obj.data)
 
     def _checklist(self, obj) -> list[dict]:
         """The material checklist, worked out once for both fields that show it."""
@@ -147,15 +152,52 @@ class SectionSerializer(serializers.Serializer):
     values = serializers.DictField(help_text="本页字段名 → 填写的值")
 
 
+class RevealSerializer(serializers.Serializer):
+    field = serializers.CharField(max_length=60, help_text="申请表字段名")
+    purpose = serializers.CharField(max_length=200, help_text="查看用途（记入审计）")
+
+
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-def _application_for_key(scoped_key: str | None, owner) -> Application | None:
-    """The application an earlier create with this Idempotency-Key made, if any."""
+def _fingerprint(data: dict, files: dict | None = None) -> str:
+    """A digest of what a request asked for (body and uploaded files' contents)."""
+    digest = hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    )
+    for material_id in sorted(files or {}):
+        for uploaded in files[material_id]:
+            digest.update(f"|{material_id}:".encode())
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+            uploaded.seek(0)
+    return digest.hexdigest()
+
+
+class KeyReusedWithOtherBody(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = (
+        "该 Idempotency-Key 已用于内容不同的请求：重试时请求内容须与第一次完全相同，新的申请请换一个"
+        " Idempotency-Key"
+    )
+    default_code = "idempotency_key_reused"
+
+
+def _application_for_key(scoped_key: str | None, owner, fingerprint: str) -> Application | None:
+    """The application an earlier request with this Idempotency-Key made, if any; a key used
+    before with a different body is refused (422), never answered with the other application."""
     if not scoped_key:
         return None
-    return Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
+    earlier = Application.objects.filter(idempotency_key=scoped_key, owner=owner).first()
+    return _same_body(earlier, fingerprint) if earlier else None
+
+
+def _same_body(earlier: Application, fingerprint: str) -> Application:
+    # Applications made before fingerprints were kept have none: they are answered as before.
+    if earlier.idempotency_fingerprint not in ("", fingerprint):
+        raise KeyReusedWithOtherBody()
+    return earlier
 
 
 def _applying_for(data: dict) -> dict:
@@ -173,7 +215,7 @@ def _applying_for(data: dict) -> dict:
         "service_item": item,
         "enterprise": enterprise,
         "entrusted": data["entrusted"],
-        "answers": {int(k): v for k, v in (data.get("answers") or {}).items() if str(k).isdigit()},
+        "answers": catalog.answers_from(data.get("answers") or {}),
     }
 
 
@@ -202,12 +244,13 @@ def _files_by_material(request) -> dict[int, list]:
     return files
 
 
-def _submitted_before(application: Application) -> Response:
+def _submitted_before(application: Application, fingerprint: str) -> Response:
     if application.submitted_at is None:  # the key was used for a draft made step by step
         return Response(
             {"detail": "该 Idempotency-Key 已用于创建一份草稿，请换一个或继续提交该草稿"},
             status=status.HTTP_409_CONFLICT,
         )
+    _same_body(application, fingerprint)
     return Response(ApplicationSummarySerializer(application).data, status=status.HTTP_200_OK)
 
 
@@ -249,7 +292,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = incoming.validated_data
         key = request.headers.get("Idempotency-Key", "").strip()[:60]
         scoped_key = f"{request.user.pk}:{key}" if key else None
-        existing = _application_for_key(scoped_key, request.user)
+        fingerprint = _fingerprint(data)
+        existing = _application_for_key(scoped_key, request.user, fingerprint)
         if existing:
             return Response(ApplicationDetailSerializer(existing).data, status=status.HTTP_200_OK)
         try:
@@ -257,10 +301,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 owner=request.user,
                 channel=Application.Channel.API,
                 idempotency_key=scoped_key,
+                idempotency_fingerprint=fingerprint,
                 **_applying_for(data),
             )
         except IntegrityError:  # the same key raced in from a retry: answer with the first draft
-            application = Application.objects.get(idempotency_key=scoped_key)
+            application = _same_body(
+                Application.objects.get(idempotency_key=scoped_key), fingerprint
+            )
         return Response(
             ApplicationDetailSerializer(application).data, status=status.HTTP_201_CREATED
         )
@@ -301,10 +348,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 {"Idempotency-Key": ["一次提交必须带 Idempotency-Key 请求头，重试时用同一个值"]}
             )
         scoped_key = f"{request.user.pk}:{key}"
-        existing = _application_for_key(scoped_key, request.user)
-        if existing:
-            return _submitted_before(existing)
-        incoming = WholeApplicationSerializer(data=_whole_application_data(request))
+        raw = _whole_application_data(request)
+        files = _files_by_material(request)
+        fingerprint = _fingerprint(raw, files)
+        existing = Application.objects.filter(idempotency_key=scoped_key, owner=request.user)
+        if existing.exists():
+            return _submitted_before(existing.get(), fingerprint)
+        incoming = WholeApplicationSerializer(data=raw)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         try:
@@ -312,12 +362,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 owner=request.user,
                 channel=Application.Channel.API,
                 values=data["values"],
-                files=_files_by_material(request),
+                files=files,
                 idempotency_key=scoped_key,
+                idempotency_fingerprint=fingerprint,
                 **_applying_for(data),
             )
         except IntegrityError:  # the same key raced in from a retry: the first one stands
-            return _submitted_before(Application.objects.get(idempotency_key=scoped_key))
+            earlier = Application.objects.get(idempotency_key=scoped_key)
+            return _submitted_before(earlier, fingerprint)
         return Response(
             ApplicationSummarySerializer(application).data, status=status.HTTP_201_CREATED
         )
@@ -390,6 +442,22 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def submit(self, request, public_id=None):
         application = actions.submit(application=self.get_object(), actor=request.user)
         return Response(ApplicationDetailSerializer(application).data)
+
+    @extend_schema(
+        request=RevealSerializer,
+        responses=inline_serializer(
+            "RevealedValue", {"field": serializers.CharField(), "value": serializers.CharField()}
+        ),
+        summary="查看申请表中一项个人信息的完整值（记录审计）",
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, public_id=None):
+        incoming = RevealSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        value = actions.reveal_form_value(
+            actor=request.user, application=self.get_object(), **incoming.validated_data
+        )
+        return Response({"field": incoming.validated_data["field"], "value": value})
 
     @extend_schema(request=WithdrawSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -40,6 +40,7 @@ def elderly_allowance_form() -> tuple[dict, dict]:
             "bank_account": {
                 "type": "string",
                 "title": "社会保障卡银行账号",
+                "x-format": "bank_account",
                 "pattern": r"^\d{16,19}$",
                 "x-error": "银行账号应为16至19位数字",
                 "description": "请填写社会保障卡金融账户",

@@ -4,7 +4,7 @@ Layout: {"sections": [{"title": str, "fields": [name, …], "help": str}],
          "widgets": {name: "textarea" | "radio" | "date" | "checkbox"},
          "conditions": {name: {"field": other, "equals": value}}}
 Schema extensions: "x-prefill": a prefill key (see applications.prefill); "x-format": one of
-"citizen_id", "uscc", "phone" (checked with the platform's identifier rules); "x-error": the message
+"citizen_id", "uscc", "phone", "bank_account" (checked with the platform's identifier rules); "x-error": the message
 shown when "pattern" does not match; "x-enum-labels": labels for "enum" values.
 
 A field whose condition is false is hidden, not required, and dropped from the data.
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tongban.core import identifiers
+from tongban.core import identifiers, pii
 
 PHONE = re.compile(r"1[3-9]\d{9}")
+BANK_ACCOUNT = re.compile(r"\d{12,30}")
 WIDGETS = {"textarea", "radio", "date", "checkbox", "select", "text", "hidden"}
 
 
@@ -39,6 +40,7 @@ class Field:
     value: object = None
     error: str = ""
     hidden: bool = False
+    sensitive: bool = False  # personal data shown masked (see SENSITIVE_FORMATS)
 
 
 # --- definition checks (used when catalogue administrators save a form) ---------------------------
@@ -113,9 +115,35 @@ def fields_of(schema: dict, layout: dict, section_fields: list[str]) -> list[Fie
                     (str(v), str(lbl)) for v, lbl in zip(prop.get("enum", []), labels, strict=False)
                 ],
                 condition=conditions.get(name),
+                sensitive=is_sensitive(prop),
             )
         )
     return out
+
+
+# --- personal data in form values -------------------------------------------------------------------
+# Fields of these formats hold personal data: shown masked everywhere (pages, API), in full only
+# through an audited reveal (applications.actions.reveal_form_value).
+SENSITIVE_FORMATS = {
+    "citizen_id": pii.mask_id_number,
+    "phone": pii.mask_phone,
+    "bank_account": pii.mask_bank_account,
+}
+
+
+def is_sensitive(prop: dict) -> bool:
+    return prop.get("x-format") in SENSITIVE_FORMATS
+
+
+def mask_value(prop: dict, value):
+    if not value or not is_sensitive(prop):
+        return value
+    return SENSITIVE_FORMATS[prop["x-format"]](str(value))
+
+
+def masked_data(schema: dict, data: dict) -> dict:
+    properties = schema.get("properties", {})
+    return {name: mask_value(properties.get(name, {}), value) for name, value in data.items()}
 
 
 def is_visible(condition: dict | None, data: dict) -> bool:
@@ -177,6 +205,8 @@ def _format_problem(prop: dict, value) -> str:
         return "" if result.valid else result.reason
     if fmt == "phone" and not PHONE.fullmatch(value):
         return _("手机号码应为以1开头的11位数字")
+    if fmt == "bank_account" and not BANK_ACCOUNT.fullmatch(value):
+        return _("银行账号应为12至30位数字")
     if fmt == "date":
         try:
             datetime.date.fromisoformat(value)
@@ -191,7 +221,8 @@ def error_for(prop: dict, value, *, required: bool) -> str:
         or value == ""
         or (value is False and required and prop.get("type") == "boolean")
     ):
-        return _("此项为必填项") if required else ""
+        # The field is named: the message also shows in summaries and API errors without its label.
+        return _("“%(title)s”为必填项") % {"title": prop.get("title", "此项")} if required else ""
     for error in Draft202012Validator(prop).iter_errors(value):
         return _message(error, prop)
     return _format_problem(prop, value)

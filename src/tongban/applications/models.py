@@ -169,6 +169,8 @@ class Application(models.Model):
     contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # A digest of the request that used the key: a retry must send the same body.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最后保存", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, db_index=True)

@@ -1,10 +1,13 @@
 """窗口代办: a window clerk starts an application for a person at the counter; the draft belongs to
-that person (it shows in their 我的办件) and records the clerk and the window channel."""
+that person (it shows in their 我的办件) and records the clerk and the window channel. When the item
+has 情形引导 questions, the clerk asks them at the counter and answers them on the same page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tongban.accounts.backends import find_user_by_identifier
 from tongban.accounts.models import User
@@ -12,33 +15,83 @@ from tongban.accounts.permissions import role_required, serves_department
 from tongban.accounts.roles import Role
 from tongban.applications import actions
 from tongban.applications.models import Application
+from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core import identifiers
+
+
+def _person(id_number: str, errors: dict):
+    checked = identifiers.check_citizen_id(id_number)
+    if not checked.valid:
+        errors["id_number"] = checked.reason
+        return None
+    person = find_user_by_identifier(id_number)
+    if person is None or person.kind != User.Kind.CITIZEN:
+        errors["id_number"] = _("该申请人尚未在本平台实名注册，请先协助其注册")
+        return None
+    return person
+
+
+def _item(request, code: str, errors: dict):
+    item = (
+        ServiceItem.objects.select_related("current_version")
+        .filter(implementation_code=code)
+        .first()
+    )
+    if item is None:
+        errors["code"] = _("未找到该实施编码对应的事项")
+        return None
+    if item.current_version is None:
+        errors["code"] = _("该事项尚未发布，暂不能办理")
+        return None
+    if not serves_department(request.user, item.department_id):
+        errors["code"] = _("该事项不属于本窗口受理的部门")
+        return None
+    return item
+
+
+def _situation(request, item, errors: dict):
+    """(questions with the chosen option marked, answers) for the item's 情形引导; an error is set
+    while a question is unanswered or answered with an option it does not have."""
+    version = catalog.version_structure(item.current_version)
+    questions = list(version.questions.all())
+    if not questions:
+        return [], {}
+    try:
+        answers = catalog.answers_from(
+            {k[1:]: v for k, v in request.POST.items() if k.startswith("q") and v}
+        )
+    except ValidationError as error:
+        errors["situation"] = "；".join(error.messages)
+        answers = {}
+    guidance = catalog.resolve_situation(version, answers)
+    if "situation" not in errors and (guidance.invalid or guidance.unanswered):
+        errors["situation"] = "；".join(guidance.invalid) or _(
+            "该事项需按申请人的情形办理，请询问申请人后回答以下问题"
+        )
+    shown = [(q, [(o, answers.get(q.pk) == o.pk) for o in q.options.all()]) for q in questions]
+    return shown, answers
 
 
 @role_required(Role.WINDOW_CLERK)
 def proxy_start(request):
     errors: dict[str, str] = {}
     values = {"id_number": "", "code": ""}
+    questions = []
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip().upper() for k in values}
-        checked = identifiers.check_citizen_id(values["id_number"])
-        person = find_user_by_identifier(values["id_number"]) if checked.valid else None
-        if not checked.valid:
-            errors["id_number"] = checked.reason
-        elif person is None or person.kind != User.Kind.CITIZEN:
-            errors["id_number"] = _("该申请人尚未在本平台实名注册，请先协助其注册")
-        item = ServiceItem.objects.filter(implementation_code=values["code"]).first()
-        if item is None:
-            errors["code"] = _("未找到该实施编码对应的事项")
-        elif not serves_department(request.user, item.department_id):
-            errors["code"] = _("该事项不属于本窗口受理的部门")
+        person = _person(values["id_number"], errors)
+        item = _item(request, values["code"], errors)
+        answers = {}
+        if item is not None:
+            questions, answers = _situation(request, item, errors)
         if not errors:
             try:
                 application = actions.start_application(
                     owner=person,
                     service_item=item,
                     channel=Application.Channel.WINDOW,
+                    answers=answers,
                     window_staff=request.user,
                 )
             except ValidationError as error:
@@ -49,4 +102,33 @@ def proxy_start(request):
                     _("已为申请人创建 %(name)s 的申请草稿") % {"name": item.current_version.name},
                 )
                 return redirect("applications:draft", application.public_id)
-    return render(request, "applications/proxy_start.html", {"errors": errors, "values": values})
+    return render(
+        request,
+        "applications/proxy_start.html",
+        {"errors": errors, "values": values, "questions": questions},
+    )
+
+
+@role_required(Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+@require_POST
+def reveal_form_value(request, public_id):
+    """The full value of one personal-data field of a case's form, once, audited with a purpose.
+    Never in the URL: the field and purpose come in the POST body, the page is not cached."""
+    application = get_object_or_404(
+        Application.objects.select_related("form", "service_item"), public_id=public_id
+    )
+    field = request.POST.get("field", "")
+    prop = application.form.schema.get("properties", {}).get(field, {})
+    context = {"application": application, "label": prop.get("title", field)}
+    try:
+        context["value"] = actions.reveal_form_value(
+            actor=request.user,
+            application=application,
+            field=field,
+            purpose=request.POST.get("purpose", ""),
+        )
+    except ValidationError as error:
+        context["error"] = "；".join(error.messages)
+    response = render(request, "applications/revealed.html", context)
+    add_never_cache_headers(response)
+    return response

@@ -20,6 +20,7 @@ from tongban.accounts.permissions import can_act_for_department
 from tongban.applications import actions, corrections, formdefs, uploads
 from tongban.applications.models import Application, pinned_guide_texts, public_timeline
 from tongban.applications.states import EDITABLE, Status
+from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core import pii, ratelimit, workdays
 from tongban.core.paging import ShortListPaginator
@@ -36,11 +37,8 @@ def channel_of(request) -> str:
 
 
 def _answers(request) -> dict[int, int]:
-    return {
-        int(k[1:]): int(v)
-        for k, v in request.POST.items()
-        if k.startswith("q") and k[1:].isdigit() and v.isdigit()
-    }
+    """情形引导 answers posted as q<question id>=<option id>; a malformed one is refused."""
+    return catalog.answers_from({k[1:]: v for k, v in request.POST.items() if k.startswith("q")})
 
 
 def _error_text(error: ValidationError) -> str:

@@ -200,8 +200,11 @@ def _staff_application(request, public_id) -> Application:
     return application
 
 
-def _form_rows(application: Application) -> list[tuple[str, list[tuple[str, str]]]]:
+def _form_rows(application: Application) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(section title, [(label, value, field to reveal)]): personal data (by the field's format)
+    masked, with its name for the audited reveal."""
     form = application.form
+    properties = form.schema.get("properties", {})
     out = []
     for section in form.sections:
         rows = []
@@ -213,11 +216,10 @@ def _form_rows(application: Application) -> list[tuple[str, list[tuple[str, str]
                 value = dict(f.choices).get(str(value), value)
             elif isinstance(value, bool):
                 value = _("是") if value else _("否")
-            elif f.name.endswith("id_number") and value:
-                value = pii.mask_id_number(str(value))
-            elif f.name.endswith("phone") and value:
-                value = pii.mask_phone(str(value))
-            rows.append((f.label, "" if value is None else str(value)))
+            elif f.sensitive and value:
+                value = formdefs.mask_value(properties[f.name], value)
+            shown = "" if value is None else str(value)
+            rows.append((f.label, shown, f.name if f.sensitive and value else ""))
         out.append((section["title"], rows))
     return out
 

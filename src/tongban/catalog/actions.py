@@ -8,6 +8,7 @@ Versions move only along TRANSITIONS; published versions are never edited.
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -668,6 +669,9 @@ class Guidance:
     handling_item: HandlingItem | None
     materials: list[Material]
     unanswered: list[SituationQuestion]
+    # Answers that match no question of the version, or no option of their question: refused by
+    # callers that act on the answers (starting an application), shown by those that only guide.
+    invalid: list[str] = dataclass_field(default_factory=list)
 
 
 _structures: OrderedDict[tuple[int, object], ItemVersion] = OrderedDict()
@@ -716,6 +720,15 @@ def forget_version_structures() -> None:
         _structures.clear()
 
 
+def answers_from(raw: dict) -> dict[int, int]:
+    """{question id: option id} from what a request sent (keys may be strings); a key or value that
+    is not a number is refused rather than dropped."""
+    bad = [str(k) for k, v in raw.items() if not str(k).isdigit() or not str(v).isdigit()]
+    if bad:
+        raise ValidationError({"answers": [f"情形问题和选项应以编号表示：{'、'.join(bad)}"]})
+    return {int(k): int(v) for k, v in raw.items()}
+
+
 def resolve_situation(version: ItemVersion, answers: dict[int, int]) -> Guidance:
     """Answers ({question id: option id}) → the 业务办理项 and the exact materials.
 
@@ -726,11 +739,18 @@ def resolve_situation(version: ItemVersion, answers: dict[int, int]) -> Guidance
     questions = list(version.questions.all())
     chosen = []
     unanswered = []
+    invalid = [
+        f"情形问题 {question_id} 不属于该事项"
+        for question_id in sorted(set(answers) - {q.pk for q in questions})
+    ]
     for question in questions:
         options = {o.pk: o for o in question.options.all()}
-        option = options.get(answers.get(question.pk))
+        answer = answers.get(question.pk)
+        option = options.get(answer)
         if option is None:
             unanswered.append(question)
+            if answer is not None:
+                invalid.append(f"问题“{question.text}”没有编号为 {answer} 的选项")
         else:
             chosen.append(option)
     handling_items = list(version.handling_items.all())
@@ -749,7 +769,7 @@ def resolve_situation(version: ItemVersion, answers: dict[int, int]) -> Guidance
         if material.pk in conditional and material.pk not in added:
             continue
         materials.append(material)
-    return Guidance(selected, materials, unanswered)
+    return Guidance(selected, materials, unanswered, invalid)
 
 
 def _display(version: ItemVersion, name: str) -> str:

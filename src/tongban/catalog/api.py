@@ -240,10 +240,10 @@ class ItemViewSet(
         item = self.get_object()
         incoming = SituationRequest(data=request.data)
         incoming.is_valid(raise_exception=True)
-        answers = {
-            int(k): v for k, v in incoming.validated_data["answers"].items() if str(k).isdigit()
-        }
+        answers = actions.answers_from(incoming.validated_data["answers"])
         guidance = actions.resolve_situation(item.current_version, answers)
+        if guidance.invalid:
+            raise ValidationError({"answers": guidance.invalid})
         handling = guidance.handling_item
         return Response(
             {

@@ -146,13 +146,16 @@ def render_guide(request, item: ServiceItem) -> HttpResponse:
     return response
 
 
-def _answers(request, version: ItemVersion) -> dict[int, int]:
-    answers = {}
+def _answers(request, version: ItemVersion) -> tuple[dict[int, int], list[str]]:
+    """The answers in the query, and what is wrong with those that cannot be used."""
+    answers, problems = {}, []
     for question in version.questions.all():
         value = request.GET.get(f"q{question.pk}", "")
         if value.isdigit():
             answers[question.pk] = int(value)
-    return answers
+        elif value:
+            problems.append(f"问题“{question.text}”的回答无效，请重新选择")
+    return answers, problems
 
 
 @require_GET
@@ -161,8 +164,10 @@ def situation(request, code):
     """情形引导: answer the item's questions, see the 业务办理项 and the exact materials."""
     item = _guide_item(code)
     version = item.current_version
-    answers = _answers(request, version)
-    guidance = actions.resolve_situation(version, answers) if answers else None
+    answers, problems = _answers(request, version)
+    guidance = actions.resolve_situation(version, answers) if answers or problems else None
+    if guidance:
+        problems += guidance.invalid
     questions = [
         (q, [(o, answers.get(q.pk) == o.pk) for o in q.options.all()])
         for q in version.questions.all()
@@ -175,6 +180,7 @@ def situation(request, code):
             "v": version,
             "questions": questions,
             "guidance": guidance,
+            "problems": problems,
             "handling_code": guidance.handling_item.code_for(item)
             if guidance and guidance.handling_item
             else "",

@@ -98,6 +98,14 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_bank_account(value: str) -> str:
+    """6222021234567890123 → 6222***********0123: the bank's prefix and the last four digits."""
+    value = normalise(value)
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
 def mask_name(value: str) -> str:
     """张三丰 → 张**: enough for the person to recognise, not enough for others."""
     return value[:1] + "*" * (len(value) - 1) if value else ""

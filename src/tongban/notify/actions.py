@@ -28,7 +28,7 @@ from django.template import engines
 from django.utils import timezone
 from django.utils.html import linebreaks, strip_tags
 
-from tongban.core import audit, plugins
+from tongban.core import audit, pii, plugins
 from tongban.core.logging import redact
 from tongban.notify.models import (
     Channel,
@@ -182,7 +182,51 @@ def _enqueue(delivery_id: int) -> None:
         log.warning("could not enqueue delivery %s; the sweeper will retry it", delivery_id)
 
 
+def send_sms_to_phone(
+    phone: str,
+    text: str,
+    *,
+    code: str,
+    recipient=None,
+    related=None,
+    secret: bool = False,
+    masked_text: str = "",
+) -> Delivery:
+    """Text one phone number through the SMS channel's normal delivery (logged, retried), for
+    people the platform reaches by number: hall visitors without an account, a reply to an SMS,
+    a verification code. Call inside the business transaction; it goes out after commit.
+
+    With `secret`, the text is kept encrypted only until the delivery is finished, and the log
+    shows `masked_text` instead."""
+    phone = pii.normalise(phone)
+    if not phone:
+        raise ValueError("没有手机号码")
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        notification = Notification.objects.create(
+            recipient=recipient,
+            template_code=code,
+            subject=(masked_text if secret else text)[:200],
+            related_type=related._meta.label_lower if related is not None else "",
+            related_id=str(related.pk) if related is not None else "",
+        )
+        delivery = Delivery.objects.create(
+            notification=notification,
+            channel=Channel.SMS,
+            body=masked_text if secret else text,
+            secret_body=text if secret else "",
+            is_secret=secret,
+            to_phone=phone,
+            to_phone_masked=pii.mask_phone(phone),
+            next_attempt_at=now,
+        )
+    enqueue_on_commit(delivery.pk)
+    return delivery
+
+
 def _unreachable(recipient, channel: str) -> str:
+    if recipient is None:
+        return ""  # a delivery to a number: the number is on the delivery
     if channel == Channel.SMS and not recipient.phone:
         return "用户未登记手机号码，不发送短信"
     if channel == Channel.EMAIL and not recipient.email:
@@ -215,12 +259,14 @@ def _write_inbox(delivery: Delivery) -> InboxMessage:
 
 def _send_sms(delivery: Delivery) -> tuple[str, str]:
     recipient = delivery.recipient
-    reason = _unreachable(recipient, Channel.SMS)
+    reason = "" if delivery.to_phone else _unreachable(recipient, Channel.SMS)
     if reason:
         raise SkipChannel(reason)
     gateway = plugins.get_plugin("sms")
     message_id = gateway.send_sms(
-        recipient.phone, delivery.body, reference=f"delivery-{delivery.pk}"
+        delivery.to_phone or recipient.phone,
+        delivery.secret_body or delivery.body,
+        reference=f"delivery-{delivery.pk}",
     )
     return f"sms:{gateway.name}", str(message_id or "")
 
@@ -348,7 +394,15 @@ def deliver(delivery_id: int) -> Delivery | None:
             next_attempt_at=None,
             last_error="",
         )
+    _forget_secret(delivery)
     return delivery
+
+
+def _forget_secret(delivery: Delivery) -> None:
+    """A secret text is kept only while the delivery may still be sent."""
+    if delivery.secret_body and delivery.status in (Status.SENT, Status.GIVEN_UP, Status.SKIPPED):
+        Delivery.objects.filter(pk=delivery.pk).update(secret_body="")
+        delivery.secret_body = ""
 
 
 def due_delivery_ids(limit: int = 500) -> list[int]:
@@ -380,11 +434,15 @@ def resend(delivery_id: int, actor=None) -> Delivery:
         raise ValidationError("该消息正在发送中，无需重发")
     if original.channel == Channel.INAPP and original.status == Status.SENT:
         raise ValidationError("站内消息已在消息中心，无需重发")
+    if original.is_secret:
+        raise ValidationError("验证码短信不能重发，请申请人重新获取验证码")
     copy = Delivery.objects.create(
         notification=original.notification,
         channel=original.channel,
         subject=original.subject,
         body=original.body,
+        to_phone=original.to_phone,
+        to_phone_masked=original.to_phone_masked,
         next_attempt_at=timezone.now(),
         resent_from=original,
     )

@@ -66,6 +66,7 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "channel",
+        "to_phone_masked",
         "status",
         "attempts",
         "next_attempt_at",
@@ -74,6 +75,7 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "channel"]
+    exclude = ["to_phone", "secret_body"]  # the number shows masked; a secret text never
     search_fields = ["notification__template_code", "provider_message_id"]
     list_select_related = ["notification"]
     actions = [resend_deliveries]

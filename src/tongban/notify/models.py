@@ -64,11 +64,14 @@ class MessageTemplate(models.Model):
 
 
 class Notification(models.Model):
+    # Empty for a text to a phone without an account (a hall visitor): the delivery holds the number.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="接收人",
         on_delete=models.CASCADE,
         related_name="notifications",
+        null=True,
+        blank=True,
     )
     template_code = models.CharField("模板编码", max_length=60, db_index=True)
     subject = models.CharField("标题", max_length=200)
@@ -101,6 +104,13 @@ class Delivery(models.Model):
     channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
     subject = models.CharField("标题", max_length=200, blank=True)
     body = models.TextField("正文")
+    # A number that belongs to no account (hall visitors), encrypted; pages show the masked form.
+    to_phone = EncryptedTextField("手机号码", blank=True, editable=False)
+    to_phone_masked = models.CharField("手机号码（脱敏）", max_length=20, blank=True)
+    # The text of a message that must not be kept readable (a verification code): encrypted, sent
+    # from here, and erased once the delivery is finished; `body` then shows it masked.
+    secret_body = EncryptedTextField("保密正文", blank=True, editable=False)
+    is_secret = models.BooleanField("保密短信", default=False, editable=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)

@@ -8,7 +8,6 @@ department, writes in one transaction with a history row and an audit record, an
 import datetime
 import logging
 import re
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,7 @@ from tongban.accounts.permissions import serves_department
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application
 from tongban.applications.states import Status
-from tongban.core import audit, pii, plugins, workdays
+from tongban.core import audit, pii, workdays
 from tongban.ratings.codes import (
     CLASSIFICATION_TARGET,
     DEPARTMENT,
@@ -141,16 +140,12 @@ def _context_for(rating: Rating) -> dict:
     }
 
 
-def _send_sms_to_phone(phone: str, text: str, reference: str) -> None:
-    """A short SMS to a phone that may have no account (hall visitors, SMS replies)."""
-    try:
-        plugins.get_plugin("sms").send_sms(phone, text, reference=reference)
-    except Exception:  # the rating is recorded all the same; never log the phone in full
-        log.warning("rating SMS to %s not sent", pii.mask_phone(phone), exc_info=True)
+def _later_sms(phone: str, text: str, code: str, related) -> None:
+    """A short SMS to a phone that may have no account (hall visitors, SMS replies), through
+    notify's normal delivery: logged, retried, sent after the rating change commits."""
+    from tongban.notify import actions as notify
 
-
-def _later_sms(phone: str, text: str, reference: str) -> None:
-    transaction.on_commit(partial(_send_sms_to_phone, phone, text, reference))
+    notify.send_sms_to_phone(phone, text, code=code, related=related)
 
 
 # --- invitations ----------------------------------------------------------------------------------
@@ -227,7 +222,8 @@ def start_hall_visit(
         _later_sms(
             phone,
             f"感谢您到{visit.hall.name}办事。回复1-5评价：1非常满意…5非常不满意",
-            f"visit-{visit.pk}",
+            "ratings.visit_invitation",
+            visit,
         )
     return visit
 
@@ -425,7 +421,7 @@ def receive_sms(phone: str, text: str) -> dict:
             return {"status": "ignored", "reason": "no_pending_invitation"}
         level = _digit(text)
         if level is None:
-            _later_sms(phone, SMS_PROMPT, f"invitation-{invitation.pk}-prompt")
+            _later_sms(phone, SMS_PROMPT, "ratings.sms_prompt", invitation)
             return {"status": "ignored", "reason": "not_a_digit"}
         try:
             with transaction.atomic():
@@ -446,7 +442,7 @@ def receive_sms(phone: str, text: str) -> dict:
             return {"status": "ignored", "reason": "already_rated", "detail": str(exc)[:100]}
         invitation.answered_at, invitation.rating = timezone.now(), rating
         invitation.save(update_fields=["answered_at", "rating"])
-        _later_sms(phone, SMS_THANKS, f"invitation-{invitation.pk}-thanks")
+        _later_sms(phone, SMS_THANKS, "ratings.sms_thanks", invitation)
     return {"status": "recorded", "reason": "ok", "level": level}
 
 
@@ -696,7 +692,8 @@ def _tell_rater(bad_case: BadRatingCase) -> None:
         _later_sms(
             rating.visit.visitor_phone,
             f"您对{rating.hall.name if rating.hall else ''}窗口服务的评价已处理：{outcome}。",
-            f"bad-{bad_case.pk}-result",
+            "ratings.rectification_result",
+            bad_case,
         )
 
 

@@ -46,8 +46,8 @@ def test_register_citizen_bad_input_changes_nothing(citizen):
         password="12345678",
     )
     assert errors["real_name"] == ["姓名应为2至30个汉字或字母"]
-    assert errors["id_number"] == ["该身份证号码已注册，请直接登录或找回密码"]
-    assert errors["phone"] == ["该手机号码已注册，请直接登录或找回密码"]
+    assert errors["id_number"] == ["该身份证号码已注册，请直接登录"]
+    assert errors["phone"] == ["该手机号码已注册，请直接登录"]
     assert any("字母和数字" in m or "太常见" in m or "全都是数字" in m for m in errors["password"])
     assert User.objects.count() == before
 

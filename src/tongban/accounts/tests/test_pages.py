@@ -208,7 +208,7 @@ def test_registering_an_id_number_twice_is_refused(client, citizen):
     response = client.post(reverse("accounts:register"), _citizen_form(id_number=CITIZEN_ID))
 
     html = response.content.decode()
-    assert "该身份证号码已注册，请直接登录或找回密码" in html
+    assert "该身份证号码已注册，请直接登录" in html
     assert f'value="{CITIZEN_ID}"' in html
 
 

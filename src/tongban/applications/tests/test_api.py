@@ -25,7 +25,7 @@ def test_api_journey_with_idempotent_create_and_submit(client, citizen, publishe
     assert Application.objects.count() == 1
     draft = first.json()
     assert "applicant_name" in draft["form"]["prefilled"]
-    assert draft["problems"]["request_detail"] == ["此项为必填项"]
+    assert draft["problems"]["request_detail"] == ["“申请事项说明”为必填项"]
     url = f"{BASE}{draft['public_id']}/"
     bad = client.put(
         url + "sections/1/", {"values": {"request_detail": "短"}}, content_type="application/json"
@@ -73,7 +73,7 @@ def test_a_retry_racing_the_first_create_gets_the_first_draft(
     client.force_login(citizen)
     body = {"implementation_code": published_item.implementation_code}
     first = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
-    monkeypatch.setattr(api, "_application_for_key", lambda key, owner: None)
+    monkeypatch.setattr(api, "_application_for_key", lambda key, owner, fingerprint: None)
     raced = client.post(BASE, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
     assert raced.status_code == 201
     assert raced.json()["public_id"] == first.json()["public_id"]

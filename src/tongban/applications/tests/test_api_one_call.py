@@ -76,7 +76,7 @@ def test_a_refused_submission_leaves_nothing_behind_and_names_every_problem(
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors["request_detail"] == ["至少填写 4 个字"]
-    assert errors["delivery_method"] == ["此项为必填项"]
+    assert errors["delivery_method"] == ["“结果领取方式”为必填项"]
     assert errors["materials"][0].startswith("尚未上传")  # in the same answer as the form's
     assert not Application.objects.exists()
     assert not AuditRecord.objects.filter(action__startswith="applications.").exists()

@@ -38,7 +38,7 @@ def test_elderly_allowance_rules():
     errors = formdefs.validate(schema, layout, data, only=layout["sections"][1]["fields"])
     assert errors["bank_account"] == "银行账号应为16至19位数字"
     assert errors["guardian_phone"] == "手机号码应为以1开头的11位数字"
-    assert errors["guardian_name"] == "此项为必填项"
+    assert errors["guardian_name"] == "“赡养人姓名”为必填项"
     alone = formdefs.validate(
         schema, layout, {**data, "living_alone": True}, only=["guardian_name"]
     )

@@ -71,7 +71,7 @@ def test_saving_keeps_invalid_input_and_says_what_is_wrong(citizen, published_it
         section=2,
         raw={"delivery_method": "mail", "mail_address": ""},
     )
-    assert errors == {"mail_address": "此项为必填项"}
+    assert errors == {"mail_address": "“邮寄地址”为必填项"}
     application.refresh_from_db()
     assert application.data["request_detail"] == "短"
 
@@ -142,7 +142,7 @@ def test_submission_refused_until_complete_and_draft_untouched(citizen, publishe
     with pytest.raises(ValidationError) as caught:
         actions.submit(application=application, actor=citizen)
     problems = caught.value.message_dict
-    assert problems["request_detail"] == ["此项为必填项"]
+    assert problems["request_detail"] == ["“申请事项说明”为必填项"]
     assert problems["materials"][0].startswith("尚未上传：材料1、材料2")
     application.refresh_from_db()
     assert application.status == Status.DRAFT and application.case_number is None

@@ -1,0 +1,166 @@
+"""Personal data in form values (ID number, phone, bank account — found by the field's format) is
+masked in the API and on the staff case page; the full value only through an audited reveal."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tongban.applications import actions, formlib
+from tongban.applications.tests.conftest import pdf_bytes
+from tongban.cases.tests.conftest import at, promise_item, team  # noqa: F401 (fixtures)
+from tongban.core.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+ACCOUNT = "6222021234567890123"
+BASE = "/api/v1/applications/"
+
+
+def _form_with_bank_account(item):
+    schema, layout = formlib.build(
+        {
+            "request_detail": formlib._text("申请事项说明", max_length=200),
+            "bank_account": {
+                "type": "string",
+                "title": "发放银行账号",
+                "x-format": "bank_account",
+            },
+        },
+        ["request_detail"],
+    )
+    actions.publish_form(actor=None, service_item=item, schema=schema, layout=layout)
+
+
+def _submitted(owner, item):
+    application = actions.start_application(owner=owner, service_item=item, channel="pc")
+    actions.save_section(
+        application=application,
+        actor=owner,
+        section=1,
+        raw={"request_detail": "申请办理许可", "bank_account": ACCOUNT},
+    )
+    actions.save_section(
+        application=application, actor=owner, section=2, raw={"delivery_method": "window"}
+    )
+    for material in actions.required_materials(application):
+        actions.attach_file(
+            application=application,
+            actor=owner,
+            material_id=material.pk,
+            uploaded=SimpleUploadedFile("申请书.pdf", pdf_bytes()),
+        )
+    return actions.submit(application=application, actor=owner)
+
+
+def test_api_masks_the_id_number_and_reveals_it_only_with_a_purpose(client, citizen, promise_item):  # noqa: F811
+    client.force_login(citizen)
+    created = client.post(
+        BASE,
+        {"implementation_code": promise_item.implementation_code},
+        content_type="application/json",
+    ).json()
+    full_id = citizen.citizen.id_number
+
+    detail = client.get(f"{BASE}{created['public_id']}/")
+
+    data = detail.json()["data"]
+    assert full_id not in detail.content.decode() and citizen.phone not in detail.content.decode()
+    assert data["applicant_id_number"] == full_id[:6] + "********" + full_id[-4:]
+    no_purpose = client.post(
+        f"{BASE}{created['public_id']}/reveal/",
+        {"field": "applicant_id_number", "purpose": " "},
+        content_type="application/json",
+    )
+    not_personal = client.post(
+        f"{BASE}{created['public_id']}/reveal/",
+        {"field": "applicant_name", "purpose": "核对"},
+        content_type="application/json",
+    )
+    assert no_purpose.status_code == 400 and not_personal.status_code == 400
+    assert not AuditRecord.objects.filter(action="pii.reveal").exists()
+    revealed = client.post(
+        f"{BASE}{created['public_id']}/reveal/",
+        {"field": "applicant_id_number", "purpose": "核对本人信息"},
+        content_type="application/json",
+    )
+    assert revealed.json()["value"] == full_id
+    record = AuditRecord.objects.get(action="pii.reveal")
+    assert record.purpose == "核对本人信息" and record.detail == {"field": "applicant_id_number"}
+
+
+def test_staff_case_page_masks_the_bank_account_and_reveals_it_audited(
+    client,
+    citizen,
+    team,  # noqa: F811
+    promise_item,  # noqa: F811
+):
+    _form_with_bank_account(promise_item)
+    with at(datetime.date(2026, 11, 2)):
+        application = _submitted(citizen, promise_item)
+    clerk = team["clerk"]
+    client.force_login(clerk)
+
+    page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
+
+    assert ACCOUNT not in page and "6222***********0123" in page
+    reveal_url = reverse("intake_staff:reveal", args=[application.public_id])
+    assert reveal_url in page
+    refused = client.post(reveal_url, {"field": "bank_account", "purpose": ""})
+    assert ACCOUNT not in refused.content.decode() and "必须说明用途" in refused.content.decode()
+    shown = client.post(reveal_url, {"field": "bank_account", "purpose": "核对发放账户"})
+    assert ACCOUNT in shown.content.decode()
+    assert "no-cache" in shown["Cache-Control"] or "no-store" in shown["Cache-Control"]
+    assert AuditRecord.objects.filter(
+        action="pii.reveal", actor=clerk, purpose="核对发放账户"
+    ).exists()
+
+
+def test_staff_of_another_department_cannot_reveal(
+    client,
+    citizen,
+    team,  # noqa: F811
+    promise_item,  # noqa: F811
+    other_department,
+):
+    from tongban.cases.tests.conftest import staff
+
+    _form_with_bank_account(promise_item)
+    with at(datetime.date(2026, 11, 2)):
+        application = _submitted(citizen, promise_item)
+    client.force_login(staff(other_department, "outsider", "handler"))
+
+    response = client.post(
+        reverse("intake_staff:reveal", args=[application.public_id]),
+        {"field": "bank_account", "purpose": "好奇"},
+    )
+
+    assert response.status_code == 403
+    assert not AuditRecord.objects.filter(action="pii.reveal").exists()
+
+
+def test_a_malformed_bank_account_is_refused(citizen, promise_item):  # noqa: F811
+    _form_with_bank_account(promise_item)
+    application = actions.start_application(owner=citizen, service_item=promise_item, channel="pc")
+
+    errors = actions.save_section(
+        application=application,
+        actor=citizen,
+        section=1,
+        raw={"request_detail": "申请办理许可", "bank_account": "6222-abc"},
+    )
+
+    assert errors == {"bank_account": "银行账号应为12至30位数字"}
+
+
+def test_every_required_field_error_names_the_field(citizen, promise_item):  # noqa: F811
+    from tongban.applications import formdefs
+
+    application = actions.start_application(owner=citizen, service_item=promise_item, channel="pc")
+    form = application.form
+    data = {"applicant_kind": "enterprise", "has_agent": True}
+
+    errors = formdefs.validate(form.schema, form.layout, data)
+
+    assert errors["agent_name"] == "“经办人姓名”为必填项"
+    assert all(f"“{form.schema['properties'][n]['title']}”" in m for n, m in errors.items())
