@@ -40,18 +40,26 @@ class QueryResult:
         return any(record is not None for record in self.records.values())
 
 
-# Items of published versions, per process: a published version is never edited.
-_items_cache: dict[int, list[DataItem]] = {}
+# Items of published versions, per process: a published version is never edited. Keyed with the
+# publication time too, so a database that reuses ids (a restored copy, rolled-back tests) cannot
+# serve another version's items.
+_items_cache: dict[tuple, list[DataItem]] = {}
 _items_lock = Lock()
 
 
-def _items_of(version_id: int) -> list[DataItem]:
-    items = _items_cache.get(version_id)
+def _items_of(version) -> list[DataItem]:
+    key = (version.pk, version.published_at)
+    items = _items_cache.get(key)
     if items is None:
-        items = list(DataItem.objects.filter(version_id=version_id).order_by("order", "id"))
+        items = list(DataItem.objects.filter(version_id=version.pk).order_by("order", "id"))
         with _items_lock:
-            _items_cache[version_id] = items
+            _items_cache[key] = items
     return items
+
+
+def forget_items() -> None:
+    with _items_lock:
+        _items_cache.clear()
 
 
 def subject_index(subject_kind: str, subject: str) -> str:
@@ -198,7 +206,7 @@ def query(
     _check_input(call)
     if ratelimit.exceeded(f"exchange:{consumer.pk}", consumer.rate_limit_per_minute, 60):
         _deny(call, "rate_limited", "调用过于频繁，请稍后再试", 429)
-    wanted = _granted_items(call, version, _items_of(version.pk))
+    wanted = _granted_items(call, version, _items_of(version))
     try:
         records = provider_for(version).fetch(version, wanted, call.subjects)
     except ProviderUnavailable as exc:
