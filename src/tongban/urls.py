@@ -38,6 +38,8 @@ urlpatterns = [
     path("inbox/", include("tongban.notify.urls")),
     path("verify/", include("tongban.seals.urls")),
     path("licences/", include("tongban.licences.urls")),
+    path("data-use/", include("tongban.exchange.urls")),
+    path("workbench/exchange/", include("tongban.exchange.staff_urls")),
     path("", include("tongban.applications.urls")),
     path("", include("tongban.portal.urls")),
 ]
