@@ -492,3 +492,34 @@ class MaterialSubstitute(models.Model):
 
     def __str__(self):
         return self.material_name
+
+
+class MaterialVerification(models.Model):
+    """Shared data standing in for a material of an application (免证可办), with its provenance:
+    which resource and provider answered, when, and the call record (whose checkpoint seals it).
+    The application lives in a domain to the right, so it is referred to by id and number."""
+
+    application_ref = models.BigIntegerField("申请", db_index=True)
+    case_ref = models.CharField("办件编号", max_length=40, blank=True)
+    material = models.ForeignKey(
+        "catalog.Material", verbose_name="材料", on_delete=models.PROTECT, related_name="+"
+    )
+    resource = models.ForeignKey(Resource, verbose_name="数据资源", on_delete=models.PROTECT)
+    resource_name = models.CharField("资源名称", max_length=100)
+    provider_department = models.CharField("提供部门", max_length=100)
+    provider_label = models.CharField("核验来源", max_length=60)
+    items = models.JSONField("核验信息项", default=list)
+    values = models.TextField("核验结果（加密）")
+    call_record = models.ForeignKey(CallRecord, on_delete=models.PROTECT, related_name="+")
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField("核验时间")
+    released_at = models.DateTimeField("取消时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "共享数据核验（免提交材料）"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.material_id} ← {self.provider_label}"
