@@ -20,11 +20,13 @@ SUBJECT_KINDS = {"111": "citizen_id", "001": "uscc"}
 
 
 def checklist_shared(application, materials) -> dict[int, dict]:
-    """Per material id: the verification in force ("use") and the shared data on offer."""
-    uses = exchange_materials.verifications_for(application.pk)
+    """Per material id: the verification in force ("use") and the shared data on offer. Without
+    an applicant's own identity, or a material shared data can stand in for, there is neither,
+    and no further query is made (this runs on every materials page and submission)."""
     offers = (
         exchange_materials.substitutes_for(materials) if applicant_identity(application) else {}
     )
+    uses = exchange_materials.verifications_for(application.pk) if offers else {}
     return {m.pk: {"use": uses.get(m.pk), "offer": offers.get(m.pk)} for m in materials}
 
 

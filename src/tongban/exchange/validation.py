@@ -3,6 +3,7 @@ the providers' answers and the bulk loads' quality reports."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from tongban.core import identifiers
 from tongban.exchange.models import DataItem, ItemType
@@ -10,6 +11,7 @@ from tongban.exchange.models import DataItem, ItemType
 Rule = DataItem.Rule
 
 
+@lru_cache(maxsize=65536)
 def subject_problem(subject_kind: str, value: str) -> str:
     """Why `value` is not a well-formed subject identifier ("" when it is)."""
     if subject_kind == "uscc":
