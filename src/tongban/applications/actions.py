@@ -159,7 +159,7 @@ def start_application(
         handling_item=guidance.handling_item,
         form=form,
         situation_answers={str(k): v for k, v in (answers or {}).items()},
-        data=prefill.apply(form.schema, context, {}),
+        data=prefill.from_exchange(form.schema, context, prefill.apply(form.schema, context, {})),
         owner=owner,
         applicant_kind=Application.ApplicantKind.ENTERPRISE
         if enterprise

@@ -141,3 +141,83 @@ def test_release_goes_back_to_upload(citizen, published_item, certificate_free):
     _use(client, application, material)
     client.post(f"/my/cases/{application.public_id}/shared-data/{material.pk}/release/")
     assert _row(application, "材料1")["missing"]
+
+
+def test_prefill_reads_the_address_from_population_data_once(citizen, published_item, department):
+    from tongban.exchange.actions import bulk
+    from tongban.exchange.actions.catalogue import ItemSpec
+    from tongban.exchange.tests.conftest import ITEMS
+
+    own = citizen.citizen.id_number
+    resource_class = catalogue.ensure_class(code="JCK-RK", name="人口基础信息库")
+    version = catalogue.create_resource(
+        actor=None,
+        code="RK_RKJBXX",
+        department=department,
+        elements={
+            "name": "人口基础信息",
+            "resource_class": resource_class,
+            "share_condition": "conditional",
+            "share_basis": "依据",
+            "delivery": "both",
+            "provider_plugin": "local_table",
+            "provider_options": {},
+        },
+        items=[*ITEMS, ItemSpec("zz", "住址")],
+    )
+    catalogue.publish(actor=None, version=version)
+    columns = ["subject", "xm", "gmsfhm", "xb", "csrq", "zz"]
+    content = bulk.csv_bytes(
+        [
+            {
+                "subject": own,
+                "xm": "示例老人",
+                "gmsfhm": own,
+                "xb": "男",
+                "csrq": "1940-05-06",
+                "zz": "许昌市魏都区示例路1号",
+            }
+        ],
+        columns,
+    )
+    import hashlib
+
+    bulk.load_file(
+        actor=None,
+        resource=version.resource,
+        content=content,
+        file_name="rk.csv",
+        declared_rows=1,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    consumer, _ = access.create_consumer(
+        actor=None,
+        code="platform.prefill",
+        name="智能免填（平台）",
+        kind=Consumer.Kind.PLATFORM,
+        department=None,
+    )
+    request = access.request_access(
+        actor=None,
+        consumer=consumer,
+        resource=version.resource,
+        items=["zz"],
+        purpose="办事表单预填",
+        legal_basis="依据",
+        valid_until=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    access.approve(actor=None, request=request)
+    application = actions.start_application(
+        owner=citizen, service_item=published_item, channel="pc"
+    )
+    assert application.data["applicant_address"] == "许昌市魏都区示例路1号"
+    assert "applicant_address" not in actions.prefilled_fields(application)  # editable
+    record = CallRecord.objects.get(kind="query")
+    assert (record.consumer_code, record.outcome) == ("platform.prefill", "answered")
+
+
+def test_prefill_without_the_exchange_leaves_the_field_to_type(citizen, published_item):
+    application = actions.start_application(
+        owner=citizen, service_item=published_item, channel="pc"
+    )
+    assert not application.data.get("applicant_address")
