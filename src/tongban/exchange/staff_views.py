@@ -247,7 +247,7 @@ class RequestForm(forms.Form):
     purpose = forms.CharField(label="用途", max_length=200)
     legal_basis = forms.CharField(label="法律依据", max_length=300)
     valid_until = forms.DateField(
-        label="使用期限至", widget=forms.DateInput(attrs={"type": "date"})
+        label="使用期限至", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
     def __init__(self, *args, user, version, **kwargs):
