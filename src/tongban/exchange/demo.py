@@ -345,7 +345,7 @@ CONSUMERS = [
 ]
 
 SUBSTITUTES = [
-    ("居民户口簿", "MZ_HJ", ["xm", "gmsfhm", "csrq", "hh", "hjdz"]),
+    ("居民户口簿", "MZ_HJ", ["xm", "gmsfhm", "csrq", "hh", "hjdz", "hjszd"]),
     ("双方居民户口簿", "MZ_HJ", ["xm", "gmsfhm", "hh", "hjdz"]),
     ("结婚证", "MZ_HYDJ", ["xm", "gmsfhm", "hyzk", "djrq"]),
     ("婚姻状况证明", "MZ_HYDJ", ["xm", "gmsfhm", "hyzk"]),
