@@ -53,3 +53,60 @@ class CallRecordAdmin(ReadOnly):
 class CheckpointAdmin(ReadOnly):
     list_display = ["number", "sealed_at", "record_count", "first_record", "last_record"]
     exclude = ["leaves"]
+
+
+@admin.register(models.ResourceClass)
+class ResourceClassAdmin(ReadOnly):
+    list_display = ["code", "name", "parent"]
+    list_select_related = ["parent"]
+
+
+@admin.register(models.ResourceVersion)
+class ResourceVersionAdmin(ReadOnly):
+    list_display = ["resource", "number", "name", "status", "share_condition"]
+    list_select_related = ["resource__current_version"]
+    list_filter = ["status", "share_condition"]
+
+
+@admin.register(models.DataItem)
+class DataItemAdmin(ReadOnly):
+    list_display = ["code", "name", "item_type", "sensitivity", "personal", "version"]
+    list_select_related = ["version"]
+
+
+@admin.register(models.ResourceChange)
+class ResourceChangeAdmin(ReadOnly):
+    list_display = ["resource", "version", "from_status", "to_status", "at"]
+    list_select_related = ["resource__current_version", "version"]
+
+
+@admin.register(models.AccessRequestChange)
+class AccessRequestChangeAdmin(ReadOnly):
+    list_display = ["request", "from_status", "to_status", "at"]
+    list_select_related = ["request__consumer", "request__resource__current_version"]
+
+
+@admin.register(models.LocalRecord)
+class LocalRecordAdmin(ReadOnly):
+    list_display = ["resource", "load"]
+    list_select_related = ["resource__current_version", "load"]
+    exclude = ["data", "subject_index"]
+
+
+@admin.register(models.BulkLoad)
+class BulkLoadAdmin(ReadOnly):
+    list_display = ["file_name", "resource", "status", "declared_rows", "loaded_rows", "created_at"]
+    list_select_related = ["resource__current_version"]
+
+
+@admin.register(models.MaterialSubstitute)
+class MaterialSubstituteAdmin(ReadOnly):
+    list_display = ["material_name", "resource"]
+    list_select_related = ["resource__current_version"]
+
+
+@admin.register(models.MaterialVerification)
+class MaterialVerificationAdmin(ReadOnly):
+    list_display = ["material", "provider_label", "case_ref", "verified_at", "released_at"]
+    list_select_related = ["material"]
+    exclude = ["values"]

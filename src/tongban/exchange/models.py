@@ -315,6 +315,7 @@ class AccessRequestChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "共享申请变更记录"
         ordering = ["request_id", "id"]
 
     def __str__(self):
