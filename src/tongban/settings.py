@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "oauth2_provider",
     "tongban.core",
     "tongban.accounts",
     "tongban.catalog",
+    "tongban.exchange",
     "tongban.rules",
     "tongban.seals",
     "tongban.notify",
@@ -232,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.licences.send_expiry_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "exchange-seal-call-log": {
+        "task": "tongban.exchange.seal_call_log",
+        "schedule": env_int("EXCHANGE_SEAL_SECONDS", 60),
+    },
 }
 # 亮证: how long the QR code a holder shows stays valid (seconds).
 LICENCE_SHOW_TOKEN_SECONDS = env_int("LICENCE_SHOW_TOKEN_SECONDS", 300)
@@ -381,6 +387,21 @@ try:
 except (json.JSONDecodeError, TypeError, ValueError) as exc:
     raise ImproperlyConfigured(f"TONGBAN_PLUGINS_JSON 不是有效的 JSON 对象：{exc}") from exc
 
+# --- OAuth 2.0 authorisation server (django-oauth-toolkit, token endpoint /o/token/) ------------
+# Department systems reading shared data authenticate with client credentials (docs/exchange.md).
+OAUTH2_PROVIDER = {
+    "SCOPES": {"exchange": "数据共享交换查询"},
+    "DEFAULT_SCOPES": ["exchange"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_TOKEN_SECONDS", 3600),
+}
+# Named explicitly because other apps' migrations refer to the (swappable) client model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+# --- Data sharing and exchange (docs/exchange.md) -------------------------------------------------
+EXCHANGE_MAX_BATCH = env_int("EXCHANGE_MAX_BATCH", 100)
+# The demo department system (python -m tongban.exchange.demo_department) that `make run` starts.
+EXCHANGE_DEMO_DEPARTMENT_URL = env("EXCHANGE_DEMO_DEPARTMENT_URL", "http://127.0.0.1:8181")
+
 # --- E-mail and notifications (docs/notify.md) ----------------------------------------------------
 # TONGBAN_EMAIL_URL=smtp+tls://user:password@host:587 (also smtp://, smtps://, console://), or
 # TONGBAN_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS/USE_SSL. With neither, mail is written to files in
@@ -411,6 +432,7 @@ DEMO_LOADERS = [
     "tongban.accounts.demo.load",
     "tongban.seals.demo.load",
     "tongban.catalog.demo.load",
+    "tongban.exchange.demo.load",
     "tongban.applications.demo.load",
     "tongban.licences.demo.load",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("identifiers/check", views.IdentifierCheckView.as_view(), name="identifier-check"),
     path("calendar/due-date", views.DueDateView.as_view(), name="due-date"),
     path("catalog/", include("tongban.catalog.api_urls")),
+    path("exchange/", include("tongban.exchange.api_urls")),
     path("ratings/", include("tongban.ratings.api_urls")),
     path("licences/", include("tongban.licences.api_urls")),
     path("", include("tongban.applications.api_urls")),

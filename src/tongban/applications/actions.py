@@ -165,7 +165,7 @@ def start_application(
         handling_item=guidance.handling_item,
         form=form,
         situation_answers={str(k): v for k, v in (answers or {}).items()},
-        data=prefill.apply(form.schema, context, {}),
+        data=prefill.from_exchange(form.schema, context, prefill.apply(form.schema, context, {})),
         owner=owner,
         applicant_kind=Application.ApplicantKind.ENTERPRISE
         if enterprise
@@ -469,6 +469,7 @@ def supply_deferred_material(
 
 
 def material_checklist(application: Application) -> list[dict]:
+    from tongban.applications.shared_data import checklist_shared
     from tongban.licences.actions import checklist_licences
 
     files_by_material: dict[int, list[UploadedFile]] = {}
@@ -476,6 +477,7 @@ def material_checklist(application: Application) -> list[dict]:
         files_by_material.setdefault(stored.material_id, []).append(stored)
     materials = required_materials(application)
     licences = checklist_licences(application, materials)  # 免证可办: use recorded / on offer
+    shared = checklist_shared(application, materials)  # 免证可办 through the data exchange
     commitments = {c.material_id: c for c in application.commitments.all()}
     return [
         {
@@ -483,11 +485,14 @@ def material_checklist(application: Application) -> list[dict]:
             "files": files_by_material.get(m.pk, []),
             "licence_use": licences[m.pk]["use"],
             "licence_offer": licences[m.pk]["offer"],
+            "shared_use": shared[m.pk]["use"],
+            "shared_offer": shared[m.pk]["offer"],
             "commitment": commitments.get(m.pk),
             "commitment_options": [] if m.pk in commitments else commitment_options(application, m),
             "missing": m.required
             and not files_by_material.get(m.pk)
             and not licences[m.pk]["use"]
+            and not shared[m.pk]["use"]
             and m.pk not in commitments,
         }
         for m in materials

@@ -84,3 +84,56 @@ def apply(schema: dict, ctx: PrefillContext, data: dict) -> dict:
         if key and key in known:
             filled[name] = known[key]
     return filled
+
+
+# Values other departments hold, read once when a draft starts (智能免填 as the exchange consumer
+# "platform.prefill", with grants of its own; each read is in the person's 用数记录). They stay
+# editable: the account's own values, above, are what the platform vouches for.
+EXCHANGE_SOURCES = [
+    # (prefill key, resource, item, whose identifier)
+    ("applicant.address", "RK_RKJBXX", "zz", "citizen"),
+    ("enterprise.address", "SJ_QYDJ", "zs", "enterprise"),
+]
+
+
+def _exchange_subject(ctx: PrefillContext, whose: str) -> str | None:
+    if whose == "enterprise":
+        return ctx.enterprise.uscc if ctx.enterprise is not None else None
+    citizen = getattr(ctx.owner, "citizen", None) if ctx.owner.kind == User.Kind.CITIZEN else None
+    if citizen is None or ctx.entrusted or ctx.enterprise is not None:
+        return None  # only the applicant's own data, read with their own account
+    return citizen.id_number
+
+
+def from_exchange(schema: dict, ctx: PrefillContext, data: dict) -> dict:
+    """Fill empty fields whose key only another department knows. Unavailable data (no grant, the
+    provider down, no record) leaves the field empty to be typed: prefill never blocks a draft."""
+    from tongban.exchange.actions import query
+    from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
+    from tongban.exchange.models import Consumer
+
+    wanted = {prop.get("x-prefill"): name for name, prop in schema.get("properties", {}).items()}
+    filled = dict(data)
+    consumer = None
+    for key, resource, item, whose in EXCHANGE_SOURCES:
+        name = wanted.get(key)
+        subject = _exchange_subject(ctx, whose) if name and not filled.get(name) else None
+        if subject is None:
+            continue
+        consumer = consumer or Consumer.objects.filter(code="platform.prefill", active=True).first()
+        if consumer is None:
+            return filled
+        try:
+            result = query.query(
+                consumer=consumer,
+                resource_code=resource,
+                subjects=[subject],
+                items=[item],
+                purpose="办事表单预填（智能免填）",
+            )
+        except (ExchangeDenied, ProviderUnavailable):
+            continue
+        record = result.records.get(subject) or {}
+        if record.get(item):
+            filled[name] = record[item]
+    return filled

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.applications import commitment_views, licence_views, views
+from tongban.applications import commitment_views, licence_views, shared_data, views
 
 app_name = "applications"
 
@@ -40,6 +40,16 @@ urlpatterns = [
         "my/cases/<uuid:public_id>/licences/<int:material_id>/withdraw/",
         licence_views.release_material,
         name="release-licence",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/shared-data/<int:material_id>/",
+        shared_data.use,
+        name="use-shared-data",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/shared-data/<int:material_id>/release/",
+        shared_data.release,
+        name="release-shared-data",
     ),
     path("my/cases/<uuid:public_id>/submit/", views.submit, name="submit"),
     path("my/cases/<uuid:public_id>/submitted/", views.submitted, name="submitted"),

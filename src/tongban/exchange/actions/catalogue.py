@@ -1,0 +1,343 @@
+"""The data-resource catalogue: classes, resources and their versions.
+
+Versions move only along TRANSITIONS; a published version is never edited (new_draft copies it).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.accounts.permissions import can_act_for_department
+from tongban.accounts.roles import Role
+from tongban.core import audit, plugins
+from tongban.exchange.models import (
+    DataItem,
+    ItemType,
+    MaterialSubstitute,
+    Resource,
+    ResourceChange,
+    ResourceClass,
+    ResourceVersion,
+    Sensitivity,
+    ShareCondition,
+)
+
+S = ResourceVersion.Status
+SYSTEM = "system"
+PROVIDER_KIND = "exchange_provider"
+# (from, to) → who may make the move.
+TRANSITIONS = {
+    (S.DRAFT, S.PUBLISHED): Role.CATALOGUE_ADMIN,
+    (S.PUBLISHED, S.SUPERSEDED): SYSTEM,
+    (S.PUBLISHED, S.WITHDRAWN): Role.CATALOGUE_ADMIN,
+}
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_data_admin(actor, department) -> None:
+    """Resources are maintained, and requests for them decided, by a catalogue administrator of
+    the providing department (platform administrators act for all)."""
+    if actor is None:
+        return  # the system itself: demo loader, commands
+    if not actor.has_role(Role.CATALOGUE_ADMIN) or not can_act_for_department(actor, department.pk):
+        raise ValidationError({"actor": ["只有提供部门的资源管理员可以维护数据资源和审核申请"]})
+
+
+def check_transition(version: ResourceVersion, target: str, actor) -> None:
+    rule = TRANSITIONS.get((version.status, target))
+    if rule is None:
+        raise ValidationError(
+            {"status": [f"版本状态不能从“{S(version.status).label}”变为“{S(target).label}”"]}
+        )
+    if rule == SYSTEM and actor is not SYSTEM:
+        raise ValidationError({"status": [f"“{S(target).label}”只能由系统设置"]})
+
+
+def _history(version, from_status, to_status, actor, note="") -> None:
+    ResourceChange.objects.create(
+        resource_id=version.resource_id,
+        version=version,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note[:300],
+    )
+
+
+# --- classes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_class(*, code: str, name: str, parent: ResourceClass | None = None, order=0):
+    """Create or rename a class of the tree (idempotent on the code)."""
+    if not code.strip() or not name.strip():
+        raise ValidationError({"code": ["请填写分类代码和名称"]})
+    node, _ = ResourceClass.objects.update_or_create(
+        code=code.strip(), defaults={"name": name.strip(), "parent": parent, "order": order}
+    )
+    return node
+
+
+# --- elements and items ---------------------------------------------------------------------------
+
+
+@dataclass
+class ItemSpec:
+    code: str
+    name: str
+    item_type: str = ItemType.STRING
+    sensitivity: str = Sensitivity.GENERAL
+    personal: bool = False
+    required: bool = False
+    rule: str = ""
+    code_table: str = ""
+    description: str = ""
+
+
+def validate_elements(data: dict) -> dict:
+    errors: dict = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = ["请填写资源名称"]
+    if not data.get("resource_class"):
+        errors["resource_class"] = ["请选择资源分类"]
+    condition = data.get("share_condition")
+    if condition not in ShareCondition.values:
+        errors["share_condition"] = ["请选择共享属性：无条件共享、有条件共享或不予共享"]
+    elif condition != ShareCondition.UNCONDITIONAL and not (data.get("share_basis") or "").strip():
+        errors["share_basis"] = ["有条件共享和不予共享的资源必须写明共享条件或不予共享的依据"]
+    if data.get("delivery") not in ResourceVersion.Delivery.values:
+        errors["delivery"] = ["共享方式无效"]
+    errors.update(provider_problems(data.get("provider_plugin"), data.get("provider_options")))
+    return errors
+
+
+def provider_problems(name: str | None, options: dict | None) -> dict:
+    cls = plugins.registered(PROVIDER_KIND).get(name or "")
+    if cls is None:
+        known = "、".join(sorted(plugins.registered(PROVIDER_KIND)))
+        return {"provider_plugin": [f"提供方插件 {name!r} 不存在（可用：{known}）"]}
+    problems = cls.check_config(options or {})
+    return {"provider_options": problems} if problems else {}
+
+
+def validate_items(specs: list[ItemSpec]) -> dict:
+    errors: list[str] = []
+    seen: set[str] = set()
+    if not specs:
+        errors.append("资源至少要有一个信息项")
+    for index, spec in enumerate(specs, start=1):
+        where = f"第 {index} 个信息项"
+        if not spec.code.strip() or not spec.name.strip():
+            errors.append(f"{where}缺少代码或名称")
+        if spec.code in seen:
+            errors.append(f"{where}的代码 {spec.code} 重复")
+        seen.add(spec.code)
+        if spec.item_type not in ItemType.values:
+            errors.append(f"{where}的数据类型 {spec.item_type!r} 无效")
+        if spec.sensitivity not in Sensitivity.values:
+            errors.append(f"{where}的敏感级别 {spec.sensitivity!r} 无效")
+        if spec.rule not in DataItem.Rule.values:
+            errors.append(f"{where}的校验规则 {spec.rule!r} 无效")
+        if spec.rule == DataItem.Rule.CODE_TABLE and not spec.code_table.strip():
+            errors.append(f"{where}按代码表校验，但没有代码表")
+    return {"items": errors} if errors else {}
+
+
+def _write_items(version: ResourceVersion, specs: list[ItemSpec]) -> None:
+    version.items.all().delete()
+    DataItem.objects.bulk_create(
+        DataItem(version=version, order=index, **spec.__dict__) for index, spec in enumerate(specs)
+    )
+
+
+def _specs_of(version: ResourceVersion) -> list[ItemSpec]:
+    return [
+        ItemSpec(
+            code=i.code,
+            name=i.name,
+            item_type=i.item_type,
+            sensitivity=i.sensitivity,
+            personal=i.personal,
+            required=i.required,
+            rule=i.rule,
+            code_table=i.code_table,
+            description=i.description,
+        )
+        for i in version.items.all()
+    ]
+
+
+# --- resources and versions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_resource(*, actor, code: str, department, elements: dict, items: list[ItemSpec]):
+    """A new resource with its first draft version."""
+    require_data_admin(actor, department)
+    errors = validate_elements(elements)
+    errors.update(validate_items(items))
+    code = (code or "").strip()
+    if not code:
+        errors["code"] = ["请填写资源代码"]
+    elif Resource.objects.filter(code=code).exists():
+        errors["code"] = [f"资源代码 {code} 已存在"]
+    _raise_if(errors)
+    resource = Resource.objects.create(code=code, department=department)
+    version = ResourceVersion.objects.create(resource=resource, number=1, **elements)
+    _write_items(version, items)
+    _history(version, "", S.DRAFT, actor, "新建")
+    audit.record("exchange.resource.create", actor=actor, obj=resource, detail={"code": code})
+    return version
+
+
+@transaction.atomic
+def update_draft(*, actor, version: ResourceVersion, elements: dict, items=None):
+    version = (
+        ResourceVersion.objects.select_for_update().select_related("resource").get(pk=version.pk)
+    )
+    require_data_admin(actor, version.resource.department)
+    if version.status != S.DRAFT:
+        raise ValidationError({"status": ["只能修改草稿版本；已发布的版本请先新建草稿"]})
+    unknown = set(elements) - set(ResourceVersion.ELEMENT_FIELDS)
+    if unknown:
+        raise ValidationError({"elements": [f"未知要素：{'、'.join(sorted(unknown))}"]})
+    data = {name: getattr(version, name) for name in ResourceVersion.ELEMENT_FIELDS}
+    data["resource_class"] = version.resource_class_id
+    data.update(elements)
+    errors = validate_elements(data)
+    if items is not None:
+        errors.update(validate_items(items))
+    _raise_if(errors)
+    for name, value in elements.items():
+        setattr(version, name, value)
+    version.save()
+    if items is not None:
+        _write_items(version, items)
+    audit.record(
+        "exchange.resource.edit", actor=actor, obj=version, detail={"fields": sorted(elements)}
+    )
+    return version
+
+
+@transaction.atomic
+def new_draft(*, actor, resource: Resource, change_note: str = "") -> ResourceVersion:
+    """A draft copying the newest version; at most one draft at a time."""
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    require_data_admin(actor, resource.department)
+    if resource.versions.filter(status=S.DRAFT).exists():
+        raise ValidationError({"status": ["该资源已有草稿版本，请先完成或发布它"]})
+    source = resource.versions.order_by("-number").first()
+    data = {name: getattr(source, name) for name in ResourceVersion.ELEMENT_FIELDS}
+    draft = ResourceVersion.objects.create(
+        resource=resource, number=source.number + 1, change_note=change_note[:200], **data
+    )
+    _write_items(draft, _specs_of(source))
+    _history(draft, "", S.DRAFT, actor, change_note or "新建草稿")
+    audit.record("exchange.resource.new_draft", actor=actor, obj=draft)
+    return draft
+
+
+@transaction.atomic
+def publish(*, actor, version: ResourceVersion) -> ResourceVersion:
+    """Publish a draft; the published predecessor is superseded by the system."""
+    version = (
+        ResourceVersion.objects.select_for_update().select_related("resource").get(pk=version.pk)
+    )
+    resource = version.resource
+    require_data_admin(actor, resource.department)
+    check_transition(version, S.PUBLISHED, actor)
+    data = {name: getattr(version, name) for name in ResourceVersion.ELEMENT_FIELDS}
+    data["resource_class"] = version.resource_class_id
+    errors = validate_elements(data)
+    errors.update(validate_items(_specs_of(version)))
+    _raise_if(errors)
+    now = timezone.now()
+    previous = resource.versions.filter(status=S.PUBLISHED).first()
+    if previous is not None:
+        check_transition(previous, S.SUPERSEDED, SYSTEM)
+        previous.status, previous.ended_at = S.SUPERSEDED, now
+        previous.save(update_fields=["status", "ended_at"])
+        _history(previous, S.PUBLISHED, S.SUPERSEDED, None, f"由第{version.number}版替代")
+    version.status, version.published_at = S.PUBLISHED, now
+    version.save(update_fields=["status", "published_at"])
+    Resource.objects.filter(pk=resource.pk).update(current_version=version)
+    _history(version, S.DRAFT, S.PUBLISHED, actor)
+    audit.record(
+        "exchange.resource.publish",
+        actor=actor,
+        obj=version,
+        detail={"code": resource.code, "version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def withdraw(*, actor, version: ResourceVersion, reason: str) -> ResourceVersion:
+    """Stop sharing a resource: calls to it are refused from now on."""
+    version = (
+        ResourceVersion.objects.select_for_update().select_related("resource").get(pk=version.pk)
+    )
+    require_data_admin(actor, version.resource.department)
+    check_transition(version, S.WITHDRAWN, actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["请填写停用原因"]})
+    version.status, version.ended_at = S.WITHDRAWN, timezone.now()
+    version.save(update_fields=["status", "ended_at"])
+    Resource.objects.filter(pk=version.resource_id).update(current_version=None)
+    _history(version, S.PUBLISHED, S.WITHDRAWN, actor, reason.strip())
+    audit.record(
+        "exchange.resource.withdraw", actor=actor, obj=version, detail={"reason": reason.strip()}
+    )
+    return version
+
+
+def published(code: str) -> ResourceVersion | None:
+    """The published version of a resource by code, with its items and department."""
+    resource = (
+        Resource.objects.select_related("current_version", "department")
+        .filter(code=code, current_version__isnull=False)
+        .first()
+    )
+    if resource is None:
+        return None
+    version = resource.current_version
+    version.resource = resource
+    return version
+
+
+@transaction.atomic
+def set_substitute(*, actor, material_name: str, resource: Resource, items: list[str], note=""):
+    """Mark a material (by name) as replaceable by items of a shared resource (免证可办)."""
+    if actor is not None and not actor.has_role(Role.CATALOGUE_ADMIN):
+        raise ValidationError({"actor": ["只有事项管理员可以设置免提交材料"]})
+    version = resource.current_version
+    errors: dict = {}
+    if not (material_name or "").strip():
+        errors["material_name"] = ["请填写材料名称"]
+    if version is None:
+        errors["resource"] = ["数据资源未发布"]
+    elif version.share_condition == ShareCondition.NOT_SHARED:
+        errors["resource"] = ["不予共享的资源不能代替材料"]
+    else:
+        known = set(version.items.values_list("code", flat=True))
+        unknown = [code for code in items if code not in known]
+        if not items or unknown:
+            errors["items"] = [f"信息项无效：{'、'.join(unknown) or '未选择'}"]
+    _raise_if(errors)
+    substitute, _ = MaterialSubstitute.objects.update_or_create(
+        material_name=material_name.strip(),
+        defaults={"resource": resource, "items": list(items), "note": note[:200]},
+    )
+    audit.record(
+        "exchange.substitute.set",
+        actor=actor,
+        obj=substitute,
+        detail={"resource": resource.code, "items": list(items)},
+    )
+    return substitute

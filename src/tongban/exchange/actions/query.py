@@ -1,0 +1,224 @@
+"""Authorised, logged calls: a consumer asks a resource's provider for items about subjects.
+
+Every call is checked against a live grant, answers only the granted items it asked for, and is
+logged (calllog) whatever its outcome: answered, not found, denied or failed.
+"""
+
+import time
+from dataclasses import dataclass, field
+from threading import Lock
+
+from django.conf import settings
+
+from tongban.core import pii, plugins, ratelimit
+from tongban.exchange.actions import calllog
+from tongban.exchange.actions.access import live_grants
+from tongban.exchange.actions.catalogue import PROVIDER_KIND
+from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
+from tongban.exchange.models import CallRecord, Consumer, DataItem, Grant, Resource, ShareCondition
+from tongban.exchange.validation import subject_problem
+
+OUT = CallRecord.Outcome
+
+
+def max_batch() -> int:
+    return getattr(settings, "EXCHANGE_MAX_BATCH", 100)
+
+
+@dataclass
+class QueryResult:
+    resource_code: str
+    resource_name: str
+    provider_department: str
+    provider_label: str
+    items: list[str]
+    records: dict[str, dict | None]
+    record_ids: list[int] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return any(record is not None for record in self.records.values())
+
+
+# Items of published versions, per process: a published version is never edited. Keyed with the
+# publication time too, so a database that reuses ids (a restored copy, rolled-back tests) cannot
+# serve another version's items.
+_items_cache: dict[tuple, list[DataItem]] = {}
+_items_lock = Lock()
+
+
+def _items_of(version) -> list[DataItem]:
+    key = (version.pk, version.published_at)
+    items = _items_cache.get(key)
+    if items is None:
+        items = list(DataItem.objects.filter(version_id=version.pk).order_by("order", "id"))
+        with _items_lock:
+            _items_cache[key] = items
+    return items
+
+
+def forget_items() -> None:
+    with _items_lock:
+        _items_cache.clear()
+
+
+def subject_index(subject_kind: str, subject: str) -> str:
+    """The blind index a subject is logged and found under (the accounts' own index kinds, so a
+    person's 用数记录 is found by their profile's index)."""
+    return pii.blind_index(subject, subject_kind)
+
+
+@dataclass
+class _Call:
+    consumer: Consumer
+    resource_code: str
+    subjects: list[str]
+    items: list[str]
+    purpose: str
+    case_ref: str
+    started: float
+    kind: str = CallRecord.Kind.QUERY
+    resource: Resource | None = None
+    subject_kind: str = "citizen_id"
+
+    def log(self, outcome: str, reason: str = "", found: dict | None = None) -> list[CallRecord]:
+        latency = int((time.perf_counter() - self.started) * 1000)
+        department = self.resource.department.name if self.resource else ""
+        well_formed = [s for s in self.subjects if not subject_problem(self.subject_kind, s)]
+        per_subject = well_formed or [""]
+        entries = [
+            calllog.new_record(
+                kind=self.kind,
+                consumer_code=self.consumer.code,
+                consumer_name=self.consumer.name,
+                resource_code=self.resource_code[:40],
+                provider_department=department,
+                items=",".join(self.items)[:500],
+                subject_index=subject_index(self.subject_kind, s) if s else "",
+                subject_count=len(self.subjects),
+                purpose=self.purpose[:200],
+                case_ref=self.case_ref[:40],
+                outcome=outcome
+                if outcome != OUT.ANSWERED or found is None or found.get(s)
+                else OUT.NOT_FOUND,
+                reason=reason[:200],
+                latency_ms=latency,
+                rows=1 if found and found.get(s) else 0,
+            )
+            for s in per_subject
+        ]
+        calllog.append(entries)
+        return entries
+
+
+def _deny(call: _Call, code: str, message: str, status: int = 403):
+    call.log(OUT.DENIED, message)
+    raise ExchangeDenied(code, message, status)
+
+
+def _resolve(call: _Call):
+    resource = (
+        Resource.objects.select_related("current_version", "department")
+        .filter(code=call.resource_code)
+        .first()
+    )
+    if resource is None:
+        _deny(call, "unknown_resource", f"数据资源 {call.resource_code} 不存在", 404)
+    call.resource = resource
+    version = resource.current_version
+    if version is None:
+        _deny(call, "resource_withdrawn", "该数据资源未发布或已停用", 404)
+    call.subject_kind = version.subject_kind
+    version.resource = resource
+    return version
+
+
+def _check_input(call: _Call) -> None:
+    if not call.purpose.strip():
+        _deny(call, "missing_purpose", "请说明用途（purpose）", 400)
+    if not call.subjects:
+        _deny(call, "missing_subject", "请提供查询主体的证件号码", 400)
+    if len(call.subjects) > max_batch():
+        _deny(call, "batch_too_large", f"一次最多查询 {max_batch()} 个主体", 413)
+    for subject in call.subjects:
+        problem = subject_problem(call.subject_kind, subject)
+        if problem:
+            _deny(call, "malformed_subject", f"查询主体格式不正确：{problem}", 400)
+
+
+def _granted_items(call: _Call, version, items: list[DataItem]) -> list[DataItem]:
+    if version.share_condition == ShareCondition.NOT_SHARED:
+        _deny(call, "not_shared", "该数据资源不予共享")
+    grants = list(live_grants(call.consumer.pk, call.resource.pk).values_list("items", flat=True))
+    if not grants:
+        _deny(call, *_why_no_grant(call))
+    granted = {code for codes in grants for code in codes}
+    known = {item.code for item in items}
+    unknown = [code for code in call.items if code not in known]
+    if unknown:
+        _deny(call, "unknown_item", f"资源中没有这些信息项：{'、'.join(unknown)}", 400)
+    wanted = call.items or [code for code in known if code in granted]
+    ungranted = [code for code in wanted if code not in granted]
+    if ungranted:
+        _deny(call, "item_not_granted", f"未获授权的信息项：{'、'.join(ungranted)}")
+    call.items = [item.code for item in items if item.code in wanted]
+    return [item for item in items if item.code in wanted]
+
+
+def _why_no_grant(call: _Call) -> tuple[str, str]:
+    grants = Grant.objects.filter(consumer_id=call.consumer.pk, resource_id=call.resource.pk)
+    if grants.filter(revoked_at__isnull=True).exists():
+        return "grant_expired", "对该资源的授权已过期，请重新申请"
+    if grants.exists():
+        return "grant_revoked", "对该资源的授权已被撤销"
+    return "not_granted", "未获得该数据资源的共享授权，请先提交共享申请"
+
+
+def provider_for(version):
+    cls = plugins.registered(PROVIDER_KIND).get(version.provider_plugin)
+    if cls is None:
+        raise ProviderUnavailable(f"提供方插件 {version.provider_plugin} 不存在")
+    return cls(version.provider_options)
+
+
+def query(
+    *,
+    consumer: Consumer,
+    resource_code: str,
+    subjects: list[str],
+    items: list[str] | None = None,
+    purpose: str = "",
+    case_ref: str = "",
+) -> QueryResult:
+    """Answer a call, or raise ExchangeDenied (refused, logged) or ProviderUnavailable (logged)."""
+    call = _Call(
+        consumer=consumer,
+        resource_code=(resource_code or "").strip(),
+        subjects=[pii.normalise(s) for s in subjects or []],
+        items=list(dict.fromkeys(items or [])),
+        purpose=(purpose or "").strip(),
+        case_ref=(case_ref or "").strip(),
+        started=time.perf_counter(),
+    )
+    if not consumer.active:
+        _deny(call, "consumer_inactive", "该使用方已停用")
+    version = _resolve(call)
+    _check_input(call)
+    if ratelimit.exceeded(f"exchange:{consumer.pk}", consumer.rate_limit_per_minute, 60):
+        _deny(call, "rate_limited", "调用过于频繁，请稍后再试", 429)
+    wanted = _granted_items(call, version, _items_of(version))
+    try:
+        records = provider_for(version).fetch(version, wanted, call.subjects)
+    except ProviderUnavailable as exc:
+        call.log(OUT.FAILED, str(exc))
+        raise
+    entries = call.log(OUT.ANSWERED, found=records)
+    return QueryResult(
+        resource_code=call.resource.code,
+        resource_name=version.name,
+        provider_department=call.resource.department.name,
+        provider_label=version.provider_label or call.resource.department.name,
+        items=call.items,
+        records=records,
+        record_ids=[e.pk for e in entries],
+    )

@@ -1,0 +1,383 @@
+"""Staff pages under /workbench/exchange/: the resource catalogue (browse, search, edit drafts,
+publish, withdraw, Excel import and export), access requests with approval, grants, bulk loads
+and call statistics. Every change goes through exchange.actions."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.permissions import (
+    can_act_for_department,
+    role_required,
+    staff_department_id,
+    staff_required,
+)
+from tongban.accounts.roles import Role
+from tongban.exchange import excel, statistics
+from tongban.exchange.actions import access, catalogue
+from tongban.exchange.models import (
+    AccessRequest,
+    BulkLoad,
+    Consumer,
+    Grant,
+    Resource,
+    ResourceVersion,
+    ShareCondition,
+)
+
+admin_only = role_required(Role.CATALOGUE_ADMIN)
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return exc.messages
+
+
+def _flash(request, exc: ValidationError) -> None:
+    for message in _messages_of(exc):
+        messages.error(request, message)
+
+
+# --- resources ------------------------------------------------------------------------------------
+
+
+@staff_required
+def resource_list(request):
+    resources = Resource.objects.select_related(
+        "department", "current_version__resource_class"
+    ).order_by("code")
+    text = request.GET.get("q", "").strip()[:50]
+    if text:
+        resources = resources.filter(
+            Q(code__icontains=text)
+            | Q(versions__name__icontains=text)
+            | Q(department__name__icontains=text)
+        ).distinct()
+    page = Paginator(resources, 25).get_page(request.GET.get("page"))
+    return render(request, "exchange/staff/resources.html", {"page": page, "q": text})
+
+
+@staff_required
+def resource_detail(request, pk):
+    resource = get_object_or_404(Resource.objects.select_related("department"), pk=pk)
+    versions = list(resource.versions.select_related("resource_class").order_by("-number")[:20])
+    shown = resource.current_version or (versions[0] if versions else None)
+    draft = next((v for v in versions if v.status == ResourceVersion.Status.DRAFT), None)
+    return render(
+        request,
+        "exchange/staff/resource.html",
+        {
+            "resource": resource,
+            "shown": shown,
+            "items": list(shown.items.all()) if shown else [],
+            "versions": versions,
+            "draft": draft,
+            "changes": resource.changes.select_related("version", "actor").order_by("-id")[:30],
+            "may_manage": can_act_for_department(request.user, resource.department_id)
+            and request.user.has_role(Role.CATALOGUE_ADMIN),
+            "may_request": _consumers_of(request.user).exists()
+            and shown is not None
+            and shown.share_condition != ShareCondition.NOT_SHARED,
+        },
+    )
+
+
+class DraftForm(forms.Form):
+    name = forms.CharField(label="资源名称", max_length=100)
+    description = forms.CharField(label="资源摘要", widget=forms.Textarea, required=False)
+    update_frequency = forms.CharField(label="更新周期", max_length=20)
+    share_condition = forms.ChoiceField(label="共享属性", choices=ShareCondition.choices)
+    share_basis = forms.CharField(label="共享条件与依据", widget=forms.Textarea, required=False)
+    open_condition = forms.CharField(label="开放属性", max_length=100)
+    provider_label = forms.CharField(label="核验来源名称", max_length=60, required=False)
+
+
+def _managed(request, pk) -> Resource:
+    resource = get_object_or_404(Resource.objects.select_related("department"), pk=pk)
+    if not can_act_for_department(request.user, resource.department_id):
+        raise PermissionDenied(_("只能管理本部门提供的数据资源"))
+    return resource
+
+
+@admin_only
+def edit_draft(request, pk):
+    resource = _managed(request, pk)
+    draft = get_object_or_404(resource.versions, status=ResourceVersion.Status.DRAFT)
+    form = DraftForm(
+        request.POST or None, initial={name: getattr(draft, name) for name in DraftForm.base_fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue.update_draft(actor=request.user, version=draft, elements=form.cleaned_data)
+            messages.success(request, _("草稿已保存"))
+            return redirect("exchange_staff:resource", pk=resource.pk)
+        except ValidationError as exc:
+            _flash(request, exc)
+    return render(
+        request,
+        "exchange/staff/edit_draft.html",
+        {"resource": resource, "draft": draft, "form": form},
+    )
+
+
+@admin_only
+@require_POST
+def new_draft(request, pk):
+    resource = _managed(request, pk)
+    try:
+        catalogue.new_draft(
+            actor=request.user, resource=resource, change_note=request.POST.get("note", "")[:200]
+        )
+        messages.success(request, _("已新建草稿"))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("exchange_staff:resource", pk=resource.pk)
+
+
+@admin_only
+@require_POST
+def publish(request, pk):
+    resource = _managed(request, pk)
+    draft = get_object_or_404(resource.versions, status=ResourceVersion.Status.DRAFT)
+    try:
+        catalogue.publish(actor=request.user, version=draft)
+        messages.success(request, _("已发布第 %(n)s 版") % {"n": draft.number})
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("exchange_staff:resource", pk=resource.pk)
+
+
+@admin_only
+@require_POST
+def withdraw(request, pk):
+    resource = _managed(request, pk)
+    if resource.current_version is None:
+        messages.error(request, _("该资源没有已发布的版本"))
+        return redirect("exchange_staff:resource", pk=resource.pk)
+    try:
+        catalogue.withdraw(
+            actor=request.user,
+            version=resource.current_version,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("已停用"))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("exchange_staff:resource", pk=resource.pk)
+
+
+@staff_required
+def export(request):
+    response = HttpResponse(
+        excel.export_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="exchange-resources.xlsx"'
+    return response
+
+
+@admin_only
+def import_upload(request):
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        if upload is None:
+            messages.error(request, _("请选择要导入的 Excel 文件"))
+        else:
+            report = excel.import_workbook(actor=request.user, content=upload.read())
+            if report.ok:
+                messages.success(
+                    request, _("已导入 %(n)s 个数据资源（草稿）") % {"n": report.created}
+                )
+    return render(request, "exchange/staff/import.html", {"report": report})
+
+
+# --- requests and grants --------------------------------------------------------------------------
+
+
+def _consumers_of(user):
+    consumers = Consumer.objects.filter(active=True)
+    if user.has_role(Role.PLATFORM_ADMIN):
+        return consumers
+    return consumers.filter(department_id=staff_department_id(user))
+
+
+def _may_decide(user, request_obj) -> bool:
+    return user.has_role(Role.CATALOGUE_ADMIN) and can_act_for_department(
+        user, request_obj.resource.department_id
+    )
+
+
+@staff_required
+def request_list(request):
+    user = request.user
+    requests = AccessRequest.objects.select_related(
+        "consumer", "resource__department", "resource__current_version"
+    )
+    if not user.has_role(Role.PLATFORM_ADMIN):
+        department = staff_department_id(user)
+        requests = requests.filter(
+            Q(resource__department_id=department) | Q(consumer__department_id=department)
+        )
+    status = request.GET.get("status", "pending")
+    if status in AccessRequest.Status.values:
+        requests = requests.filter(status=status)
+    page = Paginator(requests.order_by("-id"), 25).get_page(request.GET.get("page"))
+    rows = [(r, _may_decide(user, r)) for r in page.object_list]
+    return render(
+        request,
+        "exchange/staff/requests.html",
+        {"page": page, "rows": rows, "status": status, "statuses": AccessRequest.Status.choices},
+    )
+
+
+class RequestForm(forms.Form):
+    consumer = forms.ModelChoiceField(label="使用方", queryset=Consumer.objects.none())
+    items = forms.MultipleChoiceField(label="信息项", widget=forms.CheckboxSelectMultiple)
+    purpose = forms.CharField(label="用途", max_length=200)
+    legal_basis = forms.CharField(label="法律依据", max_length=300)
+    valid_until = forms.DateField(
+        label="使用期限至", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consumer"].queryset = _consumers_of(user)
+        self.fields["items"].choices = [
+            (i.code, f"{i.name}（{i.code}）") for i in version.items.all()
+        ]
+
+
+@staff_required
+def new_request(request, pk):
+    resource = get_object_or_404(Resource.objects.select_related("current_version"), pk=pk)
+    version = resource.current_version
+    if version is None:
+        raise PermissionDenied(_("该资源未发布"))
+    form = RequestForm(
+        request.POST or None,
+        user=request.user,
+        version=version,
+        initial={"valid_until": timezone.localdate() + datetime.timedelta(days=365)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = access.request_access(
+                actor=request.user,
+                consumer=data["consumer"],
+                resource=resource,
+                items=data["items"],
+                purpose=data["purpose"],
+                legal_basis=data["legal_basis"],
+                valid_until=data["valid_until"],
+            )
+            if created.status == AccessRequest.Status.APPROVED:
+                messages.success(request, _("无条件共享资源，已自动授权"))
+            else:
+                messages.success(request, _("申请已提交，等待提供部门审核"))
+            return redirect("exchange_staff:requests")
+        except ValidationError as exc:
+            _flash(request, exc)
+    return render(
+        request,
+        "exchange/staff/new_request.html",
+        {"resource": resource, "version": version, "form": form},
+    )
+
+
+def _decidable(request, pk) -> AccessRequest:
+    obj = get_object_or_404(
+        AccessRequest.objects.select_related("resource__department", "consumer"), pk=pk
+    )
+    if not _may_decide(request.user, obj):
+        raise PermissionDenied(_("只有提供部门的资源管理员可以审核"))
+    return obj
+
+
+@admin_only
+@require_POST
+def approve(request, pk):
+    obj = _decidable(request, pk)
+    try:
+        access.approve(actor=request.user, request=obj, note=request.POST.get("note", ""))
+        messages.success(request, _("已同意，授权即时生效"))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("exchange_staff:requests")
+
+
+@admin_only
+@require_POST
+def refuse(request, pk):
+    obj = _decidable(request, pk)
+    try:
+        access.refuse(actor=request.user, request=obj, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已拒绝"))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("exchange_staff:requests")
+
+
+@staff_required
+def grant_list(request):
+    grants = Grant.objects.select_related(
+        "consumer", "resource__department", "resource__current_version"
+    )
+    user = request.user
+    if not user.has_role(Role.PLATFORM_ADMIN):
+        department = staff_department_id(user)
+        grants = grants.filter(
+            Q(resource__department_id=department) | Q(consumer__department_id=department)
+        )
+    page = Paginator(grants.order_by("-id"), 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        (
+            g,
+            g.revoked_at is None and g.valid_until >= today,
+            user.has_role(Role.CATALOGUE_ADMIN)
+            and can_act_for_department(user, g.resource.department_id),
+        )
+        for g in page.object_list
+    ]
+    return render(request, "exchange/staff/grants.html", {"page": page, "rows": rows})
+
+
+@admin_only
+@require_POST
+def revoke(request, pk):
+    grant = get_object_or_404(Grant, pk=pk)
+    try:
+        access.revoke_grant(actor=request.user, grant=grant, reason=request.POST.get("reason", ""))
+        messages.success(request, _("授权已撤销"))
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("exchange_staff:grants")
+
+
+@staff_required
+def load_list(request):
+    loads = BulkLoad.objects.select_related("resource__current_version").order_by("-id")
+    page = Paginator(loads, 25).get_page(request.GET.get("page"))
+    return render(request, "exchange/staff/loads.html", {"page": page})
+
+
+@role_required(Role.CATALOGUE_ADMIN, Role.SUPERVISOR)
+def statistics_page(request):
+    end = timezone.localdate()
+    start = end - datetime.timedelta(days=6)
+    rows = statistics.daily(start, end)
+    return render(
+        request, "exchange/staff/statistics.html", {"rows": rows, "start": start, "end": end}
+    )

@@ -1,0 +1,112 @@
+import hashlib
+import io
+
+import polars as pl
+import pytest
+
+from tongban.exchange.actions import bulk
+from tongban.exchange.actions.errors import ExchangeDenied
+from tongban.exchange.models import BulkLoad, CallRecord, LocalRecord
+
+from .conftest import load_rows, make_resource, population_rows
+
+COLUMNS = ["subject", "xm", "gmsfhm", "xb", "csrq"]
+
+
+@pytest.fixture
+def empty_resource(department, resource_class):
+    return make_resource(department, resource_class)
+
+
+def deliver(resource, content, *, rows, sha=None, name="rk.csv", mode="full"):
+    return bulk.load_file(
+        actor=None,
+        resource=resource,
+        content=content,
+        file_name=name,
+        declared_rows=rows,
+        sha256=sha or hashlib.sha256(content).hexdigest(),
+        mode=mode,
+    )
+
+
+def refusal(resource, content, **kwargs) -> ExchangeDenied:
+    with pytest.raises(ExchangeDenied) as caught:
+        deliver(resource, content, **kwargs)
+    return caught.value
+
+
+def test_good_file_is_loaded_with_its_quality_report(empty_resource):
+    load = load_rows(empty_resource, population_rows())
+    assert load.status == BulkLoad.Status.LOADED and load.loaded_rows == 3
+    assert load.report["validity"] == 1.0 and load.report["duplicates"] == 0
+    assert LocalRecord.objects.filter(resource=empty_resource).count() == 3
+    assert CallRecord.objects.get(kind="bulk").rows == 3
+
+
+def test_same_file_again_changes_nothing(empty_resource):
+    first = load_rows(empty_resource, population_rows())
+    again = load_rows(empty_resource, population_rows())
+    assert again.pk == first.pk
+    assert BulkLoad.objects.count() == 1 and LocalRecord.objects.count() == 3
+
+
+def test_wrong_checksum_is_refused_and_nothing_loaded(empty_resource):
+    content = bulk.csv_bytes(population_rows(), COLUMNS)
+    denial = refusal(empty_resource, content, rows=3, sha="0" * 64)
+    assert denial.code == "checksum_mismatch" and "校验和" in denial.message
+    assert not LocalRecord.objects.exists()
+    assert BulkLoad.objects.get().status == BulkLoad.Status.REJECTED
+    assert CallRecord.objects.get().outcome == "denied"
+
+
+def test_wrong_row_count_is_refused(empty_resource):
+    content = bulk.csv_bytes(population_rows(), COLUMNS)
+    assert refusal(empty_resource, content, rows=5).code == "row_count_mismatch"
+
+
+def test_broken_rows_refuse_the_whole_file_with_reasons(empty_resource):
+    rows = population_rows()
+    rows[1]["csrq"] = "1990-13-45"
+    rows[2]["xb"] = "未知"
+    rows.append(dict(rows[0]))  # duplicate subject
+    rows.append({**rows[0], "subject": "411002199001020999", "gmsfhm": "411002199001020999"})
+    content = bulk.csv_bytes(rows, COLUMNS)
+    denial = refusal(empty_resource, content, rows=5)
+    assert denial.code == "broken_rows"
+    report = BulkLoad.objects.get().report
+    reasons = {entry["row"]: entry["reason"] for entry in report["rejected"]}
+    assert "出生日期应为日期" in reasons[3]
+    assert "性别不在代码表内" in reasons[4]
+    assert "主体重复" in reasons[2] and "主体重复" in reasons[5]
+    assert "主体证件号码不正确" in reasons[6]
+    assert report["rejected_rows"] == 5 and report["duplicates"] == 2
+    assert not LocalRecord.objects.exists()
+
+
+def test_unknown_columns_are_refused(empty_resource):
+    content = b"subject,xm,shoe\n411002194005060014,x,42\n"
+    assert refusal(empty_resource, content, rows=1).code == "bad_header"
+
+
+def test_unreadable_file_is_refused(empty_resource):
+    content = b'subject,xm\n"411002194005060014,x\n'
+    assert refusal(empty_resource, content, rows=1).code in {"broken_file", "row_count_mismatch"}
+    assert not LocalRecord.objects.exists()
+
+
+def test_parquet_incremental_load_updates_and_adds(empty_resource):
+    load_rows(empty_resource, population_rows()[:2])
+    rows = population_rows()
+    rows[0]["xm"] = "示例甲改"
+    frame = pl.DataFrame({c: [r[c] for r in rows] for c in COLUMNS})
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    deliver(empty_resource, buffer.getvalue(), rows=3, name="rk.parquet", mode="incremental")
+    assert LocalRecord.objects.filter(resource=empty_resource).count() == 3
+    from tongban.exchange.plugins import LocalTableProvider
+
+    version = empty_resource.current_version
+    items = list(version.items.filter(code="xm"))
+    answer = LocalTableProvider().fetch(version, items, [rows[0]["subject"]])
+    assert answer[rows[0]["subject"]] == {"xm": "示例甲改"}
