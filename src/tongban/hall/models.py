@@ -148,6 +148,9 @@ class AppointmentEvent(models.Model):
         verbose_name = verbose_name_plural = "预约记录"
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.event} {self.from_status}→{self.to_status}"
+
 
 class TicketCounter(models.Model):
     """The last number given for one prefix in one hall on one day; locked while numbering."""
@@ -161,6 +164,9 @@ class TicketCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["hall", "day", "prefix"], name="hall_counter_unique")
         ]
+
+    def __str__(self):
+        return f"{self.day} {self.prefix}{self.last:03d}"
 
 
 class Ticket(models.Model):
@@ -312,6 +318,9 @@ class TicketEvent(models.Model):
         verbose_name = verbose_name_plural = "排队号记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["event", "at"])]
+
+    def __str__(self):
+        return f"{self.event} {self.from_status}→{self.to_status}"
 
 
 class WindowDesk(models.Model):

@@ -26,10 +26,10 @@ class Snapshot:
 
     def ticket_state(self, ticket_id: int) -> dict:
         status, window = self.tickets.get(ticket_id, ("", ""))
-        group_id, ahead = self.positions.get(ticket_id, (None, None))
+        ahead = self.positions.get(ticket_id, (None, None))[1]
         return {
             "status": status,
-            "status_label": TicketStatus(status).label if status else "",
+            "status_label": str(TicketStatus(status).label) if status else "",
             "ahead": ahead,
             "window": window,
             "version": self.version,

@@ -143,16 +143,18 @@ def ticket_act(request, pk, move):
 @role_required(*CLERK)
 def proxy_from_ticket(request, pk):
     """窗口代办 from the ticket: the visitor's account and the ticket's item, nothing retyped."""
-    ticket = get_object_or_404(Ticket.objects.select_related("visitor", "item", "window"), pk=pk)
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("visitor", "item", "window", "group"), pk=pk
+    )
     window = ticket.window or _window_of(request)
     try:
         if ticket.status not in AT_WINDOW or ticket.clerk_id != request.user.pk:
             raise ValidationError("只能为本窗口正在办理的号代办")
         if ticket.visitor is None or ticket.visitor.kind != "citizen":
             raise ValidationError("该号没有实名账户，请先协助办事人注册后再代办")
-        item = ticket.item
+        item = ticket.item or ticket.group.items.filter(pk=request.POST.get("item") or 0).first()
         if item is None:
-            raise ValidationError("该号未选择办理事项，请使用“窗口代办”页面输入事项")
+            raise ValidationError("请选择要代办的事项")
         if not serves_department(request.user, item.department_id):
             raise ValidationError("该事项不属于本窗口受理的部门")
         application = intake.start_application(

@@ -201,7 +201,7 @@ def ticket_state(ticket: Ticket) -> dict:
     current = live.version(ticket.hall_id)
     state = snapshot(ticket.hall_id, current).ticket_state(ticket.pk)
     if not state["status"]:  # a ticket of another day, or one the snapshot has not seen yet
-        state.update(status=ticket.status, status_label=ticket.get_status_display())
+        state.update(status=ticket.status, status_label=str(ticket.get_status_display()))
     return state
 
 

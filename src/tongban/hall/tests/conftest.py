@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from tongban.accounts import actions as accounts
+from tongban.cases.tests.conftest import promise_item, team  # noqa: F401 (fixtures)
 from tongban.conftest import PASSWORD
 from tongban.core.models import ServiceHall, Window
 from tongban.hall.actions import queue

@@ -89,14 +89,16 @@ def test_three_no_shows_bar_booking_for_thirty_days(groups, citizen, clock):
         with at(day, 18):
             assert booking.mark_no_shows() == 1
     assert Appointment.objects.filter(status=AppointmentStatus.NO_SHOW).count() == 3
-    with at(MONDAY + datetime.timedelta(days=4)):
-        with pytest.raises(ValidationError, match="爽约已达 3 次，2026年12月05日前不能预约"):
-            booking.book(
-                visitor=citizen,
-                group=groups["A"],
-                day=MONDAY + datetime.timedelta(days=7),
-                start=NINE,
-            )
+    with (
+        at(MONDAY + datetime.timedelta(days=4)),
+        pytest.raises(ValidationError, match="爽约已达 3 次，2026年12月05日前不能预约"),
+    ):
+        booking.book(
+            visitor=citizen,
+            group=groups["A"],
+            day=MONDAY + datetime.timedelta(days=7),
+            start=NINE,
+        )
     with at(datetime.date(2026, 12, 7)):
         booking.book(visitor=citizen, group=groups["A"], day=datetime.date(2026, 12, 8), start=NINE)
 
