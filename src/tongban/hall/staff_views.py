@@ -178,6 +178,18 @@ def _managed_hall(request, hall_id) -> ServiceHall:
 
 
 @role_required()
+def boards(request):
+    halls = [
+        h
+        for h in ServiceHall.objects.filter(groups__isnull=False).distinct()
+        if can_manage(request.user, h)
+    ]
+    if len(halls) == 1:
+        return redirect("hall_staff:board", halls[0].pk)
+    return render(request, "hall/boards.html", {"halls": halls})
+
+
+@role_required()
 def board(request, hall_id):
     hall = _managed_hall(request, hall_id)
     return render(request, "hall/board.html", {"hall": hall, "b": monitor.board(hall)})
