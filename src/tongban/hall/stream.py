@@ -29,7 +29,9 @@ def _payload(hall_id: int, version: int, ticket_id: int | None) -> str:
     return f"id: {version}\nevent: hall\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _events(hall_id: int, ticket_id: int | None, held: bool):
+def _events(hall_id: int, ticket_id: int | None):
+    # Taken here, not in the view: a response never started never releases what it did not take.
+    held = live.hub.streams.acquire(blocking=False)
     try:
         seen = live.version(hall_id)
         yield f"retry: {RETRY_MS}\n" + _payload(hall_id, seen, ticket_id)
@@ -59,10 +61,7 @@ def stream(request, hall_id):
         )
         if ticket_id is None:
             raise Http404("无此排队号")
-    held = live.hub.streams.acquire(blocking=False)
-    response = StreamingHttpResponse(
-        _events(hall_id, ticket_id, held), content_type="text/event-stream"
-    )
+    response = StreamingHttpResponse(_events(hall_id, ticket_id), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx passes events on at once
     return response
