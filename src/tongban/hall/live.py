@@ -134,9 +134,9 @@ class Hub:
             time.sleep(POLL_SECONDS)
 
     def _listen_redis(self) -> None:
-        while True:
+        while (client := _redis()) is not None:  # None: Redis no longer configured (tests)
             try:
-                pubsub = _redis().pubsub(ignore_subscribe_messages=True)
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 for message in pubsub.listen():
                     data = json.loads(message["data"])
