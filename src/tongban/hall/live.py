@@ -127,10 +127,9 @@ class Hub:
                     found = cache.get_many([_key(pk) for pk in halls])
                     for pk in halls:
                         self.wake(pk, found.get(_key(pk)) or 0)
-                except Exception:
-                    log.warning("hall versions not read", exc_info=True)
-                finally:
                     close_old_connections()
+                except Exception:  # the watcher outlives a database hiccup; streams still time out
+                    log.warning("hall versions not read", exc_info=True)
             time.sleep(POLL_SECONDS)
 
     def _listen_redis(self) -> None:

@@ -34,9 +34,9 @@
         parts[j].hidden = parts[j].getAttribute("data-when") !== state.status;
       }
       if (state.status === "called" && navigator.vibrate) { navigator.vibrate([300, 100, 300]); }
-      if (state.status === "done" && !box.hasAttribute("data-reloaded")) {
-        box.setAttribute("data-reloaded", "1");
-        window.location.reload(); // shows the rating link
+      if (state.status === "done" && box.getAttribute("data-status") !== "done") {
+        box.setAttribute("data-status", "done");
+        window.location.reload(); // the page as rendered now carries the rating link
       }
     }, box.getAttribute("data-state"));
   }
