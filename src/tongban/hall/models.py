@@ -131,10 +131,9 @@ class Appointment(models.Model):
         return f"{self.reference} {self.day} {self.start:%H:%M}"
 
 
-class AppointmentEvent(models.Model):
-    """Append-only history of a booking."""
+class HistoryRow(models.Model):
+    """One move of a booking or a ticket: never updated, never deleted."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     event = models.CharField("事件", max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
@@ -142,14 +141,23 @@ class AppointmentEvent(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField("说明", max_length=200, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "预约记录"
+        abstract = True
         ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.event} {self.from_status}→{self.to_status}"
+
+
+class AppointmentEvent(HistoryRow):
+    """Append-only history of a booking."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta(HistoryRow.Meta):
+        verbose_name = verbose_name_plural = "预约记录"
 
 
 class TicketCounter(models.Model):
@@ -298,29 +306,18 @@ class Ticket(models.Model):
         return f"{self.prefix}{self.number:03d}"
 
 
-class TicketEvent(models.Model):
+class TicketEvent(HistoryRow):
     """Append-only history of a ticket: every call, recall, start, finish, no-show, transfer."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    event = models.CharField("事件", max_length=20)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
     window = models.ForeignKey(
         "core.Window", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField("说明", max_length=200, blank=True)
     at = models.DateTimeField("时间")
 
-    class Meta:
+    class Meta(HistoryRow.Meta):
         verbose_name = verbose_name_plural = "排队号记录"
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["event", "at"])]
-
-    def __str__(self):
-        return f"{self.event} {self.from_status}→{self.to_status}"
 
 
 class WindowDesk(models.Model):

@@ -93,12 +93,13 @@ def window_act(request, move):
     try:
         if move in WindowStatus.values:
             queue.set_window(actor=request.user, window=window, status=move)
-        elif move == "next":
-            ticket = queue.call_next(actor=request.user, window=window)
-            messages.success(request, f"请 {ticket.code} 号到 {window.number} 号窗口办理")
-        elif move == "call":
-            ticket = queue.call_ticket(
-                actor=request.user, window=window, code=request.POST.get("code", "")
+        elif move in ("next", "call"):
+            ticket = (
+                queue.call_next(actor=request.user, window=window)
+                if move == "next"
+                else queue.call_ticket(
+                    actor=request.user, window=window, code=request.POST.get("code", "")
+                )
             )
             messages.success(request, f"请 {ticket.code} 号到 {window.number} 号窗口办理")
         else:
@@ -113,13 +114,10 @@ def window_act(request, move):
 def ticket_act(request, pk, move):
     ticket = get_object_or_404(Ticket.objects.select_related("window"), pk=pk)
     window = ticket.window or _window_of(request)
+    simple = {"recall": queue.recall, "no_show": queue.mark_no_show, "start": queue.start_service}
     try:
-        if move == "recall":
-            queue.recall(actor=request.user, ticket=ticket)
-        elif move == "no_show":
-            queue.mark_no_show(actor=request.user, ticket=ticket)
-        elif move == "start":
-            queue.start_service(actor=request.user, ticket=ticket)
+        if move in simple:
+            simple[move](actor=request.user, ticket=ticket)
         elif move == "finish":
             done = queue.finish_service(actor=request.user, ticket=ticket)
             messages.success(request, f"{done.code} 号已办结，请服务对象扫码评价")

@@ -229,19 +229,24 @@ def _actor_kind(appointment, actor) -> str:
     raise PermissionDenied("只有预约人本人可以操作此预约")
 
 
-@transaction.atomic
-def cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appointment:
+def _begin(appointment: Appointment, actor: User, target: str, verb: str):
+    """Lock the booking and check the move; (the booking, its status before)."""
     appointment = _locked(appointment)
-    kind = _actor_kind(appointment, actor)
     before = appointment.status
     check_move(
         APPOINTMENT_MOVES,
         before,
-        AppointmentStatus.CANCELLED,
-        kind,
+        target,
+        _actor_kind(appointment, actor),
         AppointmentStatus,
-        "预约%(status)s，不能取消",
+        f"预约%(status)s，不能{verb}",
     )
+    return appointment, before
+
+
+@transaction.atomic
+def cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appointment:
+    appointment, before = _begin(appointment, actor, AppointmentStatus.CANCELLED, "取消")
     appointment.status = AppointmentStatus.CANCELLED
     appointment.save(update_fields=["status"])
     _event(appointment, "cancel", before, actor, reason)
@@ -253,17 +258,7 @@ def cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appoin
 def reschedule(
     *, appointment: Appointment, actor: User, day: datetime.date, start: datetime.time
 ) -> Appointment:
-    appointment = _locked(appointment)
-    kind = _actor_kind(appointment, actor)
-    before = appointment.status
-    check_move(
-        APPOINTMENT_MOVES,
-        before,
-        AppointmentStatus.BOOKED,
-        kind,
-        AppointmentStatus,
-        "预约%(status)s，不能改约",
-    )
+    appointment, before = _begin(appointment, actor, AppointmentStatus.BOOKED, "改约")
     if (day, start) == (appointment.day, appointment.start):
         raise ValidationError("新时段与原时段相同")
     end = _check_slot(appointment.group, day, start, now=local_now(), ignore=appointment)

@@ -451,31 +451,28 @@ def _move(ticket: Ticket, target: str, actor: User, event: str, message: str, **
     return ticket
 
 
-@transaction.atomic
-def mark_no_show(*, actor: User, ticket: Ticket) -> Ticket:
+def _window_move(actor, ticket, target, event, message, stamp) -> Ticket:
     _at_my_window(actor, ticket)
     ticket = _locked_ticket(ticket)
-    return _move(
+    return _move(ticket, target, actor, event, message, **{stamp: timezone.now()})
+
+
+@transaction.atomic
+def mark_no_show(*, actor: User, ticket: Ticket) -> Ticket:
+    return _window_move(
+        actor,
         ticket,
         TicketStatus.NO_SHOW,
-        actor,
         "no_show",
         "该号%(status)s，不能记为过号",
-        finished_at=timezone.now(),
+        "finished_at",
     )
 
 
 @transaction.atomic
 def start_service(*, actor: User, ticket: Ticket) -> Ticket:
-    _at_my_window(actor, ticket)
-    ticket = _locked_ticket(ticket)
-    return _move(
-        ticket,
-        TicketStatus.SERVING,
-        actor,
-        "start",
-        "该号%(status)s，不能开始办理",
-        started_at=timezone.now(),
+    return _window_move(
+        actor, ticket, TicketStatus.SERVING, "start", "该号%(status)s，不能开始办理", "started_at"
     )
 
 
