@@ -5,13 +5,17 @@ the ticket and guides, and is signed out after HALL_KIOSK_IDLE_SECONDS without a
 The kiosk never logs anyone into the portal: it keeps the card holder in its own session entry,
 which only these pages read and which expires on inactivity (on the server too, not just in JS)."""
 
+import secrets
 import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import CitizenProfile, User
@@ -22,8 +26,23 @@ from tongban.hall.actions.common import local_now
 from tongban.hall.codes import AppointmentStatus, Source
 from tongban.hall.models import Appointment, HallSettings, Ticket
 from tongban.hall.views import error_text, ticket_state
+from tongban.ratings.views import svg_qr
 
 SESSION_KEY = "hall_kiosk"
+PAIR_KEY = "hall_kiosk_pair"
+PAIR_SECONDS = 120  # how long the sign-in QR code on the kiosk screen stays valid
+
+
+def _pair_cache_key(code: str) -> str:
+    return f"hall:kiosk-pair:{code}"
+
+
+def _new_pairing(request, setup) -> str:
+    """A one-time code for signing in by scanning the kiosk's QR code with a signed-in phone."""
+    code = secrets.token_urlsafe(18)
+    cache.set(_pair_cache_key(code), {"hall": setup.hall_id, "user": None}, PAIR_SECONDS)
+    request.session[PAIR_KEY] = code
+    return code
 
 
 def _setup(key) -> HallSettings:
@@ -60,6 +79,10 @@ def home(request, key):
         else []
     )
     reader = plugins.active_config("id_card_reader") or {}
+    pair_qr = ""
+    if holder is None:
+        url = reverse("hall:pair", args=[_new_pairing(request, setup)])
+        pair_qr = svg_qr(settings.SITE_URL.rstrip("/") + url)
     return render(
         request,
         "hall/kiosk.html",
@@ -74,6 +97,7 @@ def home(request, key):
             "elderly": holder is not None and queue.is_elderly(holder, local_now().date()),
             "closed": queue.hall_open_problem(setup.hall, local_now()),
             "idle_seconds": settings.HALL_KIOSK_IDLE_SECONDS,
+            "pair_qr": pair_qr,
             "simulated_reader": reader.get("name") == "simulated",
             "demo_cards": _demo_cards() if reader.get("name") == "simulated" else [],
         },
@@ -106,14 +130,7 @@ def sign_in(request, key):
             else "读卡器未配置，请联系大厅工作人员",
         )
         return redirect("hall:kiosk", key)
-    request.session[SESSION_KEY] = {
-        "user": profile.user_id,
-        "hall": setup.hall_id,
-        "at": time.time(),
-    }
-    audit.record(
-        "hall.kiosk_sign_in", actor=profile.user, obj=setup.hall, purpose="自助终端刷身份证"
-    )
+    _sign_in(request, setup, profile.user, "自助终端刷身份证")
     return redirect("hall:kiosk", key)
 
 
@@ -171,4 +188,44 @@ def print_ticket(request, key, token):
         request,
         "hall/kiosk_print.html",
         {"setup": setup, "hall": setup.hall, "t": ticket, "state": ticket_state(ticket)},
+    )
+
+
+def _sign_in(request, setup, user: User, how: str) -> None:
+    request.session[SESSION_KEY] = {"user": user.pk, "hall": setup.hall_id, "at": time.time()}
+    audit.record("hall.kiosk_sign_in", actor=user, obj=setup.hall, purpose=how)
+
+
+def pair_status(request, key):
+    """Polled by the kiosk screen: has a phone confirmed the QR code shown here?"""
+    setup = _setup(key)
+    code = request.session.get(PAIR_KEY, "")
+    entry = cache.get(_pair_cache_key(code)) if code else None
+    if entry and entry["user"] and entry["hall"] == setup.hall_id:
+        cache.delete(_pair_cache_key(code))
+        request.session.pop(PAIR_KEY, None)
+        user = User.objects.filter(pk=entry["user"], is_active=True).first()
+        if user is not None:
+            _sign_in(request, setup, user, "自助终端扫码登录")
+            return JsonResponse({"signed_in": True})
+    return JsonResponse({"signed_in": False, "expired": entry is None})
+
+
+@login_required
+def pair(request, code):
+    """The phone side: the signed-in visitor confirms signing in at the kiosk whose code it read."""
+    entry = cache.get(_pair_cache_key(code))
+    error = "" if entry else "二维码已过期，请在自助终端上重新扫码"
+    if entry and request.user.kind == User.Kind.STAFF:
+        error = "工作人员账户不能在自助终端登录"
+    done = False
+    if request.method == "POST" and not error:
+        entry["user"] = request.user.pk
+        cache.set(_pair_cache_key(code), entry, PAIR_SECONDS)
+        done = True
+    return render(
+        request,
+        "hall/kiosk_pair.html",
+        {"error": error, "done": done},
+        status=400 if error else 200,
     )

@@ -267,3 +267,25 @@ def test_kiosk_check_in_of_a_booking(client, groups, kiosk_key, citizen, clock):
     )
     client.post(reverse("hall:kiosk-check-in", args=[kiosk_key, appointment.reference]))
     assert Ticket.objects.get().priority == 1
+
+
+def test_kiosk_sign_in_by_scanning_its_qr_code_with_the_phone(
+    client, groups, kiosk_key, citizen, clock
+):
+    from django.test import Client
+
+    home = reverse("hall:kiosk", args=[kiosk_key])
+    assert "手机扫码登录" in client.get(home).content.decode()
+    status = reverse("hall:kiosk-pair-status", args=[kiosk_key])
+    assert client.get(status).json() == {"signed_in": False, "expired": False}
+    code = client.session["hall_kiosk_pair"]
+    phone = Client()
+    confirm = reverse("hall:pair", args=[code])
+    assert phone.get(confirm).status_code == 302  # to the login page first
+    phone.force_login(citizen)
+    assert "确认登录" in phone.get(confirm).content.decode()
+    phone.post(confirm)
+    assert client.get(status).json() == {"signed_in": True}
+    assert "示***，您好" in client.get(home).content.decode()
+    # the code is used up
+    assert "二维码已过期" in phone.post(confirm).content.decode()

@@ -139,6 +139,18 @@
     } else {
       reset();
     }
+    var pairing = document.querySelector("[data-pair-status]");
+    if (pairing) {
+      var poll = window.setInterval(function () {
+        fetch(pairing.getAttribute("data-pair-status"), { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (state) {
+            if (state.signed_in) { window.clearInterval(poll); window.location.reload(); }
+            else if (state.expired) { window.clearInterval(poll); window.location.reload(); }
+          })
+          .catch(function () {});
+      }, 2000);
+    }
     var printButton = document.querySelector("[data-print]");
     if (printButton) {
       printButton.addEventListener("click", function () { window.print(); });
