@@ -379,7 +379,6 @@ LOGGING = {
 # The active plugin per kind. TONGBAN_PLUGINS_JSON replaces entries kind by kind, e.g.
 # '{"sms": {"name": "my-gateway", "options": {"url": "https://…", "api_key": "…"}}}'.
 PLUGINS = {"sms": {"name": "log", "options": {}}}
-PLUGINS["id_card_reader"] = {"name": "simulated", "options": {}}  # hall kiosk (docs/hall.md)
 try:
     PLUGINS.update(json.loads(env("PLUGINS_JSON") or "{}"))
 except (json.JSONDecodeError, TypeError, ValueError) as exc:

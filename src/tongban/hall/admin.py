@@ -8,7 +8,9 @@ from tongban.hall.models import (
     AppointmentEvent,
     HallSettings,
     Ticket,
+    TicketCounter,
     TicketEvent,
+    WindowDesk,
     WindowGroup,
 )
 
@@ -69,3 +71,26 @@ class TicketAdmin(ReadOnly):
     date_hierarchy = "day"
     exclude = ("visitor", "visitor_phone", "visitor_phone_index", "token")
     inlines = [TicketEventInline]
+
+
+@admin.register(AppointmentEvent)
+class AppointmentEventAdmin(ReadOnly):
+    list_display = ("at", "appointment", "event", "from_status", "to_status")
+    list_filter = ("event",)
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(ReadOnly):
+    list_display = ("at", "ticket", "event", "from_status", "to_status", "window")
+    list_filter = ("event",)
+
+
+@admin.register(TicketCounter)
+class TicketCounterAdmin(ReadOnly):
+    list_display = ("hall", "day", "prefix", "last")
+
+
+@admin.register(WindowDesk)
+class WindowDeskAdmin(ReadOnly):
+    list_display = ("window", "status", "clerk", "current", "changed_at")
+    list_filter = ("status",)

@@ -25,6 +25,7 @@ from tongban.hall.actions import queue
 from tongban.hall.actions.common import local_now
 from tongban.hall.codes import AppointmentStatus, Source
 from tongban.hall.models import Appointment, HallSettings, Ticket
+from tongban.hall.plugins import SimulatedReader, card_reader
 from tongban.hall.views import error_text, ticket_state
 from tongban.ratings.views import svg_qr
 
@@ -78,7 +79,10 @@ def home(request, key):
         if holder
         else []
     )
-    reader = plugins.active_config("id_card_reader") or {}
+    try:
+        simulated = isinstance(card_reader(), SimulatedReader)
+    except plugins.PluginError:
+        simulated = False
     pair_qr = ""
     if holder is None:
         url = reverse("hall:pair", args=[_new_pairing(request, setup)])
@@ -98,8 +102,8 @@ def home(request, key):
             "closed": queue.hall_open_problem(setup.hall, local_now()),
             "idle_seconds": settings.HALL_KIOSK_IDLE_SECONDS,
             "pair_qr": pair_qr,
-            "simulated_reader": reader.get("name") == "simulated",
-            "demo_cards": _demo_cards() if reader.get("name") == "simulated" else [],
+            "simulated_reader": simulated,
+            "demo_cards": _demo_cards() if simulated else [],
         },
     )
 
@@ -116,7 +120,7 @@ def _demo_cards() -> list[tuple[str, str]]:
 def sign_in(request, key):
     setup = _setup(key)
     try:
-        read = plugins.get_plugin("id_card_reader").read(request.POST.dict())
+        read = card_reader().read(request.POST.dict())
         profile = CitizenProfile.objects.filter(
             id_index=pii.blind_index(read.id_number, "citizen_id")
         ).first()

@@ -166,9 +166,10 @@ class TicketCounter(models.Model):
     hall = models.ForeignKey("core.ServiceHall", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     prefix = models.CharField(max_length=1)
-    last = models.PositiveIntegerField(default=0)
+    last = models.PositiveIntegerField("已发号码", default=0)
 
     class Meta:
+        verbose_name = verbose_name_plural = "排队号计数"
         constraints = [
             models.UniqueConstraint(fields=["hall", "day", "prefix"], name="hall_counter_unique")
         ]

@@ -13,6 +13,7 @@ import hmac
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from tongban.core import identifiers, plugins
@@ -46,6 +47,14 @@ class SimulatedReader(IdCardReader):
 
     def read(self, payload: dict) -> CardRead:
         return self._checked(payload.get("id_number", ""))
+
+
+def card_reader() -> IdCardReader:
+    """The configured reader; outside production with none configured, the simulated one (as the
+    embedded default sends SMS to the log). Production must configure a real one."""
+    if plugins.active_config("id_card_reader") is None and not settings.PRODUCTION:
+        return SimulatedReader()
+    return plugins.get_plugin("id_card_reader")
 
 
 def sign(secret: str, id_number: str, timestamp: int) -> str:
