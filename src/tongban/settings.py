@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.credit",
     "tongban.ratings",
+    "tongban.hall",
     "tongban.licences",
     "tongban.portal",
     "tongban.workbench",
@@ -230,6 +231,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.licences.expire_due",
         "schedule": crontab(hour=0, minute=10),
     },
+    "hall-booking-reminders-daily": {
+        "task": "tongban.hall.send_reminders",
+        "schedule": crontab(hour=16, minute=0),
+    },
+    "hall-booking-no-shows": {
+        "task": "tongban.hall.mark_no_shows",
+        "schedule": crontab(minute="*/15"),
+    },
     "licences-expiry-reminders-daily": {
         "task": "tongban.licences.send_expiry_reminders",
         "schedule": crontab(hour=9, minute=0),
@@ -288,6 +297,17 @@ CALENDAR_MAKE_UP_RULE = env("CALENDAR_MAKE_UP_RULE", "following")
 # --- 好差评 (local rules: configurable) -------------------------------------------------------------
 RATING_RECTIFY_WORKING_DAYS = env_int("RATING_RECTIFY_WORKING_DAYS", 10)  # 5, 7, 10 or 15 locally
 RATING_FOLLOW_UP_DAYS = env_int("RATING_FOLLOW_UP_DAYS", 15)  # 追评 and SMS reply window
+
+# --- 智慧大厅 (docs/hall.md) -------------------------------------------------------------------------
+# No-show rule: this many no-shows within the look-back period bar booking for the ban period.
+HALL_NO_SHOW_LIMIT = env_int("HALL_NO_SHOW_LIMIT", 3)
+HALL_NO_SHOW_BAN_DAYS = env_int("HALL_NO_SHOW_BAN_DAYS", 30)
+HALL_NO_SHOW_LOOKBACK_DAYS = env_int("HALL_NO_SHOW_LOOKBACK_DAYS", 90)
+# Live pages: each open stream holds one of the web server's threads (TONGBAN_WEB_THREADS); at
+# most this many per worker process, the rest fall back to reconnecting every second.
+HALL_STREAMS_PER_WORKER = env_int("HALL_STREAMS_PER_WORKER", 2)
+HALL_STREAM_SECONDS = env_int("HALL_STREAM_SECONDS", 55)
+HALL_KIOSK_IDLE_SECONDS = env_int("HALL_KIOSK_IDLE_SECONDS", 90)
 
 # --- Uploads -------------------------------------------------------------------------------------
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 10)
@@ -435,5 +455,6 @@ DEMO_LOADERS = [
     "tongban.exchange.demo.load",
     "tongban.applications.demo.load",
     "tongban.licences.demo.load",
+    "tongban.hall.demo.load",
 ]
 DEMO_LOGINS = "tongban.accounts.demo.logins"  # printed by `tongban demo --logins`

@@ -39,6 +39,8 @@ urlpatterns = [
     path("workbench/ratings/", include("tongban.ratings.staff_urls")),
     path("workbench/licences/", include("tongban.licences.staff_urls")),
     path("ratings/", include("tongban.ratings.urls")),
+    path("hall/", include("tongban.hall.urls")),
+    path("workbench/hall/", include("tongban.hall.staff_urls")),
     path("inbox/", include("tongban.notify.urls")),
     path("verify/", include("tongban.seals.urls")),
     path("licences/", include("tongban.licences.urls")),
