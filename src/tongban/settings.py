@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.credit",
     "tongban.ratings",
+    "tongban.workorders",
     "tongban.licences",
     "tongban.portal",
     "tongban.workbench",
@@ -221,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
     "licences-expiry-reminders-daily": {
         "task": "tongban.licences.send_expiry_reminders",
         "schedule": crontab(hour=9, minute=0),
+    },
+    "workorders-deadline-warnings": {
+        "task": "tongban.workorders.refresh_warnings",
+        "schedule": 600,
     },
 }
 # 亮证: how long the QR code a holder shows stays valid (seconds).
@@ -396,4 +401,10 @@ DEMO_LOADERS = [
     "tongban.catalog.demo.load",
     "tongban.applications.demo.load",
     "tongban.licences.demo.load",
+    "tongban.workorders.demo.load",
 ]
+
+# 12345 work orders: below this classifier confidence the dispatcher chooses the category; an MQTT
+# broker URL (mqtt://user:pass@host:1883/topic-prefix) turns on `tongban workorders mqtt`.
+WORKORDER_CONFIDENCE_THRESHOLD = float(env("WORKORDER_CONFIDENCE_THRESHOLD", "0.6"))
+MQTT_URL = env("MQTT_URL", "")
