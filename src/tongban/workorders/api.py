@@ -243,7 +243,7 @@ def request_of(order: WorkOrder) -> dict:
         "service_code": order.category.code if order.category_id else "",
         "description": redact(order.text),
         "agency_responsible": order.department.name if order.department_id else "",
-        "service_notice": order.reply and redact(order.reply) or "",
+        "service_notice": redact(order.reply) if order.reply else "",
         "requested_datetime": _iso(order.created_at),
         "updated_datetime": _iso(order.updated_at),
         "expected_datetime": _iso(order.due_at),

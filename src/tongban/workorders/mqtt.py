@@ -98,7 +98,7 @@ class Subscriber:
             return
         batch, self.pending = self.pending, []
         close_old_connections()
-        accepted, refused = alerts.receive_batch([(body, sig) for body, sig, _mid, _qos in batch])
+        _accepted, refused = alerts.receive_batch([(body, sig) for body, sig, _mid, _qos in batch])
         self.accepted += len(batch) - len(refused)
         self.refused += len(refused)
         for reason in set(refused):
