@@ -25,6 +25,8 @@ urlpatterns = [
     path("workbench/cases/", include("tongban.cases.urls")),
     path("workbench/ratings/", include("tongban.ratings.staff_urls")),
     path("ratings/", include("tongban.ratings.urls")),
+    path("workbench/workorders/", include("tongban.workorders.staff_urls")),
+    path("workorders/", include("tongban.workorders.urls")),
     path("inbox/", include("tongban.notify.urls")),
     path("verify/", include("tongban.seals.urls")),
     path("licences/", include("tongban.licences.urls")),

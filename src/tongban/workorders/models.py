@@ -303,8 +303,8 @@ class WorkOrder(models.Model):
 class WorkOrderHistory(models.Model):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="history")
     move = models.CharField("动作", max_length=24)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
     actor = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

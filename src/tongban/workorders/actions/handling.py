@@ -291,14 +291,14 @@ def reply(order: WorkOrder, *, actor, text: str, photos=()) -> WorkOrder:
 
 
 def _share_result(order: WorkOrder, text: str) -> None:
-    message = f"您反映的问题（工单{order.number}）已办结：{text[:60]}。可凭工单号和手机尾号查询详情并评价。"
+    message = f"您反映的问题（工单{order.number}）已办结：{text[:60].rstrip('。')}。可凭工单号和手机尾号查询详情并评价。"
     tell_reporter(order, message, f"wo-{order.number}-reply-{order.reopen_count}")
     for merged in order.merged_orders.all():
         merged.reply, merged.replied_at = text, order.replied_at
         merged.save(update_fields=["reply", "replied_at", "updated_at"])
         tell_reporter(
             merged,
-            f"您反映的问题（工单{merged.number}，已与{order.number}合并办理）已办结：{text[:50]}。",
+            f"您反映的问题（工单{merged.number}，已与{order.number}合并办理）已办结：{text[:50].rstrip('。')}。",
             f"wo-{merged.number}-reply-{order.reopen_count}",
         )
 
