@@ -195,16 +195,19 @@ def photo(request, pk):
     return FileResponse(item.file.open("rb"), content_type=item.content_type)
 
 
-def knowledge_search(query: str, limit: int = 5):
+def knowledge_search(query: str, limit: int = 5) -> list:
+    """Articles whose title or keywords share words with the query, most shared words first."""
     import jieba
 
-    words = [w for w in jieba.cut_for_search(query or "") if len(w.strip()) >= 2][:8]
+    words = {w for w in jieba.cut_for_search(query or "") if len(w.strip()) >= 2}
     if not words:
-        return KnowledgeArticle.objects.none()
+        return []
     condition = Q()
-    for word in words:
+    for word in list(words)[:12]:
         condition |= Q(title__icontains=word) | Q(keywords__icontains=word)
-    return KnowledgeArticle.objects.filter(condition, is_active=True)[:limit]
+    found = list(KnowledgeArticle.objects.filter(condition, is_active=True)[:50])
+    found.sort(key=lambda a: -sum(w in a.title or w in a.keywords for w in words))
+    return found[:limit]
 
 
 @role_required(*HOTLINE_ROLES)
