@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import joblib
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
@@ -77,9 +78,26 @@ def _model():
             version = current_version()
             if version is None:
                 return None, None
-            _loaded["pipeline"] = joblib.load(model_dir() / f"{version}.joblib")
-            _loaded["version"] = version
+            _keep(joblib.load(model_dir() / f"{version}.joblib"), version)
     return _loaded["pipeline"], _loaded["version"]
+
+
+def _keep(pipeline, version: str) -> None:
+    """Keep the model with its weights transposed once: scikit-learn multiplies by coef_.T, a
+    Fortran-ordered view that scipy copies (10 MB) on every call — 7 ms of each prediction."""
+    linear = pipeline.steps[-1][1]
+    _loaded["weights"] = np.ascontiguousarray(linear.coef_.T)
+    _loaded["intercept"] = linear.intercept_
+    _loaded["pipeline"], _loaded["version"] = pipeline, version
+
+
+def _probabilities(pipeline, text: str):
+    """What SGDClassifier(loss="log_loss").predict_proba gives (one-vs-rest logistic scores,
+    normalised to sum to 1), computed with the kept weights."""
+    features = pipeline.steps[0][1].transform([text])
+    scores = np.asarray(features @ _loaded["weights"]).ravel() + _loaded["intercept"]
+    probabilities = 1 / (1 + np.exp(-scores))
+    return probabilities / probabilities.sum()
 
 
 def forget_loaded_model() -> None:
@@ -91,7 +109,7 @@ def predict(text: str) -> Prediction | None:
     pipeline, version = _model()
     if pipeline is None:
         return None
-    probabilities = pipeline.predict_proba([text])[0]
+    probabilities = _probabilities(pipeline, text)
     classes = pipeline.classes_
     ranked = sorted(zip(classes, probabilities, strict=True), key=lambda p: -p[1])[:3]
     best_code, best = ranked[0]
@@ -165,7 +183,7 @@ def train(
     (model_dir() / f"{version}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
     with _lock:
         _loaded.clear()
-        _loaded["pipeline"], _loaded["version"] = pipeline, version
+        _keep(pipeline, version)
     return report
 
 

@@ -125,3 +125,17 @@ def test_a_batch_folds_per_sensor_and_reports_refusals(city, sensor):
     accepted, refused = alerts.receive_batch([good] * 30 + [(body, "bad")])
     assert len(accepted) == 1 and refused == ["告警签名无效"]
     assert WorkOrder.objects.get(sensor=sensor).alert_count == 30
+
+
+def test_the_fast_prediction_gives_scikit_learns_probabilities():
+    import numpy as np
+
+    from tongban.workorders import classifier
+
+    text = "小区门口的路灯晚上不亮"
+    prediction = classifier.predict(text)
+    pipeline, _version = classifier._model()
+    expected = pipeline.predict_proba([text])[0]
+    best = int(np.argmax(expected))
+    assert prediction.category_code == pipeline.classes_[best]
+    assert prediction.confidence == round(float(expected[best]), 4)
