@@ -162,3 +162,15 @@ def test_statistics_show_the_rates_and_the_hot_spot_map(city, signed_in, staff):
     assert page.count("<rect") == GridCell.objects.count()
     assert "wo-heat-4" in page  # the busiest cell
     assert "按时办结率" in page and "许昌市城市管理局" in page
+
+
+def test_the_order_list_reads_a_fixed_number_of_queries(
+    city, signed_in, staff, django_assert_max_num_queries
+):
+    for _ in range(12):
+        intake.submit(report())
+    client = signed_in(staff["dispatcher"])
+    client.get("/workbench/workorders/")  # warm the session and the caches
+    with django_assert_max_num_queries(14):
+        page = client.get("/workbench/workorders/").content.decode()
+    assert page.count("data-order=") == 12
