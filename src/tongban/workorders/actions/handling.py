@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tongban.accounts.permissions import can_act_for_department
 from tongban.core import audit
 from tongban.core.models import Department, Region
 from tongban.workorders import deadlines
@@ -249,8 +250,6 @@ def request_assist(order: WorkOrder, *, actor, department_id, request: str) -> A
 @transaction.atomic
 def answer_assist(assist: Assist, *, actor, answer: str) -> Assist:
     assist = Assist.objects.select_for_update().select_related("order").get(pk=assist.pk)
-    from tongban.accounts.permissions import can_act_for_department
-
     if not can_act_for_department(actor, assist.department_id):
         raise ValidationError("只有被请求协办的部门可以答复")
     if assist.status != RequestStatus.PENDING:
