@@ -4,9 +4,15 @@ are read-only: every move goes through workorders.actions on the workbench."""
 from django.contrib import admin
 
 from tongban.workorders.models import (
+    Assist,
+    Callback,
     Category,
+    Correction,
+    Extension,
     GridCell,
     KnowledgeArticle,
+    NumberSequence,
+    Photo,
     RoutingRule,
     Sensor,
     WorkOrder,
@@ -107,3 +113,20 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by workorders.actions only: shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model in (WorkOrderHistory, Photo, Extension, Assist, Callback, Correction, NumberSequence):
+    admin.site.register(model, ReadOnlyAdmin)

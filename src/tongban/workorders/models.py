@@ -455,8 +455,11 @@ class Correction(models.Model):
 class NumberSequence(models.Model):
     """One row per day: the next serial of that day's work-order numbers (locked while taken)."""
 
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    day = models.DateField("日期", primary_key=True)
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单编号序列"
 
     def __str__(self):
         return f"{self.day} {self.last}"
