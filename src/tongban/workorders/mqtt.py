@@ -22,7 +22,7 @@ from tongban.workorders.actions import alerts
 log = logging.getLogger(__name__)
 DEFAULT_PREFIX = "tongban/alerts"
 BATCH_SECONDS = 0.2
-BATCH_SIZE = 500
+BATCH_SIZE = 20  # Mosquitto keeps at most 20 unacknowledged QoS 1 messages in flight per client
 
 
 @dataclass(frozen=True)
