@@ -21,7 +21,9 @@ run: install
 	$(BIN)/tongban demo
 	$(BIN)/tongban collectstatic --noinput -v0
 	$(BIN)/tongban demo --logins
-	exec $(BIN)/honcho -f Procfile start
+	# the MQTT alert subscriber runs only when a broker is configured (TONGBAN_MQTT_URL); the demo
+	# department system (exchange-demo) always
+	exec $(BIN)/honcho -f Procfile start $(if $(TONGBAN_MQTT_URL),,web worker beat exchange-demo)
 
 ## make test: the whole suite (SQLite by default; set TONGBAN_DATABASE_URL / TONGBAN_REDIS_URL for services)
 test: install

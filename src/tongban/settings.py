@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.credit",
     "tongban.ratings",
+    "tongban.workorders",
     "tongban.hall",
     "tongban.licences",
     "tongban.portal",
@@ -246,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
     "exchange-seal-call-log": {
         "task": "tongban.exchange.seal_call_log",
         "schedule": env_int("EXCHANGE_SEAL_SECONDS", 60),
+    },
+    "workorders-deadline-warnings": {
+        "task": "tongban.workorders.refresh_warnings",
+        "schedule": 600,
     },
 }
 # 亮证: how long the QR code a holder shows stays valid (seconds).
@@ -455,6 +460,12 @@ DEMO_LOADERS = [
     "tongban.exchange.demo.load",
     "tongban.applications.demo.load",
     "tongban.licences.demo.load",
+    "tongban.workorders.demo.load",
     "tongban.hall.demo.load",
 ]
 DEMO_LOGINS = "tongban.accounts.demo.logins"  # printed by `tongban demo --logins`
+
+# 12345 work orders: below this classifier confidence the dispatcher chooses the category; an MQTT
+# broker URL (mqtt://user:pass@host:1883/topic-prefix) turns on `tongban workorders mqtt`.
+WORKORDER_CONFIDENCE_THRESHOLD = float(env("WORKORDER_CONFIDENCE_THRESHOLD", "0.6"))
+MQTT_URL = env("MQTT_URL", "")

@@ -41,6 +41,8 @@ urlpatterns = [
     path("ratings/", include("tongban.ratings.urls")),
     path("hall/", include("tongban.hall.urls")),
     path("workbench/hall/", include("tongban.hall.staff_urls")),
+    path("workbench/workorders/", include("tongban.workorders.staff_urls")),
+    path("workorders/", include("tongban.workorders.urls")),
     path("inbox/", include("tongban.notify.urls")),
     path("verify/", include("tongban.seals.urls")),
     path("licences/", include("tongban.licences.urls")),

@@ -26,6 +26,12 @@ ROLE_PERMISSIONS: dict[str, dict] = {
         "notify": ALL,
         # Department seals and the platform CA.
         "seals": ALL,
+        # The second-wave domains' reference data and ledgers (most of their admins are read-only:
+        # changes go through their staff pages and service layers).
+        "exchange": ALL,
+        "rules": ALL,
+        "workorders": ALL,
+        "hall": ALL,
     },
     Role.CATALOGUE_ADMIN: {
         "catalog": ALL,

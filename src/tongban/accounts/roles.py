@@ -12,3 +12,6 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("效能监察")
     CATALOGUE_ADMIN = "catalogue_admin", _("事项管理")
     PLATFORM_ADMIN = "platform_admin", _("平台管理")
+    DISPATCHER = "dispatcher", _("12345派单")
+    HOTLINE_OPERATOR = "hotline_operator", _("12345话务")
+    GRID_WORKER = "grid_worker", _("网格员")

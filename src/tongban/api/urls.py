@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tongban.api import views
+from tongban.workorders.api_urls import open311_urlpatterns
 
 app_name = "api"
 
@@ -11,5 +12,7 @@ urlpatterns = [
     path("exchange/", include("tongban.exchange.api_urls")),
     path("ratings/", include("tongban.ratings.api_urls")),
     path("licences/", include("tongban.licences.api_urls")),
+    path("workorders/", include("tongban.workorders.api_urls")),
+    path("open311/v2/", include(open311_urlpatterns)),
     path("", include("tongban.applications.api_urls")),
 ]

@@ -1,0 +1,59 @@
+"""Work-order deadlines: per category and urgency, in hours (紧急, 较急) or working days (一般).
+
+The due time is fixed at 派单 (base_due_at). 退单 pauses the clock: the paused time is added when the
+order is dispatched again. Approved 延期 adds hours. A working-day limit ends at the end of the N-th
+working day after 派单 (the day of 派单 not counted, core.workdays), and a moved working-day due time
+that lands on a rest day moves to the end of the next working day.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from tongban.core import workdays
+from tongban.workorders.codes import ON_CLOCK, Urgency, Warning
+
+END_OF_DAY = datetime.time(23, 59, 59)
+YELLOW_SHARE = 0.25  # yellow once less than a quarter of the allotted time is left
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, END_OF_DAY))
+
+
+def base_due(category, urgency: str, start: datetime.datetime) -> datetime.datetime:
+    if urgency == Urgency.URGENT:
+        return start + datetime.timedelta(hours=category.urgent_hours if category else 2)
+    if urgency == Urgency.PRESSING:
+        return start + datetime.timedelta(hours=category.pressing_hours if category else 24)
+    days = category.normal_working_days if category else 5
+    local_day = timezone.localtime(start).date()
+    return _end_of(workdays.add_working_days(local_day, days))
+
+
+def effective_due(order, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    if order.base_due_at is None:
+        return None
+    paused = order.paused_seconds
+    if order.paused_at is not None:
+        paused += int(((now or timezone.now()) - order.paused_at).total_seconds())
+    due = order.base_due_at + datetime.timedelta(seconds=paused, hours=order.extension_hours)
+    if order.urgency == Urgency.NORMAL and (paused or order.extension_hours):
+        local_day = timezone.localtime(due).date()
+        if not workdays.is_working_day(local_day):
+            due = _end_of(workdays.add_working_days(local_day, 0))
+    return due
+
+
+def warning_for(order, now: datetime.datetime | None = None) -> str:
+    """Red once overdue, yellow in the last quarter of the allotted time; none off the clock."""
+    now = now or timezone.now()
+    if order.status not in ON_CLOCK or order.due_at is None or order.dispatched_at is None:
+        return Warning.NONE
+    if now > order.due_at:
+        return Warning.RED
+    allotted = (order.due_at - order.dispatched_at).total_seconds()
+    left = (order.due_at - now).total_seconds()
+    if allotted > 0 and left / allotted < YELLOW_SHARE:
+        return Warning.YELLOW
+    return Warning.NONE
