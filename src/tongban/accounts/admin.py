@@ -138,6 +138,9 @@ class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
             if previous:
                 actions.revoke_role(actor=request.user, user=user, role=previous.role)
             actions.grant_role(actor=request.user, user=user, role=role_form.cleaned_data["role"])
+        # The admin's change message reads what a formset saved; the service layer saved it here
+        # (and audited it), so the formset itself reports nothing.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.action(description="停用所选账户")
     def deactivate(self, request, queryset):
