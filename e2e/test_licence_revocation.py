@@ -26,8 +26,8 @@ def _renewal_application():
 
     from tongban.accounts.models import User
     from tongban.applications import actions as intake
+    from tongban.applications import licence_use
     from tongban.catalog.models import ServiceItem
-    from tongban.licences import actions as licences
 
     owner = User.objects.get(enterprise__uscc=USCC)
     item = ServiceItem.objects.get(
@@ -64,7 +64,7 @@ def _renewal_application():
                 licence_type__name=material.replaceable_by_licence_type,
                 status=Licence.Status.VALID,
             )
-            licences.use_for_material(application, material, held, owner, consent=True)
+            licence_use.use_for_material(application, material, held, owner, consent=True)
             continue
         intake.attach_file(
             application=application,
