@@ -77,7 +77,10 @@ def _renewal_application():
 
 @pytest.mark.parametrize("size", SIZES)
 def test_renewal_is_a_new_version_and_revocation_shows_everywhere(journey, size, tmp_path):
-    staff("sj", {"sjreviewer": [Role.REVIEWER], "sjapprover": [Role.APPROVER]})
+    staff(
+        "sj",
+        {"sjhandler": [Role.HANDLER], "sjreviewer": [Role.REVIEWER], "sjapprover": [Role.APPROVER]},
+    )
     original = Licence.objects.get(holder_name=ENTERPRISE, licence_type__name="食品经营许可证")
     application = off_loop(_renewal_application)
 
@@ -86,7 +89,8 @@ def test_renewal_is_a_new_version_and_revocation_shows_everywhere(journey, size,
     window.go(f"/workbench/cases/{application.public_id}/")
     assert original.identifier in window.text()  # the licence used instead of the paper copy
     move(window, "受理", {}, "受理并签发受理通知书")
-    review_and_approve(application, ("sjclerk", "sjreviewer", "sjapprover"))
+    # Separation of duties: sjclerk accepted, so another person handles (承办).
+    review_and_approve(application, ("sjhandler", "sjreviewer", "sjapprover"))
     window.go(f"/workbench/cases/{application.public_id}/")
     move(window, "办结", {}, "出证办结")
     assert "已办结" in window.text()
