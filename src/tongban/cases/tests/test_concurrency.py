@@ -64,6 +64,7 @@ def test_accept_and_refuse_at_once_give_one_decision(citizen, team, promise_item
                 actor=second_clerk,
                 reason="不属于本机关职权范围",
                 legal_basis="《中华人民共和国行政许可法》第三十二条第一款第二项",
+                refer_to="许昌市市场监督管理局",
             ),
         )
     assert sum(e is None for e in errors) == 1, errors
