@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test e2e bench lint format openapi clean
+.PHONY: install run test e2e bench lint format openapi fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,11 @@ run: install
 	# department system (exchange-demo) always
 	exec $(BIN)/honcho -f Procfile start $(if $(TONGBAN_MQTT_URL),,web worker beat exchange-demo)
 
-## make test: the whole suite (SQLite by default; set TONGBAN_DATABASE_URL / TONGBAN_REDIS_URL for services)
+## make test: the whole suite (SQLite by default; set TONGBAN_DATABASE_URL / TONGBAN_REDIS_URL for services),
+## in TEST_WORKERS parallel processes (default: one per CPU; TEST_WORKERS=0 runs in this process)
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load
 
 AXE := e2e/node_modules/axe-core/axe.min.js
 
@@ -54,6 +56,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## make fuzz: schemathesis against a live server with demo data, as .ci/run does (scripts/fuzz_api.py)
+fuzz: install
+	$(BIN)/python scripts/fuzz_api.py
 
 openapi: install
 	$(BIN)/tongban spectacular --validate --fail-on-warn --file docs/openapi.yaml

@@ -1,24 +1,29 @@
-"""What every benchmark script shares: a throw-away Django environment and percentile figures."""
+"""What every benchmark script shares: a throw-away Django environment, percentile figures, the
+load average, and the web server started as in production."""
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def percentiles(samples: list[float]) -> str:
+def percentiles(samples: list[float], digits: int = 1) -> str:
     ordered = sorted(samples)
 
     def pick(p: float) -> float:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     return (
-        f"p50 {pick(50):7.1f} ms   p95 {pick(95):7.1f} ms   p99 {pick(99):7.1f} ms   "
-        f"mean {statistics.fmean(ordered):7.1f} ms   (n={len(ordered)})"
+        f"p50 {pick(50):7.{digits}f} ms   p95 {pick(95):7.{digits}f} ms   "
+        f"p99 {pick(99):7.{digits}f} ms   mean {statistics.fmean(ordered):7.{digits}f} ms   "
+        f"(n={len(ordered)})"
     )
 
 
@@ -39,3 +44,38 @@ def fresh_django(prefix: str) -> str:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # as `make run` does: the cache is a table here
     return workdir
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, to print beside a figure."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def start_server(workdir: str, port: int, **settings: str) -> subprocess.Popen:
+    """The web server as the Procfile starts it (Granian, `python -m tongban.server`) on the bench's
+    data directory, once /healthz answers; `settings` are more TONGBAN_* variables (without the
+    prefix, e.g. WEB_WORKERS="2"). Its output goes to web.log in the data directory."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "TONGBAN_DATA_DIR": workdir,
+        "TONGBAN_BIND": f"127.0.0.1:{port}",
+        "TONGBAN_ACCESS_LOG": "0",
+        **{f"TONGBAN_{name}": value for name, value in settings.items()},
+    }
+    log = open(Path(workdir) / "web.log", "w")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tongban.server"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"the server did not start; see {workdir}/web.log")

@@ -17,14 +17,11 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
-from pathlib import Path
 
-from _common import ROOT, fresh_django, percentiles
+from _common import fresh_django, percentiles, start_server
 
 PORT = int(os.environ.get("BENCH_HALL_PORT", "8201"))
 WINDOWS, GROUPS, TICKETS = 50, 10, 2000
@@ -105,35 +102,6 @@ def build_hall():
     return hall, groups, clerks, tickets
 
 
-def start_server(workdir: str, streams: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TONGBAN_DATA_DIR": workdir,
-        "TONGBAN_BIND": f"127.0.0.1:{PORT}",
-        "TONGBAN_WEB_WORKERS": str(WORKERS),
-        "TONGBAN_WEB_THREADS": str(THREADS),
-        "TONGBAN_HALL_STREAMS_PER_WORKER": str(streams),
-        "TONGBAN_HALL_STREAM_SECONDS": "600",
-        "TONGBAN_ACCESS_LOG": "0",
-    }
-    log = open(Path(workdir) / "web.log", "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tongban.server"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit(f"the server did not start; see {workdir}/web.log")
-
-
 class Watcher:
     """One SSE client (a phone, or the display when token is None): every event with its arrival."""
 
@@ -185,7 +153,14 @@ def main() -> int:
     hall, groups, clerks, tickets = build_hall()
     setup_s = time.perf_counter() - started
     connection.close()
-    server = start_server(workdir, streams=phones // WORKERS + 20)
+    server = start_server(
+        workdir,
+        PORT,
+        WEB_WORKERS=str(WORKERS),
+        WEB_THREADS=str(THREADS),
+        HALL_STREAMS_PER_WORKER=str(phones // WORKERS + 20),
+        HALL_STREAM_SECONDS="600",
+    )
     per_group = phones // GROUPS
     watched = [t for g in groups for t in [x for x in tickets if x.group_id == g.pk][-per_group:]]
     display = Watcher(hall.pk, None)

@@ -10,15 +10,27 @@ split is printed). Then:
   4. IoT alerts/s accepted, repeats folded, nothing lost: signed alerts from 20 sensors through
      alerts.receive (the webhook's path, one transaction each) and through alerts.receive_batch
      (the MQTT subscriber's path, per-batch folding); every alert must be counted.
-Run: .venv/bin/python bench/workorders.py [N]
+  5. IoT alerts on the wire (goal 1,000/s on 2 cores, nothing lost) through the webhook served as in
+     production (Granian, `python -m tongban.server`, 2 workers): one alert per request from 4
+     keep-alive clients, and gateway batches (a JSON array of 200 signed alerts per request).
+Alerts through MQTT: bench/workorders_mqtt.py.
+Run: .venv/bin/python bench/workorders.py [N]   (BENCH_WORKORDERS_PORT, default 8207)
 """
 
+import http.client
 import json
+import os
 import shutil
 import sys
+import threading
 import time
 
-from _common import fresh_django, percentiles
+from _common import fresh_django, percentiles, start_server
+
+PORT = int(os.environ.get("BENCH_WORKORDERS_PORT", "8207"))
+WIRE_ALERTS = 4000
+CLIENTS = 4
+GATEWAY_BATCH = 200
 
 FREE_FORM = [
     ("我家楼下的井盖被人偷了，晚上差点摔进去", "cg"),
@@ -62,12 +74,12 @@ def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     workdir = fresh_django("tongban-bench-workorders-")
     try:
-        return run(count)
+        return run(count, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run(count: int) -> int:
+def run(count: int, workdir: str) -> int:
     from sklearn.model_selection import train_test_split
 
     from tongban.core import demo as core_demo
@@ -162,60 +174,98 @@ def run(count: int) -> int:
     print(
         f"alerts sent 2000, counted {counted}, orders {orders} for {len(sensors)} sensors (nothing lost: {counted == 2000})"
     )
-    mqtt_figures(sensors, messages)
+    webhook_figures(workdir, sensors)
     return 0
 
 
-def mqtt_figures(sensors, messages) -> None:
-    """The same 2,000 alerts through the local Mosquitto and `tongban workorders mqtt`'s
-    subscriber (publish, deliver, fold, acknowledge), when a broker listens on 127.0.0.1:1883."""
-    import socket
-    import uuid
+def _signed(sensors, start: int, count: int) -> list[tuple[bytes, str]]:
+    from tongban.workorders.actions import alerts
 
-    import paho.mqtt.client as paho
+    out = []
+    for n in range(start, start + count):
+        sensor = sensors[n % len(sensors)]
+        body = json.dumps({"sensor": sensor.code, "value": n}).encode()
+        out.append((body, alerts.sign(sensor.secret, body)))
+    return out
 
-    from tongban.workorders import mqtt
+
+def _post_all(requests: list[tuple[bytes, dict]], clients: int) -> tuple[float, list[int]]:
+    """Send the requests from `clients` keep-alive connections; (seconds, status codes)."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def work(share):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        for body, headers in share:
+            connection.request("POST", "/api/v1/workorders/alerts", body, headers)
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                statuses.append(response.status)
+        connection.close()
+
+    threads = [threading.Thread(target=work, args=(requests[i::clients],)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, statuses
+
+
+def webhook_figures(workdir: str, sensors) -> None:
+    """The webhook as production serves it: Granian with 2 workers on the bench's database."""
+    from django.db import connections
+
     from tongban.workorders.models import WorkOrder
 
+    def counted():
+        return sum(
+            WorkOrder.objects.filter(sensor__in=sensors).values_list("alert_count", flat=True)
+        )
+
+    connections.close_all()
+    server = start_server(workdir, PORT, WEB_WORKERS="2")
     try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
-    except OSError:
-        print("MQTT: no broker on 127.0.0.1:1883, skipped")
-        return
-    before = sum(WorkOrder.objects.filter(sensor__in=sensors).values_list("alert_count", flat=True))
-    prefix = f"bench/{uuid.uuid4().hex}"
-    subscriber = mqtt.Subscriber(
-        mqtt.BrokerConfig.from_url(f"mqtt://127.0.0.1:1883/{prefix}"), client_id=uuid.uuid4().hex
-    )
-    subscriber.connect()
-    for _ in range(20):
-        subscriber.client.loop(timeout=0.05)
-    publisher = paho.Client(paho.CallbackAPIVersion.VERSION2)
-    publisher.max_inflight_messages_set(1000)
-    publisher.connect("127.0.0.1", 1883)
-    publisher.loop_start()
-    # Mosquitto queues at most 1,000 QoS 1 messages for a client (max_queued_messages) and drops
-    # the rest: publish in bursts of 500 and let the subscriber catch up before the next burst.
-    started, infos = time.perf_counter(), []
-    for offset in range(0, len(messages), 500):
-        infos += [
-            publisher.publish(f"{prefix}/x", mqtt.envelope(body, signature), qos=1)
-            for body, signature in messages[offset : offset + 500]
+        single = _signed(sensors, 10_000, WIRE_ALERTS // 2)
+        requests = [
+            (body, {"Content-Type": "application/json", "X-Signature": signature})
+            for body, signature in single
         ]
-        while subscriber.accepted + subscriber.refused < len(infos):
-            subscriber.step(timeout=0.01)
-            if time.perf_counter() - started > 120:
-                break
-    subscriber.flush()
-    elapsed = time.perf_counter() - started
-    for info in infos:
-        info.wait_for_publish(timeout=5)
-    publisher.loop_stop()
-    after = sum(WorkOrder.objects.filter(sensor__in=sensors).values_list("alert_count", flat=True))
-    print(
-        f"IoT alerts through Mosquitto (publish → fold → ack): {subscriber.accepted / elapsed:7.0f} alerts/s"
-        f"   received {subscriber.accepted}, counted {after - before} (nothing lost: {after - before == len(messages)})"
-    )
+        before = counted()
+        seconds, statuses = _post_all(requests, CLIENTS)
+        ok = sum(s == 202 for s in statuses)
+        print(
+            f"IoT alerts through the webhook, one per request ({CLIENTS} clients): "
+            f"{ok / seconds:7.0f} alerts/s   accepted {ok}, counted {counted() - before} "
+            f"(nothing lost: {counted() - before == len(single)})"
+        )
+        batched = _signed(sensors, 20_000, WIRE_ALERTS)
+        requests = [
+            (
+                json.dumps(
+                    [
+                        {"body": body.decode(), "signature": signature}
+                        for body, signature in batched[offset : offset + GATEWAY_BATCH]
+                    ]
+                ).encode(),
+                {"Content-Type": "application/json"},
+            )
+            for offset in range(0, len(batched), GATEWAY_BATCH)
+        ]
+        before = counted()
+        seconds, statuses = _post_all(requests, 2)
+        if any(s != 202 for s in statuses):
+            print(f"IoT alerts through the webhook, batched: refused (statuses {set(statuses)})")
+            return
+        added = counted() - before
+        print(
+            f"IoT alerts through the webhook, {GATEWAY_BATCH} per request (2 clients): "
+            f"{len(batched) / seconds:7.0f} alerts/s   counted {added} (nothing lost: {added == len(batched)})"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ with the demo data, so a journey can travel in time with time_machine (the serve
 travelled clock; the browser does not need to). Every page a journey visits is saved as a PNG under
 e2e/screenshots/<journey>/<size>-<who>/ for people to look at (the folder is not committed),
 and checked with axe-core (installed from the npm registry into e2e/node_modules by `make e2e`):
-a serious or critical violation fails the journey.
+a serious or critical violation fails the journey. The pages run under the platform's
+Content-Security-Policy, and anything it blocks (an inline script or style, a handler attribute,
+a resource from elsewhere), which Chromium reports on the console, fails the journey as well.
 """
 
 import os
@@ -127,6 +129,10 @@ class Journey:
         if size == "phone":
             options.update(user_agent=PHONE_UA, is_mobile=True, has_touch=True)
         self.context = browser.new_context(**options)
+        # Every page of the context, pop-ups included: Chromium says "Refused to … because it
+        # violates the following Content Security Policy directive" on the console.
+        self.csp_violations: list[str] = []
+        self.context.on("console", self._note_csp_violation)
         self.page = self.context.new_page()
         self.base_url, self.size, self.count = base_url, size, 0
         self.folder = SHOTS / name / f"{size}-{who}"
@@ -134,9 +140,22 @@ class Journey:
         for old in self.folder.glob("*.png"):
             old.unlink()
 
+    def _note_csp_violation(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(
+                f"{message.page.url if message.page else ''}: {message.text}"
+            )
+
+    def check_csp(self) -> None:
+        """Fails on anything the Content-Security-Policy blocked since the last check."""
+        found, self.csp_violations = self.csp_violations, []
+        if found:
+            pytest.fail("Content-Security-Policy violation:\n  " + "\n  ".join(found[:5]))
+
     def go(self, path: str):
         self.page.goto(self.base_url + path)
         self.page.wait_for_load_state()
+        self.check_csp()
         return self.page
 
     def shot(self, label: str, accessible: bool = True) -> None:
@@ -167,6 +186,7 @@ class Journey:
             pytest.fail(
                 f"{label}: the page is {width}px wide, wider than the {self.size} screen: {culprits}"
             )
+        self.check_csp()
         if accessible:
             self.check_accessibility(label)
 
@@ -228,3 +248,5 @@ def journey(browser, live_server, demo, request):
     yield open_journey
     for item in opened:
         item.close()
+    for item in opened:  # what the last steps, after the last screenshot, set off
+        item.check_csp()

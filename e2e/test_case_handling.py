@@ -12,7 +12,7 @@ a make-up working day; the start day is never counted):
 import datetime
 
 import pytest
-from journeys import elderly_citizen_application, move, on
+from journeys import elderly_citizen_application, follow, move, on
 
 from tongban.catalog.models import ServiceItem
 
@@ -73,8 +73,8 @@ def test_promise_case_through_correction_suspension_extension_and_review(
         citizen.go(f"/my/cases/{application.public_id}/?page=4")
         assert "户口簿复印件不清晰" in citizen.text()
         citizen.shot("correction-notice")
-        citizen.page.locator("button", has_text="补正后重新提交").click()
-        citizen.page.wait_for_load_state()
+        follow(citizen, citizen.page.locator("button", has_text="补正后重新提交"))
+        assert "补正已提交" in citizen.text()
     with on("2026-09-24"):
         staff.login("clerk")
         _open_case(staff, application)

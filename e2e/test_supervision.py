@@ -4,12 +4,24 @@ working days left) and one red (a working day overdue); the supervisor sees both
 a 督办 notice on the red one; the handler finds it in the message centre and answers it; the
 supervisor reads the answer on the case."""
 
+from pathlib import Path
+
 import pytest
-from journeys import SIZES, accept, elderly_citizen_application, move, off_loop, on
+from journeys import (
+    SIZES,
+    accept,
+    elderly_citizen_application,
+    move,
+    off_loop,
+    on,
+    review_and_approve,
+)
 
 from tongban.cases import tasks
 from tongban.cases.models import SupervisionNotice
 from tongban.core import workdays
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -69,3 +81,77 @@ def test_yellow_and_red_warnings_and_a_supervision_notice(journey, size):
         supervisor.shot("answer-seen")
     notice = SupervisionNotice.objects.get(case__application=late)
     assert notice.answered_by.login_name == "handler"
+
+
+def test_supervisor_filters_a_department_finds_a_slow_case_and_sends_supervision(journey):
+    """The operations view (issue 27): five 高龄津贴 cases pass 承办 at once, a sixth waits three
+    working days in 承办; the hourly monitor finds it slower than the item's 95th percentile; the
+    supervisor filters 市民政局 on the dashboard, opens 办件流程智能监测 and sends 督办 from the
+    finding."""
+    from django.utils import timezone
+
+    from tongban.supervision import monitor, summary
+
+    calendar = workdays.Calendar()
+    start = calendar.add_working_days(timezone.localdate(), 1)
+    with on(start, 9):
+        usual = [elderly_citizen_application() for _ in range(5)]
+        for application in usual:
+            accept(application)
+            review_and_approve(application, ("handler",))
+        slow = elderly_citizen_application()
+        accept(slow)
+    with on(calendar.add_working_days(start, 3)):
+        result = off_loop(monitor.run)
+        assert result["slow_step"] == 1
+        off_loop(summary.fold)
+        supervisor = journey("pc", "supervisor")
+        supervisor.login("supervisor")
+        supervisor.go("/workbench/supervision/")
+        supervisor.page.select_option("select[name=department]", label="许昌市民政局")
+        supervisor.page.locator(".sv-filters button[type=submit]").click()
+        supervisor.page.wait_for_load_state()
+        text = supervisor.text()
+        assert "许昌市民政局" in text and "按时办结率、超期与预警" in text
+        supervisor.page.wait_for_selector(".sv-chart canvas")
+        supervisor.shot("dashboard-department")
+        supervisor.page.locator(".sv-tabs a", has_text="办件流程智能监测").click()
+        supervisor.page.wait_for_load_state()
+        assert slow.case_number in supervisor.text() and "环节用时异常" in supervisor.text()
+        supervisor.shot("monitor-finding")
+        row = supervisor.page.locator("tr", has_text=slow.case_number)
+        row.locator("input[name=message]").fill("承办环节明显超出常规用时，请今日说明原因")
+        row.locator("button", has_text="督办").click()
+        supervisor.page.wait_for_load_state()
+        assert "督办通知已发送" in supervisor.text()
+        supervisor.shot("supervision-sent-from-finding")
+    notice = SupervisionNotice.objects.get(case__application=slow)
+    assert notice.message == "承办环节明显超出常规用时，请今日说明原因"
+
+
+def test_big_screen_renders_at_1920_by_1080(browser, live_server, demo):
+    """The operations centre's screen opens with its token, no login, and draws its charts."""
+    from tongban.accounts.models import User
+    from tongban.supervision import actions, summary
+
+    off_loop(summary.fold)
+    _token, secret = off_loop(
+        actions.issue_screen_token,
+        actor=User.objects.get(login_name="supervisor"),
+        name="许昌市政务服务指挥大屏",
+    )
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    violations = []
+    context.on(
+        "console", lambda m: "Content Security Policy" in m.text and violations.append(m.text)
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/workbench/supervision/screen/{secret}/")
+    page.wait_for_selector("#scr-timeliness canvas")
+    assert "许昌市政务服务指挥大屏" in page.inner_text("body")
+    assert "登录" not in page.inner_text("body")
+    SHOTS.joinpath("big-screen").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "big-screen" / "screen-1920x1080.png"), animations="disabled")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1920
+    assert not violations, violations
+    context.close()

@@ -111,3 +111,42 @@ def test_dispatcher_merges_two_reports_and_both_reporters_get_the_result(journey
     second_citizen.shot("merged-result")
     texts = [row.text for row in SmsOutbox.objects.filter(text__contains="两处反映的井盖已更换")]
     assert len(texts) == 2
+
+
+def test_patroller_reports_on_the_phone_and_follows_their_reports(journey, tmp_path):
+    """数字城管: the patroller photographs a broken manhole cover, picks the category and the
+    position; a report without a photo is refused with the reason and the text kept. The report
+    is routed to 市城管局 and the patroller sees its status change in their own list."""
+    patroller = journey("phone", "patroller")
+    patroller.login("patroller")
+    patroller.go("/workbench/workorders/patrol/")
+    patroller.shot("patrol-form")
+    patroller.page.select_option("#wo-category", "CG02")
+    patroller.page.fill("#wo-text", "七一路人行道井盖破损下沉")
+    patroller.page.fill("[data-lng]", IN_CITY[0])
+    patroller.page.fill("[data-lat]", IN_CITY[1])
+    # the browser would insist on the photo: take the "required" away to see the server's answer
+    patroller.page.eval_on_selector("#wo-photos", "el => el.removeAttribute('required')")
+    follow(patroller, patroller.page.locator("button", has_text="上报"))
+    assert "巡查上报请至少拍摄一张现场照片" in patroller.text()
+    assert patroller.page.input_value("#wo-text") == "七一路人行道井盖破损下沉"
+    patroller.shot("patrol-no-photo")
+    patroller.page.set_input_files("#wo-photos", jpeg(tmp_path / "p.jpg"))
+    follow(patroller, patroller.page.locator("button", has_text="上报"))
+    order = WorkOrder.objects.get(channel="patrol")
+    assert order.department.short_name == "市城管局" and order.grid_cell is not None
+    mine = patroller.page.locator(f"[data-order='{order.number}']")
+    assert "已派单，待签收" in mine.inner_text()
+    patroller.shot("patrol-sent")
+
+    handler = journey("pc", "cghandler")
+    handler.login("cghandler")
+    handler.go(f"/workbench/workorders/{order.number}/")
+    follow(handler, handler.page.locator("[data-move=accept]"))
+    handler.page.fill("[data-form=reply] textarea", "井盖已更换")
+    follow(handler, handler.page.locator("[data-form=reply] button"))
+
+    patroller.go("/workbench/workorders/patrol/")
+    mine = patroller.page.locator(f"[data-order='{order.number}']")
+    assert "已办结反馈，待回访" in mine.inner_text() and "井盖已更换" in mine.inner_text()
+    patroller.shot("patrol-replied")

@@ -28,6 +28,20 @@ def _private_files_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.1 s per hash by design; the suite hashes thousands of test passwords.
+    Tests of the platform's own hashing ask for `production_password_hashers`."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def production_password_hashers(settings):
+    from tongban import settings as configured
+
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """Tasks queued by on-commit hooks run at once in the test process, never into a real broker."""
     from tongban.celery import app
@@ -165,3 +179,25 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def sms_codes():
+    """The verification codes texted so far, newest last, read where only a test can: the secret
+    SMS delivery (kept encrypted until sent) of the "code_sms" plug-in."""
+    import re as _re
+
+    from tongban.notify.models import Delivery
+
+    def codes(phone: str | None = None) -> list[str]:
+        found = []
+        for delivery in Delivery.objects.filter(is_secret=True).order_by("pk"):
+            if phone and delivery.to_phone != phone:
+                continue
+            text = delivery.secret_body or ""
+            match = _re.search(r"验证码(\d{6})", text)
+            if match:
+                found.append(match.group(1))
+        return found
+
+    return codes

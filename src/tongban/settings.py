@@ -6,6 +6,7 @@ environment; point TONGBAN_DATABASE_URL at PostgreSQL and TONGBAN_REDIS_URL at R
 """
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -63,18 +64,23 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "tongban.core",
     "tongban.accounts",
+    "tongban.identity",
     "tongban.catalog",
     "tongban.exchange",
     "tongban.rules",
     "tongban.seals",
+    "tongban.ocr",
     "tongban.notify",
     "tongban.applications",
     "tongban.workflow",
     "tongban.cases",
     "tongban.credit",
     "tongban.ratings",
+    "tongban.bundles",
+    "tongban.policies",
     "tongban.workorders",
     "tongban.hall",
+    "tongban.supervision",
     "tongban.licences",
     "tongban.portal",
     "tongban.workbench",
@@ -83,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tongban.core.middleware.IdleExpirySessionMiddleware",
     "tongban.core.middleware.ChineseFirstLocaleMiddleware",
@@ -93,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tongban.core.middleware.RequestContextMiddleware",
+    "tongban.core.middleware.OutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -145,6 +153,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, broker ----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # Parallel test processes (`make test` runs pytest-xdist) each have their own SQL test database
+    # and flush the cache between tests: each gets its own Redis database too, worker gwN the
+    # configured number minus N.
+    _parts = urlsplit(REDIS_URL)
+    _number = int(_parts.path.strip("/") or 0) - int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = _parts._replace(path=f"/{_number % 16}").geturl()
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "tongban.core.rediscache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -184,6 +199,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
+    "policies-incremental-run-nightly": {  # re-match whoever's shared data changed
+        "task": "tongban.policies.incremental_run",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    "policies-expire-daily": {
+        "task": "tongban.policies.expire_due",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "cases-deemed-acceptance-daily": {
         "task": "tongban.cases.apply_deemed_acceptance",
         "schedule": crontab(hour=0, minute=30),
@@ -203,6 +226,14 @@ CELERY_BEAT_SCHEDULE = {
     "cases-deadline-warnings": {
         "task": "tongban.cases.raise_warnings",
         "schedule": crontab(minute=15),
+    },
+    "bundles-deadline-warnings": {
+        "task": "tongban.bundles.raise_warnings",
+        "schedule": crontab(minute=20),
+    },
+    "cases-instant-approval-sweep": {  # 智能秒批 checks whose queued message was lost
+        "task": "tongban.cases.sweep_instant_approvals",
+        "schedule": 60,
     },
     "intake-orphan-files-daily": {
         "task": "tongban.applications.sweep_orphan_files",
@@ -232,6 +263,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tongban.licences.expire_due",
         "schedule": crontab(hour=0, minute=10),
     },
+    "supervision-fold": {  # summary tables of the dashboards and the big screen
+        "task": "tongban.supervision.fold",
+        "schedule": 60,
+    },
+    "supervision-monitor-hourly": {  # 办件流程智能监测
+        "task": "tongban.supervision.monitor",
+        "schedule": crontab(minute=35),
+    },
+    "supervision-monthly-reports": {  # last month's reports, sealed and kept
+        "task": "tongban.supervision.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
     "hall-booking-reminders-daily": {
         "task": "tongban.hall.send_reminders",
         "schedule": crontab(hour=16, minute=0),
@@ -247,6 +290,10 @@ CELERY_BEAT_SCHEDULE = {
     "exchange-seal-call-log": {
         "task": "tongban.exchange.seal_call_log",
         "schedule": env_int("EXCHANGE_SEAL_SECONDS", 60),
+    },
+    "exchange-bulk-deliveries-nightly": {  # full and incremental extracts for subscribers
+        "task": "tongban.exchange.deliver_subscriptions",
+        "schedule": crontab(hour=1, minute=30),
     },
     "workorders-deadline-warnings": {
         "task": "tongban.workorders.refresh_warnings",
@@ -342,17 +389,54 @@ WHITENOISE_MAX_AGE = 365 * 24 * 3600
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- Security -------------------------------------------------------------------------------------
+# Every item of this block is named, with its test, in docs/security.md (ASVS V14).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token from the cookie: forms carry it
+CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+    # One year, sub-domains included, once the site is known to be on HTTPS for good (ASVS 14.4.5).
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
+    # The load balancer's probes speak plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    if SESSION_COOKIE_SECURE:
+        # __Host- cookies: HTTPS only, this host only, path / (ASVS 3.4.4).
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp) on every response, pages and API alike: the platform's own
+# scripts and styles only, no inline code, no eval, not framed. Violations are reported to
+# /csp-report (core.csp), which logs them without personal data.
+CSP_REPORT_PATH = "/csp-report"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the small SVG icons Swagger UI's stylesheet embeds.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CSP_REPORT_PATH],
+    },
+}
+if PRODUCTION:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 30)  # per address
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tongban.core.apischema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -406,7 +490,16 @@ LOGGING = {
 # --- Integration plugins (tongban.core.plugins) ----------------------------------------------------
 # The active plugin per kind. TONGBAN_PLUGINS_JSON replaces entries kind by kind, e.g.
 # '{"sms": {"name": "my-gateway", "options": {"url": "https://…", "api_key": "…"}}}'.
-PLUGINS = {"sms": {"name": "log", "options": {}}}
+PLUGINS = {
+    "sms": {"name": "log", "options": {}},
+    # Unified identity (docs/identity.md): how a registration proves the phone, how a code is
+    # texted, and which check reaches each real-name level.
+    "phone_proof": {"name": "sms_code", "options": {}},
+    "code_sms": {"name": "notify", "options": {}},
+    "realname_1": {"name": "population", "options": {}},
+    "realname_2": {"name": "demo_police", "options": {}},
+    "realname_3": {"name": "demo_face", "options": {}},
+}
 try:
     PLUGINS.update(json.loads(env("PLUGINS_JSON") or "{}"))
 except (json.JSONDecodeError, TypeError, ValueError) as exc:
@@ -414,16 +507,52 @@ except (json.JSONDecodeError, TypeError, ValueError) as exc:
 
 # --- OAuth 2.0 authorisation server (django-oauth-toolkit, token endpoint /o/token/) ------------
 # Department systems reading shared data authenticate with client credentials (docs/exchange.md).
+# Extended to an OpenID Connect provider for people signing in to department systems
+# (docs/identity.md): authorisation code with PKCE (S256), ID tokens signed by the rotating key
+# store (tongban.identity.keys), RP-initiated and back-channel logout.
+OIDC_ISSUER = env("OIDC_ISSUER", "")  # empty: derived from the request (…/o)
+OIDC_KEY_OVERLAP_HOURS = env_int("OIDC_KEY_OVERLAP_HOURS", 48)
 OAUTH2_PROVIDER = {
-    "SCOPES": {"exchange": "数据共享交换查询"},
+    "SCOPES": {
+        "exchange": "数据共享交换查询",
+        "intake": "一次办理收件接口",
+        "openid": "确认您的身份（登录）",
+        "profile": "姓名、账户类型和遮挡后的证件号码、手机号码",
+        "realname": "实名认证等级",
+        "idcard": "完整的公民身份号码",
+        "enterprise": "企业统一社会信用代码及您的身份和授权范围",
+    },
     "DEFAULT_SCOPES": ["exchange"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_TOKEN_SECONDS", 3600),
+    "ID_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ID_TOKEN_SECONDS", 600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "OAUTH2_VALIDATOR_CLASS": "tongban.identity.validators.TongbanValidator",
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "REQUEST_APPROVAL_PROMPT": "force",  # consent is decided by identity's own Consent records
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if not PRODUCTION else ["https"],
 }
+# SMS verification codes (tongban.identity.sms)
+SMS_CODE_MINUTES = env_int("SMS_CODE_MINUTES", 5)
+SMS_CODE_MAX_TRIES = env_int("SMS_CODE_MAX_TRIES", 5)
+SMS_CODES_PER_PHONE_HOUR = env_int("SMS_CODES_PER_PHONE_HOUR", 5)
+SMS_CODES_PER_ADDRESS_HOUR = env_int("SMS_CODES_PER_ADDRESS_HOUR", 20)
 # Named explicitly because other apps' migrations refer to the (swappable) client model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # --- Data sharing and exchange (docs/exchange.md) -------------------------------------------------
 EXCHANGE_MAX_BATCH = env_int("EXCHANGE_MAX_BATCH", 100)
+# Seconds a process keeps published resources and live grants for calls (a revocation elsewhere
+# takes effect within them); 0 turns the cache off.
+EXCHANGE_AUTH_CACHE_SECONDS = env_int("EXCHANGE_AUTH_CACHE_SECONDS", 5)
+# How long the exchange API keeps a checked bearer token (keyed by its hash; dropped on revocation).
+EXCHANGE_TOKEN_CACHE_SECONDS = env_int("EXCHANGE_TOKEN_CACHE_SECONDS", 30)
 # The demo department system (python -m tongban.exchange.demo_department) that `make run` starts.
 EXCHANGE_DEMO_DEPARTMENT_URL = env("EXCHANGE_DEMO_DEPARTMENT_URL", "http://127.0.0.1:8181")
 
@@ -460,12 +589,25 @@ DEMO_LOADERS = [
     "tongban.exchange.demo.load",
     "tongban.applications.demo.load",
     "tongban.licences.demo.load",
+    "tongban.cases.instant_demo.load",
+    "tongban.bundles.demo.load",
+    "tongban.policies.demo.load",
     "tongban.workorders.demo.load",
     "tongban.hall.demo.load",
 ]
-DEMO_LOGINS = "tongban.accounts.demo.logins"  # printed by `tongban demo --logins`
+# printed by `tongban demo --logins`, in this order: each domain lists its own demo accounts
+DEMO_LOGINS = [
+    "tongban.accounts.demo.logins",
+    "tongban.workorders.demo.logins",
+]
 
 # 12345 work orders: below this classifier confidence the dispatcher chooses the category; an MQTT
 # broker URL (mqtt://user:pass@host:1883/topic-prefix) turns on `tongban workorders mqtt`.
 WORKORDER_CONFIDENCE_THRESHOLD = float(env("WORKORDER_CONFIDENCE_THRESHOLD", "0.6"))
+# 回访 is due within this many working days of 办结反馈 (local practice differs: configurable).
+WORKORDER_CALLBACK_WORKING_DAYS = int(env("WORKORDER_CALLBACK_WORKING_DAYS", "3"))
 MQTT_URL = env("MQTT_URL", "")
+# The subscriber's connections in one shared subscription ($share/<group>/<prefix>/#): a broker lets
+# ~20 unacknowledged QoS 1 messages be in flight per connection, so more connections carry more.
+MQTT_SUBSCRIBERS = int(env("MQTT_SUBSCRIBERS", "8"))
+MQTT_GROUP = env("MQTT_GROUP", "tongban-workorders")

@@ -2,28 +2,30 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from oauth2_provider import views as oauth_views
 
-from tongban.core import health
+from tongban.core import csp, health
+from tongban.identity import urls as identity_urls
+from tongban.identity import views as identity_views
 
 admin.site.site_header = f"{settings.PLATFORM_NAME} 管理后台"
 admin.site.site_title = "通办管理后台"
 admin.site.index_title = "平台管理"
 
-oauth_endpoints = [
-    path("token/", oauth_views.TokenView.as_view(), name="token"),
-    path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
-    path("introspect/", oauth_views.IntrospectTokenView.as_view(), name="introspect"),
-]
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path(settings.CSP_REPORT_PATH.lstrip("/"), csp.report, name="csp-report"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # The OAuth 2.0 authorisation server: only the endpoints client credentials need so far; the
-    # identity work adds authorisation and OpenID Connect to the same namespace.
-    path("o/", include((oauth_endpoints, "oauth2_provider"))),
+    # The OAuth 2.0 / OpenID Connect authorisation server (docs/identity.md); discovery also at
+    # the site root, where OpenID Connect clients look first.
+    path("o/", include((identity_urls.oauth_patterns, "oauth2_provider"))),
+    path(
+        ".well-known/openid-configuration",
+        identity_views.DiscoveryView.as_view(),
+        name="openid-configuration",
+    ),
+    path("account/", include("tongban.identity.urls")),
     path("api/v1/", include("tongban.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -38,6 +40,8 @@ urlpatterns = [
     path("workbench/cases/", include("tongban.cases.urls")),
     path("workbench/ratings/", include("tongban.ratings.staff_urls")),
     path("workbench/licences/", include("tongban.licences.staff_urls")),
+    path("workbench/bundles/", include("tongban.bundles.staff_urls")),
+    path("bundles/", include("tongban.bundles.urls")),
     path("ratings/", include("tongban.ratings.urls")),
     path("hall/", include("tongban.hall.urls")),
     path("workbench/hall/", include("tongban.hall.staff_urls")),
@@ -48,6 +52,9 @@ urlpatterns = [
     path("licences/", include("tongban.licences.urls")),
     path("data-use/", include("tongban.exchange.urls")),
     path("workbench/exchange/", include("tongban.exchange.staff_urls")),
+    path("workbench/policies/", include("tongban.policies.staff_urls")),
+    path("workbench/supervision/", include("tongban.supervision.urls")),
+    path("policies/", include("tongban.policies.urls")),
     path("", include("tongban.applications.urls")),
     path("", include("tongban.portal.urls")),
 ]

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.accounts import role_permissions
+from tongban.accounts.audit_actions import AuditAction
 from tongban.accounts.models import (
     AgentAuthorisation,
     CitizenProfile,
@@ -25,6 +26,7 @@ from tongban.accounts.models import (
 )
 from tongban.accounts.roles import Role
 from tongban.core import audit, identifiers, pii
+from tongban.core.audit_actions import PiiAction
 
 NAME_PATTERN = re.compile(r"[\u4e00-\u9fa5·•A-Za-z ]{2,30}")
 PHONE_PATTERN = re.compile(r"1[3-9]\d{9}")
@@ -113,7 +115,7 @@ def register_citizen(
             )
     except IntegrityError as exc:  # a parallel registration with the same number won the race
         raise ValidationError({"id_number": ["该身份证号码或手机号码已注册"]}) from exc
-    audit.record("accounts.register_citizen", actor=user, obj=user)
+    audit.record(AuditAction.REGISTER_CITIZEN, actor=user, obj=user)
     return user
 
 
@@ -166,7 +168,7 @@ def register_enterprise(
             )
     except IntegrityError as exc:
         raise ValidationError({"uscc": ["该统一社会信用代码或手机号码已注册"]}) from exc
-    audit.record("accounts.register_enterprise", actor=user, obj=user)
+    audit.record(AuditAction.REGISTER_ENTERPRISE, actor=user, obj=user)
     return user
 
 
@@ -182,7 +184,7 @@ def change_email(*, user: User, email: str) -> User:
     user.email = email
     user.save(update_fields=["email"])
     audit.record(
-        "accounts.change_email",
+        AuditAction.CHANGE_EMAIL,
         actor=user,
         obj=user,
         detail={"from": mask_email(previous), "to": mask_email(email)},
@@ -233,7 +235,7 @@ def create_staff(
     )
     StaffRole.objects.bulk_create(StaffRole(user=user, role=role) for role in roles)
     apply_role_access(user)
-    audit.record("accounts.create_staff", actor=actor, obj=user, detail={"roles": sorted(roles)})
+    audit.record(AuditAction.CREATE_STAFF, actor=actor, obj=user, detail={"roles": sorted(roles)})
     return user
 
 
@@ -264,7 +266,7 @@ def grant_role(*, actor: User | None, user: User, role: str) -> StaffRole:
     if not created:
         raise ValidationError({"role": [f"该工作人员已有“{Role(role).label}”角色"]})
     apply_role_access(user)
-    audit.record("accounts.grant_role", actor=actor, obj=user, detail={"role": role})
+    audit.record(AuditAction.GRANT_ROLE, actor=actor, obj=user, detail={"role": role})
     return granted
 
 
@@ -275,7 +277,7 @@ def revoke_role(*, actor: User | None, user: User, role: str) -> None:
     if not deleted:
         raise ValidationError({"role": ["该工作人员没有此角色"]})
     apply_role_access(user)
-    audit.record("accounts.revoke_role", actor=actor, obj=user, detail={"role": role})
+    audit.record(AuditAction.REVOKE_ROLE, actor=actor, obj=user, detail={"role": role})
 
 
 @transaction.atomic
@@ -289,7 +291,7 @@ def set_workplace(*, actor: User | None, user: User, hall=None, window=None) -> 
     profile.hall, profile.window = hall, window
     profile.save(update_fields=["hall", "window"])
     audit.record(
-        "accounts.set_workplace",
+        AuditAction.SET_WORKPLACE,
         actor=actor,
         obj=user,
         detail={"hall": hall.pk if hall else None, "window": window.pk if window else None},
@@ -352,7 +354,7 @@ def authorise_agent(
         valid_until=valid_until,
     )
     audit.record(
-        "accounts.authorise_agent",
+        AuditAction.AUTHORISE_AGENT,
         actor=enterprise_user,
         obj=authorisation,
         detail={
@@ -377,7 +379,7 @@ def revoke_agent(*, enterprise_user: User, authorisation_id: int) -> AgentAuthor
         raise ValidationError("该授权已撤销")
     authorisation.revoked_at = timezone.now()
     authorisation.save(update_fields=["revoked_at"])
-    audit.record("accounts.revoke_agent", actor=enterprise_user, obj=authorisation)
+    audit.record(AuditAction.REVOKE_AGENT, actor=enterprise_user, obj=authorisation)
     return authorisation
 
 
@@ -412,7 +414,9 @@ def reveal_personal_data(*, actor: User, subject: User, field: str, purpose: str
     ):
         raise ValidationError("您无权查看他人的完整个人信息")
     value = REVEALABLE[field](subject)
-    audit.record("pii.reveal", actor=actor, obj=subject, purpose=purpose, detail={"field": field})
+    audit.record(
+        PiiAction.REVEAL, actor=actor, obj=subject, purpose=purpose, detail={"field": field}
+    )
     return value
 
 
@@ -423,7 +427,7 @@ def deactivate_accounts(*, actor: User, users) -> int:
     for user in users:
         user.is_active = False
         user.save(update_fields=["is_active"])
-        audit.record("accounts.deactivate", actor=actor, obj=user)
+        audit.record(AuditAction.DEACTIVATE, actor=actor, obj=user)
     _end_sessions_after_commit([u.pk for u in users])
     return len(users)
 
@@ -435,10 +439,10 @@ def update_account(*, actor: User, user: User, changed: list[str]) -> None:
     if not changed:
         return
     user.save(update_fields=changed)
-    audit.record("accounts.update", actor=actor, obj=user, detail={"fields": sorted(changed)})
+    audit.record(AuditAction.UPDATE, actor=actor, obj=user, detail={"fields": sorted(changed)})
     if "is_active" in changed:
         audit.record(
-            "accounts.reactivate" if user.is_active else "accounts.deactivate",
+            AuditAction.REACTIVATE if user.is_active else AuditAction.DEACTIVATE,
             actor=actor,
             obj=user,
         )
@@ -451,3 +455,17 @@ def _end_sessions_after_commit(user_ids: list[int]) -> None:
 
     if user_ids:
         transaction.on_commit(lambda: sessions.end_sessions(user_ids))
+
+
+@transaction.atomic
+def reset_password(*, user: User, password: str) -> User:
+    """找回密码: the person proved their phone (identity's SMS code) and chose a new password.
+    Every session of the account ends, so whoever knew the old password is signed out."""
+    errors: dict = {}
+    _check_password(password, errors, user)
+    _raise_if(errors)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(AuditAction.RESET_PASSWORD, actor=user, obj=user)
+    _end_sessions_after_commit([user.pk])
+    return user

@@ -20,6 +20,8 @@ CITIZENS = [
     ("王测试", datetime.date(1995, 11, 30), 13, True, 3),
 ]
 ENTERPRISE = ("许昌示例餐饮管理有限公司", 101, "赵示范", datetime.date(1979, 6, 18), 31, 9)
+# A second enterprise, for 智能秒批 demos that need one applicant who passes and one who does not.
+SECOND_ENTERPRISE = ("许昌示例洗浴服务有限公司", 102, "钱示范", datetime.date(1983, 3, 9), 32, 8)
 STAFF = [
     # (login, name, department key, roles)
     ("admin", "平台管理员", "mz", [Role.PLATFORM_ADMIN]),
@@ -50,20 +52,25 @@ def _citizen(name, birth, sequence, male, phone_serial) -> User:
     )
 
 
+def _enterprise(name, serial, rep_name, rep_birth, rep_seq, phone_serial) -> User | None:
+    """The enterprise's account, registered now; None when it existed already."""
+    uscc = testdata.credit_code("91", "411002", serial)
+    if EnterpriseProfile.objects.filter(uscc=uscc).exists():
+        return None
+    return actions.register_enterprise(
+        name=name,
+        uscc=uscc,
+        legal_rep_name=rep_name,
+        legal_rep_id_number=testdata.citizen_id("411002", rep_birth, rep_seq),
+        phone=testdata.phone(phone_serial),
+        password=PASSWORD,
+    )
+
+
 def load(log) -> None:
     citizens = [_citizen(*row) for row in CITIZENS]
-    name, serial, rep_name, rep_birth, rep_seq, phone_serial = ENTERPRISE
-    uscc = testdata.credit_code("91", "411002", serial)
-    enterprise = EnterpriseProfile.objects.filter(uscc=uscc).first()
-    if enterprise is None:
-        enterprise_user = actions.register_enterprise(
-            name=name,
-            uscc=uscc,
-            legal_rep_name=rep_name,
-            legal_rep_id_number=testdata.citizen_id("411002", rep_birth, rep_seq),
-            phone=testdata.phone(phone_serial),
-            password=PASSWORD,
-        )
+    enterprise_user = _enterprise(*ENTERPRISE)
+    if enterprise_user is not None:
         agent = citizens[1]
         actions.authorise_agent(
             enterprise_user=enterprise_user,
@@ -73,6 +80,7 @@ def load(log) -> None:
             item_codes=[],
             valid_until=datetime.date.today().replace(year=datetime.date.today().year + 1),
         )
+    _enterprise(*SECOND_ENTERPRISE)  # after the first: "the demo enterprise" is the first one
     for login_name, display, department_key, roles in STAFF:
         if User.objects.filter(login_name=login_name).exists():
             continue
@@ -116,6 +124,13 @@ def logins() -> list[tuple[str, str, str]]:
         ("法人 " + ENTERPRISE[0], testdata.credit_code("91", "411002", ENTERPRISE[1]), PASSWORD)
     )
     rows.append(("  其经办人 " + CITIZENS[1][0], testdata.phone(CITIZENS[1][4]), PASSWORD))
+    rows.append(
+        (
+            "法人 " + SECOND_ENTERPRISE[0],
+            testdata.credit_code("91", "411002", SECOND_ENTERPRISE[1]),
+            PASSWORD,
+        )
+    )
     rows += [
         (f"工作人员 {display}（{'、'.join(str(Role(r).label) for r in roles)}）", login, PASSWORD)
         for login, display, _dep, roles in STAFF

@@ -7,6 +7,17 @@ from tongban.accounts import lockout
 from tongban.core.identifiers import validate_citizen_id_field, validate_uscc_field
 
 
+def say_what_is_missing(form: forms.Form) -> None:
+    """An empty required field says what to do, naming the field, not "这个字段是必填项"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.BooleanField):
+            field.error_messages["required"] = _("请勾选“%(label)s”") % {"label": field.label}
+        elif isinstance(field, forms.ChoiceField):
+            field.error_messages["required"] = _("请选择%(label)s") % {"label": field.label}
+        else:
+            field.error_messages["required"] = _("请填写%(label)s") % {"label": field.label}
+
+
 class LoginForm(forms.Form):
     identifier = forms.CharField(
         label=_("账号"),
@@ -24,6 +35,7 @@ class LoginForm(forms.Form):
         self.request = request
         self.user = None
         super().__init__(*args, **kwargs)
+        say_what_is_missing(self)
 
     def clean(self):
         identifier = self.cleaned_data.get("identifier", "")
@@ -32,7 +44,8 @@ class LoginForm(forms.Form):
             return self.cleaned_data
         if lockout.is_locked(identifier):
             raise forms.ValidationError(
-                _("登录失败次数过多，账号已临时锁定，请稍后再试。"), code="locked"
+                _("登录失败次数过多，账号已临时锁定，请稍后再试，或用短信验证码登录、找回密码。"),
+                code="locked",
             )
         self.user = authenticate(self.request, username=identifier, password=password)
         if self.user is None:
@@ -40,7 +53,10 @@ class LoginForm(forms.Form):
             left = lockout.remaining_attempts(identifier)
             if left == 0:
                 raise forms.ValidationError(
-                    _("登录失败次数过多，账号已临时锁定，请稍后再试。"), code="locked"
+                    _(
+                        "登录失败次数过多，账号已临时锁定，请稍后再试，或用短信验证码登录、找回密码。"
+                    ),
+                    code="locked",
                 )
             raise forms.ValidationError(
                 _("账号或密码错误，还可尝试 %(left)s 次。") % {"left": left}, code="invalid"
@@ -79,6 +95,7 @@ class NewAccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Declared here, so they would come first; the password belongs at the end of the page.
         self.order_fields([name for name in self.fields if not name.startswith("password")])
+        say_what_is_missing(self)
 
     def clean(self):
         data = super().clean()
@@ -91,6 +108,16 @@ class NewAccountForm(forms.Form):
         if password and password != data.get("password2"):
             self.add_error("password2", _("两次输入的密码不一致"))
         return data
+
+
+def sms_code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        help_text=_("先点“获取验证码”，把发到上面手机号码的6位数字填在这里"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class CitizenRegistrationForm(NewAccountForm):
@@ -107,6 +134,7 @@ class CitizenRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
+    sms_code = sms_code_field()
     email = optional_email_field()
 
 
@@ -130,6 +158,7 @@ class EnterpriseRegistrationForm(NewAccountForm):
         max_length=11,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
+    sms_code = sms_code_field()
     email = optional_email_field()
 
 

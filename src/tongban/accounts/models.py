@@ -102,10 +102,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class CitizenProfile(models.Model):
     class Verification(models.IntegerChoices):
-        # How sure we are that the person is who the ID number says.
-        NUMBER_CHECKED = 1, "号码规则已校验（自行注册）"
-        SOURCE_VERIFIED = 2, "公安实名核验通过"
-        IN_PERSON = 3, "窗口或人脸核验通过"
+        # How sure we are that the person is who the ID number says (real-name levels; the checks
+        # that reach them are identity's plug-ins, docs/identity.md).
+        NUMBER_CHECKED = 0, "未实名核验（仅校验号码规则）"
+        POPULATION_MATCHED = 1, "1级：人口库比对通过"
+        SOURCE_VERIFIED = 2, "2级：公安实名核验通过"
+        IN_PERSON = 3, "3级：人脸核验通过"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="citizen")
     real_name = models.CharField("姓名", max_length=50)

@@ -24,12 +24,17 @@ ROLE_PERMISSIONS: dict[str, dict] = {
         "accounts": ALL,
         # Message templates and the delivery log.
         "notify": ALL,
+        # Department systems connected for single sign-on, signing keys, login records.
+        "identity": ALL,
         # Department seals and the platform CA.
         "seals": ALL,
+        # 材料识别: recognitions and the corrections people made (read-only ledgers).
+        "ocr": ALL,
         # The second-wave domains' reference data and ledgers (most of their admins are read-only:
         # changes go through their staff pages and service layers).
         "exchange": ALL,
         "rules": ALL,
+        "policies": ALL,
         "workorders": ALL,
         "hall": ALL,
     },
@@ -38,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, dict] = {
         # The form an item's applicants fill in and the review process it runs.
         "applications": {"applicationform": ALL},
         "workflow": {"processdefinition": ALL, "itemprocess": ALL},
+        # 一件事 bundle types (read-only in the admin; edited on the staff pages).
+        "bundles": {"bundleversion": ("view",), "bundleapplication": ("view",)},
     },
 }
 

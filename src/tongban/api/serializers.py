@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from tongban.core import bounds
+
 
 class IdentifierCheckRequest(serializers.Serializer):
     type = serializers.ChoiceField(
@@ -20,9 +22,7 @@ class IdentifierCheckResult(serializers.Serializer):
 
 
 class DueDateRequest(serializers.Serializer):
-    start = serializers.DateField(
-        help_text="起算日（当天不计入）", error_messages={"invalid": "日期格式应为 YYYY-MM-DD"}
-    )
+    start = bounds.BoundedDateField(help_text="起算日（当天不计入）")
     days = serializers.IntegerField(
         min_value=0,
         max_value=1000,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("exchange/", include("tongban.exchange.api_urls")),
     path("ratings/", include("tongban.ratings.api_urls")),
     path("licences/", include("tongban.licences.api_urls")),
+    path("bundles/", include("tongban.bundles.api_urls")),
     path("workorders/", include("tongban.workorders.api_urls")),
     path("open311/v2/", include(open311_urlpatterns)),
     path("", include("tongban.applications.api_urls")),

@@ -1,6 +1,7 @@
 """Public endpoints of the foundation: identifier checks and working-day due dates."""
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -52,8 +53,8 @@ class DueDateView(APIView):
         try:
             due = calendar.add_working_days(start, days)
             latest = workdays.Calendar(latest=True).add_working_days(start, days)
-        except ValueError as exc:
-            return Response({"detail": str(exc)}, status=400)
+        except ValueError as exc:  # beyond the calendar the platform can count
+            raise ValidationError({"days": [str(exc)]}) from exc
         unconfirmed = calendar.unconfirmed_between(start, latest)
         return Response(
             {

@@ -15,6 +15,7 @@ from tongban.applications.models import (
     MaterialCommitment,
     PipelineStep,
     Receipt,
+    ReplacedFile,
     StatusChange,
     TimelineEvent,
     UploadedFile,
@@ -184,7 +185,7 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     pass
 
 
-@admin.register(StatusChange, TimelineEvent, UploadedFile, MaterialCommitment)
+@admin.register(StatusChange, TimelineEvent, UploadedFile, ReplacedFile, MaterialCommitment)
 class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """History and files of applications: written by the service layer, read here."""
 

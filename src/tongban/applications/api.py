@@ -3,6 +3,7 @@ department systems. Thin: validation of the request here, everything else in act
 
 import hashlib
 import json
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -28,6 +29,8 @@ from tongban.applications.models import (
 from tongban.applications.states import Status
 from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
+from tongban.core import bounds
+from tongban.core.apierrors import Conflict, TooManyRequests
 
 
 class TimelineSerializer(serializers.Serializer):
@@ -129,7 +132,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 class StartSerializer(serializers.Serializer):
     implementation_code = serializers.CharField(max_length=31)
     answers = serializers.DictField(
-        child=serializers.IntegerField(), required=False, help_text="情形问题编号 → 选项编号"
+        child=bounds.id_field(), required=False, help_text="情形问题编号 → 选项编号"
     )
     enterprise_uscc = serializers.CharField(max_length=18, required=False, allow_blank=True)
     entrusted = serializers.BooleanField(default=False)
@@ -246,10 +249,7 @@ def _files_by_material(request) -> dict[int, list]:
 
 def _submitted_before(application: Application, fingerprint: str) -> Response:
     if application.submitted_at is None:  # the key was used for a draft made step by step
-        return Response(
-            {"detail": "该 Idempotency-Key 已用于创建一份草稿，请换一个或继续提交该草稿"},
-            status=status.HTTP_409_CONFLICT,
-        )
+        raise Conflict("该 Idempotency-Key 已用于创建一份草稿，请换一个或继续提交该草稿")
     _same_body(application, fingerprint)
     return Response(ApplicationSummarySerializer(application).data, status=status.HTTP_200_OK)
 
@@ -258,6 +258,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """The signed-in account's applications. Creating one accepts an Idempotency-Key header: the
     same key returns the same draft instead of a second one."""
 
+    extra_error_statuses = {"create": (404, 422), "submit_whole": (404, 409, 422)}
     lookup_field = "public_id"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -413,26 +414,39 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         request=inline_serializer(
-            "Upload", {"material": serializers.IntegerField(), "file": serializers.FileField()}
+            "Upload",
+            {
+                "material": serializers.IntegerField(),
+                "file": serializers.FileField(),
+                "replaces": serializers.IntegerField(
+                    required=False,
+                    help_text="The id of one of the material's current files: the new file takes "
+                    "its place (the old one is kept in the application's history only).",
+                ),
+            },
         ),
         responses={201: FileSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def files(self, request, public_id=None):
-        try:
-            material_id = int(request.data.get("material", ""))
-        except ValueError as exc:
-            raise ValidationError({"material": ["请指定材料编号"]}) from exc
+        raw = str(request.data.get("material", ""))
+        if not re.fullmatch(bounds.ID_PATTERN, raw):
+            raise ValidationError({"material": ["请指定材料编号"]})
+        material_id = int(raw)
+        replaces = str(request.data.get("replaces", "") or "")
+        if replaces and not re.fullmatch(bounds.ID_PATTERN, replaces):
+            raise ValidationError({"replaces": ["请指定要替换的文件编号"]})
         stored = actions.attach_file(
             application=self.get_object(),
             actor=request.user,
             material_id=material_id,
             uploaded=request.FILES.get("file"),
+            replaces=int(replaces) if replaces else None,
         )
         return Response(FileSerializer(stored).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=rf"files/(?P<file_id>{bounds.ID_PATTERN})")
     def delete_file(self, request, public_id=None, file_id=None):
         actions.remove_file(application=self.get_object(), actor=request.user, file_id=int(file_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -480,6 +494,7 @@ class ProgressQuerySerializer(serializers.Serializer):
 class ProgressView(APIView):
     """Public progress query by case number and the last four digits of the phone."""
 
+    extra_error_statuses = (404, 429)
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
@@ -502,12 +517,10 @@ class ProgressView(APIView):
         incoming = ProgressQuerySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         if views.progress_limited(request):
-            return Response(
-                {"detail": "查询过于频繁，请一小时后再试"}, status=status.HTTP_429_TOO_MANY_REQUESTS
-            )
+            raise TooManyRequests("查询过于频繁，请一小时后再试")
         result, error = views.progress_lookup(**incoming.validated_data)
         if result is None:
-            return Response({"detail": error}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(error)
         application = result["application"]
         return Response(
             {

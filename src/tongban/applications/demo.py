@@ -1,4 +1,4 @@
-"""Demo application forms for two items the journeys use; every other item gets the standard form
+"""Demo application forms for the items the journeys use; every other item gets the standard form
 on its first application. Idempotent: a form is published only when the item has none yet."""
 
 from tongban.applications import actions, formlib
@@ -23,7 +23,7 @@ def elderly_allowance_form() -> tuple[dict, dict]:
                 "title": "户籍所在县（市、区）",
                 "enum": ["魏都区", "建安区", "鄢陵县", "襄城县", "禹州市", "长葛市"],
             },
-            "living_alone": {"type": "boolean", "title": "是否独居"},
+            "living_alone": {"type": "boolean", "title": "本人独居，没有赡养人"},
             "guardian_name": {
                 "type": "string",
                 "title": "赡养人姓名",
@@ -59,12 +59,20 @@ def elderly_allowance_form() -> tuple[dict, dict]:
 def public_venue_hygiene_form() -> tuple[dict, dict]:
     return formlib.build(
         {
-            "venue_name": {"type": "string", "title": "场所名称", "maxLength": 100, "minLength": 2},
+            # 智能免填: a photo of the 营业执照 offers its name and address (docs/ocr.md)
+            "venue_name": {
+                "type": "string",
+                "title": "场所名称",
+                "maxLength": 100,
+                "minLength": 2,
+                "x-ocr": ["business_licence.name"],
+            },
             "venue_address": {
                 "type": "string",
                 "title": "经营地址",
                 "maxLength": 200,
                 "minLength": 6,
+                "x-ocr": ["business_licence.address"],
             },
             "venue_kind": {
                 "type": "string",
@@ -118,7 +126,58 @@ def public_venue_hygiene_form() -> tuple[dict, dict]:
     )
 
 
-FORMS = {"高龄津贴申领": elderly_allowance_form, "公共场所卫生许可": public_venue_hygiene_form}
+def ride_hailing_driver_form() -> tuple[dict, dict]:
+    return formlib.build(
+        {
+            "service_platform": {
+                "type": "string",
+                "title": "拟从业的网约车平台",
+                "maxLength": 60,
+                "minLength": 2,
+            },
+            "contact_address": {
+                "type": "string",
+                "title": "联系地址",
+                "maxLength": 200,
+                "minLength": 6,
+            },
+        },
+        ["service_platform", "contact_address"],
+        content_title="从业信息",
+    )
+
+
+def lorry_pass_form() -> tuple[dict, dict]:
+    return formlib.build(
+        {
+            "plate_number": {
+                "type": "string",
+                "title": "号牌号码",
+                "maxLength": 10,
+                "minLength": 7,
+                "description": "例如：豫KH6013",
+            },
+            "start_date": {"type": "string", "format": "date", "title": "通行起始日期"},
+            "end_date": {"type": "string", "format": "date", "title": "通行截止日期"},
+            "work_purpose": {
+                "type": "string",
+                "title": "入市作业内容",
+                "maxLength": 200,
+                "minLength": 4,
+            },
+        },
+        ["plate_number", "start_date", "end_date", "work_purpose"],
+        content_title="车辆与通行期间",
+        content_widgets={"start_date": "date", "end_date": "date", "work_purpose": "textarea"},
+    )
+
+
+FORMS = {
+    "高龄津贴申领": elderly_allowance_form,
+    "公共场所卫生许可": public_venue_hygiene_form,
+    "网约车驾驶员从业资格证核发": ride_hailing_driver_form,
+    "大货车入市通行证": lorry_pass_form,
+}
 
 
 def load(log) -> None:

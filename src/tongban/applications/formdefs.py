@@ -171,6 +171,9 @@ def coerce(prop: dict, raw) -> object:
             return text
     if prop.get("x-format") in {"citizen_id", "uscc"}:
         return text.upper().replace(" ", "")
+    if prop.get("x-format") in {"bank_account", "phone"}:
+        # Typed as printed on the card or read out in groups: "6217 0000 0000 0000 001".
+        return re.sub(r"[\s-]", "", text)
     return text
 
 
@@ -215,14 +218,24 @@ def _format_problem(prop: dict, value) -> str:
     return ""
 
 
+def required_message(prop: dict) -> str:
+    """What to do about an empty field, naming it: the message also shows in summaries and API
+    errors without its label."""
+    title = prop.get("title", _("此项"))
+    if prop.get("type") == "boolean":
+        return _("请勾选“%(title)s”") % {"title": title}
+    if "enum" in prop:
+        return _("请选择%(title)s") % {"title": title}
+    return _("请填写%(title)s") % {"title": title}
+
+
 def error_for(prop: dict, value, *, required: bool) -> str:
     if (
         value is None
         or value == ""
         or (value is False and required and prop.get("type") == "boolean")
     ):
-        # The field is named: the message also shows in summaries and API errors without its label.
-        return _("“%(title)s”为必填项") % {"title": prop.get("title", "此项")} if required else ""
+        return required_message(prop) if required else ""
     for error in Draft202012Validator(prop).iter_errors(value):
         return _message(error, prop)
     return _format_problem(prop, value)

@@ -7,20 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from tongban.applications import actions as intake
-from tongban.applications.models import Application
-from tongban.applications.states import EDITABLE
 from tongban.licences import actions as licences
-
-
-def _editable(application: Application, actor) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if actor.pk not in (application.owner_id, application.window_staff_id):
-        raise ValidationError(gettext("您无权修改该申请"))
-    if application.status not in EDITABLE:
-        raise ValidationError(
-            gettext("该申请%(status)s，不能再修改") % {"status": application.get_status_display()}
-        )
-    return application
 
 
 @transaction.atomic
@@ -28,7 +15,7 @@ def use_for_material(application, material, licence, actor, consent: bool = Fals
     """免提交: the applicant agrees that `licence` stands for `material` in this application."""
     if not consent:
         raise ValidationError(gettext("请先勾选同意使用该电子证照"))
-    application = _editable(application, actor)
+    application = intake.locked(application, actor)
     if material.pk not in {m.pk for m in intake.required_materials(application)}:
         raise ValidationError(gettext("该材料不属于本次申请"))
     return licences.record_material_use(application, material, licence, actor)
@@ -37,5 +24,5 @@ def use_for_material(application, material, licence, actor, consent: bool = Fals
 @transaction.atomic
 def release_material(application, material, actor) -> None:
     """The applicant withdraws the use (uploads paper instead) while the draft is editable."""
-    application = _editable(application, actor)
+    application = intake.locked(application, actor)
     licences.withdraw_material_use(application, material, actor)

@@ -192,7 +192,21 @@ class Application(models.Model):
 
     @property
     def reference(self) -> str:
-        return self.case_number or f"草稿 {str(self.public_id)[:8]}"
+        """What people see as the application's number: the case number once submitted; a draft
+        has none yet, and a fragment of its internal id means nothing to anyone."""
+        if self.case_number:
+            return self.case_number
+        return str(_("草稿（未提交）"))
+
+    @property
+    def title(self) -> str:
+        """The item's name with the 业务办理项 chosen, without saying the name twice when the
+        办理项's own name already contains it (公共场所卫生许可（新设）)."""
+        name = self.item_version.name
+        handling = self.handling_item.name if self.handling_item_id else ""
+        if not handling or handling == name:
+            return name
+        return handling if name in handling else f"{name}（{handling}）"
 
     @property
     def is_draft(self) -> bool:
@@ -291,10 +305,51 @@ class UploadedFile(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # 材料识别: the material names a document kind, so the upload is read to prefill the form.
+    recognition = models.OneToOneField(
+        "ocr.Recognition",
+        verbose_name="材料识别",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="upload",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "申请材料文件"
         ordering = ["material_id", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReplacedFile(models.Model):
+    """A material file that a later upload replaced (重新上传). History, append-only: the stored file
+    stays where it was, the row that made it current is gone, so no page or count of the current
+    materials shows it; staff and the audit trail can still see what was replaced, when and by whom."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="replaced_files"
+    )
+    material = models.ForeignKey(
+        "catalog.Material", verbose_name="材料", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="materials/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=120)
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    pages = models.PositiveSmallIntegerField("页数", default=1)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    replaced_at = models.DateTimeField("替换时间", auto_now_add=True)
+    replaced_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # The file that took its place, by content (that one may be replaced in turn).
+    replacement_sha256 = models.CharField("替换为（SHA-256）", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "被替换的材料文件"
+        ordering = ["material_id", "replaced_at"]
 
     def __str__(self):
         return self.original_name

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tongban.applications.audit_actions import AuditAction
 from tongban.applications.models import Application, PipelineStep
 from tongban.core import audit
 
@@ -114,7 +115,7 @@ def _record_failure(step: PipelineStep, exc: Exception) -> None:
     if step.attempts > len(BACKOFF_MINUTES):
         step.state, step.next_attempt_at = PipelineStep.State.GIVEN_UP, None
         audit.record(
-            "applications.pipeline_given_up",
+            AuditAction.PIPELINE_GIVEN_UP,
             obj=step.application,
             detail={"step": step.kind, "attempts": step.attempts},
         )
@@ -134,7 +135,7 @@ def rerun(step_id: int, actor) -> None:
     step.state, step.attempts, step.next_attempt_at = PipelineStep.State.PENDING, 0, timezone.now()
     step.save(update_fields=["state", "attempts", "next_attempt_at"])
     audit.record(
-        "applications.pipeline_rerun", actor=actor, obj=step.application, detail={"step": step.kind}
+        AuditAction.PIPELINE_RERUN, actor=actor, obj=step.application, detail={"step": step.kind}
     )
     transaction.on_commit(lambda: run_step.delay(step_id))
 

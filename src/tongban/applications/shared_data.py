@@ -49,7 +49,7 @@ def _back(application, material_id: int):
 def use(request, public_id, material_id: int):
     application = _own_application(request, public_id)
     try:
-        actions._check_editable(application, request.user)
+        actions.check_editable(application, request.user)
         material = _material_of(application, material_id)
         identity = applicant_identity(application)
         if identity is None:
@@ -78,7 +78,7 @@ def use(request, public_id, material_id: int):
 def release(request, public_id, material_id: int):
     application = _own_application(request, public_id)
     try:
-        actions._check_editable(application, request.user)
+        actions.check_editable(application, request.user)
         material = get_object_or_404(Material, pk=material_id)
         exchange_materials.release(
             application_ref=application.pk, material=material, actor=request.user

@@ -5,6 +5,7 @@ has 情形引导 questions, the clerk asks them at the counter and answers them 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,11 +14,27 @@ from tongban.accounts.backends import find_user_by_identifier
 from tongban.accounts.models import User
 from tongban.accounts.permissions import role_required, serves_department
 from tongban.accounts.roles import Role
-from tongban.applications import actions
+from tongban.applications import actions, uploads
+from tongban.applications import recognition as prefill_ocr
 from tongban.applications.models import Application
 from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
 from tongban.core import identifiers
+from tongban.ocr import actions as ocr
+from tongban.ocr.models import Recognition
+
+SCAN_KIND = "id_card_front"
+
+
+def _scan(request) -> Recognition | None:
+    """The clerk's own ID-card scan named in the query or the form, if any."""
+    scan_id = request.POST.get("scan") or request.GET.get("scan")
+    if not scan_id:
+        return None
+    try:
+        return Recognition.objects.filter(public_id=scan_id, requested_by=request.user).first()
+    except ValidationError:
+        return None
 
 
 def _person(id_number: str, errors: dict):
@@ -76,8 +93,12 @@ def _situation(request, item, errors: dict):
 @role_required(Role.WINDOW_CLERK)
 def proxy_start(request):
     errors: dict[str, str] = {}
-    values = {"id_number": "", "code": ""}
+    values = {"id_number": "", "code": request.GET.get("code", "").strip().upper()[:31]}
     questions = []
+    scan = _scan(request)
+    scanned = scan.offered() if scan is not None and scan.status == Recognition.Status.DONE else {}
+    if "id_number" in scanned:
+        values["id_number"] = scanned["id_number"]["value"]
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip().upper() for k in values}
         person = _person(values["id_number"], errors)
@@ -97,6 +118,13 @@ def proxy_start(request):
             except ValidationError as error:
                 errors["code"] = "；".join(error.messages)
             else:
+                if scan is not None:
+                    prefill_ocr.take_scan(
+                        application=application,
+                        actor=request.user,
+                        recognition=scan,
+                        id_number=values["id_number"],
+                    )
                 messages.success(
                     request,
                     _("已为申请人创建 %(name)s 的申请草稿") % {"name": item.current_version.name},
@@ -105,8 +133,44 @@ def proxy_start(request):
     return render(
         request,
         "applications/proxy_start.html",
-        {"errors": errors, "values": values, "questions": questions},
+        {
+            "errors": errors,
+            "values": values,
+            "questions": questions,
+            "scan": scan,
+            "scanned": scanned,
+            "scan_failure": ocr.failure_message(scan)
+            if scan is not None and scan.status == Recognition.Status.FAILED
+            else "",
+        },
     )
+
+
+@role_required(Role.WINDOW_CLERK)
+@require_POST
+def proxy_scan(request):
+    """窗口代办: the clerk scans the applicant's ID card; the worker reads it, the page fills in."""
+    code = request.POST.get("code", "").strip().upper()[:31]
+    target = reverse("intake_staff:proxy-start")
+    try:
+        checked = uploads.check_upload(request.FILES.get("file"))
+        scan = ocr.request_recognition(
+            actor=request.user,
+            kind=SCAN_KIND,
+            content=checked.content,
+            content_type=checked.content_type,
+            extension=checked.extension,
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect(target)
+    return redirect(f"{target}?scan={scan.public_id}&code={code}")
+
+
+@role_required(Role.WINDOW_CLERK)
+def proxy_scan_panel(request):
+    """The scan panel alone, asked for again while the worker reads the card."""
+    return render(request, "applications/_proxy_scan.html", {"scan": _scan(request)})
 
 
 @role_required(Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER)

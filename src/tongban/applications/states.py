@@ -2,12 +2,15 @@
 
 Intake (applications.actions) makes the moves up to submission and withdrawal; case handling
 (cases.actions) the moves after it. Some moves only the system makes: deemed acceptance
-(行政许可法 art. 32), closing a correction that was never answered, and ending a 容缺受理 case
-whose deferred material never came. A move not listed is refused.
+(行政许可法 art. 32), closing a correction that was never answered, ending a 容缺受理 case
+whose deferred material never came, and 智能秒批 (an instant approval after every clause of the
+item's published rule set passed: accepted, approved and completed by the system). A move not listed is refused.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tongban.core import statemachine
 
 
 class Status(models.TextChoices):
@@ -37,9 +40,9 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (Status.CORRECTION, Status.SUBMITTED): {APPLICANT, STAFF},  # corrected: acceptance starts again
     (Status.CORRECTION, Status.WITHDRAWN): {APPLICANT},
     (Status.CORRECTION, Status.COMPLETED): {SYSTEM},  # 补交逾期办结
-    (Status.ACCEPTED, Status.APPROVED): {STAFF},
+    (Status.ACCEPTED, Status.APPROVED): {STAFF, SYSTEM},  # SYSTEM: 智能秒批, every rule passed
     (Status.ACCEPTED, Status.DENIED): {STAFF, SYSTEM},  # SYSTEM: 容缺 material not supplied in time
-    (Status.APPROVED, Status.COMPLETED): {STAFF},
+    (Status.APPROVED, Status.COMPLETED): {STAFF, SYSTEM},  # SYSTEM: 智能秒批 出证办结
     (Status.DENIED, Status.COMPLETED): {STAFF, SYSTEM},  # SYSTEM: 补交逾期办结
     # 告知承诺 found false after the decision: the licence granted on it is revoked.
     (Status.APPROVED, Status.REVOKED): {STAFF},
@@ -47,8 +50,33 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 }
 
 
+def _status_change(application, before, after, *, actor=None, reason=""):
+    """The history row of every move: who, from what to what, and why (StatusChange)."""
+    from tongban.applications.models import StatusChange
+
+    return StatusChange.objects.create(
+        application=application,
+        from_status=before,
+        to_status=after,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=(reason or "")[:300],
+    )
+
+
+APPLICATION = statemachine.register(
+    statemachine.Machine(
+        name="applications.application",
+        model="applications.Application",
+        states=Status,
+        table=TRANSITIONS,
+        noun="办件",
+        history=_status_change,
+    )
+)
+
+
 def allowed(current: str, target: str, actor_kind: str) -> bool:
-    return actor_kind in TRANSITIONS.get((current, target), set())
+    return APPLICATION.allows(current, target, actor_kind)
 
 
 # Statuses in which the applicant may still change the form and materials.

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from tongban.applications import commitment_views, licence_views, shared_data, views
+from tongban.applications import (
+    commitment_views,
+    licence_views,
+    recognition_views,
+    shared_data,
+    views,
+)
 
 app_name = "applications"
 
@@ -50,6 +56,11 @@ urlpatterns = [
         "my/cases/<uuid:public_id>/shared-data/<int:material_id>/release/",
         shared_data.release,
         name="release-shared-data",
+    ),
+    path(
+        "my/cases/<uuid:public_id>/recognitions/<uuid:recognition_id>/",
+        recognition_views.recognition,
+        name="recognition",
     ),
     path("my/cases/<uuid:public_id>/submit/", views.submit, name="submit"),
     path("my/cases/<uuid:public_id>/submitted/", views.submitted, name="submitted"),

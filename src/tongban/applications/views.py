@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import AgentAuthorisation, User
 from tongban.accounts.permissions import can_act_for_department
-from tongban.applications import actions, corrections, formdefs, uploads
+from tongban.applications import actions, corrections, formdefs, instant_view, uploads
 from tongban.applications.models import Application, pinned_guide_texts, public_timeline
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog import actions as catalog
@@ -25,6 +25,7 @@ from tongban.catalog.models import ServiceItem
 from tongban.core import pii, ratelimit, workdays
 from tongban.core.paging import ShortListPaginator
 from tongban.core.request_context import client_ip
+from tongban.identity import realname
 
 PENDING_KEY = "pending_section"
 PROGRESS_LIMIT_PER_HOUR = 20
@@ -56,45 +57,83 @@ def _enterprises_for(user: User):
     return [a.enterprise for a in authorisations if a.status_label == "有效"]
 
 
+def _start_answers(request) -> tuple[dict[int, int], list[str]]:
+    """The situation answers the start page was given (from the guide's questions, or its own)."""
+    source = request.POST if request.method == "POST" else request.GET
+    raw = {k[1:]: v for k, v in source.items() if k.startswith("q") and k[1:].isdigit()}
+    try:
+        return catalog.answers_from(raw), []
+    except ValidationError as error:
+        return {}, [_error_text(error)]
+
+
+def _identities(request, version, enterprises) -> tuple[bool, list]:
+    """Whom this account may apply as for this item: itself (a citizen, for an item serving
+    自然人) and the enterprises it may act for (for an item serving 法人)."""
+    objects = set(filter(None, version.service_object.split(",")))
+    as_person = request.user.kind == User.Kind.CITIZEN and actions.PERSON_OBJECT in objects
+    as_enterprise = enterprises if objects & actions.ORGANISATION_OBJECTS else []
+    return as_person, as_enterprise
+
+
 @login_required
 def start(request, code):
-    """Choose how to apply (for myself, entrusted by someone, for an enterprise), then start."""
+    """Choose how to apply (for myself, entrusted by someone, for an enterprise), answer the
+    situation questions not answered yet, then start — or continue a draft already begun."""
     item = get_object_or_404(
         ServiceItem.objects.select_related("current_version", "department"),
         implementation_code=code,
     )
-    enterprises = _enterprises_for(request.user)
+    version = item.current_version
+    if version is None:
+        raise Http404("该事项暂未发布")
+    as_person, enterprises = _identities(request, version, _enterprises_for(request.user))
+    structure = catalog.version_structure(version)
+    answers, problems = _start_answers(request)
+    guidance = catalog.resolve_situation(structure, answers)
+    chosen_as = request.POST.get("as") or ("self" if as_person else "")
+    if not chosen_as and enterprises:
+        chosen_as = f"enterprise:{enterprises[0].pk}"  # an item only enterprises apply for
     if request.method == "POST":
         enterprise = None
-        as_whom = request.POST.get("as", "self")
-        if as_whom.startswith("enterprise:"):
+        if chosen_as.startswith("enterprise:"):
             enterprise = next(
-                (e for e in enterprises if str(e.pk) == as_whom.split(":", 1)[1]), None
+                (e for e in enterprises if str(e.pk) == chosen_as.split(":", 1)[1]), None
             )
             if enterprise is None:
                 raise PermissionDenied(_("您不能代表该企业办理"))
-        try:
-            application = actions.start_application(
-                owner=request.user,
-                service_item=item,
-                channel=channel_of(request),
-                answers=_answers(request),
-                enterprise=enterprise,
-                entrusted=as_whom == "entrusted",
-            )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            return redirect("applications:draft", application.public_id)
+        if not problems and not guidance.unanswered and not guidance.invalid:
+            try:
+                application = actions.start_application(
+                    owner=request.user,
+                    service_item=item,
+                    channel=channel_of(request),
+                    answers=answers,
+                    enterprise=enterprise,
+                    entrusted=chosen_as == "entrusted",
+                )
+            except ValidationError as error:
+                problems.append(_error_text(error))
+            else:
+                return redirect("applications:draft", application.public_id)
     return render(
         request,
         "applications/start.html",
         {
             "item": item,
-            "version": item.current_version,
+            "version": version,
+            "as_person": as_person,
             "enterprises": enterprises,
-            "answers": request.POST.items() if request.method == "POST" else request.GET.items(),
-            "is_citizen": request.user.kind == User.Kind.CITIZEN,
+            "enterprise_choices": [(e, f"enterprise:{e.pk}") for e in enterprises],
+            "chosen_as": chosen_as,
+            "questions": [
+                (q, [(o, answers.get(q.pk) == o.pk) for o in q.options.all()])
+                for q in structure.questions.all()
+            ],
+            "unanswered": guidance.unanswered if request.method == "POST" else [],
+            "problems": problems + (guidance.invalid if request.method == "POST" else []),
+            "drafts": actions.open_drafts(request.user, item),
+            "realname": realname.shortfall(request.user, version.required_realname_level),
         },
     )
 
@@ -210,8 +249,11 @@ def draft(request, public_id):
     application = _own_application(request, public_id)
     _restore_pending(request, application)
     sections = application.form.sections
+    correction = corrections.open_notice(application)
+    # 去补正 opens the materials, where the notice's items are marked; the form stays one step away.
+    default_page = len(sections) if correction else application.current_section
     try:
-        page = int(request.GET.get("page", application.current_section))
+        page = int(request.GET.get("page", default_page))
     except ValueError:
         page = 0
     page = max(0, min(page, len(sections) + 1))
@@ -220,7 +262,10 @@ def draft(request, public_id):
         "steps": _steps(application),
         "page": page,
         "upload_limit_mb": uploads.max_bytes() // (1024 * 1024),
-        "correction": corrections.open_notice(application),
+        "upload_limit_bytes": uploads.max_bytes(),
+        "correction": correction,
+        "correction_items": _correction_items(application, correction),
+        "materials_page": len(sections),
     }
     if page < len(sections):
         errors = request.session.pop(f"errors:{application.public_id}:{page}", {})
@@ -231,11 +276,39 @@ def draft(request, public_id):
         )
         return render(request, "applications/draft_section.html", context)
     context["checklist"] = actions.material_checklist(application)
+    asked = {pk for _text, pk in context["correction_items"] if pk}
+    failed = request.session.pop(f"upload-error:{application.public_id}", None) or {}
+    for row in context["checklist"]:
+        row["asked"] = row["material"].pk in asked
+        row["upload_error"] = (
+            failed.get("message") if failed.get("material") == row["material"].pk else ""
+        )
+    context["has_errors"] = bool(failed)
+    if page == len(sections):
+        from tongban.applications.recognition_views import attach_panels
+
+        attach_panels(application, context["checklist"])
     if page == len(sections) + 1:
         context["problems"] = actions.submission_problems(application)
+        context["realname"] = actions.realname_shortfall(application)
         context["summary"] = _summary(application)
         return render(request, "applications/draft_submit.html", context)
     return render(request, "applications/draft_materials.html", context)
+
+
+def _correction_items(application: Application, correction):
+    """The notice's items, each with the material it names (by its name, as the workbench's tick
+    list writes it), so the page can mark that material and link to its upload row."""
+    if correction is None:
+        return []
+    materials = sorted(
+        actions.required_materials(application), key=lambda m: len(m.name), reverse=True
+    )
+    out = []
+    for text in correction.items:
+        named = next((m for m in materials if m.name and m.name in text), None)
+        out.append((text, named.pk if named else None))
+    return out
 
 
 def _summary(application: Application) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -254,9 +327,15 @@ def _summary(application: Application) -> list[tuple[str, list[tuple[str, str]]]
                 value = _("是") if value else _("否")
             elif f.name.endswith("id_number") and value:
                 value = pii.mask_id_number(str(value))
+            elif f.name.endswith("phone") and value:  # masked as everywhere else
+                value = pii.mask_phone(str(value))
             rows.append((f.label, "" if value is None else str(value)))
         out.append((section["title"], rows))
     return out
+
+
+# What a form page posts besides its fields: the CSRF token and which button was pressed.
+NOT_FORM_FIELDS = {"csrfmiddlewaretoken", "go"}
 
 
 @require_POST
@@ -266,20 +345,21 @@ def save(request, public_id, section: int):
         request.session[PENDING_KEY] = {
             "application": str(public_id),
             "section": section,
-            "data": {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+            "data": {k: v for k, v in request.POST.items() if k not in NOT_FORM_FIELDS},
         }
         messages.warning(request, _("登录已超时，请重新登录。您刚才填写的内容不会丢失。"))
         return redirect_to_login(
             reverse("applications:draft", args=[public_id]) + f"?page={section}"
         )
     application = _own_application(request, public_id)
+    typed = {k: v for k, v in request.POST.items() if k not in NOT_FORM_FIELDS}
     try:
         errors = actions.save_section(
-            application=application, actor=request.user, section=section, raw=request.POST
+            application=application, actor=request.user, section=section, raw=typed
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
-        return redirect("applications:draft", public_id)
+        return redirect(reverse("applications:draft", args=[public_id]) + f"?page={section}")
     go_next = request.POST.get("go") == "next"
     if errors:  # the page shows them in its error summary, next to each field
         request.session[f"errors:{public_id}:{section}"] = errors
@@ -315,17 +395,24 @@ def _upload(request, public_id):
     except ValueError:
         messages.error(request, _("请选择材料"))
         return redirect(target)
+    target += f"#material-{material_id}"  # back to the same row, not the top of the page
+    replaces = request.POST.get("replaces", "")
     try:
         stored = actions.attach_file(
             application=application,
             actor=request.user,
             material_id=material_id,
             uploaded=uploaded,
+            replaces=int(replaces) if replaces.isdigit() else None,
         )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ValidationError as error:  # said in the material's own row, where the page returns
+        request.session[f"upload-error:{public_id}"] = {
+            "material": material_id,
+            "message": _error_text(error),
+        }
     else:
-        messages.success(request, _("已上传：%(name)s") % {"name": stored.original_name})
+        done = _("已替换为：%(name)s") if replaces.isdigit() else _("已上传：%(name)s")
+        messages.success(request, done % {"name": stored.original_name})
     return redirect(target)
 
 
@@ -383,7 +470,17 @@ def submitted(request, public_id):
     application = _own_application(request, public_id)
     if application.status in EDITABLE:
         return redirect("applications:draft", public_id)
-    return render(request, "applications/submitted.html", {"application": application})
+    last = application.status_changes.filter(to_status=Status.SUBMITTED).last()
+    return render(
+        request,
+        "applications/submitted.html",
+        {
+            "application": application,
+            "instant": instant_view.summary(application),
+            # 补正后重新提交: the page says so, with this submission's time, not the first one's.
+            "corrected": bool(last and last.from_status == Status.CORRECTION),
+        },
+    )
 
 
 @login_required
@@ -458,6 +555,7 @@ def case_detail(request, application: Application):
             ),
             "receipt": getattr(application, "receipt", None),
             "can_withdraw": application.status == Status.SUBMITTED,
+            "instant": instant_view.summary(application),
         },
     )
 

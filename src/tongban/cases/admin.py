@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from tongban.cases import models as cases_models
 from tongban.cases.models import (
     Case,
     CaseDocument,
@@ -12,7 +13,7 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
-from tongban.core.admin import ReadOnlyMixin
+from tongban.core.admin import ReadOnlyMixin, register_read_only
 
 
 class StepInline(ReadOnlyMixin, admin.TabularInline):
@@ -67,3 +68,11 @@ for model in (
     admin.site.register(
         model, type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin), {})
     )
+
+
+# Written only through the service layer: read here, changed there.
+register_read_only(
+    cases_models.InstantApprovalConfig,
+    cases_models.InstantApprovalConfigChange,
+    cases_models.InstantDecision,
+)

@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tongban.applications.states import Status
-from tongban.cases import actions, deadlines
+from tongban.cases import actions, deadlines, handling
+from tongban.cases.audit_actions import AuditAction
 from tongban.cases.models import Case, Suspension
 from tongban.core import audit, workdays
 
@@ -56,7 +57,7 @@ def recount(case: Case, calendar: workdays.Calendar) -> Recount:
         new = {"legal_due_date": legal, "promised_due_date": promised or legal}
     if case.decided_at and not case.delivered_at:
         new["delivery_due_date"] = calendar.add_working_days(
-            timezone.localdate(case.decided_at), actions.DELIVERY_WORKING_DAYS
+            timezone.localdate(case.decided_at), handling.DELIVERY_WORKING_DAYS
         )
     dates = {
         field: (getattr(case, field), value)
@@ -124,13 +125,13 @@ def _apply(case: Case, change: Recount, reason: str) -> bool:
     if change.suspensions:
         lines.append("特别程序暂停的工作日数已按新的工作日历重新计算")
     note = deadlines.unconfirmed_note(case, workdays.Calendar())
-    actions._event(
+    handling.record_event(
         case.application,
         "办理期限调整",
         f"因工作日历调整{f'（{reason}）' if reason else ''}，" + "；".join(lines) + "。" + note,
     )
     audit.record(
-        "cases.due_dates_recounted",
+        AuditAction.DUE_DATES_RECOUNTED,
         obj=case.application,
         detail={
             "dates": {

@@ -24,8 +24,9 @@ from tongban.accounts.models import User
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import STAFF, SYSTEM, Status
-from tongban.cases import actions as handling
-from tongban.cases import review
+from tongban.cases import handling, notices, review
+from tongban.cases.actions import decide, finish
+from tongban.cases.audit_actions import AuditAction
 from tongban.cases.models import Case
 from tongban.core import audit, workdays
 from tongban.credit import actions as credit
@@ -117,12 +118,12 @@ def verify_commitment(
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ["请填写核查情况"]})
-    application = handling._locked(application)
+    application = handling.locked(application)
     case = Case.objects.select_for_update().filter(application=application).first()
     if case is None or case.accepted_on is None:
         raise ValidationError("尚未受理，不能核查承诺")
     roles = (Role.HANDLER, Role.REVIEWER, Role.APPROVER) if truthful else (Role.APPROVER,)
-    handling._require(actor, case.department_id, *roles)
+    handling.require(actor, case.department_id, *roles)
     commitment = (
         application.commitments.select_for_update()
         .filter(pk=commitment_id, kind=Kind.COMMITMENT)
@@ -139,13 +140,13 @@ def verify_commitment(
     )
     commitment.save(update_fields=["state", "closed_at", "closed_by", "check_note"])
     audit.record(
-        "cases.verify_commitment",
+        AuditAction.VERIFY_COMMITMENT,
         actor=actor,
         obj=application,
         detail={"material": commitment.material.name, "truthful": truthful},
     )
     if truthful:
-        handling._event(
+        handling.record_event(
             application,
             "告知承诺核查属实",
             f"“{commitment.material.name}”的承诺经核查属实。",
@@ -163,7 +164,7 @@ def _false_commitment(
     record = credit.record_false_commitment(application=application, actor=actor, reason=reason)
     if application.status == Status.ACCEPTED:
         review.terminate(case, "告知承诺不实", actor)
-        handling._decide(application, case, actor, "denied", reason, notify=False)
+        decide(application, case, actor, "denied", reason, notify=False)
         result = "不予许可"
     elif application.status == Status.APPROVED or (
         application.status == Status.COMPLETED and case.decision == Case.Decision.APPROVE
@@ -172,13 +173,13 @@ def _false_commitment(
         result = "撤销行政许可"
     else:
         result = "记入信用记录"
-    handling._event(
+    handling.record_event(
         application,
         "告知承诺核查不实",
         f"{reason}\n处理结果：{result}；已记入信用记录（{record.ends_on:%Y-%m-%d}前不适用告知承诺）。",
         actor=actor,
     )
-    handling._notify(application, "case.commitment_false", reason=note[:60], result=result)
+    handling.notify_applicant(application, "case.commitment_false", reason=note[:60], result=result)
 
 
 def _revoke(application: Application, case: Case, actor: User, reason: str) -> None:
@@ -186,16 +187,17 @@ def _revoke(application: Application, case: Case, actor: User, reason: str) -> N
     from tongban.licences import actions as licences
     from tongban.licences.models import Licence
 
-    handling._move(application, Status.REVOKED, actor, STAFF, reason)
-    document = handling._issue(
+    handling.move(application, Status.REVOKED, actor, STAFF, reason)
+    document = handling.issue(
         case,
         "decision",
         "撤销行政许可决定书",
         [
-            *handling._header(application),
+            *handling.header(application),
             (
                 "决定",
-                "经核查，你（单位）在申请中作出的告知承诺与实际情况不符，决定撤销该行政许可。",
+                f"经核查，{notices.addressee(application.applicant_name)}在申请中作出的告知承诺"
+                "与实际情况不符，决定撤销该行政许可。",
             ),
             ("理由", reason),
             (
@@ -217,7 +219,10 @@ def _revoke(application: Application, case: Case, actor: User, reason: str) -> N
     for licence in active:
         licences.revoke(licence, actor, "告知承诺不实", decision=document.document)
     audit.record(
-        "cases.revoke", actor=actor, obj=application, detail={"document": document.document.number}
+        AuditAction.REVOKE,
+        actor=actor,
+        obj=application,
+        detail={"document": document.document.number},
     )
 
 
@@ -242,7 +247,7 @@ def enforce_deferred(today: datetime.date | None = None) -> dict[str, int]:
     )
     for application_id in list(waiting):
         with transaction.atomic():
-            application = handling._locked(Application(pk=application_id))
+            application = handling.locked(Application(pk=application_id))
             pending = list(
                 outstanding(application).select_for_update(of=("self",)).select_related("material")
             )
@@ -278,13 +283,13 @@ def _reminder_due(calendar, today, due, pending) -> bool:
 
 def _remind(application: Application, pending, due: datetime.date, today: datetime.date) -> None:
     MaterialCommitment.objects.filter(pk__in=[c.pk for c in pending]).update(reminded_on=today)
-    handling._notify(
+    handling.notify_applicant(
         application,
         "case.deferred_reminder",
         due_date=f"{due:%Y-%m-%d}",
         materials="、".join(c.material.name for c in pending),
     )
-    audit.record("cases.deferred_reminder", obj=application, detail={"due": due.isoformat()})
+    audit.record(AuditAction.DEFERRED_REMINDER, obj=application, detail={"due": due.isoformat()})
 
 
 def _close_overdue(application: Application, pending, due: datetime.date) -> None:
@@ -295,6 +300,6 @@ def _close_overdue(application: Application, pending, due: datetime.date) -> Non
     )
     case = Case.objects.select_for_update().get(application=application)
     review.terminate(case, "容缺材料逾期未补交", None)
-    handling._decide(application, case, None, "denied", reason, kind=SYSTEM, notify=False)
-    handling._complete(application, case, None, Case.CompletionResult.CORRECTION_OVERDUE, SYSTEM)
-    handling._notify(application, "case.deferred_overdue", due_date=f"{due:%Y-%m-%d}")
+    decide(application, case, None, "denied", reason, kind=SYSTEM, notify=False)
+    finish(application, case, None, Case.CompletionResult.CORRECTION_OVERDUE, SYSTEM)
+    handling.notify_applicant(application, "case.deferred_overdue", due_date=f"{due:%Y-%m-%d}")

@@ -26,3 +26,36 @@ class CaseCompleted:
     case_number: str
     department_id: int
     result: str
+
+
+@events.declare("case.correction_requested")
+@dataclass(frozen=True)
+class CaseCorrectionRequested:
+    """补正告知 (一次性告知): the application waits for the applicant's correction."""
+
+    application_id: int
+    case_number: str
+    department_id: int
+    respond_by: str  # ISO date
+
+
+@events.declare("case.suspension_ended")
+@dataclass(frozen=True)
+class CaseSuspensionEnded:
+    """特别程序结束: the clock runs again; `working_days` were not counted (0 when the procedure
+    does not stop the clock)."""
+
+    application_id: int
+    case_number: str
+    department_id: int
+    working_days: int
+
+
+@events.declare("case.refused")
+@dataclass(frozen=True)
+class CaseRefused:
+    """不予受理: the application ends without a case."""
+
+    application_id: int
+    case_number: str
+    department_id: int

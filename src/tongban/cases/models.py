@@ -299,3 +299,104 @@ class WarningEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_level_display()}"
+
+
+# --- 智能秒批 (instant approval) ------------------------------------------------------------------
+
+
+class InstantApprovalConfig(models.Model):
+    """Per service item: whether submissions are checked against a rule set and approved by the
+    system when every clause passes, and which share of those goes to 事后抽查. Changed only
+    through cases.instant (history in InstantApprovalConfigChange, audited)."""
+
+    service_item = models.OneToOneField(
+        "catalog.ServiceItem",
+        verbose_name="事项",
+        on_delete=models.CASCADE,
+        related_name="instant_approval",
+    )
+    enabled = models.BooleanField("开启智能秒批", default=False)
+    rule_set = models.ForeignKey(
+        "rules.RuleSet", verbose_name="规则集", on_delete=models.PROTECT, related_name="+"
+    )
+    sample_percent = models.PositiveSmallIntegerField(
+        "事后抽查比例（%）",
+        default=10,
+        help_text="秒批办件中随机抽取送事后抽查的比例，0–100",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "智能秒批配置"
+
+    def __str__(self):
+        return f"{self.service_item}：{'开启' if self.enabled else '关闭'}"
+
+
+class InstantApprovalConfigChange(models.Model):
+    """Append-only history of a configuration: who switched what, when and why."""
+
+    config = models.ForeignKey(
+        InstantApprovalConfig, on_delete=models.CASCADE, related_name="changes"
+    )
+    enabled = models.BooleanField()
+    rule_set_code = models.CharField(max_length=60)
+    sample_percent = models.PositiveSmallIntegerField()
+    note = models.CharField("说明", max_length=300, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "智能秒批配置记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.config} {self.at:%Y-%m-%d %H:%M}"
+
+
+class InstantDecision(models.Model):
+    """One submission checked for 智能秒批: the rule decision (version, outcome, trace), the sealed
+    审查报告, whether the system approved or routed the case to a person, and the 事后抽查."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "已秒批"
+        MANUAL = "manual", "转人工办理"
+
+    class Check(models.TextChoices):
+        NONE = "", "未抽中"
+        PENDING = "pending", "待抽查"
+        CONFIRMED = "confirmed", "抽查无误"
+        REVOKED = "revoked", "发现问题，已撤销"
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="instant_decision"
+    )
+    rule_decision = models.ForeignKey(
+        "rules.RuleDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
+    reasons = models.JSONField("未通过的条款或缺失的数据", default=list, blank=True)
+    report = models.ForeignKey(
+        CaseDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("核验时间", auto_now_add=True)
+    spot_check = models.CharField(
+        "事后抽查", max_length=10, choices=Check.choices, default="", blank=True, db_index=True
+    )
+    checked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField("抽查时间", null=True, blank=True)
+    check_note = models.TextField("抽查意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "智能秒批核验"
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.application}：{self.get_outcome_display()}"

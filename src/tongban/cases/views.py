@@ -24,7 +24,7 @@ from tongban.accounts.roles import Role
 from tongban.applications import formdefs
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
-from tongban.cases import actions, commitments, deadlines, duties, statistics
+from tongban.cases import actions, commitments, deadlines, duties, instant, policy, statistics
 from tongban.cases.models import Case, CaseDocument, RefusalGround, ReviewStep, Suspension
 from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
@@ -92,6 +92,12 @@ def _queryset(request, tab: str):
             .order_by("case__accepted_on")
         )
     raise PermissionDenied
+
+
+def queue(request, tab: str):
+    """One of the case lists' queues (待受理, 待办, 预警, 超期 …) as the person sees it: the
+    workbench's home opens on the same queues."""
+    return _queryset(request, tab)
 
 
 def _filtered(request, queryset):
@@ -248,42 +254,31 @@ def _moves(user: User, application: Application, case: Case | None, open_steps) 
     dept = application.service_item.department_id
     serves = serves_department(user, dept)
     moves = set()
-    if application.status == Status.SUBMITTED and serves and user.has_role(Role.WINDOW_CLERK):
+    if policy.can_accept(user, application, serves):
         moves |= {"accept", "refuse"}
         if not actions.has_correction_notice(application):  # 一次性告知: one notice only
             moves.add("correction")
-        if application.item_version.handling_type == "1":
+        if policy.can_decide_now(user, application, serves):
             moves.add("decide_now")
     if application.status == Status.ACCEPTED and case:
-        if serves and user.has_role(Role.HANDLER, Role.REVIEWER, Role.APPROVER):
+        if policy.can_handle(user, application, case, serves):
             # 实地核查 leaves the clock running (case.suspended stays False) but is still open
             in_procedure = case.suspended or case.suspensions.filter(ended_on=None).exists()
             moves.add("resume" if in_procedure else "suspend")
-        if serves and user.has_role(Role.APPROVER) and not hasattr(case, "extension"):
+        if policy.can_extend(user, application, case, serves):
             moves.add("extend")
         if _my_steps(user, case, open_steps):
             moves.add("step")
-    if (
-        application.status in (Status.APPROVED, Status.DENIED)
-        and serves
-        and user.has_role(Role.WINDOW_CLERK, Role.HANDLER, Role.APPROVER)
-    ):
+    if policy.can_complete(user, application, serves):
         moves.add("complete")
-    if (
-        case
-        and case.decided_at
-        and not case.delivered_at
-        and serves
-        and user.has_role(Role.WINDOW_CLERK, Role.HANDLER)
-    ):
+    if policy.can_deliver(user, application, case, serves):
         moves.add("deliver")
-    if case and application.status == Status.ACCEPTED and user.has_role(Role.SUPERVISOR):
+    if policy.can_supervise(user, application, case, serves):
         moves.add("supervise")
     if (
         case
         and case.accepted_on
-        and serves
-        and user.has_role(Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+        and policy.acts_for(user, dept, policy.HANDLING, serves)
         and commitments.awaiting_verification(application).exists()
     ):
         moves.add("verify_commitment")
@@ -360,6 +355,7 @@ def case_detail(request, public_id):
             "commitments": application.commitments.select_related("material", "closed_by"),
             "can_find_false": request.user.has_role(Role.APPROVER),
             "acceptance_due": acceptance_due,
+            "instant": instant.for_handler(application),
             "masked_id": application.masked_applicant_id,
             "masked_phone": application.masked_contact_phone,
             "today": today,
@@ -477,8 +473,8 @@ def act(request, public_id, move):
             else "；".join(error.messages)
         )
         messages.error(request, text)
-    except PermissionDenied as error:  # e.g. separation of duties: said, not a bare 403
-        messages.error(request, str(error) or _("您无权执行此操作"))
+    # A refusal (cases.policy.Refused, separation of duties …) is django's PermissionDenied: it
+    # answers 403 with its reason on the error page, not a message on the case page.
     except ValueError:
         messages.error(request, _("提交的数据有误"))
     else:

@@ -3,7 +3,7 @@ and writes for catalogue administrators of the item's department. Writes call ca
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -17,6 +17,7 @@ from tongban.accounts.roles import Role
 from tongban.catalog import actions, search, statistics
 from tongban.catalog.models import BasicItem, ItemVersion, Material, ServiceItem
 from tongban.catalog.views import GUIDE_PREFETCH, published_items
+from tongban.core import bounds
 from tongban.core.models import Department, Region
 
 # --- serializers ----------------------------------------------------------------------------------
@@ -54,6 +55,7 @@ class MaterialSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "issuer",
+            "issue_time_requirement",
             "original_count",
             "copy_count",
             "required",
@@ -61,6 +63,7 @@ class MaterialSerializer(serializers.ModelSerializer):
             "allows_deficiency",
             "commitment_replaceable",
             "replaceable_by_licence_type",
+            "document_kind",
             "handling_items",
         ]
 
@@ -123,13 +126,13 @@ class ItemDetailSerializer(serializers.ModelSerializer):
 
 class ItemCreateSerializer(serializers.Serializer):
     basic_code = serializers.CharField(max_length=12)
-    department = serializers.IntegerField()
+    department = bounds.id_field()
     exercise_level = serializers.IntegerField(required=False, min_value=1, max_value=7)
     elements = serializers.DictField(required=False)
 
 
 class SituationRequest(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.IntegerField(), help_text="{问题id: 选项id}")
+    answers = serializers.DictField(child=bounds.id_field(), help_text="{问题id: 选项id}")
 
 
 class SituationResult(serializers.Serializer):
@@ -144,6 +147,56 @@ class StructureSerializer(serializers.Serializer):
     )
     materials = serializers.ListField(child=serializers.DictField(), required=False, default=list)
     questions = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+
+class CreatedItemSerializer(serializers.Serializer):
+    implementation_code = serializers.CharField()
+    draft_version = serializers.IntegerField(help_text="草稿第1版的编号（versions/{id}）")
+
+
+class FiguresSerializer(serializers.Serializer):
+    items = serializers.IntegerField()
+    online = serializers.IntegerField()
+    online_rate = serializers.FloatField(allow_null=True, help_text="百分比；没有事项时为空")
+    at_most_once = serializers.IntegerField()
+    at_most_once_rate = serializers.FloatField(allow_null=True)
+    zero_visit = serializers.IntegerField()
+    zero_visit_rate = serializers.FloatField(allow_null=True)
+    immediate = serializers.IntegerField()
+    immediate_share = serializers.FloatField(allow_null=True)
+    compression_ratio = serializers.FloatField(allow_null=True, help_text="承诺时限压缩比，百分比")
+
+
+class DepartmentFiguresSerializer(FiguresSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RegionFiguresSerializer(FiguresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StatisticsSerializer(serializers.Serializer):
+    total = FiguresSerializer()
+    departments = DepartmentFiguresSerializer(many=True)
+    regions = RegionFiguresSerializer(many=True)
+
+
+class StatisticsQuery(serializers.Serializer):
+    department = bounds.id_field(required=False, help_text="部门编号")
+    region = serializers.RegexField(
+        r"^\d{6}(\d{3})?(\d{3})?$",
+        required=False,
+        help_text="行政区划代码（6、9 或 12 位数字）",
+        error_messages={"invalid": "行政区划代码应为 6、9 或 12 位数字"},
+    )
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text="事项名称、关键词或拼音首字母"
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -179,6 +232,7 @@ class ItemViewSet(
     """Published implementation items (实施清单) and their guides."""
 
     lookup_field = "implementation_code"
+    extra_error_statuses = {"create": (404,)}  # an unknown department
     permission_classes = [ReadOrCatalogueAdmin]
     required_roles = (Role.CATALOGUE_ADMIN,)
 
@@ -205,7 +259,7 @@ class ItemViewSet(
 
     @extend_schema(
         request=ItemCreateSerializer,
-        responses={201: ItemSummarySerializer},
+        responses={201: CreatedItemSerializer},
         summary="新建实施清单事项（生成草稿第1版）",
     )
     def create(self, request, *args, **kwargs):
@@ -276,6 +330,7 @@ class VersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [HasStaffRole]
     required_roles = (Role.CATALOGUE_ADMIN,)
     serializer_class = VersionSerializer
+    lookup_value_regex = bounds.ID_PATTERN
 
     def get_queryset(self):
         return ItemVersion.objects.select_related("item").prefetch_related(*GUIDE_PREFETCH)
@@ -351,11 +406,10 @@ class VersionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 class SearchView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    pagination_class = PageNumberPagination  # so the schema shows the paginated answer
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="事项名称、关键词或拼音首字母")],
-        responses=ItemSummarySerializer(many=True),
-        summary="搜索事项",
+        parameters=[SearchQuery], responses=ItemSummarySerializer(many=True), summary="搜索事项"
     )
     def get(self, request):
         query = (request.query_params.get("q") or "").strip()[:50]
@@ -369,25 +423,24 @@ class SearchView(APIView):
 
 class StatisticsView(APIView):
     permission_classes = [AllowAny]
+    extra_error_statuses = (404,)  # an unknown department or region
     authentication_classes: list = []
 
     @extend_schema(
-        parameters=[OpenApiParameter("department", int), OpenApiParameter("region", str)],
-        responses=dict,
+        parameters=[StatisticsQuery],
+        responses=StatisticsSerializer,
         summary="事项统计（网上可办率、最多跑一次率等）",
     )
     def get(self, request):
-        params = request.query_params
+        incoming = StatisticsQuery(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        params = incoming.validated_data
         department = (
             get_object_or_404(Department, pk=params["department"])
-            if params.get("department", "").isdigit()
+            if "department" in params
             else None
         )
-        region = (
-            get_object_or_404(Region, code=params["region"])
-            if params.get("region", "").isdigit()
-            else None
-        )
+        region = get_object_or_404(Region, code=params["region"]) if "region" in params else None
         figures = statistics.compute(department=department, region=region)
         return Response(
             {

@@ -6,8 +6,9 @@ Time limits follow the cited rules where these set one (e.g. 行政许可法 20 
 """
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
-from tongban.catalog import actions
+from tongban.catalog import actions, blank_forms
 from tongban.catalog.actions import MaterialSpec as M
 from tongban.catalog.models import BasicItem, ServiceItem
 from tongban.core import demo as core_demo
@@ -41,11 +42,11 @@ FOOD_PERSON = "持有效健康证明的食品从业人员"
 
 FAQ_ONLINE = {
     "q": "可以在网上办理吗？",
-    "a": "可以。登录河南政务服务网或“豫事办”，实名认证后在线提交材料。",
+    "a": "可以。在本平台实名登录后在线提交材料，手机和电脑都可以办理。",
 }
 FAQ_PROGRESS = {
     "q": "怎样查询办理进度？",
-    "a": "凭受理回执上的办件编号在政务服务网“办件查询”中查看，或拨打12345。",
+    "a": "登录后在“我的办件”中查看；或在本平台“进度查询”中输入回执上的办件编号和手机号码后四位查看，也可拨打12345。",
 }
 
 
@@ -76,12 +77,13 @@ ITEMS = [
         promised_limit=10,
         handling_type="2",
         max_visits=1,
-        acceptance_conditions="具有本地户籍、年满80周岁的老年人；本人或委托他人向户籍所在地乡镇（街道）申请。",
-        process="申请\n受理（乡镇、街道）\n审核（县级民政部门）\n公示（7日）\n按月发放",
+        acceptance_conditions="具有本地户籍、年满80周岁的老年人；本人或委托他人在网上申请，或到办理地点申请。",
+        process="申请\n受理\n审核\n公示（7日）\n按月发放",
         result_name="高龄津贴发放通知",
         is_online=True,
         online_url=ONLINE_URL,
         handling_forms="1,2,3",
+        express_delivery=True,  # the form offers 免费邮寄送达 of the notice
         faq=[
             {
                 "q": "津贴标准是多少？",
@@ -204,6 +206,7 @@ ITEMS = [
                     1,
                     handling_serials=("01", "02"),
                     replaceable_by_licence_type="健康证明",
+                    issue_time_requirement="有效期内（自体检之日起1年）",
                 ),
                 M("变更事项说明及证明材料", "申请人", 1, 0, handling_serials=("03",)),
                 M(
@@ -417,7 +420,7 @@ ITEMS = [
                     1,
                     replaceable_by_licence_type="机动车驾驶证",
                 ),
-                M("无犯罪记录证明", "公安机关", 1, 0),
+                M("无犯罪记录证明", "公安机关", 1, 0, issue_time_requirement="申请前3个月内出具"),
             ],
             questions=[],
         ),
@@ -652,6 +655,7 @@ ITEMS = [
         process="申请\n受理\n审批\n签订合同\n放款",
         result_name="住房公积金个人贷款合同",
         handling_forms="1,2",
+        required_realname_level=2,  # a loan: the public-security real-name check first
         is_online=True,
         online_url=ONLINE_URL,
         structure=dict(
@@ -1280,12 +1284,12 @@ def _halls_for(department) -> list[ServiceHall]:
     return list(ServiceHall.objects.filter(name=HALL_BY_REGION[department.region_id]))
 
 
-def load(log) -> None:
-    admin = get_user_model().objects.filter(login_name="admin").first()
-    if admin is None:
-        raise RuntimeError("演示事项需要先加载演示账户（平台管理员 admin）")
+def ensure_items(specs, *, admin, before_publish=None) -> int:
+    """Create the demo items of ``specs`` (``_item`` dictionaries) that are not there yet: the
+    basic item once, an implemented item per department, its structure, then publish it.
+    ``before_publish(version, department)`` may complete the draft; returns how many were made."""
     created = 0
-    for spec in ITEMS:
+    for spec in specs:
         spec = dict(spec)
         structure = spec.pop("structure")
         basic = BasicItem.objects.filter(basic_code=spec["code"]).first()
@@ -1323,12 +1327,31 @@ def load(log) -> None:
                 materials=structure["materials"],
                 questions=structure["questions"],
             )
+            if before_publish is not None:
+                before_publish(version, department)
             actions.publish(actor=admin, version=version)
             created += 1
+    return created
+
+
+def load(log) -> None:
+    admin = get_user_model().objects.filter(login_name="admin").first()
+    if admin is None:
+        raise RuntimeError("演示事项需要先加载演示账户（平台管理员 admin）")
+    created = ensure_items(ITEMS, admin=admin, before_publish=_attach_blank_forms)
     _revise_food_licence(admin)
     log(
         f"演示事项：基本目录 {BasicItem.objects.count()} 项，实施清单 {ServiceItem.objects.count()} 项（本次新增 {created} 项）"
     )
+
+
+def _attach_blank_forms(version, department) -> None:
+    """A guide that says a form can be downloaded must offer it: such materials of the draft
+    version get a blank form drafted from the catalogue."""
+    for material in version.materials.all():
+        if "下载" in material.notes and not material.blank_form:
+            pdf = blank_forms.render(material.name, version.name, department.name)
+            material.blank_form.save(f"{material.name}.pdf", ContentFile(pdf), save=True)
 
 
 def _revise_food_licence(admin) -> None:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.catalog import codes
 from tongban.core.models import Department, Office, Region, ServiceHall
+from tongban.identity import realname
+from tongban.ocr import kinds as ocr_kinds
 
 
 class BasicItem(models.Model):
@@ -76,6 +78,10 @@ class ServiceItem(models.Model):
         return f"{self.basic_item.name}（{self.department}）"
 
 
+# The element "required real-name level" (identity's levels; 0: no requirement).
+REALNAME_LEVELS = [(0, _("不要求")), *((n, f"{n}级（{realname.NAMES[n]}）") for n in (1, 2, 3))]
+
+
 class ItemVersion(models.Model):
     """One version of an implementation item with every element a citizen needs."""
 
@@ -92,6 +98,7 @@ class ItemVersion(models.Model):
         "legal_basis",
         "exercise_content",
         "authority_division",
+        "implementer_nature",
         "service_object",
         "keywords",
         "legal_limit",
@@ -124,6 +131,7 @@ class ItemVersion(models.Model):
         "is_online",
         "online_url",
         "max_visits",
+        "required_realname_level",
         "place_note",
         "office_hours",
         "consult_phone",
@@ -167,6 +175,11 @@ class ItemVersion(models.Model):
     legal_basis = models.TextField("设定依据")
     exercise_content = models.TextField("行使内容", blank=True)
     authority_division = models.TextField("权限划分", blank=True)
+    # GB/T 39046 Table 4 / A.3: the body's standing for this item (a 受委托组织 may act for one
+    # item while being a 法定机关 for its own); a new item starts from the department's nature.
+    implementer_nature = models.PositiveSmallIntegerField(
+        "实施主体性质", choices=Department.Nature.choices, default=Department.Nature.STATUTORY
+    )
     service_object = models.CharField("服务对象", max_length=20)
     keywords = models.CharField(
         "检索关键词", max_length=200, blank=True, help_text="俗称、别名，空格分隔"
@@ -222,6 +235,13 @@ class ItemVersion(models.Model):
     is_online = models.BooleanField("是否网办", default=False)
     online_url = models.CharField("网办地址", max_length=300, blank=True)
     max_visits = models.PositiveSmallIntegerField("到办事现场次数", default=1)
+    # How sure the platform must be of who applies online (identity's real-name levels, 0–3).
+    required_realname_level = models.PositiveSmallIntegerField(
+        "网上申请所需实名认证等级",
+        choices=REALNAME_LEVELS,
+        default=0,
+        help_text="申请人以个人账户在网上提交申请前须达到的等级；窗口办理当面核验身份，不受此限",
+    )
     # place and contact
     halls = models.ManyToManyField(
         ServiceHall, verbose_name="办理地点", blank=True, related_name="+"
@@ -319,6 +339,9 @@ class Material(models.Model):
     order = models.PositiveSmallIntegerField("排序", default=0)
     name = models.CharField("材料名称", max_length=200)
     issuer = models.CharField("出具机构", max_length=200, blank=True)
+    issue_time_requirement = models.CharField(
+        "出具时间要求", max_length=200, blank=True, help_text="例如：申请前3个月内出具"
+    )
     original_count = models.PositiveSmallIntegerField("原件份数", default=0)
     copy_count = models.PositiveSmallIntegerField("复印件份数", default=0)
     required = models.BooleanField("是否必备", default=True)
@@ -332,6 +355,13 @@ class Material(models.Model):
         max_length=100,
         blank=True,
         help_text="证照类型名称或代码，例如 居民身份证；证照目录上线后改为关联",
+    )
+    document_kind = models.CharField(
+        "可识别的证件种类",
+        max_length=30,
+        choices=ocr_kinds.choices(),
+        blank=True,
+        help_text="上传或扫描该材料后自动识别其内容，预填表单（智能免填）",
     )
     handling_items = models.ManyToManyField(
         HandlingItem, verbose_name="适用业务办理项", blank=True, related_name="materials"

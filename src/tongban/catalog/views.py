@@ -1,6 +1,9 @@
 """Citizen pages under /services/: browse, search, guide, situation guidance, QR code, forms."""
 
 import io
+import ipaddress
+import re
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -129,9 +132,41 @@ def guide(request, code):
     return render_guide(request, item)
 
 
+def mark_conditional_materials(version: ItemVersion) -> list[Material]:
+    """The version's materials, each marked with `when` (the situation it is needed in) when a
+    situation option or a 业务办理项 brings it in: such a material is not "必备" for everyone."""
+    when: dict[int, list[str]] = {}
+    for question in version.questions.all():
+        for option in question.options.all():
+            for material in option.materials.all():
+                when.setdefault(material.pk, []).append(
+                    _("选择“%(option)s”时") % {"option": option.text}
+                )
+    materials = list(version.materials.all())
+    for material in materials:
+        for handling in material.handling_items.all():
+            when.setdefault(material.pk, []).append(_("办理“%(name)s”时") % {"name": handling.name})
+        material.when = "；".join(when.get(material.pk, []))
+    return materials
+
+
+def is_public_address(url: str) -> bool:
+    """Whether a phone elsewhere could open this address (not this machine, not a private net)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host == "localhost" or host.endswith((".local", ".internal", ".lan")):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return address.is_global
+
+
 def render_guide(request, item: ServiceItem) -> HttpResponse:
     """The guide page of an item from guide_items() (also rendered ahead of visitors: warmup)."""
     version = item.current_version
+    materials = mark_conditional_materials(version)
+    halls = " ".join(f"{h.name}{h.address}" for h in version.halls.all())
     response = render(
         request,
         "catalog/guide.html",
@@ -139,22 +174,49 @@ def render_guide(request, item: ServiceItem) -> HttpResponse:
             "item": item,
             "v": version,
             "handling_items": [(h, h.code_for(item)) for h in version.handling_items.all()],
-            "guide_url": settings.SITE_URL.rstrip("/") + request.path,
+            "materials": materials,
+            "needed": [m for m in materials if m.required and not m.when],
+            "conditional_count": sum(1 for m in materials if m.when),
+            # 地点说明 that only repeats the hall and its address says nothing new.
+            "place_note": ""
+            if version.place_note and all(part in halls for part in _note_parts(version))
+            else version.place_note,
+            "qr_public": is_public_address(settings.SITE_URL),
         },
     )
     response.cache_meta = item.pk
     return response
 
 
+def _note_parts(version: ItemVersion) -> list[str]:
+    return [p for p in re.split(r"[（）()，,、\s]+", version.place_note) if p]
+
+
+QUESTION_PARAM = re.compile(r"q\d+")
+
+
 def _answers(request, version: ItemVersion) -> tuple[dict[int, int], list[str]]:
     """The answers in the query, and what is wrong with those that cannot be used."""
     answers, problems = {}, []
-    for question in version.questions.all():
+    questions = list(version.questions.all())
+    for question in questions:
         value = request.GET.get(f"q{question.pk}", "")
         if value.isdigit():
             answers[question.pk] = int(value)
         elif value:
             problems.append(f"问题“{question.text}”的回答无效，请重新选择")
+    # A question this version does not ask (a link saved before the guide changed, or typed by
+    # hand) would be ignored without a word, and the person would trust materials worked out
+    # without it: say so.
+    own = {f"q{question.pk}" for question in questions}
+    strangers = sorted(
+        key for key in request.GET if QUESTION_PARAM.fullmatch(key) and key not in own
+    )
+    if strangers:
+        problems.append(
+            f"链接中的情形问题（{'、'.join(k[1:] for k in strangers)}）不属于本事项的现行指南，"
+            "可能指南已更新，请按下面的问题重新选择"
+        )
     return answers, problems
 
 
@@ -165,7 +227,8 @@ def situation(request, code):
     item = _guide_item(code)
     version = item.current_version
     answers, problems = _answers(request, version)
-    guidance = actions.resolve_situation(version, answers) if answers or problems else None
+    asked = answers or problems or "asked" in request.GET  # the form was sent, even empty
+    guidance = actions.resolve_situation(version, answers) if asked else None
     if guidance:
         problems += guidance.invalid
     questions = [
@@ -181,9 +244,7 @@ def situation(request, code):
             "questions": questions,
             "guidance": guidance,
             "problems": problems,
-            "handling_code": guidance.handling_item.code_for(item)
-            if guidance and guidance.handling_item
-            else "",
+            "has_errors": bool(problems or (guidance and guidance.unanswered)),
         },
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from tongban.core import audit, calendar_actions
+from tongban.core.audit_actions import AdminAction
 from tongban.core.models import (
     AuditChainHead,
     AuditRecord,
@@ -23,34 +24,39 @@ class AuditedAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _audit_admin("change" if change else "add", request, obj, form.changed_data)
+        _audit_admin(
+            AdminAction.CHANGE if change else AdminAction.ADD, request, obj, form.changed_data
+        )
 
     def save_formset(self, request, form, formset, change):
         deleted = [(f.instance._meta.label_lower, f.instance.pk) for f in formset.deleted_forms]
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            _audit_admin("add", request, obj)
+            _audit_admin(AdminAction.ADD, request, obj)
         for obj, fields in formset.changed_objects:
-            _audit_admin("change", request, obj, fields)
+            _audit_admin(AdminAction.CHANGE, request, obj, fields)
         for object_type, pk in deleted:
             if pk is not None:
                 audit.record(
-                    "admin.delete", actor=request.user, object_type=object_type, object_id=str(pk)
+                    AdminAction.DELETE,
+                    actor=request.user,
+                    object_type=object_type,
+                    object_id=str(pk),
                 )
 
     def delete_model(self, request, obj):
-        _audit_admin("delete", request, obj)
+        _audit_admin(AdminAction.DELETE, request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            _audit_admin("delete", request, obj)
+            _audit_admin(AdminAction.DELETE, request, obj)
         super().delete_queryset(request, queryset)
 
 
-def _audit_admin(what: str, request, obj, fields=()) -> None:
+def _audit_admin(action: AdminAction, request, obj, fields=()) -> None:
     detail = {"fields": sorted(fields)} if fields else {}
-    audit.record(f"admin.{what}", actor=request.user, obj=obj, detail=detail)
+    audit.record(action, actor=request.user, obj=obj, detail=detail)
 
 
 @admin.register(Region)
@@ -253,3 +259,17 @@ class AuditRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(AuditChainHead)
 class AuditChainHeadAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["last_sequence", "last_hash"]
+
+
+# Field names that hold a secret or a lookup key and are never shown, even read-only.
+HIDDEN_IN_ADMIN = {"code_hash", "phone_index", "subject_index", "number", "secret_hash"}
+
+
+def register_read_only(*models) -> None:
+    """Register records only the service layer writes (histories, snapshots, ledgers) as read-only
+    admin pages, without their secret or lookup-key fields."""
+    for model in models:
+        hidden = [f.name for f in model._meta.fields if f.name in HIDDEN_IN_ADMIN]
+        options = {"exclude": hidden} if hidden else {}
+        admin_class = type(f"{model.__name__}Admin", (ReadOnlyMixin, admin.ModelAdmin), options)
+        admin.site.register(model, admin_class)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core import audit, events, holidays, workdays
+from tongban.core.audit_actions import AuditAction
 from tongban.core.models import CalendarDay, CalendarYear
 
 EARLIEST_YEAR = 2000
@@ -74,7 +75,7 @@ def set_day(*, actor, date: datetime.date, is_working_day: bool, name: str) -> C
         date=date, defaults={"is_working_day": is_working_day, "name": name[:60]}
     )
     audit.record(
-        "core.calendar_day_set",
+        AuditAction.CALENDAR_DAY_SET,
         actor=actor,
         obj=day,
         detail={
@@ -98,7 +99,7 @@ def remove_day(*, actor, date: datetime.date) -> None:
     if day is None:
         raise ValidationError("该日期没有工作日历调整记录")
     audit.record(
-        "core.calendar_day_removed",
+        AuditAction.CALENDAR_DAY_REMOVED,
         actor=actor,
         obj=day,
         detail={"date": date.isoformat(), "is_working_day": day.is_working_day, "name": day.name},
@@ -122,7 +123,7 @@ def confirm_year(*, actor, year: int, basis: str) -> CalendarYear:
         year=year, basis=basis[:200], confirmed_by=actor, confirmed_at=timezone.now()
     )
     audit.record(
-        "core.calendar_year_confirmed",
+        AuditAction.CALENDAR_YEAR_CONFIRMED,
         actor=actor,
         obj=record,
         detail={
@@ -142,7 +143,9 @@ def withdraw_year(*, actor, year: int) -> None:
     record = CalendarYear.objects.select_for_update().filter(year=year).first()
     if record is None:
         raise ValidationError(f"{year}年的节假日安排尚未确认")
-    audit.record("core.calendar_year_withdrawn", actor=actor, obj=record, detail={"year": year})
+    audit.record(
+        AuditAction.CALENDAR_YEAR_WITHDRAWN, actor=actor, obj=record, detail={"year": year}
+    )
     record.delete()
     _announce(years=[year])
 

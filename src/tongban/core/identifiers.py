@@ -21,6 +21,11 @@ class Check:
     details: dict = field(default_factory=dict)
 
 
+# The last character is a check digit: say so in words a person copying from a card understands.
+CITIZEN_ID_CHECK_DIGIT = "身份证号码最后一位不对，请核对"
+USCC_CHECK_DIGIT = "统一社会信用代码最后一位不对，请核对"
+
+
 def _invalid(reason: str) -> Check:
     return Check(valid=False, reason=reason)
 
@@ -45,7 +50,7 @@ def check_citizen_id(value: str, *, today: datetime.date | None = None) -> Check
     if not region_ever_existed(number[:6]):
         return _invalid("行政区划代码不存在")
     if ric.calc_check_digit(number) != number[-1]:
-        return _invalid("校验位错误")
+        return _invalid(CITIZEN_ID_CHECK_DIGIT)
     return Check(
         valid=True,
         details={
@@ -102,7 +107,7 @@ def check_uscc(value: str) -> Check:
     if code[0] not in USCC_REGISTRARS:
         return _invalid("登记管理部门代码（第1位）无效")
     if uscc.calc_check_digit(code) != code[-1]:
-        return _invalid("校验位错误")
+        return _invalid(USCC_CHECK_DIGIT)
     return Check(
         valid=True,
         details={

@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -5,6 +6,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from tongban.core import request_context
+
+log = logging.getLogger(__name__)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -67,3 +70,27 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             request_context.reset(token)
+
+
+class OutOfRangeMiddleware:
+    """A value beyond what the database can hold (tongban.core.apierrors.is_out_of_range) answers
+    400 with a Chinese message, on pages and in the API, instead of a server error. The edge
+    (forms, serializers) bounds what it documents; this catches what slips past it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from tongban.core import apierrors
+
+        if not apierrors.is_out_of_range(exception):
+            return None
+        log.warning("out-of-range value refused on %s: %s", request.path, type(exception).__name__)
+        if apierrors.is_api(request):
+            return apierrors.out_of_range_json()
+        return render(request, "errors/400.html", status=400)

@@ -55,6 +55,19 @@ def encrypt(plaintext: str) -> str:
     return f"{key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
+def encrypt_many(plaintexts) -> list[str]:
+    """`encrypt` for many values at once (bulk loads): the key is looked up once, each value still
+    gets its own nonce."""
+    key_id, keys = _keyring(settings.PII_KEYS)
+    aead, aad, prefix = keys[key_id], key_id.encode(), f"{key_id}:"
+    sealed = []
+    for plaintext in plaintexts:
+        nonce = os.urandom(12)
+        body = nonce + aead.encrypt(nonce, plaintext.encode(), aad)
+        sealed.append(prefix + base64.urlsafe_b64encode(body).decode())
+    return sealed
+
+
 def decrypt(stored: str) -> str:
     key_id, _, body = stored.partition(":")
     keys = _keyring(settings.PII_KEYS)[1]
@@ -76,6 +89,15 @@ def blind_index(value: str, kind: str) -> str:
     key = _decode_key(settings.PII_INDEX_KEY)
     normalised = normalise(value)
     return hmac.new(key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def blind_indexes(values, kind: str) -> list[str]:
+    """`blind_index` for many values at once (bulk loads): the key is decoded once."""
+    key = _decode_key(settings.PII_INDEX_KEY)
+    return [
+        hmac.new(key, f"{kind}:{normalise(value)}".encode(), hashlib.sha256).hexdigest()
+        for value in values
+    ]
 
 
 def normalise(value: str) -> str:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core import audit
+from tongban.credit.audit_actions import AuditAction
 from tongban.credit.models import CreditRecord
 
 
@@ -87,7 +88,7 @@ def record_false_commitment(*, application, actor, reason: str) -> CreditRecord:
     )
     record.save()
     audit.record(
-        "credit.false_commitment",
+        AuditAction.FALSE_COMMITMENT,
         actor=actor,
         obj=application,
         detail={"record": record.pk, "ends_on": record.ends_on.isoformat()},

@@ -110,3 +110,18 @@ class MaterialVerificationAdmin(ReadOnly):
     list_display = ["material", "provider_label", "case_ref", "verified_at", "released_at"]
     list_select_related = ["material"]
     exclude = ["values"]
+
+
+@admin.register(models.Subscription)
+class SubscriptionAdmin(ReadOnly):
+    list_display = ["consumer", "resource", "file_format", "active", "created_at"]
+    list_select_related = ["consumer", "resource__current_version"]
+
+
+@admin.register(models.Extract)
+class ExtractAdmin(ReadOnly):
+    list_display = ["subscription", "number", "mode", "rows", "sha256", "created_at"]
+    list_select_related = [
+        "subscription__consumer",
+        "subscription__resource__current_version",
+    ]

@@ -4,17 +4,20 @@ credentials, scope "exchange") and the call statistics for staff."""
 import datetime
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tongban.accounts.permissions import HasStaffRole
 from tongban.accounts.roles import Role
+from tongban.core import bounds
 from tongban.exchange import statistics
 from tongban.exchange.actions import access, query
 from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
+from tongban.exchange.models import CASE_REF_LENGTH
+from tongban.exchange.tokens import TokenAuthentication
 
 
 class QueryRequest(serializers.Serializer):
@@ -33,7 +36,7 @@ class QueryRequest(serializers.Serializer):
         max_length=200, allow_blank=True, help_text="用途（必填，记入用数记录）"
     )
     case = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, help_text="所服务的办件编号"
+        max_length=CASE_REF_LENGTH, required=False, allow_blank=True, help_text="所服务的办件编号"
     )
 
 
@@ -65,12 +68,14 @@ class HasExchangeToken(BasePermission):
         token = request.auth
         if token is None or not hasattr(token, "is_valid") or not token.is_valid(["exchange"]):
             return False
-        request.exchange_consumer = access.consumer_for_token(token)
+        request.exchange_consumer = getattr(token, "consumer", None) or access.consumer_for_token(
+            token
+        )
         return request.exchange_consumer is not None
 
 
 class QueryView(APIView):
-    authentication_classes = [OAuth2Authentication]
+    authentication_classes = [TokenAuthentication]
     permission_classes = [HasExchangeToken]
 
     @extend_schema(
@@ -122,8 +127,8 @@ class QueryView(APIView):
 
 
 class StatisticsQuery(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = bounds.BoundedDateField(required=False)
+    end = bounds.BoundedDateField(required=False)
 
 
 class StatisticsRow(serializers.Serializer):
@@ -156,5 +161,5 @@ class StatisticsView(APIView):
         end = params.validated_data.get("end") or datetime.date.today()
         start = params.validated_data.get("start") or end - datetime.timedelta(days=6)
         if (end - start).days > 92 or start > end:
-            return Response({"detail": "统计区间应在 1 至 92 天之间"}, status=400)
+            raise ApiValidationError({"start": ["统计区间应在 1 至 92 天之间"]})
         return Response(StatisticsRow(statistics.daily(start, end), many=True).data)

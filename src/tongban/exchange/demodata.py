@@ -39,6 +39,9 @@ def people() -> tuple[Person, ...]:
         birth = datetime.date(1935 + (n * 3) % 70, 1 + n % 12, 1 + (n * 7) % 28)
         region = "411002" if n % 3 else "411081"
         rows.append(_person(f"示例居民{n:02d}", birth, 200 + n, n % 2 == 1, region, 20 + n))
+    # Last, so the generated residents keep their places: the second enterprise's representative.
+    rep_name, rep_birth, rep_sequence = accounts_demo.SECOND_ENTERPRISE[2:5]
+    rows.append(_person(rep_name, rep_birth, rep_sequence, True, "411002", 10))
     return tuple(rows)
 
 
@@ -122,9 +125,14 @@ def social_insurance() -> list[dict]:
     return rows
 
 
+def enterprise_uscc(enterprise=accounts_demo.ENTERPRISE) -> str:
+    return testdata.credit_code("91", "411002", enterprise[1])
+
+
 def enterprises() -> list[dict]:
     name, serial, rep_name = accounts_demo.ENTERPRISE[:3]
     uscc = testdata.credit_code("91", "411002", serial)
+    second = accounts_demo.SECOND_ENTERPRISE
     rows = [
         {
             "subject": uscc,
@@ -135,7 +143,17 @@ def enterprises() -> list[dict]:
             "zs": "河南省许昌市魏都区示例路8号（示例地址）",
             "djzt": "存续",
             "jyfw": "餐饮服务；食品销售（示例）",
-        }
+        },
+        {
+            "subject": enterprise_uscc(second),
+            "qymc": second[0],
+            "tyshxydm": enterprise_uscc(second),
+            "fddbr": second[2],
+            "clrq": "2019-09-02",
+            "zs": "河南省许昌市魏都区示例路18号（示例地址）",
+            "djzt": "存续",
+            "jyfw": "洗浴服务；美容美发服务（示例）",
+        },
     ]
     for n in range(1, 9):
         code = testdata.credit_code("92" if n % 2 else "91", "411002", 300 + n)
@@ -214,7 +232,109 @@ def drivers() -> list[dict]:
             "jszzt": "正常",
             "hphm": f"豫K·D{index:04d}" if index % 3 == 0 else "",
             "cllx": "小型汽车" if index % 3 == 0 else "",
+            "cclzrq": datetime.date(p.birth.year + 20, p.birth.month, 1).isoformat(),
         }
         for index, p in enumerate(people())
         if 1950 < p.birth.year < 2007
+    ]
+
+
+# 智能秒批 demos (cases.instant_demo): the demo accounts 李演示 and 王测试 drive; 王测试 has a
+# drink-driving record (fails 网约车), 李演示's lorry is only 国四 (fails 大货车入市通行证).
+DRIVING_RECORDS = {"王测试": "饮酒后驾驶"}
+VEHICLES = {
+    "王测试": ("豫KH6013", "重型货车", "国六", datetime.date(2027, 6, 30)),
+    "李演示": ("豫KH4012", "中型货车", "国四", datetime.date(2027, 3, 31)),
+}
+
+
+def driving_records() -> list[dict]:
+    """驾驶人安全记录: one row per driver, the disqualifying records (none for most)."""
+    return [
+        {
+            "subject": row["subject"],
+            "xm": row["xm"],
+            "gmsfhm": row["subject"],
+            "wfjl": DRIVING_RECORDS.get(row["xm"], ""),
+            "jm12": "false",
+        }
+        for row in drivers()
+    ]
+
+
+def vehicles() -> list[dict]:
+    """机动车登记信息 by owner: the demo lorries."""
+    rows = []
+    for p in people():
+        if p.name in VEHICLES:
+            plate, kind, emission, inspected_until = VEHICLES[p.name]
+            rows.append(
+                {
+                    "subject": p.id_number,
+                    "syr": p.name,
+                    "gmsfhm": p.id_number,
+                    "hphm": plate,
+                    "cllx": kind,
+                    "pfbz": emission,
+                    "jyyxqz": inspected_until.isoformat(),
+                    "zt": "正常",
+                }
+            )
+    return rows
+
+
+def staff_health() -> list[dict]:
+    """从业人员健康管理信息 by employer: the demo enterprise's 8 staff all hold valid health
+    certificates; the second enterprise's 6 staff only 4 (fails 公共场所卫生许可)."""
+    first, second = accounts_demo.ENTERPRISE, accounts_demo.SECOND_ENTERPRISE
+    return [
+        {
+            "subject": enterprise_uscc(first),
+            "dwmc": first[0],
+            "cyrs": "8",
+            "yxjkzms": "8",
+            "zzdqrq": "2027-05-01",
+        },
+        {
+            "subject": enterprise_uscc(second),
+            "dwmc": second[0],
+            "cyrs": "6",
+            "yxjkzms": "4",
+            "zzdqrq": "2027-02-15",
+        },
+    ]
+
+
+def enterprise_insurance() -> list[dict]:
+    """Each enterprise's social-insurance headcount (人社): the demo enterprise keeps its staff
+    (稳岗返还) but hired nobody new this year (no 新增就业补贴)."""
+    rows = []
+    for index, row in enumerate(enterprises()):
+        demo = index == 0
+        rows.append(
+            {
+                "subject": row["subject"],
+                "dwmc": row["qymc"],
+                "cbrs": 48 if demo else 3 + index * 7,
+                "xzcbrs": 0 if demo else index % 3,
+                "cyl": "2.1" if demo else f"{index * 1.7:.1f}",
+                "qfzt": "无欠费" if demo or index % 4 else "欠费",
+            }
+        )
+    return rows
+
+
+def social_security_cards() -> list[dict]:
+    """社会保障卡金融账户 (惠民惠农补贴资金“一卡通”发放账户); the generated residents' numbers are
+    fictional and obviously so (the 6222 test prefix followed by the serial)."""
+    return [
+        {
+            "subject": p.id_number,
+            "xm": p.name,
+            "gmsfhm": p.id_number,
+            "khyh": "示例银行许昌分行",
+            "yhzh": f"622200{index:013d}",
+        }
+        for index, p in enumerate(people())
+        if index % 5 != 4
     ]

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.core.models import Department
 
+# Room for the national case number (43 characters) and a department system's own references.
+CASE_REF_LENGTH = 64
+
 
 class ResourceClass(models.Model):
     """A node of the configurable class tree (基础库 / 主题库 / 部门库 and the city's own)."""
@@ -375,7 +378,7 @@ class CallRecord(models.Model):
     subject_index = models.CharField("主体（盲索引）", max_length=64, blank=True, db_index=True)
     subject_count = models.PositiveIntegerField("主体数", default=0)
     purpose = models.CharField("用途", max_length=200, blank=True)
-    case_ref = models.CharField("办件", max_length=40, blank=True)
+    case_ref = models.CharField("办件", max_length=CASE_REF_LENGTH, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
     reason = models.CharField("原因", max_length=200, blank=True)
     latency_ms = models.PositiveIntegerField("耗时（毫秒）", default=0)
@@ -501,7 +504,7 @@ class MaterialVerification(models.Model):
     The application lives in a domain to the right, so it is referred to by id and number."""
 
     application_ref = models.BigIntegerField("申请", db_index=True)
-    case_ref = models.CharField("办件编号", max_length=40, blank=True)
+    case_ref = models.CharField("办件编号", max_length=CASE_REF_LENGTH, blank=True)
     material = models.ForeignKey(
         "catalog.Material", verbose_name="材料", on_delete=models.PROTECT, related_name="+"
     )
@@ -524,3 +527,79 @@ class MaterialVerification(models.Model):
 
     def __str__(self):
         return f"{self.material_id} ← {self.provider_label}"
+
+
+class FileFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    PARQUET = "parquet", "Parquet"
+
+
+class Subscription(models.Model):
+    """A consumer's standing order for bulk files of a resource (批量交付/订阅): the granted items
+    it receives, in one file format, as full and incremental extracts on a schedule or on demand."""
+
+    consumer = models.ForeignKey(
+        Consumer, verbose_name="使用方", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name="数据资源", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    items = models.JSONField("订阅信息项", default=list)
+    file_format = models.CharField("文件格式", max_length=8, choices=FileFormat.choices)
+    purpose = models.CharField("用途", max_length=200)
+    full_every_days = models.PositiveSmallIntegerField(
+        "全量间隔（天）",
+        default=7,
+        help_text="按计划交付时，距上次全量满这么多天再出全量，其余出增量",
+    )
+    active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField("订阅时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量交付订阅"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer", "resource"], name="subscription_one_per_resource"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consumer} · {self.resource}"
+
+
+class Extract(models.Model):
+    """One file produced for a subscription, with its manifest: the resource version, the items
+    delivered, the row count, the period it covers and the file's SHA-256."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("按计划")
+        DEMAND = "demand", _("按需")
+
+    subscription = models.ForeignKey(
+        Subscription, verbose_name="订阅", on_delete=models.PROTECT, related_name="extracts"
+    )
+    number = models.PositiveIntegerField("序号")
+    mode = models.CharField("方式", max_length=12, choices=BulkLoad.Mode.choices)
+    trigger = models.CharField("生成方式", max_length=8, choices=Trigger.choices)
+    file_format = models.CharField("文件格式", max_length=8, choices=FileFormat.choices)
+    resource_version = models.PositiveIntegerField("资源版本号")
+    items = models.JSONField("交付信息项", default=list)
+    rows = models.PositiveIntegerField("行数")
+    sha256 = models.CharField("校验和", max_length=64)
+    size = models.PositiveBigIntegerField("字节数")
+    file = models.FileField("文件", max_length=200)
+    period_start = models.DateTimeField("起始（不含）", null=True, blank=True)
+    period_end = models.DateTimeField("截至")
+    through_load = models.BigIntegerField("包含的最后一次装载", default=0)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量交付文件"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "number"], name="extract_number")
+        ]
+
+    def __str__(self):
+        return f"{self.subscription} #{self.number}"

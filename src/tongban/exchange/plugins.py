@@ -3,17 +3,20 @@
 A resource version names its provider plugin and options. Two ship here:
 - local_table: rows the platform holds as bulk-loaded copies (LocalRecord), found by blind index;
 - http: a department system's REST endpoint, with a timeout, retries with back-off, a circuit
-  breaker per endpoint, and the answer validated against the resource's data items.
+  breaker per endpoint shared by all processes (in the cache), and the answer validated against the resource's data items.
 
 Both answer `fetch(version, items, subjects)` with {subject: {item: value} or None}; a provider
 that cannot answer raises ProviderUnavailable with a reason in Chinese.
 """
 
+import hashlib
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
+
+from django.core.cache import caches
+from django.db import connection
 
 from tongban.core import pii, plugins
 from tongban.exchange.actions.errors import ProviderUnavailable
@@ -40,9 +43,15 @@ class LocalTableProvider(ExchangeProvider):
 
     def fetch(self, version, items, subjects):
         indexes = {subject_index(version, s): s for s in subjects}
-        rows = LocalRecord.objects.filter(
-            resource_id=version.resource_id, subject_index__in=list(indexes)
-        ).values_list("subject_index", "data")
+        # One plain statement: this is every local-table call's only read.
+        marks = ", ".join(["%s"] * len(indexes))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT subject_index, data FROM {LocalRecord._meta.db_table} "  # noqa: S608 (table name from the model; values are parameters)
+                f"WHERE resource_id = %s AND subject_index IN ({marks})",
+                [version.resource_id, *indexes],
+            )
+            rows = cursor.fetchall()
         codes = [item.code for item in items]
         answer: dict[str, dict | None] = dict.fromkeys(subjects)
         for index, stored in rows:
@@ -52,39 +61,58 @@ class LocalTableProvider(ExchangeProvider):
 
 
 class CircuitBreaker:
-    """Per endpoint and process: after `threshold` failures in a row, calls fail at once for
-    `open_seconds`; then one trial call decides whether it closes again (half-open)."""
+    """Per endpoint, shared by every process (web workers, Celery workers): the state lives in the
+    cache — Redis when configured, the database cache otherwise. After `threshold` failures in a
+    row, calls fail at once for `open_seconds`; then one trial call, across all processes (the
+    cache's atomic `add` picks it), decides whether it closes again (half-open)."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._state: dict[str, tuple[int, float]] = {}  # key → (failures in a row, opened at)
+    PREFIX = "exchange:breaker:"
+    # Failures in a row are forgotten after a quiet day, so an endpoint that failed now and then
+    # over weeks is not opened by the sum of them.
+    MEMORY_SECONDS = 24 * 3600
 
-    def allow(self, key: str, threshold: int, open_seconds: float) -> bool:
-        with self._lock:
-            failures, opened_at = self._state.get(key, (0, 0.0))
-            if failures < threshold:
-                return True
-            if time.monotonic() - opened_at >= open_seconds:
-                # Half-open: let this call through; a failure re-opens for another period.
-                self._state[key] = (threshold - 1, 0.0)
-                return True
+    def __init__(self, alias: str = "default"):
+        self.alias = alias
+
+    @property
+    def _cache(self):
+        return caches[self.alias]
+
+    def _keys(self, endpoint: str) -> tuple[str, str, str]:
+        # The URL may hold a path or query string; the cache key holds only its digest.
+        name = self.PREFIX + hashlib.sha256(endpoint.encode()).hexdigest()[:32]
+        return f"{name}:failures", f"{name}:open", f"{name}:trial"
+
+    def allow(self, endpoint: str, threshold: int, open_seconds: float) -> bool:
+        failures_key, open_key, trial_key = self._keys(endpoint)
+        state = self._cache.get_many([failures_key, open_key])
+        if state.get(open_key):
             return False
+        if int(state.get(failures_key) or 0) < max(threshold, 1):
+            return True
+        # Half-open: the period is over; exactly one caller anywhere gets the trial call.
+        return self._cache.add(trial_key, 1, timeout=max(int(open_seconds), 1))
 
-    def success(self, key: str) -> None:
-        with self._lock:
-            self._state.pop(key, None)
+    def success(self, endpoint: str) -> None:
+        self._cache.delete_many(list(self._keys(endpoint)))
 
-    def failure(self, key: str, threshold: int) -> None:
-        with self._lock:
-            failures, opened_at = self._state.get(key, (0, 0.0))
-            failures += 1
-            if failures >= threshold and failures - 1 < threshold:
-                opened_at = time.monotonic()
-            self._state[key] = (failures, opened_at)
+    def failure(self, endpoint: str, threshold: int, open_seconds: float) -> None:
+        failures_key, open_key, trial_key = self._keys(endpoint)
+        self._cache.add(failures_key, 0, timeout=self.MEMORY_SECONDS)
+        try:
+            failures = self._cache.incr(failures_key)
+        except ValueError:  # expired between add and incr
+            self._cache.set(failures_key, 1, timeout=self.MEMORY_SECONDS)
+            failures = 1
+        if failures >= max(threshold, 1):
+            self._cache.set(open_key, 1, timeout=max(int(open_seconds), 1))
+            self._cache.delete(trial_key)
 
-    def reset(self) -> None:
-        with self._lock:
-            self._state.clear()
+    def is_open(self, endpoint: str) -> bool:
+        return bool(self._cache.get(self._keys(endpoint)[1]))
+
+    def reset(self, endpoint: str) -> None:
+        self.success(endpoint)
 
 
 breaker = CircuitBreaker()
@@ -131,7 +159,7 @@ class HttpProvider(ExchangeProvider):
             answer = self._call_with_retries(url, body)
             records = self._validated(answer, items, subjects)
         except ProviderUnavailable:
-            breaker.failure(url, threshold)
+            breaker.failure(url, threshold, float(self.config["open_seconds"]))
             raise
         breaker.success(url)
         return records
@@ -198,3 +226,44 @@ class HttpProvider(ExchangeProvider):
                 raise ProviderUnavailable(f"提供方应答不符合资源的信息项定义（{detail}）")
             result[subject] = record
         return result
+
+
+# --- real-name level 1 for identity (kind "realname_1") ---------------------------------------------
+REALNAME_CONSUMER = "platform.realname"
+
+
+@plugins.register("realname_1", "population")
+class PopulationRealnameCheck(plugins.Plugin):
+    """Level 1: the name and ID number are found together in the population data (人口基础信息),
+    read through the exchange as the consumer "platform.realname" (every call logged there)."""
+
+    label = "人口基础信息比对（数据共享交换）"
+    options = (plugins.Option("resource", "人口基础信息资源代码", default="RK_RKJBXX"),)
+
+    def check(self, *, real_name: str, id_number: str, evidence: str = ""):
+        from tongban.exchange.actions import query
+        from tongban.exchange.actions.errors import ExchangeDenied
+        from tongban.exchange.models import Consumer
+        from tongban.identity.realname import CheckResult
+
+        consumer = Consumer.objects.filter(code=REALNAME_CONSUMER, active=True).first()
+        if consumer is None:
+            return CheckResult(False, "人口库比对暂未开通，请稍后再试或到窗口办理实名认证")
+        try:
+            result = query.query(
+                consumer=consumer,
+                resource_code=self.config["resource"],
+                subjects=[id_number],
+                items=["xm", "gmsfhm"],
+                purpose="实名认证：比对姓名与公民身份号码",
+            )
+        except ProviderUnavailable as exc:
+            return CheckResult(False, f"人口库暂时无法比对（{exc}），请稍后再试")
+        except ExchangeDenied as denial:
+            return CheckResult(False, f"人口库不能比对：{denial.message}")
+        record = result.records.get(pii.normalise(id_number))
+        if record is None:
+            return CheckResult(False, "人口库中没有找到该公民身份号码")
+        if (record.get("xm") or "").strip() != real_name.strip():
+            return CheckResult(False, "姓名与人口库登记的不一致")
+        return CheckResult(True)

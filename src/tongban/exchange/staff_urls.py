@@ -19,6 +19,9 @@ urlpatterns = [
     path("requests/<int:pk>/refuse", views.refuse, name="refuse"),
     path("grants/", views.grant_list, name="grants"),
     path("grants/<int:pk>/revoke", views.revoke, name="revoke"),
+    path("consumers/", views.consumer_list, name="consumers"),
+    path("consumers/new", views.consumer_new, name="consumer-new"),
+    path("consumers/<int:pk>/rotate", views.consumer_rotate, name="consumer-rotate"),
     path("loads/", views.load_list, name="loads"),
     path("statistics/", views.statistics_page, name="statistics"),
 ]

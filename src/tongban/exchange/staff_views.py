@@ -22,7 +22,8 @@ from tongban.accounts.permissions import (
     staff_required,
 )
 from tongban.accounts.roles import Role
-from tongban.exchange import excel, statistics
+from tongban.core.models import Department
+from tongban.exchange import excel, policy, statistics
 from tongban.exchange.actions import access, catalogue
 from tongban.exchange.models import (
     AccessRequest,
@@ -83,8 +84,7 @@ def resource_detail(request, pk):
             "versions": versions,
             "draft": draft,
             "changes": resource.changes.select_related("version", "actor").order_by("-id")[:30],
-            "may_manage": can_act_for_department(request.user, resource.department_id)
-            and request.user.has_role(Role.CATALOGUE_ADMIN),
+            "may_manage": policy.can_manage_resources(request.user, resource.department_id),
             "may_request": _consumers_of(request.user).exists()
             and shown is not None
             and shown.share_condition != ShareCondition.NOT_SHARED,
@@ -212,10 +212,7 @@ def _consumers_of(user):
     return consumers.filter(department_id=staff_department_id(user))
 
 
-def _may_decide(user, request_obj) -> bool:
-    return user.has_role(Role.CATALOGUE_ADMIN) and can_act_for_department(
-        user, request_obj.resource.department_id
-    )
+_may_decide = policy.can_decide
 
 
 @staff_required
@@ -346,8 +343,7 @@ def grant_list(request):
         (
             g,
             g.revoked_at is None and g.valid_until >= today,
-            user.has_role(Role.CATALOGUE_ADMIN)
-            and can_act_for_department(user, g.resource.department_id),
+            policy.can_manage_resources(user, g.resource.department_id),
         )
         for g in page.object_list
     ]
@@ -364,6 +360,74 @@ def revoke(request, pk):
     except ValidationError as exc:
         _flash(request, exc)
     return redirect("exchange_staff:grants")
+
+
+# --- consumers (platform administrators) -----------------------------------------------------------
+
+platform_admin_only = role_required(Role.PLATFORM_ADMIN)
+
+
+@platform_admin_only
+def consumer_list(request):
+    consumers = Consumer.objects.select_related("department", "application").order_by("code")
+    page = Paginator(consumers, 25).get_page(request.GET.get("page"))
+    return render(request, "exchange/staff/consumers.html", {"page": page})
+
+
+class ConsumerForm(forms.Form):
+    code = forms.RegexField(
+        label="使用方代码",
+        max_length=40,
+        regex=r"^[a-z0-9][a-z0-9._-]*$",
+        error_messages={"invalid": "使用方代码只能用小写字母、数字、点、下划线和连字符"},
+        help_text="例如 wj.csyxzm",
+    )
+    name = forms.CharField(label="使用方名称", max_length=100)
+    kind = forms.ChoiceField(label="类型", choices=Consumer.Kind.choices)
+    department = forms.ModelChoiceField(
+        label="所属部门", queryset=Department.objects.order_by("name"), required=False
+    )
+    rate_limit_per_minute = forms.IntegerField(
+        label="每分钟调用上限", min_value=1, max_value=1_000_000, initial=600
+    )
+
+
+def _secret_page(request, consumer, secret):
+    """The client secret, this once: never stored in clear, never shown again, never cached."""
+    response = render(
+        request, "exchange/staff/consumer_secret.html", {"consumer": consumer, "secret": secret}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@platform_admin_only
+def consumer_new(request):
+    form = ConsumerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consumer, secret = access.create_consumer(actor=request.user, **data)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            if not secret:
+                messages.success(request, _("已登记平台功能使用方"))
+                return redirect("exchange_staff:consumers")
+            return _secret_page(request, consumer, secret)
+    return render(request, "exchange/staff/consumer_new.html", {"form": form})
+
+
+@platform_admin_only
+@require_POST
+def consumer_rotate(request, pk):
+    consumer = get_object_or_404(Consumer.objects.select_related("application"), pk=pk)
+    try:
+        secret = access.rotate_secret(actor=request.user, consumer=consumer)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("exchange_staff:consumers")
+    return _secret_page(request, consumer, secret)
 
 
 @staff_required

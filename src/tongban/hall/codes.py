@@ -67,7 +67,3 @@ TICKET_MOVES = {
 
 ACTIVE_TICKET = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
 AT_WINDOW = (TicketStatus.CALLED, TicketStatus.SERVING)
-
-
-def allowed(table: dict, current: str, target: str, actor: str) -> bool:
-    return actor in table.get((current, target), set())

@@ -23,6 +23,7 @@ from tongban.core import audit, pii, plugins
 from tongban.hall import forms
 from tongban.hall.actions import queue
 from tongban.hall.actions.common import local_now
+from tongban.hall.audit_actions import AuditAction
 from tongban.hall.codes import AppointmentStatus, Source
 from tongban.hall.models import Appointment, HallSettings, Ticket
 from tongban.hall.plugins import SimulatedReader, card_reader
@@ -197,7 +198,7 @@ def print_ticket(request, key, token):
 
 def _sign_in(request, setup, user: User, how: str) -> None:
     request.session[SESSION_KEY] = {"user": user.pk, "hall": setup.hall_id, "at": time.time()}
-    audit.record("hall.kiosk_sign_in", actor=user, obj=setup.hall, purpose=how)
+    audit.record(AuditAction.KIOSK_SIGN_IN, actor=user, obj=setup.hall, purpose=how)
 
 
 def pair_status(request, key):

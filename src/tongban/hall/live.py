@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 log = logging.getLogger(__name__)
 CHANNEL = "tongban:hall"
 POLL_SECONDS = 0.2
+IDLE_SECONDS = 30
 
 
 def _key(hall_id: int) -> str:
@@ -76,6 +77,8 @@ class Hub:
         self._halls: dict[int, _HallState] = {}
         self._lock = threading.Lock()
         self._watcher: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._idle_since: float | None = None
         self.streams = threading.BoundedSemaphore(max(1, settings.HALL_STREAMS_PER_WORKER))
 
     def _state(self, hall_id: int) -> _HallState:
@@ -96,53 +99,88 @@ class Hub:
 
     def wait(self, hall_id: int, seen: int, timeout: float) -> int:
         """Block until the hall's version differs from `seen` or `timeout` seconds pass."""
-        self._ensure_watcher()
         state = self._state(hall_id)
-        with state.condition:
-            state.listeners += 1
-            try:
+        with self._lock:
+            state.listeners += 1  # before the watcher check: see _watched
+        try:
+            self._ensure_watcher()
+            with state.condition:
                 state.condition.wait_for(lambda: state.version != seen, timeout)
-            finally:
+                return state.version
+        finally:
+            with self._lock:
                 state.listeners -= 1
-            return state.version
 
     def _ensure_watcher(self) -> None:
-        if self._watcher is not None and self._watcher.is_alive():
-            return
         with self._lock:
             if self._watcher is None or not self._watcher.is_alive():
                 target = self._listen_redis if settings.REDIS_URL else self._poll_cache
+                self._stopping.clear()
+                self._idle_since = None
                 self._watcher = threading.Thread(target=target, name="hall-live", daemon=True)
                 self._watcher.start()
 
-    def _watched(self) -> list[int]:
+    def stop(self, timeout: float = 2.0) -> None:
+        """End the watcher thread (a worker shutting down; tests, between cases)."""
+        self._stopping.set()
+        watcher = self._watcher
+        if watcher is not None and watcher is not threading.current_thread():
+            watcher.join(timeout)
+
+    def _watched(self) -> list[int] | None:
+        """The halls with someone waiting; None when the watcher should end.
+
+        It ends when told to, or after IDLE_SECONDS with nobody watching: a worker whose phones
+        and screens have gone away keeps no thread reading the cache or holding a Redis
+        connection, and the next stream starts a watcher again. Decided under the lock that
+        `wait` registers its listener under, so a new listener never finds a watcher on its way out.
+        """
         with self._lock:
-            return [pk for pk, state in self._halls.items() if state.listeners]
+            halls = [pk for pk, state in self._halls.items() if state.listeners]
+            now = time.monotonic()
+            if halls:
+                self._idle_since = None
+            elif self._idle_since is None:
+                self._idle_since = now
+            if self._stopping.is_set() or (
+                self._idle_since is not None and now - self._idle_since > IDLE_SECONDS
+            ):
+                self._watcher = None
+                return None
+            return halls
 
     def _poll_cache(self) -> None:
-        while True:
-            halls = self._watched()
-            if halls:
-                try:
-                    found = cache.get_many([_key(pk) for pk in halls])
-                    for pk in halls:
-                        self.wake(pk, found.get(_key(pk)) or 0)
-                    close_old_connections()
-                except Exception:  # the watcher outlives a database hiccup; streams still time out
-                    log.warning("hall versions not read", exc_info=True)
-            time.sleep(POLL_SECONDS)
+        try:
+            while (halls := self._watched()) is not None:
+                if halls:
+                    try:
+                        found = cache.get_many([_key(pk) for pk in halls])
+                        for pk in halls:
+                            self.wake(pk, found.get(_key(pk)) or 0)
+                        close_old_connections()  # a database that restarted is reconnected
+                    except Exception:  # the watcher outlives a database hiccup; streams time out
+                        log.warning("hall versions not read", exc_info=True)
+                self._stopping.wait(POLL_SECONDS)
+        finally:
+            connection.close()  # this thread's own database connection
 
     def _listen_redis(self) -> None:
         while (client := _redis()) is not None:  # None: Redis no longer configured (tests)
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
-                for message in pubsub.listen():
-                    data = json.loads(message["data"])
-                    self.wake(int(data["hall"]), int(data["v"]))
+                while self._watched() is not None:
+                    message = pubsub.get_message(timeout=POLL_SECONDS * 5)
+                    if message is not None:
+                        data = json.loads(message["data"])
+                        self.wake(int(data["hall"]), int(data["v"]))
+                return
             except Exception:
                 log.warning("hall update channel lost; reconnecting", exc_info=True)
-                time.sleep(1)
+                if self._stopping.wait(1):
+                    return
+            finally:
+                pubsub.close()
 
 
 hub = Hub()

@@ -17,9 +17,11 @@ from tongban.core import audit
 from tongban.core.models import ServiceHall, Window
 from tongban.hall import monitor, reports
 from tongban.hall.actions import queue
-from tongban.hall.actions.common import can_manage, local_now
+from tongban.hall.actions.common import local_now
+from tongban.hall.audit_actions import AuditAction
 from tongban.hall.codes import AT_WINDOW, WindowStatus
 from tongban.hall.models import Ticket, WindowDesk, WindowGroup
+from tongban.hall.policy import can_manage
 from tongban.hall.views import error_text
 
 CLERK = (Role.WINDOW_CLERK,)
@@ -217,7 +219,10 @@ def report(request, hall_id, period):
         return redirect("hall_staff:board", hall.pk)
     content = reports.workbook(hall, start, end)
     audit.record(
-        "hall.report", actor=request.user, obj=hall, detail={"from": str(start), "to": str(end)}
+        AuditAction.REPORT,
+        actor=request.user,
+        obj=hall,
+        detail={"from": str(start), "to": str(end)},
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,7 +3,7 @@
 Thin: the forms check the shape of the input, licences.status decides and records."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.permissions import departments_served, role_required
 from tongban.accounts.roles import Role
 from tongban.core.paging import ShortListPaginator
-from tongban.licences import actions, status
+from tongban.licences import actions, policy, status
 from tongban.licences.forms import CancelForm, RevokeForm
 from tongban.licences.models import Licence
 
-DESK_ROLES = (Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+DESK_ROLES = policy.DESK_ROLES
 
 
 def _visible(user):
@@ -59,7 +59,7 @@ def _page(request, licence, revoke_form=None, cancel_form=None, status_code=200)
             "history": status.history(licence)[:50],
             "revoke_form": revoke_form or RevokeForm(),
             "cancel_form": cancel_form or CancelForm(),
-            "can_end": licence.status in (Licence.Status.VALID, Licence.Status.EXPIRED),
+            "can_end": policy.can_end(request.user, licence),
         },
         status=status_code,
     )
@@ -86,6 +86,8 @@ def _end(request, pk: int, form_key: str, form_class, call, done: str):
     if form.is_valid():
         try:
             call(licence, form.cleaned_data)
+        except PermissionDenied as error:  # shown on the form, as a refusal of the input
+            _refused(request, form, ValidationError(str(error)))
         except ValidationError as error:
             _refused(request, form, error)
         else:

@@ -6,10 +6,11 @@ refused, so a revoked, cancelled or replaced version never comes back.
 """
 
 from tongban.accounts.roles import Role
+from tongban.core import statemachine
 from tongban.licences.models import Licence
 
 S = Licence.Status
-SYSTEM = "system"
+SYSTEM = statemachine.SYSTEM
 CHANGERS = (Role.HANDLER, Role.APPROVER)
 
 # (from, to) → roles of the issuing department that may make the move (SYSTEM: the platform).
@@ -27,5 +28,25 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+def _history_row(licence, before, after, *, actor=None, reason="", **facts):
+    from tongban.licences.models import LicenceStatusChange
+
+    return LicenceStatusChange.objects.create(
+        licence=licence, from_status=before, to_status=after, reason=reason, actor=actor, **facts
+    )
+
+
+LICENCE = statemachine.register(
+    statemachine.Machine(
+        name="licences.licence",
+        model="licences.Licence",
+        states=S,
+        table=TRANSITIONS,
+        noun="证照",
+        history=_history_row,
+    )
+)
+
+
 def allowed_roles(current: str, target: str) -> tuple[str, ...]:
-    return TRANSITIONS.get((current, target), ())
+    return tuple(sorted(LICENCE.actors(current, target)))

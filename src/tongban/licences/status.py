@@ -10,19 +10,19 @@ command call these functions; so does the 告知承诺 check in cases when a com
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from tongban.accounts.permissions import serves_department
-from tongban.core import audit, events
-from tongban.licences import states
+from tongban.core import audit, events, statemachine
+from tongban.licences import policy, states
+from tongban.licences.audit_actions import AuditAction
 from tongban.licences.events import LicenceCancelled, LicenceRevoked
-from tongban.licences.models import Licence, LicenceStatusChange
+from tongban.licences.models import Licence
 
 MAX_REASON = 200
 MAX_BASIS = 300
 
 
-class NotPermitted(ValidationError):
-    """The actor may not make this move (wrong role or not the issuing department)."""
+NotPermitted = policy.NotPermitted  # refusals for the actor: a PermissionDenied
 
 
 class CancelReason(models.TextChoices):
@@ -45,24 +45,9 @@ def _locked(licence: Licence) -> Licence:
 
 def check_move(current: Licence, target: str, actor) -> None:
     """Refuse a move the status table does not allow, or an actor without the role for it."""
-    roles = states.allowed_roles(current.status, target)
-    if not roles:
-        label = Licence.Status(target).label.removeprefix("已")
-        raise ValidationError(f"该证照{current.get_status_display()}，不能再{label}")
-    if actor is None:
-        if states.SYSTEM not in roles:
-            raise NotPermitted("该操作须由颁发机构的工作人员作出")
-        return
-    staff_roles = [role for role in roles if role != states.SYSTEM]
-    if not (
-        staff_roles and actor.has_role(*staff_roles) and serves_department(actor, current.issuer_id)
-    ):
-        from tongban.accounts.roles import Role
-
-        names = "、".join(str(Role(role).label) for role in staff_roles) or "系统"
-        raise NotPermitted(
-            f"只有颁发机构（{current.issuer.name}）的{names}人员可以办理该证照的这项操作"
-        )
+    label = Licence.Status(target).label.removeprefix("已")
+    states.LICENCE.check(current.status, target, message=f"该证照%(status)s，不能再{label}")
+    policy.require_move(actor, current, target)
 
 
 def record_change(
@@ -73,32 +58,27 @@ def record_change(
     reason: str = "",
     legal_basis: str = "",
     document=None,
-) -> LicenceStatusChange:
-    """Move `licence` (locked by the caller) to `target` and append the history row."""
-    change = LicenceStatusChange.objects.create(
-        licence=licence,
-        from_status=licence.status,
-        to_status=target,
-        reason=reason[:MAX_REASON],
-        legal_basis=legal_basis[:MAX_BASIS],
-        document=document,
-        actor=actor,
-    )
-    licence.status = target
-    licence.status_changed_at = change.changed_at
+) -> None:
+    """Move `licence` (locked by the caller) to `target` and append the history row (the caller
+    writes the audit record, which names the decision)."""
+    licence.status_changed_at = timezone.now()
     licence.status_reason = reason[:MAX_REASON]
     licence.status_basis = legal_basis[:MAX_BASIS]
     licence.status_document = document
-    licence.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "status_reason",
-            "status_basis",
-            "status_document",
-        ]
+    statemachine.transition(
+        licence,
+        target,
+        actor=actor,
+        machine=states.LICENCE,
+        reason=reason[:MAX_REASON],
+        update_fields=["status_changed_at", "status_reason", "status_basis", "status_document"],
+        history={
+            "legal_basis": legal_basis[:MAX_BASIS],
+            "document": document,
+            "changed_at": licence.status_changed_at,
+        },
+        write_audit=False,
     )
-    return change
 
 
 def _decision_sections(licence: Licence, reason: str, legal_basis: str) -> list[tuple[str, str]]:
@@ -188,7 +168,7 @@ def revoke(licence: Licence, actor, reason: str, *, legal_basis: str = "", decis
         document=decision,
     )
     audit.record(
-        "licences.revoke",
+        AuditAction.REVOKE,
         actor=actor,
         obj=current,
         detail={"reason": reason, "legal_basis": legal_basis, "decision": decision.number},
@@ -220,7 +200,7 @@ def cancel(
         raise ValidationError({"reason": ["该证照尚在有效期内，不能以“有效期届满未延续”注销"]})
     text = CancelReason(reason).label + (f"：{note}" if note else "")
     record_change(current, Licence.Status.CANCELLED, actor, reason=text)
-    audit.record("licences.cancel", actor=actor, obj=current, detail={"reason": text})
+    audit.record(AuditAction.CANCEL, actor=actor, obj=current, detail={"reason": text})
     _notify_holder(current, "licence.cancelled", text)
     events.publish(
         LicenceCancelled(

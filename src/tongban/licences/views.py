@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from tongban.core import audit
 from tongban.core.paging import ShortListPaginator
 from tongban.licences import actions
+from tongban.licences.audit_actions import AuditAction
 from tongban.licences.models import Licence
 
 
@@ -84,7 +85,7 @@ def _pdf(request, licence: Licence, document, action: str, filename: str, what: 
 def download(request, pk: int):
     licence = _own(request, pk)
     name = f"{licence.licence_type.name}-{licence.serial}-v{licence.version}.pdf"
-    return _pdf(request, licence, licence.document, "licences.download", name, "电子文件")
+    return _pdf(request, licence, licence.document, AuditAction.DOWNLOAD, name, "电子文件")
 
 
 @login_required
@@ -93,7 +94,7 @@ def decision(request, pk: int):
     licence = _own(request, pk)
     name = f"撤销决定书-{licence.serial}-v{licence.version}.pdf"
     return _pdf(
-        request, licence, licence.status_document, "licences.decision_download", name, "撤销决定书"
+        request, licence, licence.status_document, AuditAction.DECISION_DOWNLOAD, name, "撤销决定书"
     )
 
 

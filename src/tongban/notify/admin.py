@@ -2,7 +2,7 @@
 Phones appear only masked. "重新发送" goes through the service layer (new delivery, audited)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tongban.core.admin import AuditedAdminMixin, ReadOnlyMixin
 from tongban.notify import actions
@@ -53,6 +53,8 @@ def resend_deliveries(modeladmin, request, queryset):
         try:
             actions.resend(delivery.pk, actor=request.user)
             done += 1
+        except PermissionDenied as exc:
+            problems.append(f"#{delivery.pk}：{exc}")
         except ValidationError as exc:
             problems.append(f"#{delivery.pk}：{'；'.join(exc.messages)}")
     if done:

@@ -6,5 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my/", views.my, name="my"),
     path("elderly-mode", views.toggle_elderly_mode, name="elderly-mode"),
 ]

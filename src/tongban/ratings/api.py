@@ -1,7 +1,7 @@
 """/api/v1/ratings/: the applicant rates a completed case; public statistics (no personal data)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -62,6 +62,7 @@ def _errors(error: ValidationError):
 
 
 class RatingCreateView(APIView):
+    extra_error_statuses = (404,)  # an application not found among the account's own
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -101,7 +102,17 @@ class PublicStatsView(APIView):
             OpenApiParameter("start", str, description="起始日期 YYYY-MM-DD"),
             OpenApiParameter("end", str, description="截止日期 YYYY-MM-DD"),
         ],
-        responses={200: StatsRowSerializer(many=True)},
+        responses={
+            200: inline_serializer(
+                "PublicRatingStats",
+                {
+                    "start": serializers.DateField(),
+                    "end": serializers.DateField(),
+                    "by": serializers.CharField(),
+                    "results": StatsRowSerializer(many=True),
+                },
+            )
+        },
         tags=["ratings"],
     )
     def get(self, request):

@@ -106,7 +106,3 @@ OPEN = {
 RESOLVED = {BadStatus.FIXED, BadStatus.RECTIFIED, BadStatus.EXPLAINED}
 # Open and on the department's clock (an appeal waits for the supervisor).
 ON_CLOCK = OPEN - {BadStatus.APPEALED}
-
-
-def allowed(current: str, target: str, actor_kind: str) -> bool:
-    return actor_kind in TRANSITIONS.get((current, target), set())

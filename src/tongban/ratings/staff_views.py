@@ -20,7 +20,8 @@ from tongban.accounts.permissions import departments_served, role_required, staf
 from tongban.accounts.roles import Role
 from tongban.catalog.models import ServiceItem
 from tongban.core import audit, pii, workdays
-from tongban.ratings import actions, stats
+from tongban.ratings import actions, policy, stats
+from tongban.ratings.audit_actions import AuditAction
 from tongban.ratings.codes import (
     CLASSIFICATION_TARGET,
     DEPARTMENT,
@@ -28,9 +29,9 @@ from tongban.ratings.codes import (
     OPEN,
     BadStatus,
     Classification,
-    allowed,
 )
 from tongban.ratings.models import BadRatingCase, HallVisit, Rating
+from tongban.ratings.states import BAD_CASE
 from tongban.ratings.views import error_text, svg_qr
 
 PAGE_SIZE = 20
@@ -44,8 +45,7 @@ TABS = {
 }
 
 
-def _sees_all(user) -> bool:
-    return user.has_role(Role.PLATFORM_ADMIN, Role.SUPERVISOR)
+_sees_all = policy.sees_all_bad_ratings
 
 
 def _visible(user):
@@ -93,16 +93,18 @@ def _bad_case(request, pk) -> BadRatingCase:
 
 def _moves(user, bad_case) -> set[str]:
     moves = set()
-    if actions.can_handle(user, bad_case):
+    if policy.can_handle(user, bad_case):
         if bad_case.status in OPEN:
             moves.add("callback")
-        if allowed(bad_case.status, BadStatus.VERIFIED, DEPARTMENT):
+        if BAD_CASE.allows(bad_case.status, BadStatus.VERIFIED, DEPARTMENT):
             moves.add("verify")
-        if any(allowed(bad_case.status, t, DEPARTMENT) for t in CLASSIFICATION_TARGET.values()):
+        if any(
+            BAD_CASE.allows(bad_case.status, t, DEPARTMENT) for t in CLASSIFICATION_TARGET.values()
+        ):
             moves.add("classify")
-        if allowed(bad_case.status, BadStatus.RECTIFIED, DEPARTMENT):
+        if BAD_CASE.allows(bad_case.status, BadStatus.RECTIFIED, DEPARTMENT):
             moves.add("rectify")
-    if user.has_role(Role.SUPERVISOR) and bad_case.status == BadStatus.APPEALED:
+    if policy.can_decide_appeal(user) and bad_case.status == BadStatus.APPEALED:
         moves.add("decide")
     return moves
 
@@ -120,10 +122,10 @@ def bad_detail(request, pk):
     if (
         request.GET.get("reveal") == "phone"
         and rater_phone
-        and actions.can_handle(request.user, bad_case)
+        and policy.can_handle(request.user, bad_case)
     ):
         audit.record(
-            "ratings.reveal_phone",
+            AuditAction.REVEAL_PHONE,
             actor=request.user,
             obj=bad_case,
             purpose="差评回访",
@@ -132,7 +134,7 @@ def bad_detail(request, pk):
     classes = [
         (c.value, c.label)
         for c in Classification
-        if allowed(bad_case.status, CLASSIFICATION_TARGET[c], DEPARTMENT)
+        if BAD_CASE.allows(bad_case.status, CLASSIFICATION_TARGET[c], DEPARTMENT)
     ]
     return render(
         request,
@@ -318,8 +320,7 @@ def visit_new(request):
 
 def _own_visit(request, pk) -> HallVisit:
     visit = get_object_or_404(HallVisit.objects.select_related("hall", "window"), pk=pk)
-    if visit.clerk_id != request.user.pk and not request.user.has_role(Role.PLATFORM_ADMIN):
-        raise PermissionDenied(_("只能查看本人登记的窗口服务"))
+    policy.require_see_visit(request.user, visit)
     return visit
 
 

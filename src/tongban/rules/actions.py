@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.permissions import can_act_for_department
-from tongban.accounts.roles import Role
-from tongban.core import audit
-from tongban.rules import grammar
+from tongban.core import audit, statemachine
+from tongban.rules import grammar, policy
+from tongban.rules.audit_actions import AuditAction
 from tongban.rules.interpreter import Fact, Outcome, evaluate
 from tongban.rules.models import (
     DataElement,
@@ -27,39 +26,16 @@ from tongban.rules.models import (
     RuleSetVersionEvent,
     RuleTestCase,
 )
+from tongban.rules.states import REFUSED, VERSION
 
 S = RuleSetVersion.Status
-# (from, to): the moves a version may make. Nothing else is allowed.
-TRANSITIONS = {
-    (S.DRAFT, S.PUBLISHED),
-    (S.PUBLISHED, S.WITHDRAWN),
-}
 
 
-def allowed(current: str, target: str) -> bool:
-    return (current, target) in TRANSITIONS
-
-
-def require_author(actor, department) -> None:
-    """Rule sets are written by the department's catalogue administrators (platform admins pass);
-    actor None is the system itself (demo loader, commands)."""
-    if actor is None:
-        return
-    if not actor.has_role(Role.CATALOGUE_ADMIN) or not can_act_for_department(actor, department.pk):
-        raise PermissionDenied("只有本部门的事项管理员可以编写和发布规则")
+require_author = policy.require_author
 
 
 def elements() -> dict[str, grammar.Element]:
     return {row.name: row.as_element() for row in DataElement.objects.all()}
-
-
-def _move(version: RuleSetVersion, target: str, actor, note: str = "") -> None:
-    if not allowed(version.status, target):
-        raise ValidationError(f"版本状态不能从“{S(version.status).label}”变为“{S(target).label}”")
-    RuleSetVersionEvent.objects.create(
-        version=version, from_status=version.status, to_status=target, actor=actor, note=note
-    )
-    version.status = target
 
 
 # --- data elements --------------------------------------------------------------------------------
@@ -96,7 +72,7 @@ def declare_element(
             "description": description,
         },
     )
-    audit.record("rules.element.declare", actor=actor, obj=element, detail={"name": name})
+    audit.record(AuditAction.ELEMENT_DECLARE, actor=actor, obj=element, detail={"name": name})
     return element
 
 
@@ -124,7 +100,7 @@ def create_rule_set(
         rule_set=rule_set, number=1, definition=definition, created_by=actor
     )
     RuleSetVersionEvent.objects.create(version=version, to_status=S.DRAFT, actor=actor)
-    audit.record("rules.ruleset.create", actor=actor, obj=rule_set, detail={"code": code})
+    audit.record(AuditAction.RULESET_CREATE, actor=actor, obj=rule_set, detail={"code": code})
     return version
 
 
@@ -138,7 +114,7 @@ def update_draft(*, actor, version: RuleSetVersion, definition: dict, change_not
     version.definition = definition
     version.change_note = change_note[:500]
     version.save(update_fields=["definition", "change_note"])
-    audit.record("rules.version.update", actor=actor, obj=version)
+    audit.record(AuditAction.VERSION_UPDATE, actor=actor, obj=version)
     return version
 
 
@@ -168,7 +144,7 @@ def new_draft(*, actor, rule_set: RuleSet, change_note: str = "") -> RuleSetVers
         for case in latest.tests.all()
     )
     RuleSetVersionEvent.objects.create(version=draft, to_status=S.DRAFT, actor=actor)
-    audit.record("rules.version.draft", actor=actor, obj=draft, detail={"from": latest.number})
+    audit.record(AuditAction.VERSION_DRAFT, actor=actor, obj=draft, detail={"from": latest.number})
     return draft
 
 
@@ -211,7 +187,7 @@ def add_test_case(
         expected=expected,
         expected_clause=expected_clause,
     )
-    audit.record("rules.test.add", actor=actor, obj=version, detail={"test": case.name})
+    audit.record(AuditAction.TEST_ADD, actor=actor, obj=version, detail={"test": case.name})
     return case
 
 
@@ -220,7 +196,7 @@ def remove_test_case(*, actor, case: RuleTestCase) -> None:
     require_author(actor, case.version.rule_set.department)
     if case.version.status != S.DRAFT:
         raise ValidationError("只能修改草稿版本的测试用例")
-    audit.record("rules.test.remove", actor=actor, obj=case.version, detail={"test": case.name})
+    audit.record(AuditAction.TEST_REMOVE, actor=actor, obj=case.version, detail={"test": case.name})
     case.delete()
 
 
@@ -279,15 +255,22 @@ def publish(*, actor, version: RuleSetVersion, valid_from: datetime.date | None 
             raise ValidationError("新版本的生效日期应晚于现行版本的生效日期")
         current.valid_to = valid_from
         current.save(update_fields=["valid_to"])
-    _move(version, S.PUBLISHED, actor)
+    VERSION.check(version.status, S.PUBLISHED, message=REFUSED)
     version.valid_from = valid_from
     version.published_at = timezone.now()
-    version.save(update_fields=["status", "valid_from", "published_at"])
-    audit.record(
-        "rules.version.publish",
+    statemachine.transition(
+        version,
+        S.PUBLISHED,
         actor=actor,
-        obj=version,
-        detail={"rule_set": version.rule_set.code, "number": version.number, "tests": len(results)},
+        machine=VERSION,
+        message=REFUSED,
+        update_fields=["valid_from", "published_at"],
+        audit_action=AuditAction.VERSION_PUBLISH,
+        audit_detail={
+            "rule_set": version.rule_set.code,
+            "number": version.number,
+            "tests": len(results),
+        },
     )
     return version
 
@@ -298,9 +281,16 @@ def withdraw(*, actor, version: RuleSetVersion, reason: str) -> RuleSetVersion:
     require_author(actor, version.rule_set.department)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["请说明废止原因"]})
-    _move(version, S.WITHDRAWN, actor, reason.strip())
-    version.save(update_fields=["status"])
-    audit.record("rules.version.withdraw", actor=actor, obj=version, detail={"reason": reason})
+    statemachine.transition(
+        version,
+        S.WITHDRAWN,
+        actor=actor,
+        machine=VERSION,
+        message=REFUSED,
+        reason=reason.strip(),
+        audit_action=AuditAction.VERSION_WITHDRAW,
+        audit_detail={"reason": reason},
+    )
     return version
 
 
@@ -335,7 +325,7 @@ def decide(
         trace=outcome.as_dict(),
     )
     audit.record(
-        "rules.decide",
+        AuditAction.DECIDE,
         obj=decision,
         detail={
             "rule_set": version.rule_set.code,

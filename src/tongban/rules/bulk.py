@@ -38,12 +38,13 @@ def dtype_of(element: grammar.Element):
     return DTYPES[element.type]
 
 
-def _clause_column(clause_id: str) -> str:
-    return f"__clause__{clause_id}"
-
-
 def _not_true(expr: pl.Expr) -> pl.Expr:
     return ~expr.fill_null(False)
+
+
+# Every operation is staged as a column of its own already: common subexpression elimination
+# would only cost planning time (noticeable with thousands of expressions in a fused run).
+NO_CSE = pl.QueryOptFlags(comm_subexpr_elim=False)
 
 
 class WorkdayIndex:
@@ -78,6 +79,13 @@ def _days_from_civil(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return (era * 146097 + day_of_era - 719468).cast(pl.Int32)
 
 
+# Every MMDD of a leap year.
+_MONTH_DAYS = [
+    day.month * 100 + day.day
+    for day in (datetime.date(2000, 1, 1) + datetime.timedelta(days=n) for n in range(366))
+]
+
+
 def _depth(e) -> int:
     """How many operations deep an expression is (leaves and `as_of` count 0)."""
     if not (isinstance(e, dict) and e.get("args")):
@@ -92,92 +100,201 @@ def _shared_workday_index(as_of: datetime.date, version) -> WorkdayIndex:
     return WorkdayIndex(as_of)
 
 
+# Each depth of operations has three stages: two for helper columns an operation needs first
+# (the digits of an ID number's birth date, checked), then the operations themselves.
+_LEVELS = 3
+_OPERATION = _LEVELS - 1
+
+
+class Staging:
+    """The operations of one or more rule sets over one reference date, each a column computed
+    once, in stages by depth. Rule sets compiled on one `Staging` share it: an age that several
+    policies read is computed once for all of them (a fused run, `evaluate_many`)."""
+
+    def __init__(self, as_of: datetime.date, calendar=None, prefix: str = ""):
+        self.as_of = as_of
+        self.calendar = calendar
+        self.prefix = prefix
+        self.memo: dict[str, str] = {}  # an operation's canonical JSON → its column
+        self.stages: list[list[pl.Expr]] = []
+        self._workdays: WorkdayIndex | None = None
+
+    def column(self, key: str, depth: int, build, level: int = _OPERATION) -> pl.Expr:
+        name = self.memo.get(key)
+        if name is None:
+            compiled = build()
+            name = self.memo[key] = f"{self.prefix}__op{len(self.memo)}"
+            index = (depth - 1) * _LEVELS + level
+            while len(self.stages) <= index:
+                self.stages.append([])
+            self.stages[index].append(compiled.alias(name))
+        return pl.col(name)
+
+    def apply(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        for stage in self.stages:
+            if stage:
+                frame = frame.with_columns(stage)
+        return frame
+
+    def workdays(self) -> WorkdayIndex:
+        if self._workdays is None:
+            self._workdays = (
+                WorkdayIndex(self.as_of, self.calendar)
+                if self.calendar is not None
+                else _shared_workday_index(self.as_of, workdays.calendar_version())
+            )
+        return self._workdays
+
+
+def _canonical(e, constants: dict) -> str:
+    """An expression's identity across rule sets: constants replaced by their typed values (two
+    policies may give one name different values)."""
+
+    def resolve(node):
+        if isinstance(node, dict):
+            if "const" in node:
+                value = constants[node["const"]]
+                return {"__value": [grammar.literal_type(value) or grammar.DATE, str(value)]}
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return json.dumps(resolve(e), sort_keys=True, ensure_ascii=False)
+
+
 class BulkRuleSet:
+    """A rule set compiled to polars. `prefix` names its output columns (so the rule sets of a
+    fused run do not clash); `staging` shares the operations with other rule sets."""
+
     def __init__(
         self,
         definition: dict,
         elements: dict[str, grammar.Element],
         as_of: datetime.date,
         calendar=None,
+        *,
+        prefix: str = "",
+        staging: Staging | None = None,
     ):
         self.definition = definition
         self.elements = elements
         self.as_of = as_of
+        self.prefix = prefix
+        self.staging = staging or Staging(as_of, calendar, prefix)
         self.constants = grammar.constants_of(definition)
         self.clauses = grammar.clauses(definition["root"])
-        self._calendar = calendar
-        self._workdays: WorkdayIndex | None = None
+        self.clause_ids = [c["clause"] for c in self.clauses]
+        self._clause_index = {clause_id: n for n, clause_id in enumerate(self.clause_ids)}
         self.columns = list(
             dict.fromkeys(name for c in self.clauses for name in grammar.variables(c["test"]))
         )
-        self._memo: dict[str, str] = {}  # an operation's canonical JSON → its column
-        self._stages: list[list[pl.Expr]] = []
         self.clause_exprs = [
-            self.expr(c["test"]).alias(_clause_column(c["clause"])) for c in self.clauses
+            self.expr(c["test"]).alias(self.clause_column(c["clause"])) for c in self.clauses
         ]
         root = definition["root"]
-        value = self.value(root)
+        #: the rule set's three-valued result (null: unknown) over the clause columns
+        self.value_expr = self.value(root)
+        #: the blocking clause as its position in `clauses` (null when the rule set passes)
+        self.block_index_root = self.block_index(root)
+        self.blocking_index_expr = (
+            pl.when(self.value_expr.fill_null(False))
+            .then(pl.lit(None, dtype=pl.Int32))
+            .otherwise(self.block_index_root)
+        )
         self.outcome_expr = (
-            pl.when(value.is_null())
+            pl.when(self.value_expr.is_null())
             .then(pl.lit(UNKNOWN))
-            .when(value)
+            .when(self.value_expr)
             .then(pl.lit(PASS))
             .otherwise(pl.lit(FAIL))
-            .alias("outcome")
+            .alias(prefix + "outcome")
         )
         self.blocking_expr = (
-            pl.when(value.fill_null(False))
-            .then(pl.lit(None, dtype=pl.String))
-            .otherwise(self.blocking(root))
-            .alias("blocking_clause")
+            pl.lit(pl.Series(self.clause_ids, dtype=pl.String))
+            .gather(self.blocking_index_expr)
+            .alias(prefix + "blocking_clause")
         )
 
     @property
     def clause_count(self) -> int:
         return len(self.clauses)
 
+    def clause_column(self, clause_id: str) -> str:
+        return f"{self.prefix}__clause__{clause_id}"
+
     def schema(self) -> dict:
         """The columns (and their types) a frame must have."""
         return {name: dtype_of(self.elements[name]) for name in self.columns}
 
-    def evaluate(self, frame: pl.DataFrame | pl.LazyFrame, *, explain: bool = False, keep=()):
-        """Outcome and blocking clause per row (plus each clause's result with explain=True);
-        `keep` names columns of the frame to carry through, such as the subject's key."""
-        staged = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
-        for stage in self._stages:
-            staged = staged.with_columns(stage)
-        staged = staged.with_columns(self.clause_exprs)
-        wanted = [*keep, self.outcome_expr, self.blocking_expr]
+    def outputs(self, *, explain: bool = False, extra: dict[str, pl.Expr] | None = None):
+        """The rule set's result columns, named with its prefix."""
+        wanted = [self.outcome_expr, self.blocking_expr]
+        wanted += [value.alias(self.prefix + name) for name, value in (extra or {}).items()]
         if explain:
-            wanted += [pl.col(_clause_column(c["clause"])).alias(c["clause"]) for c in self.clauses]
-        return staged.select(wanted).collect()
+            wanted += [
+                pl.col(self.clause_column(c)).alias(self.prefix + c) for c in self.clause_ids
+            ]
+        return wanted
+
+    def evaluate(
+        self,
+        frame: pl.DataFrame | pl.LazyFrame,
+        *,
+        explain: bool = False,
+        keep=(),
+        extra: dict[str, pl.Expr] | None = None,
+    ):
+        """Outcome and blocking clause per row (plus each clause's result with explain=True);
+        `keep` names columns of the frame to carry through, such as the subject's key; `extra`
+        adds named polars expressions over the staged columns (build them with `expr()` before
+        calling, so their operations are staged too), as a policy's amount formula does."""
+        staged = self.staging.apply(frame.lazy())
+        staged = staged.with_columns(self.clause_exprs)
+        return staged.select([*keep, *self.outputs(explain=explain, extra=extra)]).collect(
+            optimizations=NO_CSE
+        )
 
     # --- groups over clause columns ---------------------------------------------------------------
 
     def value(self, node) -> pl.Expr:
         if "clause" in node:
-            return pl.col(_clause_column(node["clause"]))
+            return pl.col(self.clause_column(node["clause"]))
         if "not" in node:
             return ~self.value(node["not"])
         children = [self.value(child) for child in node.get("all", node.get("any", []))]
-        return (
-            reduce(lambda a, b: a & b, children)
-            if "all" in node
-            else reduce(lambda a, b: a | b, children)
-        )
+        if len(children) == 1:
+            return children[0]
+        # Kleene logic, as `&` and `|`: false (true) wins over unknown.
+        return pl.all_horizontal(children) if "all" in node else pl.any_horizontal(children)
 
-    def blocking(self, node) -> pl.Expr:
-        if "clause" in node:
-            return pl.lit(node["clause"])
-        if "not" in node:
-            return pl.lit(grammar.clauses(node["not"])[0]["clause"])
+    def block_index(self, node) -> pl.Expr:
+        """The position of the blocking clause under `node`, assuming node is not true."""
+        first = self._clause_index[grammar.clauses(node)[0]["clause"]]
+        if "clause" in node or "not" in node:
+            return pl.lit(first, dtype=pl.Int32)
         if "any" in node:
-            return self.blocking(node["any"][0])
+            return self.block_index(node["any"][0])
+        children = node["all"]
+        if len(children) == 1:
+            return self.block_index(children[0])
+        if all("clause" in child for child in children):
+            # Document order numbers a flat group's clauses first, first + 1, …: weigh each
+            # clause that is not true by how early it comes; the heaviest is the first.
+            count = len(children)
+            weight = pl.UInt8 if count < 256 else pl.Int32
+            heaviest = pl.max_horizontal(
+                [
+                    _not_true(self.value(child)).cast(weight) * pl.lit(count - n, dtype=weight)
+                    for n, child in enumerate(children)
+                ]
+            ).cast(pl.Int32)
+            return first + (count - heaviest) % count
         chain = None
-        for child in node["all"]:
-            test, then = _not_true(self.value(child)), self.blocking(child)
+        for child in children:
+            test, then = _not_true(self.value(child)), self.block_index(child)
             chain = pl.when(test).then(then) if chain is None else chain.when(test).then(then)
-        return chain.otherwise(pl.lit(grammar.clauses(node)[0]["clause"]))
+        return chain.otherwise(pl.lit(first, dtype=pl.Int32))
 
     # --- expressions --------------------------------------------------------------------------------
 
@@ -185,16 +302,11 @@ class BulkRuleSet:
         """An expression's value: a column of its own for an operation (computed once, in the stage
         after its arguments), the literal or the element's column otherwise."""
         if isinstance(e, dict) and "op" in e and e.get("args"):
-            key = json.dumps(e, sort_keys=True, ensure_ascii=False)
-            name = self._memo.get(key)
-            if name is None:
-                name = self._memo[key] = f"__op{len(self._memo)}"
-                compiled = getattr(self, "op_" + e["op"])(e["args"])
-                depth = _depth(e)
-                while len(self._stages) < depth:
-                    self._stages.append([])
-                self._stages[depth - 1].append(compiled.alias(name))
-            return pl.col(name)
+            return self.staging.column(
+                _canonical(e, self.constants),
+                _depth(e),
+                lambda: getattr(self, "op_" + e["op"])(e["args"]),
+            )
         return self._leaf(e)
 
     def _leaf(self, e) -> pl.Expr:
@@ -209,6 +321,19 @@ class BulkRuleSet:
         if "date" in e:
             return pl.lit(grammar.parse_date(e["date"]), dtype=pl.Date)
         return getattr(self, "op_" + e["op"])(e["args"])
+
+    def _constant_date(self, e) -> datetime.date | None:
+        """The date an expression stands for when it is the same for every row."""
+        if not isinstance(e, dict):
+            return None
+        if e.get("op") == "as_of":
+            return self.as_of
+        if "date" in e:
+            return grammar.parse_date(e["date"])
+        if "const" in e:
+            value = self.constants[e["const"]]
+            return value if isinstance(value, datetime.date) else None
+        return None
 
     def _pair(self, args):
         return self.expr(args[0]), self.expr(args[1])
@@ -285,32 +410,46 @@ class BulkRuleSet:
     def op_as_of(self, args):
         return pl.lit(self.as_of, dtype=pl.Date)
 
-    def op_birth_date(self, args):
-        # Integer arithmetic instead of parsing text as a date (several times faster): read
-        # YYYYMMDD as a number, check the month and the day against the month's length, and count
-        # the days since 1970-01-01 (the proleptic Gregorian calendar, as Python's dates).
+    def _birth_key(self, args) -> pl.Expr:
+        """YYYYMMDD of the birth date in an ID number as an integer, null when the number has
+        none (18 characters, eight ASCII digits in place, a real date): integer arithmetic
+        instead of parsing text as a date, several times faster. Staged in two helper columns,
+        so the digits are read once."""
         number = self.expr(args[0])
-        digits = number.str.slice(6, 8)
-        value = digits.cast(pl.Int64, strict=False)
-        year, month, day = value // 10000, value // 100 % 100, value % 100
-        leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-        month_length = (
-            pl.when(month == 2)
-            .then(28 + leap.cast(pl.Int64))
-            .when(month.is_in([4, 6, 9, 11]))
-            .then(30)
-            .otherwise(31)
+        depth = _depth({"op": "birth_date", "args": args})
+        key = _canonical(args[0], self.constants)
+        digits = self.staging.column(
+            f"birth_digits:{key}",
+            depth,
+            lambda: pl.when(number.str.contains(r"(?s)^.{6}[0-9]{8}.{4}$")).then(
+                number.str.slice(6, 8).cast(pl.Int64, strict=False)
+            ),
+            level=0,
         )
-        readable = (
-            (number.str.len_chars() == 18)
-            & digits.str.contains(r"^[0-9]{8}$")
-            & (year >= 1)
-            & month.is_between(1, 12)
-            & day.is_between(1, month_length)
-        )
-        return pl.when(readable).then(_days_from_civil(year, month, day).cast(pl.Date))
+
+        def checked():
+            # A real date: a month-and-day that some year has, 29 February only in leap years.
+            year, month_day = digits // 10000, digits % 10000
+            leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+            real = (year >= 1) & month_day.is_in(_MONTH_DAYS) & ((month_day != 229) | leap)
+            return pl.when(real).then(digits)
+
+        return self.staging.column(f"birth_key:{key}", depth, checked, level=1)
+
+    def op_birth_date(self, args):
+        # The days since 1970-01-01 of the checked YYYYMMDD (the proleptic Gregorian calendar,
+        # as Python's dates).
+        key = self._birth_key(args)
+        return _days_from_civil(key // 10000, key // 100 % 100, key % 100).cast(pl.Date)
 
     def op_years_between(self, args):
+        end_day = self._constant_date(args[1])
+        start = args[0]
+        if end_day is not None and isinstance(start, dict) and start.get("op") == "birth_date":
+            # An age at a fixed date from an ID number: (YYYYMMDD at the end − YYYYMMDD of
+            # birth) // 10000 is the completed years (the month and day decide the borrow).
+            end_key = end_day.year * 10000 + end_day.month * 100 + end_day.day
+            return (end_key - self._birth_key(start["args"])) // 10000
         start, end = self._pair(args)
         years = end.dt.year().cast(pl.Int64) - start.dt.year().cast(pl.Int64)
         before_anniversary = (end.dt.month().cast(pl.Int64) * 100 + end.dt.day()) < (
@@ -323,14 +462,9 @@ class BulkRuleSet:
         return (end - start).dt.total_days().cast(pl.Int64)
 
     def op_workdays_between(self, args):
-        if self._workdays is None:
-            self._workdays = (
-                WorkdayIndex(self.as_of, self._calendar)
-                if self._calendar is not None
-                else _shared_workday_index(self.as_of, workdays.calendar_version())
-            )
+        index = self.staging.workdays()
         start, end = self._pair(args)
-        return self._workdays.of(end) - self._workdays.of(start)
+        return index.of(end) - index.of(start)
 
     def op_add_days(self, args):
         day, days = self._pair(args)

@@ -374,5 +374,243 @@ def evaluate(
     as_of: datetime.date,
     calendar=None,
 ) -> Outcome:
-    """Evaluate a validated definition for one subject."""
-    return Interpreter(definition, elements, as_of, calendar).run(facts)
+    """Evaluate a validated definition for one subject (compiled once per definition, kept)."""
+    return compiled(definition, elements).run(facts, as_of, calendar)
+
+
+# --- compiled: the same meaning, the tree turned into closures once per definition -----------------
+
+
+class _Context:
+    """One evaluation: the facts, their coerced values (read once each), the reference date."""
+
+    __slots__ = ("as_of", "calendar", "elements", "facts", "values", "workdays")
+
+    def __init__(self, facts, elements, as_of, calendar):
+        self.facts, self.elements, self.as_of = facts, elements, as_of
+        self.values: dict = {}
+        self.workdays = None
+        self.calendar = calendar
+
+    def value(self, name):
+        try:
+            return self.values[name]
+        except KeyError:
+            fact = self.facts.get(name)
+            found = None if fact is None else coerce(fact.value, self.elements[name].type)
+            self.values[name] = found
+            return found
+
+
+def _binary(test):
+    def build(args):
+        left, right = args
+
+        def run(c):
+            a, b = left(c), right(c)
+            return None if a is None or b is None else test(a, b)
+
+        return run
+
+    return build
+
+
+def _between(args):
+    value, low, high = args
+
+    def run(c):
+        v, lo, hi = value(c), low(c), high(c)
+        above = None if v is None or lo is None else lo <= v
+        below = None if v is None or hi is None else v <= hi
+        return _and([above, below])
+
+    return run
+
+
+def _membership(inside: bool):
+    def build(args):
+        value, members = args
+
+        def run(c):
+            v = value(c)
+            return None if v is None else (v in members(c)) == inside
+
+        return run
+
+    return build
+
+
+def _any_in(args):
+    items, members = args
+
+    def run(c):
+        found, wanted = items(c), members(c)
+        if found is None or wanted is None:
+            return None
+        return any(item in wanted for item in found)
+
+    return run
+
+
+def _workdays(args):
+    start, end = args
+
+    def run(c):
+        a, b = start(c), end(c)
+        if a is None or b is None:
+            return None
+        if c.workdays is None:
+            c.workdays = WorkdayCounter(c.as_of, c.calendar)
+        return c.workdays.between(a, b)
+
+    return run
+
+
+def _add_days(args):
+    day, days = args
+
+    def run(c):
+        d, n = day(c), days(c)
+        if d is None or n is None:
+            return None
+        try:
+            return d + datetime.timedelta(days=int(n))
+        except OverflowError:
+            return None
+
+    return run
+
+
+def _count(args):
+    (items,) = args
+
+    def run(c):
+        found = items(c)
+        return None if found is None else len(found)
+
+    return run
+
+
+def _negate(args):
+    (inner,) = args
+
+    def run(c):
+        v = inner(c)
+        return None if v is None else not v
+
+    return run
+
+
+def _exists(args):
+    (inner,) = args
+    return lambda c: inner(c) is not None
+
+
+_BUILDERS = {
+    "eq": _binary(lambda a, b: a == b),
+    "ne": _binary(lambda a, b: a != b),
+    "lt": _binary(lambda a, b: a < b),
+    "le": _binary(lambda a, b: a <= b),
+    "gt": _binary(lambda a, b: a > b),
+    "ge": _binary(lambda a, b: a >= b),
+    "between": _between,
+    "in": _membership(True),
+    "not_in": _membership(False),
+    "starts_with": _binary(lambda a, b: a.startswith(b)),
+    "exists": _exists,
+    "any_in": _any_in,
+    "count": _count,
+    "and": lambda args: lambda c: _and([a(c) for a in args]),
+    "or": lambda args: lambda c: _or([a(c) for a in args]),
+    "not": _negate,
+    "add": _binary(lambda a, b: a + b),
+    "sub": _binary(lambda a, b: a - b),
+    "mul": _binary(lambda a, b: a * b),
+    "as_of": lambda args: lambda c: c.as_of,
+    "birth_date": lambda args: (lambda inner: lambda c: birth_date_of(inner(c)))(args[0]),
+    "years_between": _binary(years_between),
+    "days_between": _binary(lambda a, b: (b - a).days),
+    "workdays_between": _workdays,
+    "add_days": _add_days,
+}
+
+
+class CompiledRuleSet:
+    """A validated definition compiled once: every clause's test is a closure, every clause knows
+    the elements it reads. `run` gives exactly what `Interpreter.run` gives (the parity test runs
+    both through `evaluate`)."""
+
+    def __init__(self, definition: dict, elements: dict[str, grammar.Element]):
+        self.definition, self.elements = definition, elements
+        self.constants = grammar.constants_of(definition)
+        self.clauses = [
+            (
+                node["clause"],
+                node.get("label", ""),
+                node.get("basis", ""),
+                self._expr(node["test"]),
+                grammar.variables(node["test"]),
+            )
+            for node in grammar.clauses(definition["root"])
+        ]
+        self._blocker = Interpreter(definition, elements, None)
+
+    def _expr(self, e):
+        if grammar.literal_type(e) is not None:
+            return lambda c: e
+        if "var" in e:
+            name = e["var"]
+            return lambda c: c.value(name)
+        if "const" in e:
+            value = self.constants[e["const"]]
+            return lambda c: value
+        if "date" in e:
+            day = grammar.parse_date(e["date"])
+            return lambda c: day
+        if "list" in e:
+            items = e["list"]
+            return lambda c: items
+        return _BUILDERS[e["op"]]([self._expr(arg) for arg in e["args"]])
+
+    def run(self, facts: dict[str, Fact], as_of, calendar=None) -> Outcome:
+        context = _Context(facts, self.elements, as_of, calendar)
+        traces, results = [], {}
+        for clause, label, basis, test, names in self.clauses:
+            result = test(context)
+            results[clause] = result
+            read = []
+            for name in names:
+                fact = facts.get(name)
+                read.append(
+                    {
+                        "element": name,
+                        "value": _jsonable(context.value(name)),
+                        "source": fact.source if fact is not None else {},
+                    }
+                )
+            traces.append(ClauseTrace(clause, label, basis, result, read))
+        root = self.definition["root"]
+        result = self._blocker._value(root, results)
+        outcome = PASS if result is True else FAIL if result is False else UNKNOWN
+        blocking = None if result is True else self._blocker._blocking(root, results)
+        return Outcome(outcome, blocking, traces)
+
+
+_compiled: dict = {}
+
+
+def compiled(definition: dict, elements: dict[str, grammar.Element]) -> CompiledRuleSet:
+    """The compiled form of a definition, kept per process (a published version never changes;
+    a draft's changed definition is another key). Bounded: cleared when it grows large."""
+    import json
+
+    key = (
+        json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str),
+        tuple(sorted((n, e) for n, e in elements.items())),
+    )
+    found = _compiled.get(key)
+    if found is None:
+        if len(_compiled) > 256:
+            _compiled.clear()
+        found = _compiled[key] = CompiledRuleSet(definition, elements)
+    return found

@@ -11,10 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from tongban.accounts.roles import Role
 from tongban.core.admin import ReadOnlyMixin
 from tongban.core.models import Department
-from tongban.seals import actions
+from tongban.seals import actions, policy
 from tongban.seals.models import (
     DocumentNumberCounter,
     IssuedDocument,
@@ -23,11 +22,7 @@ from tongban.seals.models import (
     SealUse,
 )
 
-
-def is_platform_admin(user) -> bool:
-    return user.is_active and (
-        user.is_superuser or getattr(user, "has_role", lambda *r: False)(Role.PLATFORM_ADMIN)
-    )
+is_platform_admin = policy.can_keep_seals
 
 
 class SealCreateForm(forms.ModelForm):

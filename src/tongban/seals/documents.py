@@ -24,6 +24,7 @@ from django.utils import timezone
 from tongban.core import audit
 from tongban.core.models import Department
 from tongban.seals import actions, ca, images
+from tongban.seals.audit_actions import AuditAction
 from tongban.seals.models import DocumentNumberCounter, IssuedDocument, Seal
 
 SEAL_DIAMETER_MM = 42  # 公章常用直径 42 mm
@@ -334,7 +335,7 @@ def issue_document(
                 related_id=related_id,
             )
             audit.record(
-                "seals.document_issued",
+                AuditAction.DOCUMENT_ISSUED,
                 actor=actor,
                 obj=document,
                 detail={

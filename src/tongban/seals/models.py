@@ -178,6 +178,7 @@ class IssuedDocument(models.Model):
         DECISION = "decision", "决定书"
         LICENCE = "licence", "证照"
         RECEIPT = "receipt", "申请回执"
+        REVIEW_REPORT = "review_report", "审查报告"
         OTHER = "other", "其他文书"
 
     public_id = models.UUIDField("公开标识", default=uuid.uuid4, unique=True, editable=False)

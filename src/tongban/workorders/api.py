@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tongban.core import ratelimit
+from tongban.core.apierrors import ServiceUnavailable, error_body
 from tongban.core.logging import redact
 from tongban.core.request_context import client_ip
 from tongban.workorders import classifier, routing
@@ -53,6 +54,7 @@ class ClassifyOut(serializers.Serializer):
 class ClassifyView(APIView):
     """Suggest a category and department while a citizen types; no order is created."""
 
+    extra_error_statuses = (429, 503)
     permission_classes = [AllowAny]
     authentication_classes = []
 
@@ -66,13 +68,14 @@ class ClassifyView(APIView):
             raise ValidationError({"text": ["请填写诉求内容"]})
         prediction = classifier.predict(text)
         if prediction is None:
-            return Response(
-                {"detail": "智能分类模型尚未训练，请由派单员人工分类"},
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
-        category = Category.objects.select_related("parent", "department").get(
-            code=prediction.category_code
+            raise ServiceUnavailable("智能分类模型尚未训练，请由派单员人工分类")
+        category = (
+            Category.objects.select_related("parent", "department")
+            .filter(code=prediction.category_code)
+            .first()
         )
+        if category is None:  # a model trained on categories since removed: retrain it
+            raise ServiceUnavailable("智能分类模型与现行类别不一致，请由派单员人工分类")
         department = routing.route(category).department
         return Response(
             {
@@ -119,6 +122,7 @@ class ReportView(APIView):
     """A citizen's report (text, photos as multipart, location). Signed-in citizens may leave out
     the phone; it is taken from the account."""
 
+    extra_error_statuses = (429,)
     permission_classes = [AllowAny]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -154,6 +158,7 @@ class ReportView(APIView):
 class TrackView(APIView):
     """Progress of one order by its number and the last four digits of the reporter's phone."""
 
+    extra_error_statuses = (404, 429)
     permission_classes = [AllowAny]
     authentication_classes = []
 
@@ -176,39 +181,104 @@ class TrackView(APIView):
 
 
 class AlertView(APIView):
-    """An IoT sensor's alert: the raw JSON body signed with HMAC-SHA256 (hex) in X-Signature."""
+    """IoT alerts. One alert: the raw JSON body {"sensor": …, "value": …} signed with HMAC-SHA256
+    (hex) in X-Signature. A gateway's batch: a JSON array (up to 1,000) of the MQTT envelope
+    {"body": "<the alert's raw JSON>", "signature": "<hex>"}, each alert signed by its own sensor;
+    the batch is folded per sensor in one transaction and every refusal is answered with its
+    position, so nothing is lost silently."""
 
+    extra_error_statuses = (403, 413)
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = []
 
     @extend_schema(
         request=inline_serializer(
             "AlertIn",
-            {"sensor": serializers.CharField(), "value": serializers.CharField(required=False)},
+            {
+                "sensor": serializers.CharField(help_text="单条告警：设备编码"),
+                "value": serializers.CharField(required=False),
+            },
         ),
         parameters=[
             OpenApiParameter(
                 "X-Signature",
                 str,
                 OpenApiParameter.HEADER,
-                description="HMAC-SHA256(设备密钥, 请求体) 十六进制",
+                required=False,
+                description="单条告警：HMAC-SHA256(设备密钥, 请求体) 十六进制；批量提交（JSON 数组，"
+                "每项 {body, signature}）时不用",
             )
         ],
         responses={
             202: inline_serializer(
                 "AlertOut",
-                {"order": serializers.CharField(), "created": serializers.BooleanField()},
+                {
+                    "order": serializers.CharField(required=False),
+                    "created": serializers.BooleanField(required=False),
+                    "accepted": serializers.IntegerField(required=False),
+                    "orders": serializers.ListField(child=serializers.CharField(), required=False),
+                    "refused": serializers.ListField(
+                        child=inline_serializer(
+                            "AlertRefused",
+                            {
+                                "index": serializers.IntegerField(),
+                                "reason": serializers.CharField(),
+                            },
+                        ),
+                        required=False,
+                    ),
+                },
             )
         },
         tags=["workorders"],
     )
     def post(self, request):
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > alerts.MAX_BATCH_BYTES:
+            return Response(
+                error_body(
+                    "too_large",
+                    f"请求过大：一次最多提交{alerts.MAX_BATCH}条、{alerts.MAX_BATCH_BYTES // 1000}KB",
+                ),
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        body = request.body
+        if body.lstrip()[:1] == b"[":
+            return self._batch(body)
         try:
-            accepted = alerts.receive(request.body, request.headers.get("X-Signature", ""))
+            accepted = alerts.receive(body, request.headers.get("X-Signature", ""))
         except alerts.AlertRejected as error:
-            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied(str(error)) from error
         return Response(
             {"order": accepted.order_number, "created": accepted.created},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    def _batch(self, body: bytes) -> Response:
+        try:
+            messages = alerts.parse_envelopes(body)
+        except alerts.AlertRejected as error:
+            raise PermissionDenied(str(error)) from error
+        result = alerts.check_batch(messages)
+        refused = [{"index": index, "reason": reason} for index, reason in result.refused]
+        if not result.alerts:
+            return Response(
+                # The error shape every API error has, plus why each alert was refused.
+                {
+                    **error_body("permission_denied", "告警全部被拒绝"),
+                    "accepted": 0,
+                    "orders": [],
+                    "refused": refused,
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return Response(
+            {
+                "accepted": result.alerts,
+                "orders": sorted({a.order_number for a in result.accepted}),
+                "refused": refused,
+            },
             status=status.HTTP_202_ACCEPTED,
         )
 
@@ -311,6 +381,7 @@ REQUEST_FIELDS = {
 
 
 class Open311Requests(APIView):
+    extra_error_statuses = {"post": (429,)}
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, FormParser]
     PAGE = 50

@@ -124,11 +124,3 @@ MOVE_LABELS = {
 ON_CLOCK = {S.DISPATCHED, S.ACCEPTED, S.HANDED_DOWN}
 FINAL = {S.CLOSED, S.MERGED}
 OPEN = set(S.values) - FINAL
-
-
-def allowed(current: str, target: str, move: str, actor_kind: str) -> bool:
-    return actor_kind in TRANSITIONS.get((current, target, move), set())
-
-
-def moves_from(current: str) -> set[str]:
-    return {move for (source, _target, move) in TRANSITIONS if source == current}

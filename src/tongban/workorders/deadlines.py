@@ -8,10 +8,11 @@ that lands on a rest day moves to the end of the next working day.
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from tongban.core import workdays
-from tongban.workorders.codes import ON_CLOCK, Urgency, Warning
+from tongban.workorders.codes import ON_CLOCK, Status, Urgency, Warning
 
 END_OF_DAY = datetime.time(23, 59, 59)
 YELLOW_SHARE = 0.25  # yellow once less than a quarter of the allotted time is left
@@ -50,10 +51,39 @@ def warning_for(order, now: datetime.datetime | None = None) -> str:
     now = now or timezone.now()
     if order.status not in ON_CLOCK or order.due_at is None or order.dispatched_at is None:
         return Warning.NONE
-    if now > order.due_at:
+    return _warning(order.dispatched_at, order.due_at, now)
+
+
+def _warning(start: datetime.datetime, due: datetime.datetime, now: datetime.datetime) -> str:
+    """Red once past `due`, yellow in the last quarter of the time from `start` to `due`."""
+    if now > due:
         return Warning.RED
-    allotted = (order.due_at - order.dispatched_at).total_seconds()
-    left = (order.due_at - now).total_seconds()
+    allotted = (due - start).total_seconds()
+    left = (due - now).total_seconds()
     if allotted > 0 and left / allotted < YELLOW_SHARE:
         return Warning.YELLOW
     return Warning.NONE
+
+
+# --- 回访 ----------------------------------------------------------------------------------------
+DEFAULT_CALLBACK_WORKING_DAYS = 3
+
+
+def callback_working_days() -> int:
+    """How many working days after 办结反馈 the 回访 is due (configurable, local practice varies)."""
+    return int(getattr(settings, "WORKORDER_CALLBACK_WORKING_DAYS", DEFAULT_CALLBACK_WORKING_DAYS))
+
+
+def callback_due(replied_at: datetime.datetime) -> datetime.datetime:
+    """The end of the N-th working day after 办结反馈 (the day of the reply not counted)."""
+    local_day = timezone.localtime(replied_at).date()
+    return _end_of(workdays.add_working_days(local_day, callback_working_days()))
+
+
+def callback_warning_for(order, now: datetime.datetime | None = None) -> str:
+    """Only while the order waits for its 回访: red once the callback is overdue, yellow in the
+    last quarter of the time allowed for it."""
+    now = now or timezone.now()
+    if order.status != Status.REPLIED or order.callback_due_at is None or not order.replied_at:
+        return Warning.NONE
+    return _warning(order.replied_at, order.callback_due_at, now)

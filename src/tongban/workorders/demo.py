@@ -25,6 +25,7 @@ STAFF = [
     ("dispatcher", "12345派单员", "rx", [Role.DISPATCHER]),
     ("operator", "12345话务员", "rx", [Role.HOTLINE_OPERATOR]),
     ("gridworker", "西大街道网格员", "xd_jd", [Role.GRID_WORKER]),
+    ("patroller", "数字城管监督员", "cg", [Role.CITY_PATROLLER]),
     ("cghandler", "城管承办人", "cg", [Role.HANDLER]),
     ("swhandler", "水务承办人", "sw", [Role.HANDLER]),
 ]
@@ -132,6 +133,14 @@ def load_staff() -> dict[str, User]:
             )
         staff[login] = user
     return staff
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The 12345 / 一网统管 staff for `tongban demo --logins`."""
+    return [
+        (f"工作人员 {name}（{'、'.join(str(Role(r).label) for r in roles)}）", login, PASSWORD)
+        for login, name, _department, roles in STAFF
+    ]
 
 
 def load_orders(staff) -> None:

@@ -13,7 +13,9 @@ from django.db.models import Q
 
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
+from tongban.workorders import sensors as sensor_cache
 from tongban.workorders.codes import (
+    ON_CLOCK,
     Channel,
     Kind,
     RequestStatus,
@@ -146,6 +148,15 @@ class Sensor(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        sensor_cache.clear()  # alerts are verified against the sensor as it is now
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        sensor_cache.clear()
+        return result
+
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
@@ -248,6 +259,13 @@ class WorkOrder(models.Model):
     reply = models.TextField("办理结果", blank=True)
     replied_at = models.DateTimeField("办结时间", null=True, blank=True)
     replied_on_time = models.BooleanField("按时办结", null=True, blank=True)
+    # 回访 within N working days of 办结 (settings.WORKORDER_CALLBACK_WORKING_DAYS)
+    callback_due_at = models.DateTimeField("回访时限", null=True, blank=True, db_index=True)
+    callback_warning = models.CharField(
+        "回访预警", max_length=6, choices=Warning.choices, blank=True
+    )
+    called_back_at = models.DateTimeField("回访时间", null=True, blank=True)
+    called_back_on_time = models.BooleanField("按时回访", null=True, blank=True)
     satisfaction = models.CharField(
         "回访结果", max_length=12, choices=Satisfaction.choices, blank=True
     )
@@ -298,6 +316,12 @@ class WorkOrder(models.Model):
     @property
     def masked_name(self) -> str:
         return pii.mask_name(self.reporter_name)
+
+    @property
+    def on_clock(self) -> bool:
+        """Whether the deadline runs: dispatched and in hand, not returned (paused), replied or
+        closed. Pages show the reporter the 时限 only then."""
+        return self.status in ON_CLOCK and self.due_at is not None
 
 
 class WorkOrderHistory(models.Model):

@@ -1,15 +1,30 @@
 """IoT alerts from an MQTT broker (paho-mqtt), for deployments with TONGBAN_MQTT_URL set.
 
-URL: mqtt://[user:password@]host[:port][/topic-prefix] (default prefix "tongban/alerts"); the
-subscriber listens on "<prefix>/#" with QoS 1. Each message is an envelope
-{"body": "<the alert's raw JSON>", "signature": "<hex HMAC-SHA256 of body with the sensor's key>"},
-the same signature as the webhook's. Messages are collected for a short moment and folded per sensor
-in one transaction (alerts.receive_batch); they are acknowledged to the broker only after that
-transaction commits (manual acks), so a crash before the commit gets them delivered again.
+URL: mqtt://[user:password@]host[:port][/topic-prefix] (default prefix "tongban/alerts"). Each
+message is an envelope {"body": "<the alert's raw JSON>", "signature": "<hex HMAC-SHA256 of body
+with the sensor's key>"}, the same signature as the webhook's.
+
+Throughput: a broker lets only a few unacknowledged QoS 1 messages be in flight to one client
+(Mosquitto's max_inflight_messages, default 20), and alerts are acknowledged only after the batch
+that holds them commits, so one connection carries at most 20 alerts per round trip. The
+subscriber therefore opens several connections (TONGBAN_MQTT_SUBSCRIBERS, default 8) that join one
+shared subscription, `$share/<group>/<prefix>/#` (MQTT v5, and Mosquitto's and most brokers'
+extension of v3.1.1): the broker hands every alert to exactly one member of the group, so the
+connections add up their in-flight windows without an alert being counted twice. Further
+processes (on this or other machines) join the same group with their own client id.
+
+Each connection's network thread only queues what arrives; one writer (the caller's thread, where
+Django's database connection lives) takes everything queued — up to what the connections can
+have in flight — verifies it and folds it per sensor in one transaction (alerts.receive_batch: one
+SELECT and one UPDATE for the sensors' open orders, repeats of one sensor folded into its order),
+and only then acknowledges each alert on the connection it came from, so a crash before the commit
+gets them delivered again.
 """
 
 import json
 import logging
+import queue
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -21,8 +36,10 @@ from tongban.workorders.actions import alerts
 
 log = logging.getLogger(__name__)
 DEFAULT_PREFIX = "tongban/alerts"
-BATCH_SECONDS = 0.2
-BATCH_SIZE = 20  # Mosquitto keeps at most 20 unacknowledged QoS 1 messages in flight per client
+DEFAULT_GROUP = "tongban-workorders"
+BROKER_INFLIGHT = 20  # Mosquitto's default max_inflight_messages per client
+LINGER_SECONDS = 0.05  # after the first alert of a batch, wait this long for more
+MAX_SUBSCRIBERS = 64
 
 
 @dataclass(frozen=True)
@@ -31,21 +48,33 @@ class BrokerConfig:
     port: int
     username: str | None
     password: str | None
-    topic: str
+    prefix: str
+    subscribers: int = 8
+    group: str = DEFAULT_GROUP
 
     @classmethod
-    def from_url(cls, url: str) -> "BrokerConfig":
+    def from_url(cls, url: str, subscribers: int = 8, group: str = DEFAULT_GROUP) -> "BrokerConfig":
         parts = urlsplit(url)
         if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
             raise ValueError("TONGBAN_MQTT_URL 应为 mqtt://[用户:密码@]主机[:端口][/主题前缀]")
-        prefix = parts.path.strip("/") or DEFAULT_PREFIX
+        if not 1 <= subscribers <= MAX_SUBSCRIBERS:
+            raise ValueError(f"MQTT 订阅连接数应为 1 至 {MAX_SUBSCRIBERS}")
+        if not group or any(c in group for c in "/+#"):
+            raise ValueError("MQTT 共享订阅组名不能为空，也不能含 / + #")
         return cls(
             host=parts.hostname,
             port=parts.port or 1883,
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
-            topic=f"{prefix}/#",
+            prefix=parts.path.strip("/") or DEFAULT_PREFIX,
+            subscribers=subscribers,
+            group=group,
         )
+
+    @property
+    def topic(self) -> str:
+        """The shared subscription every connection joins."""
+        return f"$share/{self.group}/{self.prefix}/#"
 
 
 def envelope(body: bytes, signature: str) -> bytes:
@@ -61,66 +90,117 @@ def open_envelope(payload: bytes) -> tuple[bytes, str]:
         return payload, ""  # verify() then refuses it with the reason
 
 
+@dataclass(frozen=True)
+class _Received:
+    connection: int
+    body: bytes
+    signature: str
+    mid: int
+    qos: int
+
+
 class Subscriber:
+    """`config.subscribers` connections in one shared subscription, one writer folding batches."""
+
     def __init__(self, config: BrokerConfig, client_id: str = "tongban-workorders"):
         self.config = config
-        self.pending: list[tuple[bytes, str, int, int]] = []  # body, signature, mid, qos
-        self.first_pending_at = 0.0
+        self.inbox: queue.SimpleQueue[_Received] = queue.SimpleQueue()
+        self.batch_size = BROKER_INFLIGHT * config.subscribers
         self.accepted = 0
         self.refused = 0
-        self.client = mqtt.Client(
+        self.batches = 0
+        self.received_by = [0] * config.subscribers  # alerts each connection delivered
+        self._subscribed = [threading.Event() for _ in range(config.subscribers)]
+        self.clients = [self._client(n, f"{client_id}-{n}") for n in range(config.subscribers)]
+
+    def _client(self, n: int, client_id: str) -> mqtt.Client:
+        client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id,
-            clean_session=False,
+            clean_session=False,  # unacknowledged alerts come again after a reconnect
             manual_ack=True,
+            userdata=n,
         )
-        if config.username:
-            self.client.username_pw_set(config.username, config.password)
-        self.client.on_connect = self._on_connect
-        self.client.on_message = self._on_message
+        if self.config.username:
+            client.username_pw_set(self.config.username, self.config.password)
+        client.on_connect = self._on_connect
+        client.on_subscribe = self._on_subscribe
+        client.on_message = self._on_message
+        return client
 
-    def connect(self) -> None:
-        self.client.connect(self.config.host, self.config.port, keepalive=30)
-
-    def _on_connect(self, client, userdata, flags, reason_code, properties):
-        client.subscribe(self.config.topic, qos=1)
-        log.info("MQTT subscribed to %s", self.config.topic)
-
-    def _on_message(self, client, userdata, message):
-        body, signature = open_envelope(message.payload)
-        if not self.pending:
-            self.first_pending_at = time.monotonic()
-        self.pending.append((body, signature, message.mid, message.qos))
-
-    def flush(self) -> None:
-        """Fold what has arrived, then acknowledge it."""
-        if not self.pending:
+    def _on_connect(self, client, n, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.error("MQTT connection %s refused: %s", n, reason_code)
             return
-        batch, self.pending = self.pending, []
+        client.subscribe(self.config.topic, qos=1)
+
+    def _on_subscribe(self, client, n, mid, reason_codes, properties):
+        if any(code.is_failure for code in reason_codes):
+            log.error("MQTT subscription of connection %s refused: %s", n, reason_codes)
+            return
+        self._subscribed[n].set()
+        log.info("MQTT connection %s subscribed to %s", n, self.config.topic)
+
+    def _on_message(self, client, n, message):
+        body, signature = open_envelope(message.payload)
+        self.inbox.put(_Received(n, body, signature, message.mid, message.qos))
+
+    def start(self, wait: float = 10.0) -> bool:
+        """Connect every connection, each with its network thread; True once all have subscribed
+        within `wait` seconds (the threads keep trying to connect after that)."""
+        for client in self.clients:
+            client.connect_async(self.config.host, self.config.port, keepalive=30)
+            client.loop_start()
+        deadline = time.monotonic() + wait
+        return all(event.wait(max(0.0, deadline - time.monotonic())) for event in self._subscribed)
+
+    def stop(self) -> None:
+        """Fold and acknowledge what has arrived, then disconnect."""
+        while self.step(timeout=0):
+            pass
+        for client in self.clients:
+            client.disconnect()
+            client.loop_stop()
+
+    def _take(self, timeout: float) -> list[_Received]:
+        """What has arrived: blocks up to `timeout` for the first alert, then lingers briefly for
+        more, up to what the connections can have in flight together."""
+        try:
+            batch = [self.inbox.get(timeout=timeout) if timeout else self.inbox.get_nowait()]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + LINGER_SECONDS
+        while len(batch) < self.batch_size:
+            left = deadline - time.monotonic()
+            try:
+                batch.append(self.inbox.get(timeout=left) if left > 0 else self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def step(self, timeout: float = 0.5) -> int:
+        """Fold one batch and acknowledge it; how many alerts it held (0: nothing arrived)."""
+        batch = self._take(timeout)
+        if not batch:
+            return 0
         close_old_connections()
-        _accepted, refused = alerts.receive_batch([(body, sig) for body, sig, _mid, _qos in batch])
+        _accepted, refused = alerts.receive_batch([(m.body, m.signature) for m in batch])
+        self.batches += 1
         self.accepted += len(batch) - len(refused)
         self.refused += len(refused)
         for reason in set(refused):
             log.warning("MQTT alert refused: %s", reason)
-        for _body, _sig, mid, qos in batch:
-            if qos:
-                self.client.ack(mid, qos)
-
-    def due(self) -> bool:
-        return bool(self.pending) and (
-            len(self.pending) >= BATCH_SIZE
-            or time.monotonic() - self.first_pending_at >= BATCH_SECONDS
-        )
-
-    def step(self, timeout: float = 0.05) -> None:
-        """One round of network work and, when due, one batch. Runs in the caller's thread, so
-        the database work happens where Django's connection lives."""
-        self.client.loop(timeout=timeout)
-        if self.due():
-            self.flush()
+        for m in batch:
+            self.received_by[m.connection] += 1
+            if m.qos:
+                self.clients[m.connection].ack(m.mid, m.qos)
+        return len(batch)
 
     def run_forever(self) -> None:
-        self.connect()
-        while True:
-            self.step()
+        if not self.start():
+            log.warning("MQTT: not every connection has subscribed yet; retrying in the background")
+        try:
+            while True:
+                self.step()
+        finally:
+            self.stop()

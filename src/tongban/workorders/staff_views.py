@@ -7,18 +7,20 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import role_required, staff_department_id, staff_required
 from tongban.accounts.roles import Role
 from tongban.core import pii
 from tongban.core.models import Department, Region
-from tongban.workorders import stats
-from tongban.workorders.actions import closure, handling, intake
-from tongban.workorders.actions.common import actor_kinds
+from tongban.workorders import policy, stats
+from tongban.workorders.actions import closure, handling, intake, personal
 from tongban.workorders.codes import (
     DEPARTMENT,
     DISPATCHER,
+    FINAL,
     OPERATOR,
     SUPERVISOR,
     Channel,
@@ -27,9 +29,10 @@ from tongban.workorders.codes import (
     Satisfaction,
     Status,
     Urgency,
-    moves_from,
 )
 from tongban.workorders.models import Category, KnowledgeArticle, Photo, WorkOrder
+from tongban.workorders.policy import actor_kinds
+from tongban.workorders.states import moves_from
 from tongban.workorders.views import error_messages, report_from_post
 
 PAGE_SIZE = 20
@@ -40,7 +43,7 @@ def _visible(user):
     """Dispatchers, operators and supervisors see every order; a department its own and those it
     is asked to help with."""
     orders = WorkOrder.objects.select_related("category", "department")
-    if user.has_role(Role.DISPATCHER, Role.HOTLINE_OPERATOR, Role.SUPERVISOR):
+    if policy.sees_every_order(user):
         return orders
     department = staff_department_id(user)
     return orders.filter(
@@ -54,14 +57,34 @@ def order_list(request):
     status = request.GET.get("status", "")
     if status in Status.values:
         orders = orders.filter(status=status)
-    if request.GET.get("warning") in ("yellow", "red"):
-        orders = orders.filter(warning=request.GET["warning"])
+    warning = request.GET.get("warning", "")
+    if warning in ("yellow", "red"):
+        orders = orders.filter(warning=warning)
+    callback = request.GET.get("callback", "")
+    if callback in ("yellow", "red"):
+        orders = orders.filter(status=Status.REPLIED, callback_warning=callback)
+    elif callback == "waiting":
+        orders = orders.filter(status=Status.REPLIED)
     page = Paginator(orders.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "workorders/staff_list.html",
-        {"page": page, "statuses": Status.choices, "status": status},
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": status,
+            "callback": callback,
+            "warning": warning,
+            "callback_filters": CALLBACK_FILTERS,
+        },
     )
+
+
+CALLBACK_FILTERS = [
+    ("waiting", _("待回访")),
+    ("yellow", _("回访即将到期")),
+    ("red", _("回访已超期")),
+]
 
 
 def _order_for(user, number) -> WorkOrder:
@@ -188,6 +211,26 @@ def order_act(request, number, move):
     return redirect("workorders_staff:detail", number=number)
 
 
+@require_POST
+@staff_required
+def reveal_phone(request, number):
+    """The reporter's full phone, once, audited with the purpose. Never in a URL: the purpose
+    comes in the POST body, and the answer is not cached."""
+    order = _order_for(request.user, number)
+    context = {"order": order}
+    try:
+        context["value"] = personal.reveal_phone(
+            order, actor=request.user, purpose=request.POST.get("purpose", "")
+        )
+    except ValidationError as error:
+        context["error"] = "；".join(error.messages)
+    except PermissionDenied as error:
+        context["error"] = str(error)
+    response = render(request, "workorders/revealed.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
 @staff_required
 def photo(request, pk):
     item = get_object_or_404(Photo.objects.select_related("order"), pk=pk)
@@ -247,23 +290,67 @@ def hotline(request):
     )
 
 
+def _field_report(request, channel: str) -> tuple[dict, bool]:
+    """A report from a field worker's phone page: (errors by field, whether it was filed)."""
+    if request.method != "POST":
+        return {}, False
+    try:
+        order = intake.submit(report_from_post(request, channel), actor=request.user)
+    except ValidationError as error:
+        return error_messages(error), False
+    messages.success(request, f"已上报，工单编号 {order.number}")
+    return {}, True
+
+
 @role_required(Role.GRID_WORKER)
 def grid_report(request):
     """The grid worker's phone page: a photo, the GPS position and a few words."""
-    errors, values = {}, request.POST
-    if request.method == "POST":
-        try:
-            order = intake.submit(report_from_post(request, Channel.GRID), actor=request.user)
-        except ValidationError as error:
-            errors = error_messages(error)
-        else:
-            messages.success(request, f"已上报，工单编号 {order.number}")
-            return redirect("workorders_staff:grid")
+    errors, done = _field_report(request, Channel.GRID)
+    if done:
+        return redirect("workorders_staff:grid")
+    values = request.POST
     mine = WorkOrder.objects.filter(created_by=request.user).select_related("department")[:10]
     return render(
         request,
         "workorders/grid.html",
         {"errors": errors, "values": values, "kinds": Kind.choices, "mine": mine},
+    )
+
+
+PATROL_PAGE_SIZE = 10
+
+
+@role_required(Role.CITY_PATROLLER)
+def patrol_report(request):
+    """The 数字城管 patroller's phone page: photo, GPS position or grid cell, the category of
+    城市管理 and a few words; below, their own reports with status, department and deadline."""
+    errors, done = _field_report(request, Channel.PATROL)
+    if done:
+        return redirect("workorders_staff:patrol")
+    values = request.POST
+    mine = (
+        WorkOrder.objects.filter(created_by=request.user, channel=Channel.PATROL)
+        .select_related("department", "category", "grid_cell")
+        .order_by("-created_at")
+    )
+    status = request.GET.get("status", "")
+    if status == "open":
+        mine = mine.exclude(status__in=FINAL)
+    elif status == "closed":
+        mine = mine.filter(status__in=FINAL)
+    page = Paginator(mine, PATROL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workorders/patrol.html",
+        {
+            "errors": errors,
+            "values": values,
+            "page": page,
+            "status": status,
+            "categories": Category.objects.filter(
+                parent__code=intake.PATROL_CATEGORY_ROOT, is_active=True
+            ),
+        },
     )
 
 

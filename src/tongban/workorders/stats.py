@@ -1,5 +1,5 @@
 """Work-order statistics: counts by channel, category, department, region and day; 按时办结率,
-回访满意率, 重办率; and the hot-spot map of the grid, drawn as inline SVG on the server from the
+回访满意率, 重办率; 按时回访率 and the callbacks waiting, due soon and overdue; and the hot-spot map of the grid, drawn as inline SVG on the server from the
 GridCell rectangles (which come from the generated GeoJSON), so no tiles or scripts are needed."""
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from django.db.models.functions import Substr, TruncDate
 from tongban.core.models import Region
 from tongban.ratings.stats import Period  # the same date-range parsing as the rating figures
 from tongban.workorders import geo
-from tongban.workorders.codes import Channel, Satisfaction
+from tongban.workorders.codes import Channel, Satisfaction, Status, Warning
 from tongban.workorders.models import GridCell, WorkOrder
 
 MAP_WIDTH = 800
@@ -42,8 +42,16 @@ def figures(period: Period) -> dict:
     by_channel = _grouped(orders, "channel")
     for row in by_channel:
         row["name"] = channel_names.get(row["key"], row["key"])
+    called_back = orders.filter(called_back_on_time__isnull=False)
+    waiting = orders.filter(status=Status.REPLIED)
     return {
         "total": orders.count(),
+        "callback_on_time_rate": pct(
+            called_back.filter(called_back_on_time=True).count(), called_back.count()
+        ),
+        "callback_waiting": waiting.count(),
+        "callback_yellow": waiting.filter(callback_warning=Warning.YELLOW).count(),
+        "callback_overdue": waiting.filter(callback_warning=Warning.RED).count(),
         "on_time_rate": pct(on_time, replied.count()),
         "satisfaction_rate": pct(satisfied, rated.count()),
         "reopen_rate": pct(orders.filter(reopen_count__gt=0).count(), replied.count()),

@@ -8,4 +8,6 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("submitted/", views.submitted, name="submitted"),
     path("track/", views.track, name="track"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<str:number>/", views.mine_detail, name="mine_detail"),
 ]

@@ -1,15 +1,17 @@
 """Citizen pages: report a problem (text, photos, location) and follow it by number + phone tail,
 including the reporter's own 回访 (满意 / 基本满意 / 不满意) once it is replied."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tongban.core import ratelimit
 from tongban.core.request_context import client_ip
 from tongban.workorders.actions import closure, intake
 from tongban.workorders.codes import REPORTER, Channel, Kind, Satisfaction, Status
-from tongban.workorders.models import WorkOrderHistory
+from tongban.workorders.models import WorkOrder, WorkOrderHistory
 
 TRACK_LIMIT_PER_HOUR = 30
 REPORT_LIMIT_PER_HOUR = 30
@@ -35,6 +37,7 @@ def report_from_post(request, channel: str) -> intake.Report:
         reporter=user if user and user.kind != "staff" else None,
         photos=request.FILES.getlist("photos"),
         category_code=post.get("category", ""),
+        grid_code=post.get("grid_code", ""),
     )
 
 
@@ -85,16 +88,55 @@ def track(request):
                 order.refresh_from_db()
     context = {"order": order, "error": error, "number": number}
     if order is not None:
-        shown = order.merged_into or order
-        context.update(
-            shown=shown,
-            history=_public_history(shown),
-            photos=shown.photos.filter(stage="reply"),
-            can_rate=order.status == Status.REPLIED,
-            results=Satisfaction.choices,
-            phone_tail=request.POST.get("phone_tail", ""),
-        )
+        context.update(_progress(order), phone_tail=request.POST.get("phone_tail", ""))
     return render(request, "workorders/track.html", context)
+
+
+def _progress(order) -> dict:
+    """What the reporter sees of an order (merged orders show the primary's handling)."""
+    shown = order.merged_into or order
+    return {
+        "order": order,
+        "shown": shown,
+        "history": _public_history(shown),
+        "photos": shown.photos.filter(stage="reply"),
+        "can_rate": order.status == Status.REPLIED,
+        "results": Satisfaction.choices,
+    }
+
+
+MINE_PAGE_SIZE = 20
+
+
+@login_required
+def mine(request):
+    """我的工单: the orders the signed-in citizen reported (the links in 我的消息 lead here)."""
+    orders = WorkOrder.objects.filter(reporter=request.user).only(
+        "number", "status", "text", "created_at"
+    )
+    page = Paginator(orders.order_by("-created_at"), MINE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "workorders/mine.html", {"page": page})
+
+
+@login_required
+def mine_detail(request, number):
+    """One of my orders: its progress, the reply, and my 回访 once it is replied. Somebody
+    else's order is "not found", the same as a number that does not exist."""
+    order = get_object_or_404(
+        WorkOrder.objects.select_related("department", "merged_into"),
+        number=number,
+        reporter=request.user,
+    )
+    error = notice = ""
+    if request.method == "POST":
+        error = _rate(request, order)
+        order.refresh_from_db()
+        notice = "" if error else _("感谢您的评价")
+    context = _progress(order)
+    context.update(mine=True, error=error, notice=notice)
+    return render(request, "workorders/mine_detail.html", context)
 
 
 def _rate(request, order) -> str:

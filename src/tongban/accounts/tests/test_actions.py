@@ -63,7 +63,7 @@ def test_register_enterprise_rejects_bad_uscc_and_duplicates(enterprise):
         phone=testdata.phone(50),
         password=PASSWORD,
     )
-    assert errors == {"uscc": ["校验位错误"]}
+    assert errors == {"uscc": ["统一社会信用代码最后一位不对，请核对"]}
     errors = _errors(
         actions.register_enterprise,
         name="另一家公司",
@@ -85,8 +85,15 @@ def test_login_with_phone_id_number_uscc_or_staff_name(citizen, enterprise, staf
     assert authenticate(username="17099999999", password=PASSWORD) is None
 
 
-def test_passwords_are_hashed_with_argon2(citizen):
-    assert citizen.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(production_password_hashers):
+    person = actions.register_citizen(
+        real_name="示例哈希",
+        id_number=testdata.citizen_id(birth=datetime.date(1980, 3, 4), sequence=9),
+        phone=testdata.phone(9),
+        password=PASSWORD,
+    )
+    assert person.password.startswith("argon2")
+    assert authenticate(username=testdata.phone(9), password=PASSWORD) == person
 
 
 def _authorise(enterprise, agent, **overrides):

@@ -130,8 +130,15 @@ def test_register_page_offers_citizen_and_enterprise_tabs(client):
     assert "统一社会信用代码" in enterprise
 
 
-def test_citizen_registers_and_sees_masked_id_on_profile(client):
-    response = client.post(reverse("accounts:register"), _citizen_form(), follow=True)
+def _with_code(client, sms_codes, data, url=None):
+    url = url or reverse("accounts:register")
+    client.post(url, {**data, "action": "send_code"})
+    return {**data, "sms_code": sms_codes(data["phone"])[-1]}
+
+
+def test_citizen_registers_and_sees_masked_id_on_profile(client, sms_codes):
+    data = _with_code(client, sms_codes, _citizen_form())
+    response = client.post(reverse("accounts:register"), data, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("accounts:profile")
     html = response.content.decode()
@@ -149,7 +156,7 @@ def test_citizen_registers_and_sees_masked_id_on_profile(client):
         (
             {"id_number": NEW_ID[:-1] + ("0" if NEW_ID[-1] != "0" else "1")},
             "id_number",
-            "校验位错误",
+            "身份证号码最后一位不对，请核对",
         ),
         ({"id_number": "411002" + "19850230" + "011" + "0"}, "id_number", "出生日期无效"),
         ({"password": "12345678", "password2": "12345678"}, "password", None),
@@ -189,7 +196,7 @@ def test_all_mistakes_are_reported_at_once(client):
     )
 
     errors = response.context["form"].errors
-    assert errors["id_number"] == ["校验位错误"]
+    assert errors["id_number"] == ["身份证号码最后一位不对，请核对"]
     assert "password" in errors
     assert errors["password2"] == ["两次输入的密码不一致"]
 
@@ -204,8 +211,9 @@ def test_weak_password_message_is_chinese(client):
     assert "This password" not in errors
 
 
-def test_registering_an_id_number_twice_is_refused(client, citizen):
-    response = client.post(reverse("accounts:register"), _citizen_form(id_number=CITIZEN_ID))
+def test_registering_an_id_number_twice_is_refused(client, citizen, sms_codes):
+    data = _with_code(client, sms_codes, _citizen_form(id_number=CITIZEN_ID))
+    response = client.post(reverse("accounts:register"), data)
 
     html = response.content.decode()
     assert "该身份证号码已注册，请直接登录" in html
@@ -230,13 +238,13 @@ def test_enterprise_registration_with_a_bad_uscc_is_refused(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "校验位错误" in response.context["form"].errors["uscc"][0]
+    assert "统一社会信用代码最后一位不对，请核对" in response.context["form"].errors["uscc"][0]
     assert 'id="id_uscc_error"' in html
     assert 'value="许昌示例商贸有限公司"' in html
     assert 'href="/accounts/register/?kind=enterprise" aria-current="page"' in html
 
 
-def test_enterprise_registers(client):
+def test_enterprise_registers(client, sms_codes):
     data = {
         "kind": "enterprise",
         "name": "许昌示例商贸有限公司",
@@ -248,7 +256,8 @@ def test_enterprise_registers(client):
         "password2": PASSWORD,
     }
 
-    response = client.post(reverse("accounts:register") + "?kind=enterprise", data, follow=True)
+    url = reverse("accounts:register") + "?kind=enterprise"
+    response = client.post(url, _with_code(client, sms_codes, data, url), follow=True)
 
     html = response.content.decode()
     assert "许昌示例商贸有限公司" in html

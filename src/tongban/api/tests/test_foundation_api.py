@@ -23,7 +23,7 @@ def test_identifier_check_answers_valid_or_the_exact_reason(client, region_city)
         "details": {"region_code": "411002", "birth_date": "1950-03-01", "gender": "男"},
     }
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
-    assert _check(client, "citizen_id", wrong).json()["reason"] == "校验位错误"
+    assert _check(client, "citizen_id", wrong).json()["reason"] == "身份证号码最后一位不对，请核对"
     assert _check(client, "uscc", testdata.credit_code()).json()["valid"] is True
     assert _check(client, "region", "411099").json()["reason"] == "行政区划代码不存在"
     assert _check(client, "region", "411002").json()["details"]["name"] == "魏都区"

@@ -27,7 +27,7 @@ def test_api_journey_with_idempotent_create_and_submit(client, citizen, publishe
     assert Application.objects.count() == 1
     draft = first.json()
     assert "applicant_name" in draft["form"]["prefilled"]
-    assert draft["problems"]["request_detail"] == ["“申请事项说明”为必填项"]
+    assert draft["problems"]["request_detail"] == ["请填写申请事项说明"]
     url = f"{BASE}{draft['public_id']}/"
     bad = client.put(
         url + "sections/1/", {"values": {"request_detail": "短"}}, content_type="application/json"
@@ -61,6 +61,22 @@ def test_api_journey_with_idempotent_create_and_submit(client, citizen, publishe
     assert len(submitted["case_number"]) == 43 and submitted["status"] == "submitted"
     assert client.post(url + "submit/").json()["case_number"] == submitted["case_number"]
     assert client.get(BASE).json()["results"][0]["channel"] == "api"
+
+
+def test_values_for_another_page_or_no_field_are_refused_not_dropped(
+    client, citizen, published_item
+):
+    client.force_login(citizen)
+    body = {"implementation_code": published_item.implementation_code}
+    draft = client.post(BASE, body, content_type="application/json").json()
+    url = f"{BASE}{draft['public_id']}/sections/1/"
+    values = {"request_detail": "申请领取高龄津贴", "delivery_method": "window", "colour": "红"}
+    refused = client.put(url, {"values": values}, content_type="application/json")
+    assert refused.status_code == 400
+    message = str(refused.json())
+    assert "“结果领取方式”在第 3 页" in message and "申请表中没有这些字段：colour" in message
+    saved = Application.objects.get(public_id=draft["public_id"]).data
+    assert saved.get("request_detail") is None  # nothing of a refused page is half-saved
 
 
 def test_a_retry_racing_the_first_create_gets_the_first_draft(

@@ -77,7 +77,7 @@ def test_a_refused_submission_leaves_nothing_behind_and_names_every_problem(
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert errors["request_detail"] == ["至少填写 4 个字"]
-    assert errors["delivery_method"] == ["“结果领取方式”为必填项"]
+    assert errors["delivery_method"] == ["请选择结果领取方式"]
     assert errors["materials"][0].startswith("尚未上传")  # in the same answer as the form's
     assert not Application.objects.exists()
     assert not AuditRecord.objects.filter(action__startswith="applications.").exists()
@@ -204,8 +204,9 @@ def test_when_the_days_case_numbers_are_used_up_submitting_is_refused_with_the_r
         content_type="application/json",
     ).json()
     url = f"/api/v1/applications/{draft['public_id']}/"
-    client.put(f"{url}sections/1/", {"values": VALUES}, content_type="application/json")
-    client.put(f"{url}sections/2/", {"values": VALUES}, content_type="application/json")
+    for section, name in ((1, "request_detail"), (2, "delivery_method")):
+        values = {name: VALUES[name]}
+        client.put(f"{url}sections/{section}/", {"values": values}, content_type="application/json")
     for pk in _materials(published_item):
         client.post(
             f"{url}files/", {"material": pk, "file": SimpleUploadedFile("a.pdf", pdf_bytes())}

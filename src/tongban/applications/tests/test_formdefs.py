@@ -38,7 +38,7 @@ def test_elderly_allowance_rules():
     errors = formdefs.validate(schema, layout, data, only=layout["sections"][1]["fields"])
     assert errors["bank_account"] == "银行账号应为16至19位数字"
     assert errors["guardian_phone"] == "手机号码应为以1开头的11位数字"
-    assert errors["guardian_name"] == "“赡养人姓名”为必填项"
+    assert errors["guardian_name"] == "请填写赡养人姓名"
     alone = formdefs.validate(
         schema, layout, {**data, "living_alone": True}, only=["guardian_name"]
     )
@@ -49,7 +49,7 @@ def test_identifier_fields_use_the_platform_rules():
     schema, layout = formlib.standard_definition()
     data = {"applicant_kind": "person", "applicant_id_number": "11010519491231002X"[:-1] + "1"}
     assert formdefs.validate(schema, layout, data, only=["applicant_id_number"]) == {
-        "applicant_id_number": "校验位错误"
+        "applicant_id_number": "身份证号码最后一位不对，请核对"
     }
 
 

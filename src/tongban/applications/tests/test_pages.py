@@ -77,6 +77,19 @@ def test_invalid_page_keeps_what_was_typed(client, citizen, published_item):
     assert "至少填写 6 个字" in page and 'value="短"' in page
 
 
+def test_a_value_posted_to_the_wrong_page_is_refused_with_where_it_belongs(
+    client, citizen, published_item
+):
+    client.force_login(citizen)
+    application = _begin(client, published_item)
+    response = _save(client, application, 1, {"delivery_method": "window"})
+    assert response["Location"].endswith("?page=1")
+    page = client.get(response["Location"]).content.decode()
+    assert "以下内容不在第 2 页，未保存" in page and "在第 3 页" in page
+    application.refresh_from_db()
+    assert "delivery_method" not in application.data or application.data["delivery_method"] is None
+
+
 def test_expired_login_mid_form_loses_nothing(client, citizen, published_item):
     client.force_login(citizen)
     application = _begin(client, published_item)
@@ -144,7 +157,8 @@ def test_my_cases_reads_the_list_in_the_same_queries_however_long_it_is(
     with CaptureQueriesContext(connection) as three_rows:
         page = client.get(url).content.decode()
     assert len(three_rows) == len(one_row)
-    assert page.count("继续填写") == 3 and page.count("高龄津贴申领") == 3
+    assert page.count("继续填写") == 3 and page.count(">高龄津贴申领</td>") == 3
+    assert page.count("删除草稿") == 3  # every draft can be deleted from the list
     assert first.reference in page and published_item.department.name in page
 
 
@@ -224,7 +238,7 @@ def test_window_clerk_starts_an_application_for_a_registered_citizen(
     page = client.post(
         url, {"id_number": wrong, "code": published_item.implementation_code}
     ).content.decode()
-    assert "校验位错误" in page
+    assert "身份证号码最后一位不对，请核对" in page
     response = client.post(
         url, {"id_number": citizen.citizen.id_number, "code": published_item.implementation_code}
     )
@@ -245,9 +259,50 @@ def test_guide_leads_to_online_application_with_the_situation_answers(
     code = published_item.implementation_code
     guide = client.get(reverse("catalog:guide", args=[code])).content.decode()
     assert reverse("applications:start", args=[code]) in guide
+
+
+def test_start_page_asks_the_situation_questions_it_was_not_given(
+    client, citizen, item_with_questions
+):
+    """No dead end: 开始填写 without answers shows the questions there, named in the error summary."""
     client.force_login(citizen)
-    start_page = client.get(reverse("applications:start", args=[code]) + "?q1=2").content.decode()
-    assert 'name="q1" value="2"' in start_page  # answers carried into the application
+    url = reverse("applications:start", args=[item_with_questions.implementation_code])
+    question = item_with_questions.current_version.questions.get()
+    yes, no = question.options.order_by("order", "id")
+    answered = client.get(url, {f"q{question.pk}": yes.pk}).content.decode()
+    assert f'name="q{question.pk}" value="{yes.pk}" checked' in answered  # carried from the guide
+    refused = client.post(url, {"as": "self"})
+    page = refused.content.decode()
+    assert refused.status_code == 200 and not Application.objects.exists()
+    assert "请回答：申请人是否持有残疾证？" in page and f'href="#q{question.pk}"' in page
+    assert "<title>错误：" in page
+    started = client.post(url, {"as": "self", f"q{question.pk}": no.pk})
+    assert started.status_code == 302 and Application.objects.count() == 1
+
+
+def test_start_page_offers_to_continue_the_last_draft(client, citizen, published_item):
+    client.force_login(citizen)
+    url = reverse("applications:start", args=[published_item.implementation_code])
+    assert "继续上次填写" not in client.get(url).content.decode()
+    application = _begin(client, published_item)
+    page = client.get(url).content.decode()
+    assert "继续上次填写" in page
+    assert reverse("applications:draft", args=[application.public_id]) in page
+    assert str(application.public_id)[:8] not in page.replace(
+        reverse("applications:draft", args=[application.public_id]), ""
+    )  # the draft is named by when it was saved, not by a fragment of its id
+
+
+def test_enterprise_only_item_starts_as_the_enterprise(client, enterprise, published_item):
+    from tongban.catalog.models import ItemVersion
+
+    ItemVersion.objects.filter(pk=published_item.current_version_id).update(service_object="2")
+    client.force_login(enterprise)
+    page = client.get(
+        reverse("applications:start", args=[published_item.implementation_code])
+    ).content.decode()
+    assert "为本人办理" not in page
+    assert 'value="enterprise:' in page and " checked>" in page
 
 
 def test_personal_application_page_shows_no_enterprise_or_agent_fields(

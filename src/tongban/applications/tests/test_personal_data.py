@@ -162,5 +162,5 @@ def test_every_required_field_error_names_the_field(citizen, promise_item):  # n
 
     errors = formdefs.validate(form.schema, form.layout, data)
 
-    assert errors["agent_name"] == "“经办人姓名”为必填项"
-    assert all(f"“{form.schema['properties'][n]['title']}”" in m for n, m in errors.items())
+    assert errors["agent_name"] == "请填写经办人姓名"
+    assert all(form.schema["properties"][n]["title"] in m for n, m in errors.items())

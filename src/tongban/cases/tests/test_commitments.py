@@ -6,7 +6,7 @@ the licence and barring the applicant from committing again."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -280,7 +280,7 @@ def test_commitment_replaces_the_proof_and_is_verified_after_acceptance(citizen,
         with pytest.raises(ValidationError) as missing_note:
             _check(application, team["handler"], truthful=True, note="", commitment=commitment)
         assert "请填写核查情况" in str(missing_note.value)
-        with pytest.raises(ValidationError, match="无权"):  # finding it false is for the head
+        with pytest.raises(PermissionDenied, match="无权"):  # finding it false is for the head
             _check(
                 application,
                 team["handler"],

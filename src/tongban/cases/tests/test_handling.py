@@ -5,7 +5,7 @@ due date checked against dates computed by hand from the official calendar."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tongban.applications import actions as intake
 from tongban.applications.states import Status
@@ -90,7 +90,7 @@ def test_promise_case_from_submission_to_approval_with_hand_computed_dates(
         actions.extend(
             application=application, actor=approver, reason="需现场复核，经负责人批准延长"
         )
-        with pytest.raises(ValidationError, match="只能延长一次"):
+        with pytest.raises(PermissionDenied, match="只能延长一次"):
             actions.extend(application=application, actor=approver, reason="再次延长")
     assert _due(application) == (D(2026, 10, 27), D(2026, 11, 17))
 
@@ -155,14 +155,14 @@ def test_return_sends_the_case_back_one_step(citizen, team, promise_item):
 def test_wrong_moves_change_nothing(citizen, team, promise_item, second_citizen):
     with at(D(2026, 9, 21)):
         application = submit_application(citizen, promise_item)
-        with pytest.raises(ValidationError, match="无权"):
+        with pytest.raises(PermissionDenied, match="无权"):
             actions.accept(application=application, actor=team["handler"])
         with pytest.raises(ValidationError, match="逐项列明需要补正的全部内容"):
             actions.request_correction(application=application, actor=team["clerk"], items=[" "])
         with pytest.raises(ValidationError):
             actions.refuse(application=application, actor=team["clerk"], reason="", legal_basis="")
         actions.accept(application=application, actor=team["clerk"])
-        with pytest.raises(ValidationError, match="当前状态（已受理，审查中）不能执行此操作"):
+        with pytest.raises(PermissionDenied, match="当前状态（已受理，审查中）不能执行此操作"):
             actions.accept(application=application, actor=team["clerk"])
         step = _open_step(application)
         with pytest.raises(ValidationError, match="请填写处理意见"):
@@ -173,7 +173,7 @@ def test_wrong_moves_change_nothing(citizen, team, promise_item, second_citizen)
                 action="approve",
                 opinion=" ",
             )
-        with pytest.raises(ValidationError, match="无权办理此环节"):
+        with pytest.raises(PermissionDenied, match="无权办理此环节"):
             actions.complete_step(
                 application=application,
                 actor=team["reviewer"],
@@ -189,7 +189,7 @@ def test_wrong_moves_change_nothing(citizen, team, promise_item, second_citizen)
             opinion="同意",
         )
         with pytest.raises(
-            ValidationError, match="已被他人处理"
+            PermissionDenied, match="已被他人处理"
         ):  # a second clerk on the same step
             actions.complete_step(
                 application=application,
@@ -265,7 +265,7 @@ def test_warnings_turn_yellow_then_red_and_notify_once(citizen, team, promise_it
         notice = actions.supervise(
             application=application, actor=team["supervisor"], message="请尽快办理"
         )
-        with pytest.raises(ValidationError, match="只有效能监察人员"):
+        with pytest.raises(PermissionDenied, match="只有效能监察人员"):
             actions.supervise(application=application, actor=team["handler"], message="越权督办")
         actions.answer_supervision(
             notice_id=notice.pk, actor=team["handler"], answer="今日完成审核"
@@ -335,7 +335,7 @@ def test_joint_case_is_reviewed_in_parallel_by_two_departments(joint_case, team,
         assert len(parallel) == 2
         assert {s.department_id for s in parallel} == {lead.department_id, other_department.pk}
         mine = next(s for s in parallel if s.department_id == other_department.pk)
-        with pytest.raises(ValidationError, match="无权办理此环节"):  # not their department's task
+        with pytest.raises(PermissionDenied, match="无权办理此环节"):  # not their department's task
             actions.complete_step(
                 application=application,
                 actor=team["reviewer"],

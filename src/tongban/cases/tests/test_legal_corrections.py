@@ -65,7 +65,7 @@ def test_a_second_correction_notice_is_refused_and_the_law_leaves_refusal(
         _resubmit(application, citizen)
     with (
         at(D(2026, 9, 24)),
-        pytest.raises(ValidationError, match="依法不得再次要求补正") as refused,
+        pytest.raises(PermissionDenied, match="依法不得再次要求补正") as refused,
     ):
         _correct(application, clerk, ["卫生管理制度未盖章"])
     assert notice.document_number in str(refused.value)
@@ -350,9 +350,10 @@ def test_the_case_page_offers_no_step_the_person_may_not_take(
         response = client.post(
             reverse("cases:act", args=[application.public_id, "step"]),
             {"step": step.pk, "action": "approve", "opinion": "同意"},
-            follow=True,
         )
-        assert response.status_code == 200 and "不能再承担“承办”" in response.content.decode()
+        # refused, with the reason, and nothing moved
+        assert response.status_code == 403 and "不能再承担“承办”" in response.content.decode()
+        assert application.case.steps.get(finished_at=None).pk == step.pk
         client.force_login(team["handler"])
         page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
         assert 'name="step"' in page and "职责分离" not in page

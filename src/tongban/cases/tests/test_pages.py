@@ -12,7 +12,7 @@ D = datetime.date
 # The citizen's case page: user, the application with its case and receipt in one query, the
 # header's unread count, timeline, documents, files and commitments; on the embedded database the
 # session is read and saved with three more (13 when the case and receipt were read separately).
-CITIZEN_CASE_PAGE_QUERIES = 11
+CITIZEN_CASE_PAGE_QUERIES = 12  # +1: the 智能秒批 outcome (applications.instant_view)
 
 
 def test_clerk_sees_the_queue_and_accepts_from_the_case_page(
@@ -78,6 +78,29 @@ def test_handler_gets_the_task_and_a_bad_move_shows_a_message(client, citizen, t
             {"step": step.pk, "action": "approve", "opinion": "材料齐全，拟同意"},
         )
     assert application.case.steps.get(pk=step.pk).finished_at is not None
+
+
+def test_a_refused_move_answers_403_with_its_reason(client, citizen, team, promise_item):
+    """A move not allowed for this person (a handler accepting) or for the case as it stands (a
+    second acceptance from a stale page) is refused with PermissionDenied: the page answers 403
+    and says why, and the case is as it was."""
+    from tongban.applications.states import Status
+
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+        accept = reverse("cases:act", args=[application.public_id, "accept"])
+        client.force_login(team["handler"])
+        refused = client.post(accept)
+        assert refused.status_code == 403
+        assert "您的角色或所属部门无权办理此件" in refused.content.decode()
+        application.refresh_from_db()
+        assert application.status == Status.SUBMITTED
+        client.force_login(team["clerk"])
+        assert client.post(accept).status_code == 302
+        stale = client.post(accept)  # the same button, pressed again on the old page
+        assert stale.status_code == 403
+        assert "当前状态（已受理，审查中）不能执行此操作" in stale.content.decode()
+    assert application.case.steps.count() == 1  # accepted once
 
 
 def test_citizens_and_other_departments_cannot_open_the_workbench_case(

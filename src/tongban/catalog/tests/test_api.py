@@ -15,6 +15,7 @@ def test_public_list_detail_and_search(client, demo_catalog):
     assert guide["handling_items"][0]["code"] == item.implementation_code + "01"
     id_card = next(m for m in guide["materials"] if m["name"] == "申请人居民身份证")
     assert id_card["replaceable_by_licence_type"] == "居民身份证"
+    assert id_card["document_kind"] == "id_card_front"  # uploads of it are read for the form
     found = client.get(reverse("api:catalog-search"), {"q": "gljt"}).json()
     assert found["results"][0]["name"] == "高龄津贴申领"
 

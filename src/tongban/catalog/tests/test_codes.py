@@ -16,7 +16,7 @@ def test_implementation_and_handling_codes():
     assert codes.implementation_code_problem(code) == ""
     assert codes.handling_code_problem(code + "01") == ""
     assert codes.handling_code_problem(code + "00") == "业务办理项编码最后2位应为01至99"
-    assert "校验位错误" in codes.implementation_code_problem(
+    assert "最后一位不对" in codes.implementation_code_problem(
         uscc[:-1] + ("0" if uscc[-1] != "0" else "1") + code[18:]
     )
     assert (

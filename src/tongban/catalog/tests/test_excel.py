@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from tongban.accounts import actions as actions_accounts
 from tongban.catalog import actions, excel
 from tongban.catalog.models import BasicItem, ImportBatch, ItemVersion, ServiceItem
 from tongban.catalog.tests.factories import basic_item, complete_item
@@ -218,3 +219,132 @@ def test_import_pages(
     assert export.status_code == 200 and export["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
+
+
+def _signature(version: ItemVersion) -> dict:
+    """Everything an exported workbook carries about a version, to compare two versions by."""
+    return {
+        "elements": {name: getattr(version, name) for name in ItemVersion.ELEMENT_FIELDS},
+        "halls": sorted(h.pk for h in version.halls.all()),
+        "handling": [(h.serial, h.name, h.description) for h in version.handling_items.all()],
+        "materials": [
+            (
+                m.name,
+                m.issuer,
+                m.issue_time_requirement,
+                m.original_count,
+                m.copy_count,
+                m.required,
+                m.notes,
+                m.allows_deficiency,
+                m.commitment_replaceable,
+                m.replaceable_by_licence_type,
+                m.document_kind,
+                sorted(h.serial for h in m.handling_items.all()),
+            )
+            for m in version.materials.all()
+        ],
+        "questions": [
+            (
+                q.text,
+                [
+                    (
+                        o.text,
+                        o.handling_item.serial if o.handling_item else "",
+                        sorted(m.name for m in o.materials.all()),
+                    )
+                    for o in q.options.all()
+                ],
+            )
+            for q in version.questions.all()
+        ],
+    }
+
+
+@pytest.fixture
+def guided_department(demo_catalog):
+    """The demo department whose published items have situation questions, and its administrator."""
+    item = (
+        ServiceItem.objects.filter(current_version__questions__isnull=False)
+        .select_related("department")
+        .first()
+    )
+    admin = actions_accounts.create_staff(
+        actor=None,
+        login_name="roundtrip",
+        display_name="事项管理员",
+        department=item.department,
+        roles=["catalogue_admin"],
+        password="Tongban2026",
+    )
+    return item.department, admin
+
+
+def test_an_exported_workbook_imports_back_to_the_same_catalogue(guided_department):
+    department, admin = guided_department
+    items = ServiceItem.objects.filter(department=department, current_version__isnull=False)
+    content = excel.export_workbook(items)
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["实施清单", "业务办理项", "申请材料", "情形引导"]
+    assert book["情形引导"].max_row > 1 and book["申请材料"].max_row > 1
+    batch = excel.validate_workbook(actor=admin, uploaded=content, original_name="导出.xlsx")
+    assert batch.errors == [] and batch.good_rows == items.count()
+    excel.apply_batch(actor=admin, batch=batch)
+    for item in items:
+        draft = item.versions.get(status="draft")
+        assert _signature(draft) == _signature(item.current_version), item.implementation_code
+        assert actions.diff_versions(item.current_version, draft) == []
+
+
+def test_structure_rows_are_checked_row_by_row_before_anything_changes(guided_department):
+    department, admin = guided_department
+    item = ServiceItem.objects.filter(
+        department=department, current_version__questions__isnull=False
+    )[0]
+    book = load_workbook(io.BytesIO(excel.export_workbook(ServiceItem.objects.filter(pk=item.pk))))
+    materials, questions = book["申请材料"], book["情形引导"]
+    materials.cell(row=2, column=5).value = "两份"  # 原件份数
+    questions.cell(row=2, column=5).value = "不存在的材料"  # 需增加的材料
+    materials.append(["X" * 31, "别的事项的材料", "", "", 1, 0, "是"])
+    out = io.BytesIO()
+    book.save(out)
+    batch = excel.validate_workbook(actor=admin, uploaded=out.getvalue(), original_name="a.xlsx")
+    assert batch.good_rows == 0
+    reasons = {(e.get("sheet"), e["row"]): e["reasons"] for e in batch.errors}
+    assert "“申请材料”表第2行：原件份数应为不小于0的整数" in reasons[(None, 2)]
+    assert any("引用了不存在的材料 不存在的材料" in r for r in reasons[(None, 2)])
+    orphan = reasons[("申请材料", materials.max_row)]
+    assert orphan == [f"实施编码“{'X' * 31}”不在“实施清单”表中"]
+    assert not item.versions.filter(status="draft").exists()
+
+
+def test_a_workbook_without_structure_sheets_keeps_the_items_materials(guided_department):
+    department, admin = guided_department
+    item = ServiceItem.objects.filter(
+        department=department, current_version__questions__isnull=False
+    )[0]
+    book = load_workbook(io.BytesIO(excel.export_workbook(ServiceItem.objects.filter(pk=item.pk))))
+    for name in ("业务办理项", "申请材料", "情形引导"):
+        del book[name]
+    out = io.BytesIO()
+    book.save(out)
+    batch = excel.validate_workbook(actor=admin, uploaded=out.getvalue(), original_name="a.xlsx")
+    excel.apply_batch(actor=admin, batch=batch)
+    draft = item.versions.get(status="draft")
+    assert _signature(draft) == _signature(item.current_version)
+
+
+def test_an_unknown_place_or_nature_is_refused(guided_department):
+    department, admin = guided_department
+    item = ServiceItem.objects.filter(department=department, current_version__isnull=False)[0]
+    book = load_workbook(io.BytesIO(excel.export_workbook(ServiceItem.objects.filter(pk=item.pk))))
+    sheet = book["实施清单"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("办理地点") + 1).value = "月球政务服务中心"
+    sheet.cell(row=2, column=header.index("实施主体性质代码") + 1).value = "5"
+    out = io.BytesIO()
+    book.save(out)
+    batch = excel.validate_workbook(actor=admin, uploaded=out.getvalue(), original_name="a.xlsx")
+    reasons = batch.errors[0]["reasons"]
+    assert "实施主体性质代码应为1、2、3或9" in reasons
+    assert "办理地点“月球政务服务中心”不是本平台已登记的服务大厅" in reasons

@@ -37,13 +37,34 @@ def test_guide_page_shows_every_element(client, demo_catalog):
         item.implementation_code + "01",
         "回答几个问题",
         "打印指南",
-        reverse("catalog:qr", args=[item.implementation_code]),
     ):
         assert text in html, text
+    summary = html[html.index("办事一览") : html.index('id="materials"')]
+    for text in ("需要带什么", "多久办好", "承诺 10 个工作日内办结", "跑几次", "在哪办", "不收费"):
+        assert text in summary, text
+    assert "实施编码" not in summary  # the codes wait, folded, in 事项详情
+    details = html[html.index('id="details"') :]
+    assert "实施编码" in details and item.implementation_code + "01" in details
+    assert "onclick" not in html  # printing is wired up by the page's script file (CSP)
     client.get(_guide_url(item))  # served from the page cache: still counted
     actions.flush_view_counts()
     item.refresh_from_db()
     assert item.view_count == 2
+
+
+def test_guide_page_shows_the_implementers_nature_and_when_a_material_must_be_issued(
+    client, demo_catalog
+):
+    from tongban.catalog.models import Material
+
+    material = Material.objects.get(
+        name="无犯罪记录证明", version__status="published", issue_time_requirement__gt=""
+    )
+    version = material.version
+    version.__class__.objects.filter(pk=version.pk).update(implementer_nature=3)
+    html = client.get(_guide_url(version.item)).content.decode()
+    assert "出具时间要求：申请前3个月内出具" in html
+    assert f"{version.item.department.name}（受委托组织）" in html
 
 
 def test_guide_page_query_count_is_fixed(
@@ -252,3 +273,45 @@ def test_staff_edits_handling_items_and_situations(staff_client, department):
     assert SituationOption.objects.filter(question=q).count() == 2
     detail = staff_client.get(reverse("catalog_staff:item", args=[item.pk])).content.decode()
     assert "审核通过并发布" in detail  # every 业务办理项 is reachable: publishable
+
+
+def test_guide_offers_a_qr_code_only_for_an_address_a_phone_can_open(
+    client, demo_catalog, settings
+):
+    item = ServiceItem.objects.get(
+        basic_item__basic_code="050401001000", department=core_demo.department("mz")
+    )
+    qr = reverse("catalog:qr", args=[item.implementation_code])
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert qr not in client.get(_guide_url(item), {"v": "1"}).content.decode()
+    settings.SITE_URL = "https://zwfw.example.gov.cn"
+    assert qr in client.get(_guide_url(item), {"v": "2"}).content.decode()
+
+
+def test_conditional_materials_are_not_labelled_required(client, demo_catalog):
+    item = ServiceItem.objects.get(
+        basic_item__basic_code="050401001000", department=core_demo.department("mz")
+    )
+    html = client.get(_guide_url(item)).content.decode()
+    row = html[html.index(">授权委托书<") : html.index(">受托人居民身份证<")]
+    assert "视情形提供" in row and "选择“是，委托他人”时" in row and ">必备<" not in row
+
+
+def test_blank_form_the_guide_promises_can_be_downloaded(client, demo_catalog):
+    from tongban.catalog.models import Material
+
+    material = Material.objects.filter(
+        name="高龄津贴申请审批表", version__status="published"
+    ).first()
+    response = client.get(reverse("catalog:material-file", args=[material.pk, "form"]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_search_without_result_says_so_and_same_names_show_where(client, demo_catalog):
+    nothing = client.get(reverse("catalog:search"), {"q": "不存在的事项名称"}).content.decode()
+    assert "没有找到与“不存在的事项名称”相关的事项" in nothing
+    assert "请输入要查找的事项" not in nothing
+    found = client.get(reverse("catalog:search"), {"q": "高龄"}).content.decode()
+    assert found.count('class="catalog-list__where"') >= 2
+    assert "许昌市 · 市级" in found

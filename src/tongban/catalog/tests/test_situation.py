@@ -67,10 +67,33 @@ def test_situation_page_shows_exact_materials(client, gaoling):
     q1, o1 = answers(first, "是")
     q2, o2 = answers(agent, "是")
     html = client.get(url, {f"q{q1}": o1, f"q{q2}": o2}).content.decode()
-    assert "高龄津贴首次申领" in html and item.implementation_code + "01" in html
-    assert "授权委托书" in html and "恢复发放申请及停发原因说明" not in html
+    assert "高龄津贴首次申领" in html and "授权委托书" in html
+    assert "恢复发放申请及停发原因说明" not in html
+    assert item.implementation_code + "01" not in html  # the 业务办理项编码 is for staff
     partial = client.get(url, {f"q{q1}": o1}).content.decode()
-    assert "请回答以下问题" in partial
+    assert "请回答以下问题" in partial and f'href="#q{q2}"' in partial
+    assert "<title>错误：" in partial
+
+
+def test_situation_form_sent_empty_answers_with_the_error_summary(client, gaoling):
+    """The form is novalidate: an empty answer gets the page's error summary, not a browser bubble."""
+    item, _version, _first, _agent = gaoling
+    url = reverse("catalog:situation", args=[item.implementation_code])
+    html = client.get(url).content.decode()
+    assert "novalidate" in html and " required" not in html
+    empty = client.get(url, {"asked": "1"}).content.decode()
+    assert "请回答以下问题" in empty and "请回答：是否首次申请?" in empty
+
+
+def test_situation_page_refuses_a_question_the_guide_does_not_ask(client, gaoling):
+    item, _version, first, agent = gaoling
+    url = reverse("catalog:situation", args=[item.implementation_code])
+    q1, o1 = answers(first, "是")
+    q2, o2 = answers(agent, "否")
+    html = client.get(url, {f"q{q1}": o1, f"q{q2}": o2, "q987654": "1"}).content.decode()
+    assert "链接中的情形问题（987654）不属于本事项的现行指南" in html
+    known = client.get(url, {f"q{q1}": o1, f"q{q2}": o2}).content.decode()
+    assert "不属于本事项" not in known
 
 
 def test_situation_api(client, gaoling):

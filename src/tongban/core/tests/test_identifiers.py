@@ -22,7 +22,7 @@ def test_person_born_before_their_county_code_existed_is_accepted():
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
-        (lambda n: n[:-1] + ("0" if n[-1] != "0" else "1"), "校验位错误"),
+        (lambda n: n[:-1] + ("0" if n[-1] != "0" else "1"), "身份证号码最后一位不对，请核对"),
         (lambda n: n[:10] + "1332" + n[14:], "出生日期无效"),
         (lambda n: "419999" + n[6:], "行政区划代码不存在"),
         (lambda n: n[:17], "身份证号码应为18位，当前为17位"),
@@ -49,7 +49,7 @@ def test_uscc_valid_and_errors():
     result = identifiers.check_uscc(code)
     assert result.valid and result.details["registrar"] == "工商"
     wrong_check = code[:-1] + ("0" if code[-1] != "0" else "1")
-    assert identifiers.check_uscc(wrong_check).reason == "校验位错误"
+    assert identifiers.check_uscc(wrong_check).reason == "统一社会信用代码最后一位不对，请核对"
     assert identifiers.check_uscc(code[:-1] + "I").reason.startswith(
         "统一社会信用代码不能包含字符 I"
     )

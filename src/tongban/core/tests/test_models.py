@@ -31,7 +31,7 @@ def test_department_uscc_is_validated(region_city):
     department = Department(name="测试局", uscc=bad, region=region_city, level=3)
     with pytest.raises(ValidationError) as caught:
         department.full_clean()
-    assert caught.value.message_dict["uscc"] == ["校验位错误"]
+    assert caught.value.message_dict["uscc"] == ["统一社会信用代码最后一位不对，请核对"]
 
 
 def test_hall_kind_must_match_region_level(region_city):

@@ -12,10 +12,10 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 
-from tongban.accounts.permissions import can_act_for_department
-from tongban.accounts.roles import Role
-from tongban.core import audit
+from tongban.core import audit, statemachine
+from tongban.exchange import policy
 from tongban.exchange.actions.catalogue import require_data_admin
+from tongban.exchange.audit_actions import AuditAction
 from tongban.exchange.models import (
     AccessRequest,
     AccessRequestChange,
@@ -24,15 +24,9 @@ from tongban.exchange.models import (
     Resource,
     ShareCondition,
 )
+from tongban.exchange.states import ACCESS_REQUEST, PROVIDER, REQUESTER, SYSTEM
 
 R = AccessRequest.Status
-PROVIDER, REQUESTER, SYSTEM = "provider", "requester", "system"
-# (from, to) → who may make the move.
-TRANSITIONS = {
-    (R.PENDING, R.APPROVED): PROVIDER,
-    (R.PENDING, R.REFUSED): PROVIDER,
-    (R.PENDING, R.CANCELLED): REQUESTER,
-}
 SCOPE = "exchange"
 
 
@@ -54,8 +48,7 @@ def create_consumer(
 ) -> tuple[Consumer, str]:
     """A consumer; a department system also gets an OAuth client (client credentials). Returns
     the consumer and the client secret, shown once (only its hash is stored)."""
-    if actor is not None and not actor.has_role(Role.PLATFORM_ADMIN):
-        raise ValidationError({"actor": ["只有平台管理员可以登记数据使用方"]})
+    policy.require_register_consumers(actor)
     errors = {}
     if not (code or "").strip() or not (name or "").strip():
         errors["code"] = ["请填写使用方代码和名称"]
@@ -84,8 +77,35 @@ def create_consumer(
         application=application,
         rate_limit_per_minute=rate_limit_per_minute,
     )
-    audit.record("exchange.consumer.create", actor=_user(actor), obj=consumer)
+    audit.record(AuditAction.CONSUMER_CREATE, actor=_user(actor), obj=consumer)
     return consumer, secret
+
+
+@transaction.atomic
+def rotate_secret(*, actor, consumer: Consumer) -> str:
+    """A new client secret for a department system, shown once; the old one stops working and
+    every token issued with it is revoked."""
+    policy.require_register_consumers(actor)
+    consumer = (
+        # of self: the application is the nullable side of an outer join, which PostgreSQL cannot lock
+        Consumer.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=consumer.pk)
+    )
+    if consumer.application is None:
+        raise ValidationError({"consumer": ["平台功能没有客户端密钥"]})
+    secret = generate_client_secret()
+    application = consumer.application
+    application.client_secret = secret
+    application.save(update_fields=["client_secret"])
+    revoked = 0
+    for token in application.accesstoken_set.all():
+        token.revoke()
+        revoked += 1
+    audit.record(
+        AuditAction.CONSUMER_ROTATE, actor=_user(actor), obj=consumer, detail={"tokens": revoked}
+    )
+    return secret
 
 
 def consumer_for_token(token) -> Consumer | None:
@@ -126,11 +146,7 @@ def _check_request(consumer, resource, items, purpose, legal_basis, valid_until)
     return errors
 
 
-def _require_requester(actor, consumer) -> None:
-    if actor is None:
-        return
-    if not can_act_for_department(actor, consumer.department_id):
-        raise ValidationError({"actor": ["只有使用方所属部门的工作人员可以为其申请数据"]})
+_require_requester = policy.require_requester
 
 
 @transaction.atomic
@@ -162,34 +178,34 @@ def request_access(
         request=request, to_status=R.PENDING, actor=_user(actor), note="提交申请"
     )
     audit.record(
-        "exchange.request.create",
+        AuditAction.REQUEST_CREATE,
         actor=_user(actor),
         obj=request,
         detail={"resource": resource.code, "consumer": consumer.code, "items": items},
     )
     if resource.current_version.share_condition == ShareCondition.UNCONDITIONAL:
-        _move(request, R.APPROVED, None, "无条件共享，自动授权")
+        _move(request, R.APPROVED, None, "无条件共享，自动授权", SYSTEM)
         _grant_for(request)
     return request
 
 
-def _move(request: AccessRequest, target: str, actor, note: str) -> None:
-    if (request.status, target) not in TRANSITIONS:
-        raise ValidationError(
-            {"status": [f"申请不能从“{R(request.status).label}”变为“{R(target).label}”"]}
-        )
-    AccessRequestChange.objects.create(
-        request=request,
-        from_status=request.status,
-        to_status=target,
-        actor=_user(actor),
-        note=note[:300],
-    )
-    request.status = target
+def _move(request: AccessRequest, target: str, actor, note: str, kind: str, audit_action=None):
     request.decided_at = timezone.now()
     request.decided_by = _user(actor)
     request.reason = note[:300]
-    request.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+    statemachine.transition(
+        request,
+        target,
+        actor=actor,
+        actor_kind=kind,
+        machine=ACCESS_REQUEST,
+        message="申请不能从“%(before)s”变为“%(after)s”",
+        update_fields=["decided_at", "decided_by", "reason"],
+        reason=note,
+        audit_action=audit_action,
+        audit_detail={"reason": note} if target == R.REFUSED else None,
+        write_audit=audit_action is not None,
+    )
 
 
 def _grant_for(request: AccessRequest) -> Grant:
@@ -203,7 +219,7 @@ def _grant_for(request: AccessRequest) -> Grant:
         request=request,
     )
     audit.record(
-        "exchange.grant.create",
+        AuditAction.GRANT_CREATE,
         obj=grant,
         detail={"request": request.pk, "items": request.items, "until": str(request.valid_until)},
     )
@@ -223,8 +239,14 @@ def approve(*, actor, request: AccessRequest, note: str = "") -> Grant:
     """The providing department agrees: the grant is live from now on."""
     request = _locked(request)
     require_data_admin(actor, request.resource.department)
-    _move(request, R.APPROVED, actor, (note or "").strip() or "同意")
-    audit.record("exchange.request.approve", actor=_user(actor), obj=request)
+    _move(
+        request,
+        R.APPROVED,
+        actor,
+        (note or "").strip() or "同意",
+        PROVIDER,
+        AuditAction.REQUEST_APPROVE,
+    )
     return _grant_for(request)
 
 
@@ -234,10 +256,7 @@ def refuse(*, actor, request: AccessRequest, reason: str) -> AccessRequest:
     require_data_admin(actor, request.resource.department)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["拒绝申请必须写明理由"]})
-    _move(request, R.REFUSED, actor, reason.strip())
-    audit.record(
-        "exchange.request.refuse", actor=_user(actor), obj=request, detail={"reason": reason}
-    )
+    _move(request, R.REFUSED, actor, reason.strip(), PROVIDER, AuditAction.REQUEST_REFUSE)
     return request
 
 
@@ -245,8 +264,7 @@ def refuse(*, actor, request: AccessRequest, reason: str) -> AccessRequest:
 def cancel(*, actor, request: AccessRequest) -> AccessRequest:
     request = _locked(request)
     _require_requester(actor, request.consumer)
-    _move(request, R.CANCELLED, actor, "申请方撤回")
-    audit.record("exchange.request.cancel", actor=_user(actor), obj=request)
+    _move(request, R.CANCELLED, actor, "申请方撤回", REQUESTER, AuditAction.REQUEST_CANCEL)
     return request
 
 
@@ -264,7 +282,7 @@ def revoke_grant(*, actor, grant: Grant, reason: str) -> Grant:
         raise ValidationError({"reason": ["请填写撤销原因"]})
     grant.revoked_at, grant.revoke_reason = timezone.now(), reason.strip()[:300]
     grant.save(update_fields=["revoked_at", "revoke_reason"])
-    audit.record("exchange.grant.revoke", actor=_user(actor), obj=grant, detail={"reason": reason})
+    audit.record(AuditAction.GRANT_REVOKE, actor=_user(actor), obj=grant, detail={"reason": reason})
     return grant
 
 
@@ -276,3 +294,13 @@ def live_grants(consumer_id: int, resource_id: int):
         revoked_at__isnull=True,
         valid_until__gte=timezone.localdate(),
     )
+
+
+def why_no_grant(consumer_id: int, resource_id: int) -> tuple[str, str]:
+    """The refusal (code, reason) for a consumer without a live grant for a resource."""
+    grants = Grant.objects.filter(consumer_id=consumer_id, resource_id=resource_id)
+    if grants.filter(revoked_at__isnull=True).exists():
+        return "grant_expired", "对该资源的授权已过期，请重新申请"
+    if grants.exists():
+        return "grant_revoked", "对该资源的授权已被撤销"
+    return "not_granted", "未获得该数据资源的共享授权，请先提交共享申请"

@@ -21,6 +21,7 @@ from tongban.core import audit, identifiers, pii
 from tongban.exchange.actions import calllog
 from tongban.exchange.actions.catalogue import require_data_admin
 from tongban.exchange.actions.errors import ExchangeDenied
+from tongban.exchange.audit_actions import AuditAction
 from tongban.exchange.models import (
     BulkLoad,
     CallRecord,
@@ -145,7 +146,7 @@ def _refuse(
         )
         _log(resource, consumer_label, CallRecord.Outcome.DENIED, reason, 0, 0)
         audit.record(
-            "exchange.bulk.reject", actor=load.loaded_by, obj=load, detail={"reason": reason}
+            AuditAction.BULK_REJECT, actor=load.loaded_by, obj=load, detail={"reason": reason}
         )
     return load
 
@@ -241,7 +242,7 @@ def _load(resource, version, frame, items, report, actor, file_name, digest, mod
     latency = int((time.perf_counter() - started) * 1000)
     _log(resource, source, CallRecord.Outcome.ANSWERED, "", frame.height, latency)
     audit.record(
-        "exchange.bulk.load",
+        AuditAction.BULK_LOAD,
         actor=load.loaded_by,
         obj=load,
         detail={"resource": resource.code, "rows": frame.height, "mode": mode},
@@ -269,26 +270,23 @@ def _write_rows(resource, version, frame, items, load, mode) -> None:
     if mode == BulkLoad.Mode.FULL:
         LocalRecord.objects.filter(resource_id=resource.pk).delete()
     statement = INSERT if mode == BulkLoad.Mode.FULL else UPSERT
+    typed = list(zip(codes, items, strict=True))
     with connection.cursor() as cursor:
         for chunk in frame.select(SUBJECT, *codes).iter_slices(CHUNK):
+            records = chunk.rows()
+            indexes = pii.blind_indexes([record[0] for record in records], kind)
+            sealed = pii.encrypt_many(
+                json.dumps(
+                    {c: _typed(i, v) for (c, i), v in zip(typed, record[1:], strict=True)},
+                    ensure_ascii=False,
+                )
+                for record in records
+            )
             cursor.executemany(
                 statement,
                 [
-                    (
-                        resource.pk,
-                        pii.blind_index(record[0], kind),
-                        pii.encrypt(
-                            json.dumps(
-                                {
-                                    c: _typed(i, v)
-                                    for c, i, v in zip(codes, items, record[1:], strict=True)
-                                },
-                                ensure_ascii=False,
-                            )
-                        ),
-                        load.pk,
-                    )
-                    for record in chunk.iter_rows()
+                    (resource.pk, index, data, load.pk)
+                    for index, data in zip(indexes, sealed, strict=True)
                 ],
             )
 

@@ -1,6 +1,6 @@
 """The data-resource catalogue: classes, resources and their versions.
 
-Versions move only along TRANSITIONS; a published version is never edited (new_draft copies it).
+Versions move only along exchange.states.RESOURCE_VERSION; a published version is never edited (new_draft copies it).
 """
 
 from dataclasses import dataclass
@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.permissions import can_act_for_department
-from tongban.accounts.roles import Role
-from tongban.core import audit, plugins
+from tongban.core import audit, plugins, statemachine
+from tongban.exchange import policy
+from tongban.exchange.audit_actions import AuditAction
 from tongban.exchange.models import (
     DataItem,
     ItemType,
@@ -23,16 +23,12 @@ from tongban.exchange.models import (
     Sensitivity,
     ShareCondition,
 )
+from tongban.exchange.states import DATA_ADMIN, RESOURCE_VERSION
 
 S = ResourceVersion.Status
-SYSTEM = "system"
+SYSTEM = statemachine.SYSTEM
+REFUSED = "版本状态不能从“%(before)s”变为“%(after)s”"
 PROVIDER_KIND = "exchange_provider"
-# (from, to) → who may make the move.
-TRANSITIONS = {
-    (S.DRAFT, S.PUBLISHED): Role.CATALOGUE_ADMIN,
-    (S.PUBLISHED, S.SUPERSEDED): SYSTEM,
-    (S.PUBLISHED, S.WITHDRAWN): Role.CATALOGUE_ADMIN,
-}
 
 
 def _raise_if(errors: dict) -> None:
@@ -40,23 +36,17 @@ def _raise_if(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def require_data_admin(actor, department) -> None:
-    """Resources are maintained, and requests for them decided, by a catalogue administrator of
-    the providing department (platform administrators act for all)."""
-    if actor is None:
-        return  # the system itself: demo loader, commands
-    if not actor.has_role(Role.CATALOGUE_ADMIN) or not can_act_for_department(actor, department.pk):
-        raise ValidationError({"actor": ["只有提供部门的资源管理员可以维护数据资源和审核申请"]})
+require_data_admin = policy.require_data_admin
 
 
 def check_transition(version: ResourceVersion, target: str, actor) -> None:
-    rule = TRANSITIONS.get((version.status, target))
-    if rule is None:
-        raise ValidationError(
-            {"status": [f"版本状态不能从“{S(version.status).label}”变为“{S(target).label}”"]}
-        )
-    if rule == SYSTEM and actor is not SYSTEM:
-        raise ValidationError({"status": [f"“{S(target).label}”只能由系统设置"]})
+    """Refuse a move RESOURCE_VERSION does not allow; actor SYSTEM is the platform itself."""
+    if not RESOURCE_VERSION.allows(version.status, target):
+        RESOURCE_VERSION.check(version.status, target, message=REFUSED)
+    kind = SYSTEM if actor is SYSTEM else DATA_ADMIN
+    RESOURCE_VERSION.check(
+        version.status, target, kind, message=f"“{S(target).label}”只能由系统设置"
+    )
 
 
 def _history(version, from_status, to_status, actor, note="") -> None:
@@ -192,7 +182,7 @@ def create_resource(*, actor, code: str, department, elements: dict, items: list
     version = ResourceVersion.objects.create(resource=resource, number=1, **elements)
     _write_items(version, items)
     _history(version, "", S.DRAFT, actor, "新建")
-    audit.record("exchange.resource.create", actor=actor, obj=resource, detail={"code": code})
+    audit.record(AuditAction.RESOURCE_CREATE, actor=actor, obj=resource, detail={"code": code})
     return version
 
 
@@ -220,7 +210,7 @@ def update_draft(*, actor, version: ResourceVersion, elements: dict, items=None)
     if items is not None:
         _write_items(version, items)
     audit.record(
-        "exchange.resource.edit", actor=actor, obj=version, detail={"fields": sorted(elements)}
+        AuditAction.RESOURCE_EDIT, actor=actor, obj=version, detail={"fields": sorted(elements)}
     )
     return version
 
@@ -239,7 +229,7 @@ def new_draft(*, actor, resource: Resource, change_note: str = "") -> ResourceVe
     )
     _write_items(draft, _specs_of(source))
     _history(draft, "", S.DRAFT, actor, change_note or "新建草稿")
-    audit.record("exchange.resource.new_draft", actor=actor, obj=draft)
+    audit.record(AuditAction.RESOURCE_NEW_DRAFT, actor=actor, obj=draft)
     return draft
 
 
@@ -260,20 +250,27 @@ def publish(*, actor, version: ResourceVersion) -> ResourceVersion:
     now = timezone.now()
     previous = resource.versions.filter(status=S.PUBLISHED).first()
     if previous is not None:
-        check_transition(previous, S.SUPERSEDED, SYSTEM)
-        previous.status, previous.ended_at = S.SUPERSEDED, now
-        previous.save(update_fields=["status", "ended_at"])
-        _history(previous, S.PUBLISHED, S.SUPERSEDED, None, f"由第{version.number}版替代")
-    version.status, version.published_at = S.PUBLISHED, now
-    version.save(update_fields=["status", "published_at"])
-    Resource.objects.filter(pk=resource.pk).update(current_version=version)
-    _history(version, S.DRAFT, S.PUBLISHED, actor)
-    audit.record(
-        "exchange.resource.publish",
+        previous.ended_at = now
+        statemachine.transition(
+            previous,
+            S.SUPERSEDED,
+            actor_kind=SYSTEM,
+            machine=RESOURCE_VERSION,
+            update_fields=["ended_at"],
+            reason=f"由第{version.number}版替代",
+            write_audit=False,
+        )
+    version.published_at = now
+    statemachine.transition(
+        version,
+        S.PUBLISHED,
         actor=actor,
-        obj=version,
-        detail={"code": resource.code, "version": version.number},
+        machine=RESOURCE_VERSION,
+        update_fields=["published_at"],
+        audit_action=AuditAction.RESOURCE_PUBLISH,
+        audit_detail={"code": resource.code, "version": version.number},
     )
+    Resource.objects.filter(pk=resource.pk).update(current_version=version)
     return version
 
 
@@ -287,13 +284,18 @@ def withdraw(*, actor, version: ResourceVersion, reason: str) -> ResourceVersion
     check_transition(version, S.WITHDRAWN, actor)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["请填写停用原因"]})
-    version.status, version.ended_at = S.WITHDRAWN, timezone.now()
-    version.save(update_fields=["status", "ended_at"])
-    Resource.objects.filter(pk=version.resource_id).update(current_version=None)
-    _history(version, S.PUBLISHED, S.WITHDRAWN, actor, reason.strip())
-    audit.record(
-        "exchange.resource.withdraw", actor=actor, obj=version, detail={"reason": reason.strip()}
+    version.ended_at = timezone.now()
+    statemachine.transition(
+        version,
+        S.WITHDRAWN,
+        actor=actor,
+        machine=RESOURCE_VERSION,
+        update_fields=["ended_at"],
+        reason=reason.strip(),
+        audit_action=AuditAction.RESOURCE_WITHDRAW,
+        audit_detail={"reason": reason.strip()},
     )
+    Resource.objects.filter(pk=version.resource_id).update(current_version=None)
     return version
 
 
@@ -314,8 +316,7 @@ def published(code: str) -> ResourceVersion | None:
 @transaction.atomic
 def set_substitute(*, actor, material_name: str, resource: Resource, items: list[str], note=""):
     """Mark a material (by name) as replaceable by items of a shared resource (免证可办)."""
-    if actor is not None and not actor.has_role(Role.CATALOGUE_ADMIN):
-        raise ValidationError({"actor": ["只有事项管理员可以设置免提交材料"]})
+    policy.require_set_substitutes(actor)
     version = resource.current_version
     errors: dict = {}
     if not (material_name or "").strip():
@@ -335,7 +336,7 @@ def set_substitute(*, actor, material_name: str, resource: Resource, items: list
         defaults={"resource": resource, "items": list(items), "note": note[:200]},
     )
     audit.record(
-        "exchange.substitute.set",
+        AuditAction.SUBSTITUTE_SET,
         actor=actor,
         obj=substitute,
         detail={"resource": resource.code, "items": list(items)},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tongban.core import audit, pii
 from tongban.exchange.actions import query
 from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
+from tongban.exchange.audit_actions import AuditAction
 from tongban.exchange.models import (
     CallRecord,
     Consumer,
@@ -121,7 +122,7 @@ def verify_material(
         ).update(released_at=timezone.now())
         verification = MaterialVerification.objects.create(
             application_ref=application_ref,
-            case_ref=case_ref[:40],
+            case_ref=case_ref,
             material=material,
             resource=substitute.resource,
             resource_name=result.resource_name,
@@ -134,7 +135,7 @@ def verify_material(
             verified_at=timezone.now(),
         )
         audit.record(
-            "exchange.material.verify",
+            AuditAction.MATERIAL_VERIFY,
             actor=verification.consent_by,
             obj=verification,
             detail={
@@ -156,7 +157,7 @@ def release(*, application_ref: int, material, actor) -> None:
     if not updated:
         raise ValidationError("该材料没有使用共享数据核验")
     audit.record(
-        "exchange.material.release",
+        AuditAction.MATERIAL_RELEASE,
         actor=actor if getattr(actor, "pk", None) else None,
         object_type="exchange.materialverification",
         object_id=str(application_ref),

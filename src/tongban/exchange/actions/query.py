@@ -4,25 +4,37 @@ Every call is checked against a live grant, answers only the granted items it as
 logged (calllog) whatever its outcome: answered, not found, denied or failed.
 """
 
+import datetime
 import time
 from dataclasses import dataclass, field
 from threading import Lock
 
-from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
-from tongban.core import pii, plugins, ratelimit
+from tongban.core import pii, plugins
+from tongban.exchange import conf, ratelimit
 from tongban.exchange.actions import calllog
-from tongban.exchange.actions.access import live_grants
+from tongban.exchange.actions.access import live_grants, why_no_grant
 from tongban.exchange.actions.catalogue import PROVIDER_KIND
 from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
-from tongban.exchange.models import CallRecord, Consumer, DataItem, Grant, Resource, ShareCondition
+from tongban.exchange.models import (
+    CASE_REF_LENGTH,
+    CallRecord,
+    Consumer,
+    DataItem,
+    Grant,
+    Resource,
+    ResourceVersion,
+    ShareCondition,
+)
 from tongban.exchange.validation import subject_problem
 
 OUT = CallRecord.Outcome
 
 
 def max_batch() -> int:
-    return getattr(settings, "EXCHANGE_MAX_BATCH", 100)
+    return conf.max_batch()
 
 
 @dataclass
@@ -60,6 +72,7 @@ def _items_of(version) -> list[DataItem]:
 def forget_items() -> None:
     with _items_lock:
         _items_cache.clear()
+    forget_authorisations()
 
 
 def subject_index(subject_kind: str, subject: str) -> str:
@@ -80,11 +93,16 @@ class _Call:
     kind: str = CallRecord.Kind.QUERY
     resource: Resource | None = None
     subject_kind: str = "citizen_id"
+    subjects_checked: bool = False  # every subject is well-formed (checked once, not again to log)
 
     def log(self, outcome: str, reason: str = "", found: dict | None = None) -> list[CallRecord]:
         latency = int((time.perf_counter() - self.started) * 1000)
         department = self.resource.department.name if self.resource else ""
-        well_formed = [s for s in self.subjects if not subject_problem(self.subject_kind, s)]
+        well_formed = (
+            self.subjects
+            if self.subjects_checked
+            else [s for s in self.subjects if not subject_problem(self.subject_kind, s)]
+        )
         per_subject = well_formed or [""]
         entries = [
             calllog.new_record(
@@ -97,7 +115,7 @@ class _Call:
                 subject_index=subject_index(self.subject_kind, s) if s else "",
                 subject_count=len(self.subjects),
                 purpose=self.purpose[:200],
-                case_ref=self.case_ref[:40],
+                case_ref=self.case_ref[:CASE_REF_LENGTH],
                 outcome=outcome
                 if outcome != OUT.ANSWERED or found is None or found.get(s)
                 else OUT.NOT_FOUND,
@@ -116,12 +134,36 @@ def _deny(call: _Call, code: str, message: str, status: int = 403):
     raise ExchangeDenied(code, message, status)
 
 
-def _resolve(call: _Call):
+# Published resources and live grants, per process, for a few seconds
+# (TONGBAN_EXCHANGE_AUTH_CACHE_SECONDS): a call then needs no catalogue or grant query. Only what
+# lets a call through is kept; a refusal is always decided from the database, so a grant that was
+# just approved works at once everywhere. Saving a resource, version, grant or consumer clears
+# this process's cache at once (signals below); another process sees a revocation or withdrawal
+# at most that many seconds later.
+_resources: dict[str, tuple[float, Resource]] = {}
+_grants: dict[tuple[int, int], tuple[float, list[tuple[datetime.date, list[str]]]]] = {}
+
+
+def forget_authorisations(*_args, **_kwargs) -> None:
+    _resources.clear()
+    _grants.clear()
+
+
+def _cached_resource(code: str) -> Resource | None:
+    now = time.monotonic()
+    hit = _resources.get(code)
+    if hit and hit[0] > now:
+        return hit[1]
     resource = (
-        Resource.objects.select_related("current_version", "department")
-        .filter(code=call.resource_code)
-        .first()
+        Resource.objects.select_related("current_version", "department").filter(code=code).first()
     )
+    if resource is not None and resource.current_version_id:
+        _resources[code] = (now + conf.auth_cache_seconds(), resource)
+    return resource
+
+
+def _resolve(call: _Call):
+    resource = _cached_resource(call.resource_code)
     if resource is None:
         _deny(call, "unknown_resource", f"数据资源 {call.resource_code} 不存在", 404)
     call.resource = resource
@@ -133,9 +175,24 @@ def _resolve(call: _Call):
     return version
 
 
+def _live_granted_codes(consumer_id: int, resource_id: int) -> set[str]:
+    now = time.monotonic()
+    today = timezone.localdate()
+    hit = _grants.get((consumer_id, resource_id))
+    if hit is None or hit[0] <= now:
+        rows = list(live_grants(consumer_id, resource_id).values_list("valid_until", "items"))
+        if not rows:
+            return set()
+        hit = (now + conf.auth_cache_seconds(), rows)
+        _grants[(consumer_id, resource_id)] = hit
+    return {code for valid_until, codes in hit[1] if valid_until >= today for code in codes}
+
+
 def _check_input(call: _Call) -> None:
     if not call.purpose.strip():
         _deny(call, "missing_purpose", "请说明用途（purpose）", 400)
+    if len(call.case_ref) > CASE_REF_LENGTH:
+        _deny(call, "malformed_case", f"办件编号过长（最多 {CASE_REF_LENGTH} 个字符）", 400)
     if not call.subjects:
         _deny(call, "missing_subject", "请提供查询主体的证件号码", 400)
     if len(call.subjects) > max_batch():
@@ -144,15 +201,15 @@ def _check_input(call: _Call) -> None:
         problem = subject_problem(call.subject_kind, subject)
         if problem:
             _deny(call, "malformed_subject", f"查询主体格式不正确：{problem}", 400)
+    call.subjects_checked = True
 
 
 def _granted_items(call: _Call, version, items: list[DataItem]) -> list[DataItem]:
     if version.share_condition == ShareCondition.NOT_SHARED:
         _deny(call, "not_shared", "该数据资源不予共享")
-    grants = list(live_grants(call.consumer.pk, call.resource.pk).values_list("items", flat=True))
-    if not grants:
-        _deny(call, *_why_no_grant(call))
-    granted = {code for codes in grants for code in codes}
+    granted = _live_granted_codes(call.consumer.pk, call.resource.pk)
+    if not granted:
+        _deny(call, *why_no_grant(call.consumer.pk, call.resource.pk))
     known = {item.code for item in items}
     unknown = [code for code in call.items if code not in known]
     if unknown:
@@ -163,15 +220,6 @@ def _granted_items(call: _Call, version, items: list[DataItem]) -> list[DataItem
         _deny(call, "item_not_granted", f"未获授权的信息项：{'、'.join(ungranted)}")
     call.items = [item.code for item in items if item.code in wanted]
     return [item for item in items if item.code in wanted]
-
-
-def _why_no_grant(call: _Call) -> tuple[str, str]:
-    grants = Grant.objects.filter(consumer_id=call.consumer.pk, resource_id=call.resource.pk)
-    if grants.filter(revoked_at__isnull=True).exists():
-        return "grant_expired", "对该资源的授权已过期，请重新申请"
-    if grants.exists():
-        return "grant_revoked", "对该资源的授权已被撤销"
-    return "not_granted", "未获得该数据资源的共享授权，请先提交共享申请"
 
 
 def provider_for(version):
@@ -204,7 +252,7 @@ def query(
         _deny(call, "consumer_inactive", "该使用方已停用")
     version = _resolve(call)
     _check_input(call)
-    if ratelimit.exceeded(f"exchange:{consumer.pk}", consumer.rate_limit_per_minute, 60):
+    if ratelimit.exceeded(consumer.pk, consumer.rate_limit_per_minute):
         _deny(call, "rate_limited", "调用过于频繁，请稍后再试", 429)
     wanted = _granted_items(call, version, _items_of(version))
     try:
@@ -221,4 +269,13 @@ def query(
         items=call.items,
         records=records,
         record_ids=[e.pk for e in entries],
+    )
+
+
+for _model in (Resource, ResourceVersion, Grant, Consumer):
+    post_save.connect(
+        forget_authorisations, sender=_model, dispatch_uid=f"exchange-auth-{_model.__name__}"
+    )
+    post_delete.connect(
+        forget_authorisations, sender=_model, dispatch_uid=f"exchange-auth-del-{_model.__name__}"
     )

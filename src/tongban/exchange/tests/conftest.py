@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from tongban.accounts import actions as account_actions
 from tongban.core import testdata
+from tongban.exchange import ratelimit
 from tongban.exchange.actions import access, bulk, catalogue, query
 from tongban.exchange.actions.catalogue import ItemSpec
 from tongban.exchange.models import Consumer, DataItem, ShareCondition
-from tongban.exchange.plugins import breaker
 
 PASSWORD = "Tongban2026"
 PEOPLE = [
@@ -57,10 +57,10 @@ def load_rows(resource, rows, **kwargs):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
-    breaker.reset()
+    # The circuit breaker lives in the cache, which the root conftest empties for every test.
     query.forget_items()
+    ratelimit.forget()
     yield
-    breaker.reset()
 
 
 @pytest.fixture

@@ -110,3 +110,15 @@ def test_parquet_incremental_load_updates_and_adds(empty_resource):
     items = list(version.items.filter(code="xm"))
     answer = LocalTableProvider().fetch(version, items, [rows[0]["subject"]])
     assert answer[rows[0]["subject"]] == {"xm": "示例甲改"}
+
+
+def test_batched_encryption_and_blind_index_match_the_single_ones():
+    from tongban.core import pii
+
+    values = ["411002194005060012", " 411002-194005060012 ", "示例"]
+    assert pii.blind_indexes(values, "citizen_id") == [
+        pii.blind_index(v, "citizen_id") for v in values
+    ]
+    sealed = pii.encrypt_many(values)
+    assert [pii.decrypt(s) for s in sealed] == values
+    assert len(set(sealed)) == 3 and values[0] not in sealed[0]  # own nonce each, never plain

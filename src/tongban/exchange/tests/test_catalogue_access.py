@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tongban.exchange.actions import access, catalogue
@@ -73,7 +73,7 @@ def test_conditional_or_refused_share_needs_its_basis(department, resource_class
 def test_only_the_providers_data_admin_publishes(department, resource_class, consumer_staff):
     resource = make_resource(department, resource_class, publish=False)
     draft = resource.versions.get()
-    with pytest.raises(ValidationError, match="提供部门"):
+    with pytest.raises(PermissionDenied, match="提供部门"):
         catalogue.publish(actor=consumer_staff, version=draft)
 
 
@@ -135,7 +135,7 @@ def test_conditional_request_waits_for_the_provider_who_refuses_with_a_reason(
     )
     assert request.status == AccessRequest.Status.PENDING
     assert not Grant.objects.exists()
-    with pytest.raises(ValidationError, match="提供部门"):
+    with pytest.raises(PermissionDenied, match="提供部门"):
         access.approve(actor=consumer_staff, request=request)
     with pytest.raises(ValidationError, match="理由"):
         access.refuse(actor=data_admin, request=request, reason="")
@@ -150,7 +150,7 @@ def test_conditional_request_waits_for_the_provider_who_refuses_with_a_reason(
 def test_staff_of_another_department_cannot_request_for_a_consumer(
     population, consumer, data_admin
 ):
-    with pytest.raises(ValidationError, match="使用方所属部门"):
+    with pytest.raises(PermissionDenied, match="使用方所属部门"):
         access.request_access(
             actor=data_admin,
             consumer=consumer,

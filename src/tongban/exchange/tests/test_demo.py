@@ -25,7 +25,7 @@ def test_demo_people_and_enterprise_are_in_the_shared_data(demo_exchange):
         purpose="演示核验",
     )
     assert answer.records[elder.id_number] == {"xm": "张示例", "csrq": "1942-08-15"}
-    enterprise = EnterpriseProfile.objects.get()
+    enterprise = EnterpriseProfile.objects.get(name=accounts_demo.ENTERPRISE[0])
     answer = query.query(
         consumer=consumer,
         resource_code="SJ_QYDJ",

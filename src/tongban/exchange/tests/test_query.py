@@ -114,3 +114,65 @@ def test_withdrawn_resource_is_refused(granted, consumer, population):
 
     catalogue.withdraw(actor=None, version=population.current_version, reason="停止共享")
     assert refused(consumer).code == "resource_withdrawn"
+
+
+def test_a_national_case_number_is_logged_whole(granted, consumer):
+    from tongban.applications.numbering import next_case_number
+
+    case_number = next_case_number("1141100000577264X44410400200003", datetime.date(2026, 12, 4))
+    assert len(case_number) == 43
+    ask(consumer, case_ref=case_number)
+    entry = CallRecord.objects.filter(kind="query").get()
+    entry.refresh_from_db()
+    assert entry.case_ref == case_number
+
+
+def test_an_overlong_case_reference_is_refused_not_cut(granted, consumer):
+    denial = refused(consumer, case_ref="1" * 65)
+    assert (denial.code, denial.status) == ("malformed_case", 400)
+    assert "办件编号过长" in denial.message
+
+
+def test_a_revocation_in_this_process_takes_effect_at_the_next_call(granted, consumer):
+    assert ask(consumer).found  # the grant is now cached
+    access.revoke_grant(actor=None, grant=granted, reason="用途已结束")
+    assert refused(consumer).code == "grant_revoked"
+
+
+def test_an_expiry_takes_effect_on_the_day_even_while_the_grant_is_cached(
+    granted, consumer, time_machine
+):
+    assert ask(consumer).found
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=400), tick=False)
+    assert refused(consumer).code == "grant_expired"
+
+
+def test_an_approval_takes_effect_at_once_refusals_are_never_cached(population, consumer):
+    assert refused(consumer).code == "not_granted"
+    request = access.request_access(
+        actor=None,
+        consumer=consumer,
+        resource=population,
+        items=["xm", "csrq"],
+        purpose="出生医学证明签发核验",
+        legal_basis="《母婴保健法》",
+        valid_until=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    access.approve(actor=None, request=request)
+    assert ask(consumer).found
+
+
+def test_a_large_rate_limit_is_counted_in_batches_but_still_holds(granted, consumer):
+    from tongban.exchange import ratelimit
+
+    consumer.rate_limit_per_minute = 400  # counted two calls at a time
+    consumer.save()
+    assert ratelimit.batch_for(400) == 2
+    answered = 0
+    for _ in range(402):
+        try:
+            ask(consumer)
+            answered += 1
+        except ExchangeDenied as denial:
+            assert denial.code == "rate_limited"
+    assert answered == 400

@@ -20,6 +20,7 @@ from tongban.hall.actions.common import (
     no_show_rule,
     setup_of,
 )
+from tongban.hall.audit_actions import AuditAction
 from tongban.hall.codes import APPOINTMENT_MOVES, SYSTEM, VISITOR, WINDOW, AppointmentStatus
 from tongban.hall.models import Appointment, AppointmentEvent, WindowGroup
 
@@ -205,7 +206,7 @@ def book(
     )
     _event(appointment, "book", "", visitor)
     audit.record(
-        "hall.book",
+        AuditAction.BOOK,
         actor=visitor,
         obj=appointment,
         detail={"group": group.prefix, "day": str(day), "start": f"{start:%H:%M}"},
@@ -250,7 +251,7 @@ def cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appoin
     appointment.status = AppointmentStatus.CANCELLED
     appointment.save(update_fields=["status"])
     _event(appointment, "cancel", before, actor, reason)
-    audit.record("hall.cancel_booking", actor=actor, obj=appointment)
+    audit.record(AuditAction.CANCEL_BOOKING, actor=actor, obj=appointment)
     return appointment
 
 
@@ -267,7 +268,7 @@ def reschedule(
     appointment.reminded_at = None
     appointment.save(update_fields=["day", "start", "end", "reminded_at"])
     _event(appointment, "reschedule", before, actor, note)
-    audit.record("hall.reschedule", actor=actor, obj=appointment, detail={"change": note})
+    audit.record(AuditAction.RESCHEDULE, actor=actor, obj=appointment, detail={"change": note})
     return appointment
 
 
@@ -304,7 +305,7 @@ def _mark_no_show(pk: int) -> None:
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status"])
     _event(appointment, "no_show", AppointmentStatus.BOOKED, None, "预约时段结束未签到")
-    audit.record("hall.booking_no_show", obj=appointment)
+    audit.record(AuditAction.BOOKING_NO_SHOW, obj=appointment)
 
 
 def send_reminders(today: datetime.date | None = None) -> int:

@@ -4,14 +4,10 @@ the transition check and the after-commit publication of a change to the live pa
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.models import User
-from tongban.accounts.roles import Role
-from tongban.hall import live
-from tongban.hall.codes import allowed
+from tongban.hall import live, policy, states
 from tongban.hall.models import HallSettings
 
 
@@ -27,29 +23,13 @@ def local_now() -> datetime.datetime:
 
 
 def check_move(table: dict, current: str, target: str, actor_kind: str, labels, message: str):
-    if not allowed(table, current, target, actor_kind):
-        raise ValidationError(message % {"status": labels(current).label})
+    """Refuse a move the hall's machine (hall.states) does not allow for `actor_kind`; `message`
+    may name the current status as %(status)s."""
+    states.MACHINES[id(table)].check(current, target, actor_kind, message=message)
 
 
-def require_clerk_in_hall(actor: User, hall_id: int) -> None:
-    """Window staff of this hall (their profile says so), or a platform administrator."""
-    if actor is None or not actor.is_authenticated or actor.kind != User.Kind.STAFF:
-        raise PermissionDenied("只有窗口人员可以操作")
-    if actor.has_role(Role.PLATFORM_ADMIN):
-        return
-    profile = getattr(actor, "staff_profile", None)
-    if not actor.has_role(Role.WINDOW_CLERK) or profile is None:
-        raise PermissionDenied("只有窗口人员可以操作")
-    if profile.hall_id != hall_id:
-        raise PermissionDenied("您不是本大厅的窗口人员")
-
-
-def can_manage(actor: User, hall) -> bool:
-    if actor is None or not actor.is_authenticated or actor.kind != User.Kind.STAFF:
-        return False
-    if actor.has_role(Role.PLATFORM_ADMIN, Role.SUPERVISOR):
-        return True
-    return setup_of(hall).managers.filter(pk=actor.pk).exists()
+require_clerk_in_hall = policy.require_clerk_in_hall
+can_manage = policy.can_manage
 
 
 def publish_after_commit(hall_id: int) -> None:

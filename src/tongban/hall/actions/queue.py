@@ -18,6 +18,7 @@ from tongban.hall.actions.common import (
     require_clerk_in_hall,
     setup_of,
 )
+from tongban.hall.audit_actions import AuditAction
 from tongban.hall.codes import (
     ACTIVE_TICKET,
     APPOINTMENT_MOVES,
@@ -209,7 +210,7 @@ def take_ticket(
     )
     _event(ticket, "issue", "", visitor, note=GREEN_REASONS.get(green, ""), at=now)
     audit.record(
-        "hall.take_ticket",
+        AuditAction.TAKE_TICKET,
         actor=visitor,
         obj=ticket,
         detail={"code": ticket.code, "source": source, "green": green},
@@ -269,7 +270,7 @@ def check_in(*, appointment: Appointment, actor: User | None) -> Ticket:
         note=ticket.code,
     )
     _event(ticket, "issue", "", actor, note="预约签到", at=now)
-    audit.record("hall.check_in", actor=actor, obj=ticket, detail={"code": ticket.code})
+    audit.record(AuditAction.CHECK_IN, actor=actor, obj=ticket, detail={"code": ticket.code})
     publish_after_commit(ticket.hall_id)
     return ticket
 
@@ -293,7 +294,7 @@ def cancel_ticket(*, ticket: Ticket, token: str) -> Ticket:
     ticket.finished_at = timezone.now()
     ticket.save(update_fields=["status", "finished_at"])
     _event(ticket, "cancel", before, ticket.visitor)
-    audit.record("hall.cancel_ticket", actor=ticket.visitor, obj=ticket)
+    audit.record(AuditAction.CANCEL_TICKET, actor=ticket.visitor, obj=ticket)
     publish_after_commit(ticket.hall_id)
     return ticket
 
@@ -328,7 +329,7 @@ def set_window(*, actor: User, window: Window, status: str) -> WindowDesk:
     desk.clerk = None if status == WindowStatus.CLOSED else actor
     desk.changed_at = timezone.now()
     desk.save(update_fields=["status", "clerk", "changed_at"])
-    audit.record("hall.window", actor=actor, obj=window, detail={"status": status})
+    audit.record(AuditAction.WINDOW, actor=actor, obj=window, detail={"status": status})
     publish_after_commit(window.hall_id)
     return desk
 
@@ -368,7 +369,7 @@ def _call(desk: WindowDesk, ticket: Ticket, actor: User, event: str) -> Ticket:
     desk.save(update_fields=["current"])
     _event(ticket, event, before, actor, window=desk.window, at=now)
     audit.record(
-        "hall.call",
+        AuditAction.CALL,
         actor=actor,
         obj=ticket,
         detail={"code": ticket.code, "window": desk.window.number},
@@ -446,7 +447,9 @@ def _move(ticket: Ticket, target: str, actor: User, event: str, message: str, **
         setattr(ticket, name, value)
     ticket.save(update_fields=["status", *stamps])
     _event(ticket, event, before, actor, window=ticket.window)
-    audit.record(f"hall.{event}", actor=actor, obj=ticket, detail={"code": ticket.code})
+    audit.record(
+        AuditAction(f"hall.{event}"), actor=actor, obj=ticket, detail={"code": ticket.code}
+    )
     publish_after_commit(ticket.hall_id)
     return ticket
 

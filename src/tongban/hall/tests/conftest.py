@@ -10,6 +10,7 @@ from tongban.accounts import actions as accounts
 from tongban.cases.tests.conftest import promise_item, team  # noqa: F401 (fixtures)
 from tongban.conftest import PASSWORD
 from tongban.core.models import ServiceHall, Window
+from tongban.hall import live
 from tongban.hall.actions import queue
 from tongban.hall.codes import WindowStatus
 from tongban.hall.models import HallSettings, WindowGroup
@@ -22,6 +23,13 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0):
     return time_machine.travel(
         datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BEIJING), tick=False
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_watcher_outlives_the_test():
+    """A stream test starts the process's watcher thread: end it, so it reads no later test's data."""
+    yield
+    live.hub.stop()
 
 
 @pytest.fixture

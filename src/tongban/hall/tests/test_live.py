@@ -12,8 +12,15 @@ from tongban.hall import live
 REDIS = "redis://127.0.0.1:6379/15"
 
 
-def test_a_change_wakes_a_waiting_stream(db):
-    hub = live.Hub()
+@pytest.fixture
+def hub():
+    made = live.Hub()
+    yield made
+    made.stop()
+    assert made._watcher is None or not made._watcher.is_alive()
+
+
+def test_a_change_wakes_a_waiting_stream(db, hub):
     seen = live.version(9001)
     woke = []
     waiter = threading.Thread(target=lambda: woke.append(hub.wait(9001, seen, 5)))
@@ -34,8 +41,8 @@ def test_a_version_lost_from_the_cache_starts_again_and_still_counts_as_news(db)
     assert first >= 1
 
 
-def test_wait_times_out_without_change(db):
-    assert live.Hub().wait(9003, live.version(9003), 0.05) == live.version(9003)
+def test_wait_times_out_without_change(db, hub):
+    assert hub.wait(9003, live.version(9003), 0.05) == live.version(9003)
 
 
 def _redis_up() -> bool:
@@ -63,10 +70,9 @@ def test_with_redis_other_nodes_hear_the_change(db, settings, monkeypatch):
 
 
 @pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
-def test_with_redis_a_stream_wakes_on_another_nodes_change(db, settings, monkeypatch):
+def test_with_redis_a_stream_wakes_on_another_nodes_change(db, settings, monkeypatch, hub):
     settings.REDIS_URL = REDIS
     monkeypatch.setattr(live, "_redis_client", None)
-    hub = live.Hub()
     woke = []
     waiter = threading.Thread(target=lambda: woke.append(hub.wait(9005, 0, 5)))
     waiter.start()
@@ -74,3 +80,20 @@ def test_with_redis_a_stream_wakes_on_another_nodes_change(db, settings, monkeyp
     redis.Redis.from_url(REDIS).publish(live.CHANNEL, '{"hall": 9005, "v": 41}')
     waiter.join(3)
     assert woke == [41]
+
+
+def test_the_watcher_ends_when_nobody_has_watched_for_a_while(db, hub, monkeypatch):
+    monkeypatch.setattr(live, "IDLE_SECONDS", 0.1)
+    hub.wait(9006, live.version(9006), 0.05)
+    watcher = hub._watcher
+    assert watcher is not None
+    watcher.join(3)
+    assert not watcher.is_alive() and hub._watcher is None
+    woke = []  # and the next stream starts a watcher again
+    waiter = threading.Thread(target=lambda: woke.append(hub.wait(9006, 0, 5)))
+    waiter.start()
+    time.sleep(0.1)
+    assert hub._watcher is not None and hub._watcher.is_alive()
+    hub.wake(9006, 7)
+    waiter.join(3)
+    assert woke == [7]

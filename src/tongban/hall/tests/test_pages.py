@@ -15,10 +15,26 @@ from tongban.hall.tests.conftest import MONDAY, at
 TUESDAY = MONDAY + datetime.timedelta(days=1)
 
 
-def stream_first_event(client, url) -> str:
-    response = client.get(url)
-    assert response["Content-Type"] == "text/event-stream"
-    return next(iter(response.streaming_content)).decode()
+@pytest.fixture
+def stream_first_event(client, settings, monkeypatch):
+    """Reads a stream that ends after its first event, as one does at HALL_STREAM_SECONDS, so the
+    test client closes it as a server would (a half-read stream left to the garbage collector ran
+    Django's request_finished at a random moment of a later request and crashed the interpreter).
+    The stream hands its database connection back between events; here that connection is the
+    test's own transaction, so it is kept."""
+    from tongban.hall import stream
+
+    settings.HALL_STREAM_SECONDS = 0
+    monkeypatch.setattr(stream, "close_old_connections", lambda: None)
+
+    def first_event(url) -> str:
+        response = client.get(url)
+        assert response["Content-Type"] == "text/event-stream"
+        events = list(response.streaming_content)
+        assert len(events) == 1
+        return events[0].decode()
+
+    return first_event
 
 
 def test_visitor_books_on_the_phone(client, groups, citizen, clock):
@@ -62,7 +78,9 @@ def test_someone_elses_booking_is_not_found(client, groups, citizen, second_citi
     assert client.get(reverse("hall:booking", args=[appointment.reference])).status_code == 404
 
 
-def test_phone_ticket_page_shows_people_ahead_and_streams(client, groups, citizen, clock):
+def test_phone_ticket_page_shows_people_ahead_and_streams(
+    client, groups, citizen, clock, stream_first_event
+):
     queue.take_ticket(group=groups["A"], source="kiosk", visitor=citizen)
     hall = groups["A"].hall
     response = client.post(
@@ -72,15 +90,20 @@ def test_phone_ticket_page_shows_people_ahead_and_streams(client, groups, citize
     assert response.url == reverse("hall:ticket", args=[ticket.token])
     page = client.get(response.url).content.decode()
     assert "A002" in page and "前面还有" in page
-    event = stream_first_event(
-        client, reverse("hall:stream", args=[hall.pk]) + f"?ticket={ticket.token}"
-    )
+    event = stream_first_event(reverse("hall:stream", args=[hall.pk]) + f"?ticket={ticket.token}")
     assert event.startswith("retry: 1000") and '"ahead": 1' in event
     assert client.get(reverse("hall:stream", args=[hall.pk]) + "?ticket=wrong").status_code == 404
 
 
 def test_display_shows_and_streams_the_calls(
-    client, groups, clerk, windows, citizen, clock, django_capture_on_commit_callbacks
+    client,
+    groups,
+    clerk,
+    windows,
+    citizen,
+    clock,
+    django_capture_on_commit_callbacks,
+    stream_first_event,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         queue.take_ticket(group=groups["A"], source="kiosk", visitor=citizen)
@@ -88,7 +111,7 @@ def test_display_shows_and_streams_the_calls(
     hall = groups["A"].hall
     page = client.get(reverse("hall:display", args=[hall.pk])).content.decode()
     assert "请 A001 号到 5 号窗口办理" in page and "<script>" not in page
-    event = stream_first_event(client, reverse("hall:stream", args=[hall.pk]))
+    event = stream_first_event(reverse("hall:stream", args=[hall.pk]))
     assert '"code": "A001"' in event and '"window": "5"' in event
 
 

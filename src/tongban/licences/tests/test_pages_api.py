@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tongban.cases.tests.conftest import at
@@ -73,7 +73,7 @@ def test_verification_page_and_reasons(client, licence, team):
 
 
 def test_versions(licence, team):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         actions.renew(licence, team["clerk"])  # window clerks don't issue
     with at(D(2027, 1, 5)):
         changed = actions.change(licence, team["handler"], {"request_detail": "餐饮、住宿"})

@@ -22,7 +22,8 @@ SAMPLE = {
 
 @pytest.mark.django_db
 def test_every_shipped_template_is_loaded_and_renders(citizen):
-    codes = {code for code, _, _ in seed.DEFAULT_TEMPLATES}
+    codes = {code for code, _, _ in seed.default_templates()}
+    assert len(codes) == len(seed.default_templates())  # one declaration per code
     assert set(MessageTemplate.objects.values_list("code", flat=True)) == codes
     assert seed.load(MessageTemplate) == 0  # idempotent, never overwrites edits
     for template in MessageTemplate.objects.all():
@@ -79,3 +80,21 @@ def test_admin_pages_and_resend_action(
     outbox_page = client.get(reverse("admin:notify_smsoutbox_changelist")).content.decode()
     assert citizen.masked_phone in outbox_page and citizen.phone not in outbox_page
     assert SmsOutbox.objects.count() == 1 and InboxMessage.objects.count() == 1
+
+
+def test_each_domain_declares_its_own_templates():
+    """application.* in applications, case.* in cases …: the texts live with the domain."""
+    owner = {
+        "application": "applications",
+        "case": "cases",
+        "licence": "licences",
+        "hall": "hall",
+        "rating": "ratings",
+        "bundle": "bundles",
+        "policy": "policies",
+    }
+    from importlib import import_module
+
+    for prefix, app in owner.items():
+        declared = import_module(f"tongban.{app}.message_templates").MESSAGE_TEMPLATES
+        assert declared and all(code.startswith(f"{prefix}.") for code, _, _ in declared)

@@ -100,6 +100,8 @@ def _data_of(item) -> tuple[str, ...]:
     values = [settings.PLATFORM_NAME, version.name, item.department.name, item.region.name]
     values += [m.name for m in version.materials.all()]
     values += [entry.get("q", "") for entry in version.faq or []]
+    for question in version.questions.all():  # the situation questions are catalogue content too
+        values += [question.text] + [option.text for option in question.options.all()]
     return tuple(v for v in values if v)
 
 
@@ -139,11 +141,16 @@ def test_public_catalogue_pages_are_english(english, catalogue):
     guide = _page(
         english,
         reverse("catalog:guide", args=[item.implementation_code]),
-        expect=("Service guide", "Time limits and on-site visits", "Result and fees"),
+        expect=(
+            "Service guide",
+            "At a glance",
+            "Item details (codes, legal basis",
+            "Result and fees",
+        ),
         data=_data_of(item),
     )
-    assert "是否收费" not in guide and "办理时限与到现场次数" not in guide
-    assert "Yes (<a href=" in guide and "Statutory authority" in guide and "working days" in guide
+    assert "是否收费" not in guide and "办事一览" not in guide
+    assert "Statutory authority" in guide and "working days" in guide
     assert f"{item.department.name} (Statutory authority)" in guide
 
 
@@ -204,7 +211,7 @@ def test_chinese_stays_the_default(client, catalogue):
     item = catalogue.first()
     html = client.get(reverse("catalog:guide", args=[item.implementation_code])).content.decode()
     assert '<html lang="zh-hans"' in html
-    assert "办理时限与到现场次数" in html and "Time limits and on-site visits" not in html
+    assert "办事一览" in html and "At a glance" not in html
 
 
 def test_the_check_sees_chinese_chrome_and_skips_what_is_marked():

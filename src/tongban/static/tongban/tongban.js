@@ -118,10 +118,59 @@
     });
   }
 
+  /* Print buttons (data-print): the page's own print style leaves out the navigation. No inline
+     onclick: the Content-Security-Policy allows no inline script. A button may start hidden, so
+     that it shows only where the script runs (printing needs it). */
+  function setUpPrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  /* Countdowns (data-countdown="seconds"): the number falls each second, then shows
+     data-expired-text. */
+  function setUpCountdowns() {
+    var counters = document.querySelectorAll("[data-countdown]");
+    Array.prototype.forEach.call(counters, function (el) {
+      var left = parseInt(el.getAttribute("data-countdown"), 10);
+      if (isNaN(left)) { return; }
+      var timer = setInterval(function () {
+        left -= 1;
+        el.textContent = Math.max(left, 0);
+        if (left <= 0) {
+          clearInterval(timer);
+          el.textContent = el.getAttribute("data-expired-text") || "0";
+        }
+      }, 1000);
+    });
+  }
+
+  /* Copy buttons (data-copy="text"): a long number copied as it must be typed, without the spaces
+     it is shown with. Shown only where the script runs (and the clipboard is there). */
+  function setUpCopy() {
+    var buttons = document.querySelectorAll("[data-copy]");
+    if (!navigator.clipboard) { return; }
+    Array.prototype.forEach.call(buttons, function (button) {
+      var label = button.firstChild && button.firstChild.nodeValue;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+          if (button.firstChild) { button.firstChild.nodeValue = isEnglish ? "Copied" : "已复制"; }
+          setTimeout(function () { if (button.firstChild) { button.firstChild.nodeValue = label; } }, 2000);
+        });
+      });
+    });
+  }
+
   function init() {
     setUpNav();
+    setUpCopy();
     setUpScrollingTables();
     setUpConfirm();
+    setUpPrint();
+    setUpCountdowns();
     focusErrors();
     var inputs = document.querySelectorAll("input[data-check]");
     for (var i = 0; i < inputs.length; i++) { setUpCheck(inputs[i]); }

@@ -11,20 +11,24 @@ import hashlib
 import hmac
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from tongban.core import audit
 from tongban.workorders import geo
+from tongban.workorders import sensors as sensor_cache
 from tongban.workorders.actions.common import history
 from tongban.workorders.actions.intake import auto_dispatch, next_number
+from tongban.workorders.audit_actions import AuditAction
 from tongban.workorders.codes import SYSTEM, Channel, Kind
 from tongban.workorders.models import Sensor, WorkOrder
 
 MAX_BODY = 4096
+MAX_BATCH = 1000  # alerts in one webhook request (a gateway's batch)
+MAX_BATCH_BYTES = 1_000_000
 
 
 class AlertRejected(Exception):
@@ -57,7 +61,7 @@ def verify(body: bytes, signature: str, sensors: dict | None = None) -> tuple[Se
     if sensors is not None and code in sensors:
         sensor = sensors[code]
     else:
-        sensor = Sensor.objects.filter(code=code).select_related("category").first()
+        sensor = sensor_cache.get(code)
         if sensors is not None:
             sensors[code] = sensor
     if sensor is None:
@@ -103,7 +107,7 @@ def _open_order(sensor: Sensor, alert: dict, count: int, now) -> WorkOrder:
     )
     history(order, "register", "", actor=None, as_kind=SYSTEM, note=f"物联感知告警：{sensor.name}")
     audit.record(
-        "workorders.register", obj=order, detail={"channel": Channel.IOT, "sensor": sensor.code}
+        AuditAction.REGISTER, obj=order, detail={"channel": Channel.IOT, "sensor": sensor.code}
     )
     auto_dispatch(order)
     return order
@@ -135,7 +139,8 @@ def receive(body: bytes, signature: str) -> Accepted:
 
 
 def _sensors_named_in(messages) -> dict:
-    """The sensors a batch names, fetched in one query (unknown codes map to None)."""
+    """The sensors a batch names (unknown codes map to None): from the process's short-lived
+    sensor cache, the rest in one query."""
     codes = set()
     for body, _signature in messages:
         try:
@@ -144,27 +149,98 @@ def _sensors_named_in(messages) -> dict:
             continue
         if isinstance(code, str):
             codes.add(code)
-    found = {s.code: s for s in Sensor.objects.filter(code__in=codes).select_related("category")}
-    return {code: found.get(code) for code in codes}
+    return sensor_cache.get_many(codes)
 
 
-def receive_batch(messages: list[tuple[bytes, str]]) -> tuple[list[Accepted], list[str]]:
-    """Many alerts (the MQTT subscriber's batch): verified one by one, then folded per sensor in one
-    transaction, so a burst of repeats costs one write per sensor and one commit per batch.
-    Returns what was accepted and the refusals."""
-    refused, per_sensor, first_alert = [], Counter(), {}
-    sensors, looked_up = {}, _sensors_named_in(messages)
-    for body, signature in messages:
+@dataclass
+class BatchResult:
+    accepted: list[Accepted] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (position in the batch, reason)
+    alerts: int = 0  # how many alerts were accepted (repeats included)
+
+
+def check_batch(messages: list[tuple[bytes, str]]) -> BatchResult:
+    """Verify every alert of a batch and fold the good ones per sensor in one transaction."""
+    result, per_sensor, first_alert, sensors = BatchResult(), Counter(), {}, {}
+    looked_up = _sensors_named_in(messages)
+    for index, (body, signature) in enumerate(messages):
         try:
             sensor, alert = verify(body, signature, looked_up)
         except AlertRejected as error:
-            refused.append(str(error))
+            result.refused.append((index, str(error)))
             continue
         per_sensor[sensor.code] += 1
         sensors[sensor.code] = sensor
         first_alert.setdefault(sensor.code, alert)
+    result.alerts = sum(per_sensor.values())
+    if per_sensor:
+        result.accepted = _fold_batch(sensors, first_alert, per_sensor)
+    return result
+
+
+class _Raced(Exception):
+    """An open order was closed between reading and folding: fold the batch sensor by sensor."""
+
+
+def _fold_batch(sensors: dict, first_alert: dict, per_sensor: Counter) -> list[Accepted]:
+    """Repeats of sensors with an open order: one SELECT (rows locked) and one UPDATE for the whole
+    batch; a sensor without one opens its order (record() handles a concurrent first alert)."""
+    now = timezone.now()
     with transaction.atomic():
-        accepted = [
-            record(sensors[code], first_alert[code], count) for code, count in per_sensor.items()
-        ]
-    return accepted, refused
+        try:
+            with transaction.atomic():
+                open_orders = dict(
+                    WorkOrder.objects.select_for_update()
+                    .filter(alert_key__in=list(per_sensor))
+                    .values_list("alert_key", "number")
+                )
+                if open_orders:
+                    added = Case(
+                        *[
+                            When(alert_key=code, then=Value(per_sensor[code]))
+                            for code in open_orders
+                        ],
+                        default=Value(0),
+                        output_field=models.PositiveIntegerField(),
+                    )
+                    updated = WorkOrder.objects.filter(alert_key__in=list(open_orders)).update(
+                        alert_count=F("alert_count") + added, last_alert_at=now
+                    )
+                    if updated != len(open_orders):
+                        raise _Raced
+        except _Raced:
+            return [record(sensors[c], first_alert[c], n) for c, n in per_sensor.items()]
+        accepted = [Accepted(code, number, False) for code, number in open_orders.items()]
+        for code, count in per_sensor.items():
+            if code not in open_orders:
+                accepted.append(record(sensors[code], first_alert[code], count))
+    return accepted
+
+
+def receive_batch(messages: list[tuple[bytes, str]]) -> tuple[list[Accepted], list[str]]:
+    """Many alerts (the MQTT subscriber's batch): verified one by one, then folded per sensor in one
+    transaction, so a burst of repeats costs one write per batch and one commit.
+    Returns what was accepted and the refusals."""
+    result = check_batch(messages)
+    return result.accepted, [reason for _index, reason in result.refused]
+
+
+def parse_envelopes(body: bytes) -> list[tuple[bytes, str]]:
+    """A webhook batch: a JSON array of {"body": "<the alert's raw JSON>", "signature": "<hex>"},
+    the same envelope as on MQTT. Raises AlertRejected when the array itself is unusable; an
+    unusable element is kept (empty body) so that it is refused with its position."""
+    try:
+        items = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise AlertRejected("批量告警不是有效的 JSON 数组") from error
+    if not isinstance(items, list) or not items:
+        raise AlertRejected("批量告警应为非空 JSON 数组")
+    if len(items) > MAX_BATCH:
+        raise AlertRejected(f"一次最多提交{MAX_BATCH}条告警")
+    messages = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("body"), str):
+            messages.append((item["body"].encode(), str(item.get("signature") or "")))
+        else:
+            messages.append((b"", ""))
+    return messages

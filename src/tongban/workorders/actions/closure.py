@@ -43,6 +43,10 @@ def callback(order: WorkOrder, *, result: str, note: str = "", actor=None, as_ki
         order=order, result=result, note=note, by=actor, by_reporter=as_kind == REPORTER
     )
     order.satisfaction = result
+    order.called_back_at = timezone.now()
+    order.called_back_on_time = (
+        order.callback_due_at is None or order.called_back_at <= order.callback_due_at
+    )
     label = Satisfaction(result).label
     text = f"回访：{label}" + (f"（{note}）" if note else "")
     if result != Satisfaction.DISSATISFIED:

@@ -10,15 +10,16 @@ from django.utils import timezone
 from tongban.accounts.permissions import can_act_for_department
 from tongban.core import audit
 from tongban.core.models import Department, Region
-from tongban.workorders import deadlines
+from tongban.workorders import deadlines, policy
 from tongban.workorders.actions.common import (
-    actor_kinds,
     clean_note,
     locked,
+    message_reporter,
     move,
     side_record,
     tell_reporter,
 )
+from tongban.workorders.audit_actions import AuditAction
 from tongban.workorders.codes import (
     DEPARTMENT,
     DISPATCHER,
@@ -166,8 +167,7 @@ def hand_down(order: WorkOrder, *, actor, region_code: str, note: str = ""):
 @transaction.atomic
 def request_extension(order: WorkOrder, *, actor, hours, reason: str) -> Extension:
     order = locked(order)
-    if DEPARTMENT not in actor_kinds(actor, order):
-        raise ValidationError("只有承办部门可以申请延期")
+    policy.require_act_as(actor, order, DEPARTMENT, "只有承办部门可以申请延期")
     if order.status not in (Status.DISPATCHED, Status.ACCEPTED, Status.HANDED_DOWN):
         raise ValidationError("工单不在办理中，不能申请延期")
     try:
@@ -197,8 +197,7 @@ def request_extension(order: WorkOrder, *, actor, hours, reason: str) -> Extensi
 def decide_extension(extension: Extension, *, actor, approve: bool, note: str = "") -> Extension:
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     order = locked(extension.order)
-    if DISPATCHER not in actor_kinds(actor, order):
-        raise ValidationError("只有派单员可以审批延期")
+    policy.require_act_as(actor, order, DISPATCHER, "只有派单员可以审批延期")
     if extension.status != RequestStatus.PENDING:
         raise ValidationError("该延期申请已处理")
     note = clean_note(note, "note", "", required=False)
@@ -225,8 +224,7 @@ def decide_extension(extension: Extension, *, actor, approve: bool, note: str = 
 def request_assist(order: WorkOrder, *, actor, department_id, request: str) -> Assist:
     """协办: the lead department asks another department for help."""
     order = locked(order)
-    if DEPARTMENT not in actor_kinds(actor, order):
-        raise ValidationError("只有承办部门可以发起协办")
+    policy.require_act_as(actor, order, DEPARTMENT, "只有承办部门可以发起协办")
     if order.status not in (Status.ACCEPTED, Status.HANDED_DOWN):
         raise ValidationError("请先签收工单，再发起协办")
     department = _department(department_id)
@@ -282,6 +280,8 @@ def reply(order: WorkOrder, *, actor, text: str, photos=()) -> WorkOrder:
     now = timezone.now()
     order.reply, order.replied_at = text, now
     order.replied_on_time = order.due_at is None or now <= order.due_at
+    order.callback_due_at = deadlines.callback_due(now)
+    order.called_back_at = order.called_back_on_time = None
     for photo in checked:
         save_photo(order, photo, Photo.Stage.REPLY)
     move(order, Status.REPLIED, "reply", actor=actor, as_kind=DEPARTMENT, note=text)
@@ -295,6 +295,11 @@ def _share_result(order: WorkOrder, text: str) -> None:
     for merged in order.merged_orders.all():
         merged.reply, merged.replied_at = text, order.replied_at
         merged.save(update_fields=["reply", "replied_at", "updated_at"])
+        message_reporter(
+            merged,
+            "merge",
+            detail=f"合并办理的工单{order.number}已办结，办理结果：{text}",
+        )
         tell_reporter(
             merged,
             f"您反映的问题（工单{merged.number}，已与{order.number}合并办理）已办结：{text[:50].rstrip('。')}。",
@@ -306,8 +311,7 @@ def _share_result(order: WorkOrder, text: str) -> None:
 def supervise(order: WorkOrder, *, actor, note: str) -> WorkOrder:
     """督办 by the supervisor: recorded, and the department sees it on the order."""
     order = locked(order)
-    if SUPERVISOR not in actor_kinds(actor, order):
-        raise ValidationError("只有效能监察人员可以督办")
+    policy.require_act_as(actor, order, SUPERVISOR, "只有效能监察人员可以督办")
     if order.status not in (Status.DISPATCHED, Status.ACCEPTED, Status.HANDED_DOWN):
         raise ValidationError("只能督办正在办理的工单")
     note = clean_note(note, "note", "请填写督办意见")
@@ -329,6 +333,14 @@ def refresh_warnings(now=None) -> int:
         if warning != order.warning:
             WorkOrder.objects.filter(pk=order.pk).update(warning=warning)
             changed += 1
+    waiting = WorkOrder.objects.filter(status=Status.REPLIED).only(
+        "pk", "status", "replied_at", "callback_due_at", "callback_warning"
+    )
+    for order in waiting.iterator(chunk_size=500):
+        warning = deadlines.callback_warning_for(order, now)
+        if warning != order.callback_warning:
+            WorkOrder.objects.filter(pk=order.pk).update(callback_warning=warning)
+            changed += 1
     if changed:
-        audit.record("workorders.warnings", detail={"changed": changed})
+        audit.record(AuditAction.WARNINGS, detail={"changed": changed})
     return changed

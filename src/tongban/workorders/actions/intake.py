@@ -20,14 +20,17 @@ from tongban.applications.uploads import check_upload
 from tongban.core import audit
 from tongban.workorders import classifier, geo, routing
 from tongban.workorders.actions import handling
-from tongban.workorders.actions.common import TEXT_MAX, history
+from tongban.workorders.actions.common import TEXT_MAX, history, message_reporter
+from tongban.workorders.audit_actions import AuditAction
 from tongban.workorders.codes import SYSTEM, Channel, Kind, Urgency
-from tongban.workorders.models import Category, NumberSequence, Photo, WorkOrder
+from tongban.workorders.models import Category, GridCell, NumberSequence, Photo, WorkOrder
 
 MAX_PHOTOS = 6
 PHONE_PATTERN = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 # Channels where the reporter must leave a phone: they follow the order by number + phone tail.
 PHONE_REQUIRED = {Channel.HOTLINE, Channel.WEB, Channel.API}
+# 数字城管 patrols: the patroller files what they saw, with a photo, the place and the category.
+PATROL_CATEGORY_ROOT = "CG"  # 城市管理
 # 咨询 is answered, 表扬 passed on, by the 12345 centre itself: never dispatched automatically.
 NOT_AUTO_DISPATCHED = {Kind.CONSULT, Kind.PRAISE}
 
@@ -46,6 +49,7 @@ class Report:
     reporter: object = None
     photos: list = field(default_factory=list)
     category_code: str = ""
+    grid_code: str = ""  # a patroller's or grid worker's cell, when the position is not known
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Checked:
     phone: str
     photos: list
     category: Category | None
+    grid_cell: GridCell | None = None
 
 
 def _coordinates(report: Report, errors: dict) -> tuple[Decimal | None, Decimal | None]:
@@ -123,10 +128,33 @@ def check(report: Report) -> Checked:
         category = Category.objects.filter(code=report.category_code, is_active=True).first()
         if category is None:
             errors["category"] = ["所选分类不存在或已停用"]
+    grid_cell = None
+    grid_code = (report.grid_code or "").strip()
+    if grid_code:
+        grid_cell = GridCell.objects.filter(code=grid_code).only("pk", "region_id").first()
+        if grid_cell is None:
+            errors["grid_code"] = ["网格编码不存在，请核对或使用定位"]
     photos = _photos(report.photos, errors)
+    if report.channel == Channel.PATROL:
+        _check_patrol(report, category, photos, lng, grid_cell, errors)
     if errors:
         raise ValidationError(errors)
-    return Checked(text, lng, lat, phone, photos, category)
+    return Checked(text, lng, lat, phone, photos, category, grid_cell)
+
+
+def _check_patrol(report, category, photos, lng, grid_cell, errors: dict) -> None:
+    """A patrol report carries evidence: a photo, a place (position or grid cell), a category of
+    城市管理."""
+    if not photos and "photos" not in errors:
+        errors["photos"] = ["巡查上报请至少拍摄一张现场照片"]
+    if lng is None and grid_cell is None and "location" not in errors and "grid_code" not in errors:
+        errors["location"] = ["请定位或填写网格编码"]
+    if not report.category_code:
+        errors["category"] = ["请选择问题分类"]
+    elif category is not None and not (
+        category.parent_id and category.parent.code == PATROL_CATEGORY_ROOT
+    ):
+        errors["category"] = ["巡查上报的分类应为城市管理类"]
 
 
 def next_number(now) -> str:
@@ -156,9 +184,12 @@ def submit(report: Report, *, actor=None) -> WorkOrder:
     """立案 from any channel; returns the order, already dispatched when the classifier is sure."""
     checked = check(report)
     prediction = classifier.predict(checked.text)
-    place = (
-        geo.locate(checked.lng, checked.lat) if checked.lng is not None else geo.Place(None, None)
-    )
+    if checked.lng is not None:
+        place = geo.locate(checked.lng, checked.lat)
+    elif checked.grid_cell is not None:
+        place = geo.Place(checked.grid_cell.pk, checked.grid_cell.region_id)
+    else:
+        place = geo.Place(None, None)
     suggested = None
     if prediction is not None:
         suggested = Category.objects.filter(code=prediction.category_code).first()
@@ -190,7 +221,7 @@ def submit(report: Report, *, actor=None) -> WorkOrder:
             save_photo(order, photo, Photo.Stage.REPORT)
         history(order, "register", "", actor=actor, as_kind=SYSTEM if actor is None else "staff")
         audit.record(
-            "workorders.register",
+            AuditAction.REGISTER,
             actor=actor,
             obj=order,
             detail={
@@ -200,6 +231,7 @@ def submit(report: Report, *, actor=None) -> WorkOrder:
                 "confidence": order.confidence,
             },
         )
+        message_reporter(order, "register")
         if category is not None and report.kind not in NOT_AUTO_DISPATCHED:
             auto_dispatch(order)
     return order

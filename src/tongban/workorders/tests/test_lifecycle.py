@@ -153,7 +153,7 @@ def test_extension_is_approved_by_the_dispatcher_and_moves_the_due_time(city, st
     extension = handling.request_extension(
         order, actor=staff["cghandler"], hours=24, reason="需要采购井盖"
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         handling.decide_extension(extension, actor=staff["cghandler"], approve=True)
     handling.decide_extension(extension, actor=staff["dispatcher"], approve=True)
     order.refresh_from_db()

@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tongban.notify.models import SmsOutbox
 from tongban.workorders.actions import handling, intake
@@ -36,11 +37,17 @@ def test_a_citizen_reports_on_the_portal_and_rates_the_result(city, client, staf
     assert order.department.short_name == "市城管局"
     assert order.number in client.get("/workorders/submitted/").content.decode()
     handling.accept(order, actor=staff["cghandler"])
+    page = client.post(
+        "/workorders/track/", {"number": order.number, "phone_tail": "0005"}
+    ).content.decode()
+    due = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")
+    assert "办理时限" in page and due in page  # in hand: the reporter sees by when
     handling.reply(order, actor=staff["cghandler"], text="已更换井盖")
     page = client.post(
         "/workorders/track/", {"number": order.number, "phone_tail": "0005"}
     ).content.decode()
     assert "已更换井盖" in page and 'name="result"' in page
+    assert "办理时限" not in page  # replied: no deadline any more
     client.post(
         "/workorders/track/",
         {
@@ -174,3 +181,37 @@ def test_the_order_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         page = client.get("/workbench/workorders/").content.decode()
     assert page.count("data-order=") == 12
+
+
+@pytest.mark.parametrize(
+    ("login", "links", "absent"),
+    [
+        ("gridworker", ["/workbench/workorders/grid/"], ["/workbench/workorders/patrol/"]),
+        ("patroller", ["/workbench/workorders/patrol/"], ["/workbench/workorders/grid/"]),
+        ("cghandler", [], ["/workbench/workorders/grid/", "/workbench/workorders/patrol/"]),
+    ],
+)
+def test_the_workbench_navigation_leads_field_staff_to_their_report_pages(
+    city, signed_in, staff, login, links, absent
+):
+    client = signed_in(staff[login])
+    page = client.get("/workbench/workorders/").content.decode()
+    nav = page[page.index('class="wb-nav"') : page.index("</nav>")]
+    for link in links:
+        assert f'href="{link}"' in nav
+        assert client.get(link).status_code == 200
+    for link in absent:
+        assert f'href="{link}"' not in nav
+
+
+def test_the_demo_logins_list_the_work_order_staff(city):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", "--logins", stdout=out)
+    printed = out.getvalue()
+    for login in ["dispatcher", "operator", "gridworker", "patroller", "cghandler", "swhandler"]:
+        assert f"账号 {login} " in printed
+    assert "12345派单员（12345派单）" in printed and "西大街道网格员（网格员）" in printed

@@ -29,7 +29,8 @@ class Command(BaseCommand):
             f"   接口文档 {settings.SITE_URL}/api/v1/docs/"
         )
         self.stdout.write("演示账户（数据均为虚构）：")
-        # The accounts live above core: settings name the function that lists their logins.
-        for who, login, password in import_string(settings.DEMO_LOGINS)():
-            self.stdout.write(f"  {who:<28} 账号 {login:<20} 密码 {password}")
+        # The accounts live above core: settings name the functions that list their logins.
+        for dotted in settings.DEMO_LOGINS:
+            for who, login, password in import_string(dotted)():
+                self.stdout.write(f"  {who:<28} 账号 {login:<20} 密码 {password}")
         self.stdout.write("按 Ctrl-C 停止所有进程。\n")

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from tongban.core import audit, pii
+from tongban.core.audit_actions import PiiAction
 from tongban.core.fields import EncryptedTextField
 
 BATCH = 500
@@ -69,5 +70,5 @@ class Command(BaseCommand):
                             )  # decrypts with the old key, writes with the new
                             rotated += 1
         with transaction.atomic():
-            audit.record("pii.rotate", detail={"current_key": current, "rotated": rotated})
+            audit.record(PiiAction.ROTATE, detail={"current_key": current, "rotated": rotated})
         self.stdout.write(self.style.SUCCESS(f"已用密钥 {current} 重新加密 {rotated} 个值"))

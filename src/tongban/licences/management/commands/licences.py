@@ -3,7 +3,7 @@
 the same service functions as the workbench, the API and the admin, acting as the staff member
 named by --by (their role and department decide, as on the page)."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tongban.accounts.models import User
@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 )
             else:
                 ended = status.cancel(licence, actor, options["reason"], note=options["note"])
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(actions.status_sentence(ended)))

@@ -1,0 +1,64 @@
+"""Bundle fixtures: the demo city with both demo bundles, and helpers that drive a member through
+case handling as its department would."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tongban.accounts import demo as accounts_demo
+from tongban.accounts.models import EnterpriseProfile, User
+from tongban.applications import demo as applications_demo
+from tongban.bundles import demo as bundles_demo
+from tongban.bundles.models import Bundle
+from tongban.catalog import demo as catalog_demo
+from tongban.core import demo as core_demo
+from tongban.licences import demo as licences_demo
+from tongban.seals import demo as seals_demo
+
+
+def pdf_bytes() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf(name="scan.pdf"):
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+@pytest.fixture
+def demo_city(db):
+    quiet = lambda _msg: None  # noqa: E731
+    for loader in (core_demo, accounts_demo, seals_demo, catalog_demo, applications_demo):
+        loader.load(quiet)
+    licences_demo.load(quiet)
+    bundles_demo.load(quiet)
+
+
+@pytest.fixture
+def newborn(demo_city):
+    return Bundle.objects.get(code="newborn").current_version
+
+
+@pytest.fixture
+def restaurant(demo_city):
+    return Bundle.objects.get(code="restaurant").current_version
+
+
+@pytest.fixture
+def parent(demo_city):
+    return User.objects.get(citizen__real_name="李演示")
+
+
+@pytest.fixture
+def enterprise_account(demo_city):
+    return EnterpriseProfile.objects.get(name="许昌示例餐饮管理有限公司").user
+
+
+def staff(login: str) -> User:
+    return User.objects.get(login_name=login)

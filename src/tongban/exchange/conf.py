@@ -1,0 +1,13 @@
+"""Data-exchange settings (defaults in tongban/settings.py, from TONGBAN_* environment variables)."""
+
+from django.conf import settings
+
+
+def max_batch() -> int:
+    """Subjects one batch query may ask about."""
+    return settings.EXCHANGE_MAX_BATCH
+
+
+def auth_cache_seconds() -> float:
+    """How long a process keeps a published resource and a consumer's live grants (0: not at all)."""
+    return float(getattr(settings, "EXCHANGE_AUTH_CACHE_SECONDS", 5))

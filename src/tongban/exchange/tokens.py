@@ -1,0 +1,98 @@
+"""Token introspection at the exchange API, cached for a few seconds.
+
+A department system sends its bearer token with every call; looking it up (and its consumer) in
+the database each time would cost more than the call. The answer is kept in the shared cache under
+a SHA-256 of the token — never the token itself — for at most EXCHANGE_TOKEN_CACHE_SECONDS and
+never past the token's expiry. Revoking or deleting a token (secret rotation, /o/revoke_token/)
+and changing its consumer (deactivation) drop the cached entries at once, in every process.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.models import AccessToken
+
+from tongban.exchange.actions import access
+from tongban.exchange.models import Consumer
+
+PREFIX = "exchange:token:"
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "EXCHANGE_TOKEN_CACHE_SECONDS", 30))
+
+
+def key_for(raw_token: str) -> str:
+    return PREFIX + hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+@dataclass
+class CachedToken:
+    """What the exchange API needs of a valid token: its scopes, expiry and consumer."""
+
+    application_id: int
+    scope: str
+    expires: object
+    consumer: Consumer
+
+    def is_valid(self, scopes=None) -> bool:
+        return self.expires > timezone.now() and set(scopes or ()) <= set(self.scope.split())
+
+
+def _bearer(request) -> str:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    kind, _, raw = header.partition(" ")
+    return raw.strip() if kind.lower() == "bearer" else ""
+
+
+class TokenAuthentication(OAuth2Authentication):
+    """django-oauth-toolkit's bearer authentication with the answer cached (see the module)."""
+
+    def authenticate(self, request):
+        raw = _bearer(request)
+        if raw and len(raw) <= 255:
+            hit = cache.get(key_for(raw))
+            if hit is not None and hit.is_valid():
+                return None, hit
+        result = super().authenticate(request)
+        if result is None or not raw:
+            return result
+        user, token = result
+        consumer = access.consumer_for_token(token)
+        seconds = int((token.expires - timezone.now()).total_seconds())
+        if user is not None or consumer is None or not token.is_valid(["exchange"]):
+            return result
+        entry = CachedToken(token.application_id, token.scope, token.expires, consumer)
+        if min(seconds, cache_seconds()) > 0:
+            cache.set(key_for(raw), entry, min(seconds, cache_seconds()))
+        return None, entry
+
+
+def forget_token(sender, instance, **kwargs) -> None:
+    cache.delete(key_for(instance.token))
+
+
+def forget_consumer_tokens(sender, instance, **kwargs) -> None:
+    if instance.application_id is None:
+        return
+    raws = AccessToken.objects.filter(application_id=instance.application_id).values_list(
+        "token", flat=True
+    )
+    cache.delete_many([key_for(raw) for raw in raws.iterator()])
+
+
+post_delete.connect(forget_token, sender=AccessToken, dispatch_uid="exchange-token-delete")
+post_save.connect(forget_token, sender=AccessToken, dispatch_uid="exchange-token-save")
+post_save.connect(forget_consumer_tokens, sender=Consumer, dispatch_uid="exchange-token-consumer")
+
+
+class TokenAuthenticationScheme(DjangoOAuthToolkitScheme):
+    """The OpenAPI file shows the cached authentication as the OAuth 2.0 scheme it is."""
+
+    target_class = "tongban.exchange.tokens.TokenAuthentication"

@@ -1,0 +1,217 @@
+"""Checks on values read from a certificate. Each returns (clean value, problem): a problem means
+the value is not offered, and the person sees why (in Chinese)."""
+
+import datetime
+import re
+
+from tongban.core import identifiers
+from tongban.ocr import messages, regions
+
+ETHNIC_GROUPS = [
+    "汉",
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+]
+CJK = r"\u4e00-\u9fff"
+Result = tuple[str, str]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s:：]", "", text or "")
+
+
+def _identifier(text: str, checker, what: str) -> Result:
+    """An 18-character identifier. OCR may add a stray glyph of the label before it (码 read twice)
+    or a speck after it: only letters and digits count, and when the whole fails, the one
+    18-character stretch that passes the check digit is taken (a check digit makes a wrong pick
+    improbable)."""
+    value = re.sub(r"[^0-9A-Z]", "", (text or "").upper())
+    check = checker(value)
+    if check.valid:
+        return value, ""
+    windows = {value[i : i + 18] for i in range(max(0, len(value) - 17))}
+    valid = [w for w in windows if len(value) > 18 and checker(w).valid]
+    if len(valid) == 1:
+        return valid[0], ""
+    return "", messages.FAILED_CHECK % {"what": what, "reason": check.reason}
+
+
+def citizen_id(text: str) -> Result:
+    return _identifier(text, identifiers.check_citizen_id, "身份证号码")
+
+
+def uscc(text: str) -> Result:
+    return _identifier(text, identifiers.check_uscc, "统一社会信用代码")
+
+
+def person_name(text: str) -> Result:
+    value = _squash(text)
+    if re.fullmatch(rf"[{CJK}]{{2,6}}(·[{CJK}]{{1,10}})?", value):
+        return value, ""
+    return "", "姓名应为2至6个汉字"
+
+
+def organisation_name(text: str) -> Result:
+    value = _squash(text)
+    if 4 <= len(value) <= 100 and re.search(rf"[{CJK}]", value):
+        return value, ""
+    return "", "名称不完整"
+
+
+def sex(text: str) -> Result:
+    value = _squash(text)
+    return (value, "") if value in ("男", "女") else ("", "性别应为男或女")
+
+
+def ethnicity(text: str) -> Result:
+    value = _squash(text).removesuffix("族")
+    return (value, "") if value in ETHNIC_GROUPS else ("", "不是已知的民族名称")
+
+
+def parse_date(text: str) -> datetime.date | None:
+    found = re.search(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})", text or "")
+    if not found:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def date(text: str) -> Result:
+    value = parse_date(text)
+    if value is None:
+        return "", "不是有效日期"
+    if not 1900 <= value.year <= datetime.date.today().year + 1:
+        return "", "日期超出合理范围"
+    return value.isoformat(), ""
+
+
+def validity_until(text: str) -> Result:
+    """The end of a 有效期限: a date or 长期 (for people over 46 when issued)."""
+    if "长期" in text:
+        return "长期", ""
+    parts = re.split(r"[-—–~至]", text or "")
+    value = parse_date(parts[-1]) if len(parts) > 1 else None
+    if value is None or not 1990 <= value.year <= 2100:
+        return "", "不是有效日期"
+    return value.isoformat(), ""
+
+
+def address(text: str) -> Result:
+    value = _squash(text)
+    if len(value) < 6 or not re.match(rf"[{CJK}]", value):
+        return "", "地址不完整"
+    value, problem = regions.mend_county(value)
+    return ("", problem) if problem else (value, "")
+
+
+def authority(text: str) -> Result:
+    """签发机关: a public security office, whose county must exist (许昌市公安局鄢陵县分局)."""
+    value, problem = text_field(text)
+    if problem:
+        return value, problem
+    value, problem = regions.mend_county(value, after="公安局")
+    return ("", problem) if problem else (value, "")
+
+
+def text_field(text: str) -> Result:
+    value = _squash(text)
+    return (value, "") if len(value) >= 2 else ("", "内容不完整")
+
+
+def long_text(text: str) -> Result:
+    value = re.sub(r"\s+", "", text or "").strip(":：")
+    return (value, "") if len(value) >= 4 else ("", "内容不完整")
+
+
+def money(text: str) -> Result:
+    value = _squash(text)
+    if re.fullmatch(rf"(人民币)?[\d.,]+(万|亿)?元(人民币)?|[{CJK}]*[\d.]+万元[{CJK}]*", value):
+        return value, ""
+    return "", "金额格式不正确"
+
+
+def area(text: str) -> Result:
+    found = re.search(r"(\d+(?:\.\d{1,2})?)\s*(?:㎡|m²|m2|平方米)", text or "")
+    if not found:
+        found = re.search(r"(\d+\.\d{1,2})", text or "")
+    if not found or float(found.group(1)) <= 0:
+        return "", "面积格式不正确"
+    return found.group(1), ""
+
+
+def pattern(regex: str, problem: str):
+    def check(text: str) -> Result:
+        value = _squash(text)
+        found = re.search(regex, value)
+        return (found.group(0), "") if found else ("", problem)
+
+    return check
+
+
+def region_prefixed_number(text: str) -> Result:
+    """户号: digits; its first six are a region code that must exist."""
+    value = _squash(text)
+    if re.fullmatch(r"\d{9,12}", value) and identifiers.region_ever_existed(value[:6]):
+        return value, ""
+    return "", "户号应为以行政区划代码开头的数字"
+
+
+def relation(text: str) -> Result:
+    """户主或与户主关系: 户主, 妻, 长子, 孙女 … (one character is a whole answer here)."""
+    value = _squash(text)
+    return (value, "") if re.fullmatch(rf"[{CJK}]{{1,6}}", value) else ("", "关系不完整")

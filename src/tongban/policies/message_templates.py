@@ -1,0 +1,5 @@
+"""The policies domain's message templates, gathered with every domain's by `notify.seed`."""
+
+from tongban.policies.seed import TEMPLATES as MESSAGE_TEMPLATES
+
+__all__ = ["MESSAGE_TEMPLATES"]

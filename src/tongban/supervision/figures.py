@@ -1,0 +1,543 @@
+"""The dashboards' figures, one Section per chart: its table (the accessible fallback and the
+Excel sheet) and how to draw it. Case figures sum DailyCaseFigure (kept by supervision.summary);
+the other domains' figures reuse their own statistics modules over the period. No section carries
+a person; counts below the threshold are suppressed (filters.suppress)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from tongban.applications.models import Application
+from tongban.applications.states import Status
+from tongban.catalog import statistics as catalog_statistics
+from tongban.catalog.models import ServiceItem
+from tongban.core.models import Department
+from tongban.supervision.filters import Filters, rate, suppress
+from tongban.supervision.models import DailyCaseFigure
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]  # (row key, column heading)
+    rows: list[dict]
+    chart: str = "bar"  # bar | pie | none
+    category: str = "name"
+    series: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def chart_data(self) -> dict:
+        labels = dict(self.columns)
+        return {
+            "type": self.chart,
+            "title": self.title,
+            "categories": [str(r.get(self.category, "")) for r in self.rows],
+            "series": [
+                {"name": labels[s], "data": [r.get(s) for r in self.rows]} for s in self.series
+            ],
+        }
+
+    def table(self) -> list[list[tuple[str, str]]]:
+        """The rows as (column heading, text shown) pairs: “<N” for a suppressed count, “—” for
+        a figure that does not exist."""
+        from tongban.supervision.filters import threshold
+
+        hidden = f"<{threshold()}"
+        return [
+            [
+                (
+                    label,
+                    hidden
+                    if row.get(key) is None and key in self.series
+                    else "—"
+                    if row.get(key) is None
+                    else str(row.get(key)),
+                )
+                for key, label in self.columns
+            ]
+            for row in self.rows
+        ]
+
+
+def _days(filters: Filters):
+    rows = DailyCaseFigure.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.department:
+        rows = rows.filter(department=filters.department)
+    if filters.region:
+        rows = rows.filter(region_code__startswith=filters.region_prefix)
+    return rows
+
+
+SUMMED = (
+    "cases",
+    "accepted",
+    "completed",
+    "on_time",
+    "ever_warned",
+    "supervised",
+    "used_days",
+    "promised_days",
+    "full_online",
+    "instant_approved",
+    "spot_checked",
+    "spot_revoked",
+)
+# Aliases differ from the column names: an aggregate named like a column would shadow it.
+SUMS = {f"sum_{name}": Sum(name) for name in SUMMED} | {
+    "sum_overdue": Sum("cases", filter=Q(warning="red")),
+    "sum_warned": Sum("cases", filter=Q(warning="yellow")),
+}
+
+
+def _plain(row: dict) -> dict:
+    return {k.removeprefix("sum_"): (v or 0) if k.startswith("sum_") else v for k, v in row.items()}
+
+
+def _total(filters: Filters) -> dict:
+    return _plain(_days(filters).aggregate(**SUMS))
+
+
+def overview(filters: Filters) -> dict:
+    t = _total(filters)
+    online = t["full_online"]
+    return {
+        "cases": suppress(t["cases"]),
+        "completed": suppress(t["completed"]),
+        "on_time_rate": rate(t["on_time"], t["completed"]),
+        "overdue": suppress(t["overdue"]),
+        "warned": suppress(t["warned"]),
+        "full_online_rate": rate(online, t["cases"]),
+        "time_used": rate(t["used_days"], t["promised_days"]),
+        "instant": suppress(t["instant_approved"]),
+    }
+
+
+def cases_by_status(filters: Filters) -> Section:
+    labels = dict(Status.choices)
+    rows = [
+        {"name": str(labels.get(r["status"], r["status"])), "cases": suppress(r["n"])}
+        for r in _days(filters).values("status").annotate(n=Sum("cases")).order_by("-n")
+    ]
+    return Section(
+        "status",
+        "办件状态分布",
+        [("name", "状态"), ("cases", "办件数")],
+        rows,
+        "pie",
+        series=["cases"],
+    )
+
+
+def cases_by_channel(filters: Filters) -> Section:
+    labels = dict(Application.Channel.choices)
+    rows = [
+        {"name": str(labels.get(r["channel"], r["channel"])), "cases": suppress(r["n"])}
+        for r in _days(filters).values("channel").annotate(n=Sum("cases")).order_by("-n")
+    ]
+    return Section(
+        "channel", "办件申报渠道", [("name", "渠道"), ("cases", "办件数")], rows, series=["cases"]
+    )
+
+
+def online_service(filters: Filters) -> Section:
+    """网上可办率, 最多跑一次率, 零跑动率 over the published catalogue (catalog.statistics);
+    全程网办率 over the period's cases."""
+    items = catalog_statistics.compute(department=filters.department, region=filters.region)[
+        "total"
+    ]
+    t = _total(filters)
+    rows = [
+        {
+            "name": "网上可办率",
+            "part": items.online,
+            "whole": items.items,
+            "rate": items.online_rate,
+        },
+        {
+            "name": "最多跑一次率",
+            "part": items.at_most_once,
+            "whole": items.items,
+            "rate": items.at_most_once_rate,
+        },
+        {
+            "name": "零跑动率",
+            "part": items.zero_visit,
+            "whole": items.items,
+            "rate": items.zero_visit_rate,
+        },
+        {
+            "name": "全程网办率",
+            "part": suppress(t["full_online"]),
+            "whole": suppress(t["cases"]),
+            "rate": rate(t["full_online"], t["cases"]),
+        },
+    ]
+    return Section(
+        "online",
+        "网上可办率、全程网办率、最多跑一次、零跑动（%）",
+        [("name", "指标"), ("part", "分子"), ("whole", "分母"), ("rate", "比率（%）")],
+        rows,
+        series=["rate"],
+        note="前三项按已发布事项计算，全程网办率按期间内的办件计算。",
+    )
+
+
+def timeliness(filters: Filters) -> Section:
+    rows = []
+    names = dict(Department.objects.values_list("pk", "name"))
+    grouped = _days(filters).values("department_id").annotate(**SUMS).order_by("department_id")
+    for r in map(_plain, grouped):
+        rows.append(
+            {
+                "name": names.get(r["department_id"], ""),
+                "cases": suppress(r["cases"]),
+                "completed": suppress(r["completed"]),
+                "on_time_rate": rate(r["on_time"], r["completed"]),
+                "overdue": suppress(r["overdue"]),
+                "warned": suppress(r["warned"]),
+                "ever_warned": suppress(r["ever_warned"]),
+                "supervised": suppress(r["supervised"]),
+            }
+        )
+    return Section(
+        "timeliness",
+        "按时办结率、超期与预警（按部门）",
+        [
+            ("name", "部门"),
+            ("cases", "办件数"),
+            ("completed", "办结数"),
+            ("on_time_rate", "按时办结率（%）"),
+            ("overdue", "当前超期"),
+            ("warned", "当前黄色预警"),
+            ("ever_warned", "曾预警"),
+            ("supervised", "已督办"),
+        ],
+        rows,
+        series=["on_time_rate"],
+    )
+
+
+def item_times(filters: Filters, limit: int = 30) -> Section:
+    grouped = (
+        _days(filters)
+        .values("service_item_id")
+        .annotate(**SUMS)
+        .filter(sum_completed__gt=0)
+        .order_by("-sum_completed")[:limit]
+    )
+    grouped = [_plain(r) for r in grouped]
+    names = dict(
+        ServiceItem.objects.filter(pk__in=[r["service_item_id"] for r in grouped]).values_list(
+            "pk", "basic_item__name"
+        )
+    )
+    rows = []
+    for r in grouped:
+        ok = suppress(r["completed"]) is not None and r["promised_days"]
+        counted = r["completed"]
+        rows.append(
+            {
+                "name": names.get(r["service_item_id"], ""),
+                "completed": suppress(r["completed"]),
+                "average_days": round(r["used_days"] / counted, 1) if ok else None,
+                "promised_days": round(r["promised_days"] / counted, 1) if ok else None,
+                "share_used": rate(r["used_days"], r["promised_days"]) if ok else None,
+            }
+        )
+    return Section(
+        "items",
+        "事项平均用时与承诺时限（工作日）",
+        [
+            ("name", "事项"),
+            ("completed", "办结数"),
+            ("average_days", "平均用时"),
+            ("promised_days", "平均承诺时限"),
+            ("share_used", "承诺时限使用比例（%）"),
+        ],
+        rows,
+        series=["average_days", "promised_days"],
+    )
+
+
+def instant_approvals(filters: Filters) -> Section:
+    names = dict(Department.objects.values_list("pk", "name"))
+    rows = []
+    for r in map(
+        _plain,
+        _days(filters)
+        .values("department_id")
+        .annotate(**SUMS)
+        .filter(sum_instant_approved__gt=0)
+        .order_by("department_id"),
+    ):
+        rows.append(
+            {
+                "name": names.get(r["department_id"], ""),
+                "approved": suppress(r["instant_approved"]),
+                "checked": suppress(r["spot_checked"]),
+                "revoked": suppress(r["spot_revoked"]),
+                "revoke_rate": rate(r["spot_revoked"], r["spot_checked"]),
+            }
+        )
+    return Section(
+        "instant",
+        "智能秒批与事后抽查",
+        [
+            ("name", "部门"),
+            ("approved", "秒批办件"),
+            ("checked", "已抽查"),
+            ("revoked", "抽查发现问题"),
+            ("revoke_rate", "问题率（%）"),
+        ],
+        rows,
+        series=["approved", "checked"],
+    )
+
+
+def ratings(filters: Filters) -> Section:
+    from tongban.ratings import stats
+    from tongban.ratings.models import Rating
+
+    queryset = Rating.objects.all()
+    if filters.department:
+        queryset = queryset.filter(department=filters.department)
+    if filters.region:
+        queryset = queryset.filter(department__region__code__startswith=filters.region_prefix)
+    period = stats.Period(filters.start, filters.end)
+    rows = [
+        {
+            "name": r["name"],
+            "total": suppress(r["total"]),
+            "good_rate": r["good_rate"] if suppress(r["total"]) is not None else None,
+            "bad": suppress(r["bad"]),
+            "rectify_rate": r["rectify_rate"] if suppress(r["bad"]) is not None else None,
+            "callback_rate": r["callback_rate"] if suppress(r["bad"]) is not None else None,
+        }
+        for r in stats.figures("department", period, queryset)
+    ]
+    return Section(
+        "ratings",
+        "好差评（好评率、差评整改率、回访率）",
+        [
+            ("name", "部门"),
+            ("total", "评价数"),
+            ("good_rate", "好评率（%）"),
+            ("bad", "差评数"),
+            ("rectify_rate", "差评整改率（%）"),
+            ("callback_rate", "实名差评回访率（%）"),
+        ],
+        rows,
+        series=["good_rate"],
+    )
+
+
+def bundles(filters: Filters) -> Section:
+    from tongban.bundles import statistics
+
+    first, last = f"{filters.start:%Y-%m}", f"{filters.end:%Y-%m}"
+    merged: dict[str, dict] = {}
+    for r in statistics.monthly(months=24):
+        if not first <= r["month"] <= last:
+            continue
+        row = merged.setdefault(
+            r["code"],
+            {
+                "name": r["name"],
+                "applied": 0,
+                "completed": 0,
+                "visits_saved": 0,
+                "materials_saved": 0,
+            },
+        )
+        for key in ("applied", "completed", "visits_saved", "materials_saved"):
+            row[key] += r[key]
+    rows = [
+        {**row, "applied": suppress(row["applied"]), "completed": suppress(row["completed"])}
+        for row in merged.values()
+    ]
+    return Section(
+        "bundles",
+        "高效办成一件事",
+        [
+            ("name", "一件事"),
+            ("applied", "申请数"),
+            ("completed", "办结数"),
+            ("materials_saved", "减少材料（份）"),
+            ("visits_saved", "减少跑动（次）"),
+        ],
+        rows,
+        series=["applied", "completed"],
+        note="一件事跨部门办理，按全市统计。",
+    )
+
+
+def exchange(filters: Filters) -> Section:
+    from tongban.exchange import statistics
+
+    merged: dict[str, dict] = defaultdict(
+        lambda: {"calls": 0, "denied": 0, "failed": 0, "latencies": []}
+    )
+    for r in statistics.daily(filters.start, filters.end):
+        row = merged[r["resource"]]
+        row["calls"] += r["calls"]
+        row["denied"] += r["denied"]
+        row["failed"] += r["failed"]
+        if r.get("p95_ms") is not None:
+            row["latencies"].append(r["p95_ms"])
+    rows = [
+        {
+            "name": resource,
+            "calls": suppress(row["calls"]),
+            "denied": suppress(row["denied"]),
+            "deny_rate": rate(row["denied"], row["calls"]),
+            "p95_ms": max(row["latencies"]) if row["latencies"] else None,
+        }
+        for resource, row in sorted(merged.items())
+    ]
+    return Section(
+        "exchange",
+        "数据共享调用（次数、拒绝、时延）",
+        [
+            ("name", "数据资源"),
+            ("calls", "调用次数"),
+            ("denied", "拒绝次数"),
+            ("deny_rate", "拒绝率（%）"),
+            ("p95_ms", "日最高 P95 时延（毫秒）"),
+        ],
+        rows,
+        series=["calls", "denied"],
+        note="共享调用跨部门发生，按全市统计。",
+    )
+
+
+def workorders(filters: Filters) -> Section:
+    from tongban.ratings.stats import Period
+    from tongban.workorders import stats
+
+    result = stats.figures(Period(filters.start, filters.end))
+    rows = [
+        {"name": r["name"], "total": suppress(r["total"])}
+        for r in result["by_department"]
+        if filters.department is None or r["key"] == filters.department.pk
+    ]
+    note = (
+        f"按时办结率 {result['on_time_rate'] if result['on_time_rate'] is not None else '—'}%，"
+        f"回访满意率 {result['satisfaction_rate'] if result['satisfaction_rate'] is not None else '—'}%；"
+        "热点分类：" + "、".join(r["name"] for r in result["by_category"][:5])
+    )
+    return Section(
+        "workorders",
+        "12345 工单（按部门）",
+        [("name", "承办部门"), ("total", "工单数")],
+        rows,
+        series=["total"],
+        note=note,
+    )
+
+
+def halls(filters: Filters) -> Section:
+    from tongban.core.models import ServiceHall
+    from tongban.hall import monitor
+
+    found = ServiceHall.objects.all()
+    if filters.region:
+        found = found.filter(region__code__startswith=filters.region_prefix)
+    rows = []
+    for hall in found.order_by("name")[:50]:
+        times = [
+            monitor.times_of(t) for t in monitor.tickets_between(hall, filters.start, filters.end)
+        ]
+        if not times:
+            continue
+        summary = monitor.summarise(times, lambda _row, name=hall.name: name)[0]
+        rows.append(
+            {
+                "name": hall.name,
+                "tickets": suppress(summary["tickets"]),
+                "waiting": summary["waiting"],
+                "service": summary["service"],
+            }
+        )
+    return Section(
+        "halls",
+        "政务大厅等候与办理时间（分钟）",
+        [("name", "大厅"), ("tickets", "取号数"), ("waiting", "平均等候"), ("service", "平均办理")],
+        rows,
+        series=["waiting", "service"],
+    )
+
+
+def policies(filters: Filters) -> Section:
+    from tongban.policies.models import Match, PaymentLine, Policy
+
+    found = Policy.objects.all()
+    if filters.department:
+        found = found.filter(department=filters.department)
+    matched = dict(
+        Match.objects.filter(
+            policy__in=found, matched_at__date__gte=filters.start, matched_at__date__lte=filters.end
+        )
+        .values_list("policy_id")
+        .annotate(n=Count("pk"))
+        .values_list("policy_id", "n")
+    )
+    paid = {
+        r["policy_id"]: r
+        for r in PaymentLine.objects.filter(
+            policy__in=found,
+            status=PaymentLine.Status.PAID,
+            batch__created_at__date__gte=filters.start,
+            batch__created_at__date__lte=filters.end,
+        )
+        .values("policy_id")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+    }
+    rows = []
+    for policy in found.filter(pk__in=set(matched) | set(paid)).order_by("name"):
+        pay = paid.get(policy.pk, {})
+        rows.append(
+            {
+                "name": policy.name,
+                "matched": suppress(matched.get(policy.pk, 0)),
+                "paid": suppress(pay.get("n", 0)),
+                "amount": float(pay["amount"])
+                if pay.get("amount") and suppress(pay["n"])
+                else None,
+            }
+        )
+    return Section(
+        "policies",
+        "免申即享政策（匹配与兑现）",
+        [
+            ("name", "政策"),
+            ("matched", "匹配数"),
+            ("paid", "已发放笔数"),
+            ("amount", "已发放金额（元）"),
+        ],
+        rows,
+        series=["matched", "paid"],
+    )
+
+
+SECTIONS = {
+    "status": cases_by_status,
+    "channel": cases_by_channel,
+    "online": online_service,
+    "timeliness": timeliness,
+    "items": item_times,
+    "ratings": ratings,
+    "bundles": bundles,
+    "instant": instant_approvals,
+    "exchange": exchange,
+    "workorders": workorders,
+    "halls": halls,
+    "policies": policies,
+}
+# Cross-department by nature: shown to supervisors and leaders only.
+CITY_ONLY = frozenset({"bundles", "exchange"})
+
+
+def sections_for(filters: Filters, cross: bool) -> list[Section]:
+    return [f(filters) for key, f in SECTIONS.items() if cross or key not in CITY_ONLY]

@@ -1,0 +1,221 @@
+"""Summary tables of supervision (效能监察). They are derived data: written only by
+`supervision.summary` (the incremental fold) and `supervision.monitor`, read by the dashboards,
+the big screen and the monthly reports. Nothing here is a record of another domain; deleting every
+row and folding again from watermark 0 gives the same figures.
+
+None of these tables carries a person: no names, no identifiers of applicants or staff."""
+
+import secrets
+
+from django.db import models
+
+
+class Watermark(models.Model):
+    """How far the fold has read an append-only source (the highest id folded)."""
+
+    source = models.CharField("来源", max_length=40, unique=True)
+    last_id = models.BigIntegerField("已汇总至", default=0)
+    last_at = models.DateTimeField("已汇总至时间", null=True, blank=True)
+    folded_at = models.DateTimeField("汇总时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "汇总进度"
+
+    def __str__(self):
+        return f"{self.source} → {self.last_id}"
+
+
+class CaseFact(models.Model):
+    """One row per 办件 (submitted application): what the dashboards count, without the person."""
+
+    application_id = models.BigIntegerField(unique=True)
+    case_number = models.CharField(max_length=43)
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.CASCADE, related_name="+", null=True
+    )
+    region_code = models.CharField(max_length=12, db_index=True)
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=8)
+    status = models.CharField(max_length=12)
+    received_on = models.DateField(db_index=True)
+    accepted_on = models.DateField(null=True)
+    completed_on = models.DateField(null=True)
+    promised_days = models.PositiveIntegerField(null=True)
+    used_days = models.PositiveIntegerField(null=True)
+    on_time = models.BooleanField(null=True)
+    warning = models.CharField(max_length=6, blank=True)
+    ever_warned = models.BooleanField(default=False)
+    supervised = models.BooleanField(default=False)
+    corrections = models.PositiveSmallIntegerField(default=0)
+    suspended_days = models.PositiveIntegerField(default=0)
+    online_item = models.BooleanField(default=False)
+    max_visits = models.PositiveSmallIntegerField(default=1)
+    instant = models.CharField(max_length=10, blank=True)  # InstantDecision outcome
+    spot_check = models.CharField(max_length=10, blank=True)
+    folded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件汇总"
+        indexes = [models.Index(fields=["department", "received_on"])]
+
+    def __str__(self):
+        return self.case_number
+
+
+class DailyCaseFigure(models.Model):
+    """Counts of CaseFact per received day, department, item, channel, status and warning: the
+    dashboards and the big screen sum these rows (a few thousand per month) instead of the cases."""
+
+    day = models.DateField()
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=8)
+    status = models.CharField(max_length=12)
+    warning = models.CharField(max_length=6, blank=True)
+    cases = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    ever_warned = models.PositiveIntegerField(default=0)
+    supervised = models.PositiveIntegerField(default=0)
+    used_days = models.PositiveIntegerField(default=0)  # Σ working days used, completed cases
+    promised_days = models.PositiveIntegerField(default=0)  # Σ promised limit, the same cases
+    full_online = models.PositiveIntegerField(default=0)  # online channel, item needs no visit
+    instant_approved = models.PositiveIntegerField(default=0)
+    spot_checked = models.PositiveIntegerField(default=0)
+    spot_revoked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件日汇总"
+        indexes = [
+            models.Index(fields=["day", "department"]),
+            models.Index(fields=["department", "day"]),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.department_id}"
+
+
+class StepNorm(models.Model):
+    """Per item and step: how long that step usually takes (hours, finished steps of the last
+    window), the basis of 办件流程智能监测 and of compressing promised limits."""
+
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    step_name = models.CharField(max_length=60)
+    samples = models.PositiveIntegerField()
+    median_hours = models.FloatField()
+    p90_hours = models.FloatField()
+    p95_hours = models.FloatField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "环节用时基准"
+        constraints = [
+            models.UniqueConstraint(fields=["service_item", "step_name"], name="one_norm_per_step")
+        ]
+
+    def __str__(self):
+        return f"{self.service_item_id} {self.step_name}"
+
+
+class Finding(models.Model):
+    """A case that needs a supervisor's eye, with the reason (办件流程智能监测)."""
+
+    class Kind(models.TextChoices):
+        SLOW_STEP = "slow_step", "环节用时异常"
+        CORRECTIONS = "corrections", "多次补正"
+        BACK_AND_FORTH = "back_forth", "环节反复退回"
+        REVIEWER_RATE = "reviewer_rate", "审查通过率或退回率异常"
+        LONG_SUSPENSION = "suspension", "暂停计时过长"
+
+    application_id = models.BigIntegerField(db_index=True)
+    case_number = models.CharField(max_length=43)
+    public_id = models.UUIDField()
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    reason = models.CharField("原因", max_length=300)
+    measure = models.FloatField("数值")
+    norm = models.FloatField("基准", null=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(auto_now=True)
+    open = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测发现"
+        ordering = ["-measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["application_id", "kind"], name="one_finding_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} {self.get_kind_display()}"
+
+
+def new_screen_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ScreenToken(models.Model):
+    """A long-lived, revocable, read-only token that lets the operations centre's big screen show
+    the city figures without a login prompt. Only its SHA-256 is kept."""
+
+    name = models.CharField("大屏名称", max_length=60)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField("令牌尾号", max_length=6)
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "大屏令牌"
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class MonthlyReport(models.Model):
+    """A month's report for one department or (department empty) for the city: the sealed PDF
+    and the same figures as Excel, kept."""
+
+    month = models.DateField("月份")  # first day of the month
+    department = models.ForeignKey(
+        "core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField("文书编号", max_length=100)
+    pdf = models.FileField(upload_to="supervision/reports/%Y/")
+    xlsx = models.FileField(upload_to="supervision/reports/%Y/")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度报告"
+        ordering = ["-month", "department_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department"], name="one_report_per_month_department"
+            ),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=models.Q(department=None),
+                name="one_city_report_per_month",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.department or '全市'}"
