@@ -208,8 +208,9 @@ def test_citizen_corrects_without_losing_anything(journey, size, tmp_path):
 
     wrong = tmp_path / "说明.txt"
     wrong.write_text("不是扫描件", encoding="utf-8")
-    asked.locator("input[type=file]").set_input_files(str(wrong))  # refused here, nothing sent
-    status = asked.locator("[data-upload-status]")
+    replace = asked.locator("form.upload-row--replace")  # 补正 replaces the file the notice names
+    replace.locator("input[type=file]").set_input_files(str(wrong))  # refused here, nothing sent
+    status = replace.locator("[data-upload-status]")
     assert "不是 PDF、JPG 或 PNG 文件" in status.inner_text()
     j.shot("wrong-file-refused")
     choose_file(j, asked, pdf_file(tmp_path, "已签字.pdf"))

@@ -147,7 +147,7 @@ def test_agent_applies_is_corrected_approved_and_reuses_the_licence(journey, siz
     signed.write_bytes((tmp_path / "材料.pdf").read_bytes())
     row = agent.page.locator(".checklist > li", has_text="公共场所卫生许可申请表")
     choose_file(agent, row, signed)
-    assert "已上传：申请表-已签字.pdf" in agent.text()
+    assert "已替换为：申请表-已签字.pdf" in agent.text()  # the unsigned form is gone
     agent.go(f"/my/cases/{application.public_id}/?page={pages + 1}")
     follow(agent, agent.page.locator("button", has_text="补正后重新提交"))
     assert "补正已提交" in agent.text()

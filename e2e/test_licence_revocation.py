@@ -52,7 +52,12 @@ def _renewal_application():
         application=application,
         actor=owner,
         section=1,
-        raw={"request_detail": "食品经营许可证即将到期，申请延续"},
+        raw={  # the item's own form (经营信息), as the 一件事 demo publishes it
+            "store_name": "许昌示例餐饮门店",
+            "store_address": "许昌市魏都区示例路 8 号",
+            "business_scope": "热食类食品制售（许可证到期延续）",
+            "food_safety_manager": "王测试",
+        },
     )
     intake.save_section(
         application=application, actor=owner, section=2, raw={"delivery_method": "window"}
