@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from tongban.core import audit, pii, statemachine
 from tongban.ocr import kinds, messages, states
+from tongban.ocr.audit_actions import AuditAction
 from tongban.ocr.models import FieldCorrection, Recognition, RecognitionEvent
 from tongban.ocr.recognise import MANUAL, Unreadable, recognise
 
@@ -34,7 +35,7 @@ def request_recognition(
     RecognitionEvent.objects.create(
         recognition=recognition, from_status="", to_status=Status.QUEUED
     )
-    audit.record("ocr.requested", actor=actor, obj=recognition, detail={"kind": kind})
+    audit.record(AuditAction.REQUESTED, actor=actor, obj=recognition, detail={"kind": kind})
     from tongban.ocr.tasks import run_recognition_task
 
     transaction.on_commit(lambda: run_recognition_task.delay(recognition.pk))
@@ -79,7 +80,7 @@ def run_recognition(recognition_id: int) -> Recognition | None:
             actor_kind=states.SYSTEM,
             reason=reason,
             update_fields=["fields", "reason", "seconds", "finished_at"],
-            audit_action="ocr.finished",
+            audit_action=AuditAction.FINISHED,
             audit_detail={"offered": sorted(recognition.offered())},
         )
     return recognition
@@ -128,7 +129,7 @@ def confirm(*, recognition: Recognition, actor, kept: dict[str, str]) -> list[Fi
     }
     recognition.save(update_fields=["fields"])
     audit.record(
-        "ocr.confirmed",
+        AuditAction.CONFIRMED,
         actor=actor,
         obj=recognition,
         detail={

@@ -21,6 +21,7 @@ APPS = [
     "hall",
     "licences",
     "notify",
+    "ocr",
     "ratings",
     "rules",
     "seals",
