@@ -37,8 +37,8 @@ def _fill_one_form(j, tmp_path) -> None:
 @pytest.mark.parametrize("size", ["phone", "pc"])
 def test_agent_files_the_restaurant_bundle_for_the_enterprise(journey, tmp_path, size):
     from tongban.accounts import demo as accounts_demo
-    from tongban.bundles.tests.conftest import staff as staff_user
     from tongban.cases import actions as cases
+    from tongban.testing.factories import demo_staff as staff_user
 
     agent = journey(size, "citizen")
     agent.login(AGENT)

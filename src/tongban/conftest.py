@@ -6,12 +6,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 
-from tongban.accounts import actions
 from tongban.catalog import actions as catalog_actions
 from tongban.core import testdata
 from tongban.core.models import Department, Region
-
-PASSWORD = "Tongban2026"
+from tongban.testing import factories
 
 
 @pytest.fixture(autouse=True)
@@ -106,58 +104,27 @@ def other_department(region_city):
 
 @pytest.fixture
 def citizen(db):
-    return actions.register_citizen(
-        real_name="示例老人",
-        id_number=testdata.citizen_id(birth=datetime.date(1940, 5, 6)),
-        phone=testdata.phone(1),
-        password=PASSWORD,
-    )
+    return factories.citizen("示例老人", birth=datetime.date(1940, 5, 6), sequence=1, phone=1)
 
 
 @pytest.fixture
 def second_citizen(db):
-    return actions.register_citizen(
-        real_name="示例经办",
-        id_number=testdata.citizen_id(birth=datetime.date(1990, 1, 2), sequence=7),
-        phone=testdata.phone(2),
-        password=PASSWORD,
-    )
+    return factories.citizen("示例经办", birth=datetime.date(1990, 1, 2), sequence=7, phone=2)
 
 
 @pytest.fixture
 def enterprise(db):
-    return actions.register_enterprise(
-        name="许昌示例餐饮有限公司",
-        uscc=testdata.credit_code("91", "411002", 11),
-        legal_rep_name="示例法人",
-        legal_rep_id_number=testdata.citizen_id(sequence=21),
-        phone=testdata.phone(3),
-        password=PASSWORD,
-    )
+    return factories.enterprise("许昌示例餐饮有限公司", sequence=11, legal_rep_sequence=21, phone=3)
 
 
 @pytest.fixture
 def staff_clerk(department):
-    return actions.create_staff(
-        actor=None,
-        login_name="clerk01",
-        display_name="窗口示例员",
-        department=department,
-        roles=["window_clerk"],
-        password=PASSWORD,
-    )
+    return factories.staff(department, "clerk01", "window_clerk", display_name="窗口示例员")
 
 
 @pytest.fixture
 def platform_admin(department):
-    return actions.create_staff(
-        actor=None,
-        login_name="admin01",
-        display_name="平台管理员",
-        department=department,
-        roles=["platform_admin"],
-        password=PASSWORD,
-    )
+    return factories.staff(department, "admin01", "platform_admin", display_name="平台管理员")
 
 
 def pytest_collection_modifyitems(config, items):

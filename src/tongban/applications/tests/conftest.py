@@ -1,14 +1,12 @@
-"""Intake fixtures: a published catalogue item with a form and two required materials."""
-
-import io
+"""Intake fixtures: a published catalogue item with a form and two required materials (files to
+upload are made by tongban.testing.factories)."""
 
 import pytest
-from PIL import Image
 
 from tongban.accounts import actions as accounts
 from tongban.catalog import actions as catalog
-from tongban.catalog.tests.factories import complete_item
-from tongban.conftest import PASSWORD
+from tongban.testing.catalog import complete_item
+from tongban.testing.factories import PASSWORD
 
 
 @pytest.fixture
@@ -34,28 +32,6 @@ def catalogue_admin_user(department):
     return User.objects.get(login_name="catadmin")
 
 
-def pdf_bytes(pages: int = 1) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def jpeg_with_location() -> bytes:
-    image = Image.new("RGB", (40, 30), "white")
-    exif = Image.Exif()
-    exif[0x010F] = "ExampleCam"  # Make
-    gps = {1: "N", 2: (34.0, 1.0, 2.0), 3: "E", 4: (113.0, 49.0, 1.0)}
-    exif[0x8825] = gps  # GPSInfo
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
 @pytest.fixture
 def receipt_seal(department):
     """The department's seal: a receipt is a sealed, signed voucher (行政许可法 art. 32)."""
@@ -69,7 +45,7 @@ def item_with_questions(department, published_item):
     """An item whose applicants answer one 情形引导 question (two options, one adds a material)."""
     from tongban.accounts.models import User
     from tongban.catalog.actions import MaterialSpec
-    from tongban.catalog.tests.factories import complete_item
+    from tongban.testing.catalog import complete_item
 
     admin = User.objects.get(login_name="catadmin")
     item, draft = complete_item(department, code="010101002000", name="临时救助申请", materials=1)

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from tongban.applications.models import Application
-from tongban.applications.tests.conftest import pdf_bytes
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/applications/"

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from tongban.applications.models import Application, UploadedFile
-from tongban.applications.tests.conftest import pdf_bytes
 from tongban.core import audit
 from tongban.core.models import AuditRecord
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/applications/submit/"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tongban.applications import actions
 from tongban.applications.models import UploadedFile
 from tongban.applications.tasks import sweep_orphan_files
-from tongban.applications.tests.conftest import pdf_bytes
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

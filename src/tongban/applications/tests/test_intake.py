@@ -11,10 +11,10 @@ from tongban.accounts import actions as accounts
 from tongban.applications import actions, numbering
 from tongban.applications.models import Application, PipelineStep, UploadedFile
 from tongban.applications.states import Status
-from tongban.applications.tests.conftest import jpeg_with_location, pdf_bytes
 from tongban.catalog import actions as catalog
 from tongban.core import events
 from tongban.core.models import AuditRecord
+from tongban.testing.factories import jpeg_with_location, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

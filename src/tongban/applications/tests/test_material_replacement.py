@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tongban.applications import actions
 from tongban.applications.models import Application, ReplacedFile
-from tongban.applications.tests.conftest import pdf_bytes
 from tongban.core.models import AuditRecord
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/applications/"

@@ -5,8 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tongban.applications.models import Application
-from tongban.applications.tests.conftest import pdf_bytes
-from tongban.conftest import PASSWORD
+from tongban.testing.factories import PASSWORD, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tongban.applications import actions, formlib
-from tongban.applications.tests.conftest import pdf_bytes
-from tongban.cases.tests.conftest import at, promise_item, team  # noqa: F401 (fixtures)
 from tongban.core.models import AuditRecord
+from tongban.testing.clock import at
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "6222021234567890123"
@@ -53,7 +53,7 @@ def _submitted(owner, item):
     return actions.submit(application=application, actor=owner)
 
 
-def test_api_masks_the_id_number_and_reveals_it_only_with_a_purpose(client, citizen, promise_item):  # noqa: F811
+def test_api_masks_the_id_number_and_reveals_it_only_with_a_purpose(client, citizen, promise_item):
     client.force_login(citizen)
     created = client.post(
         BASE,
@@ -92,8 +92,8 @@ def test_api_masks_the_id_number_and_reveals_it_only_with_a_purpose(client, citi
 def test_staff_case_page_masks_the_bank_account_and_reveals_it_audited(
     client,
     citizen,
-    team,  # noqa: F811
-    promise_item,  # noqa: F811
+    team,
+    promise_item,
 ):
     _form_with_bank_account(promise_item)
     with at(datetime.date(2026, 11, 2)):
@@ -119,11 +119,11 @@ def test_staff_case_page_masks_the_bank_account_and_reveals_it_audited(
 def test_staff_of_another_department_cannot_reveal(
     client,
     citizen,
-    team,  # noqa: F811
-    promise_item,  # noqa: F811
+    team,
+    promise_item,
     other_department,
 ):
-    from tongban.cases.tests.conftest import staff
+    from tongban.testing.factories import staff
 
     _form_with_bank_account(promise_item)
     with at(datetime.date(2026, 11, 2)):
@@ -139,7 +139,7 @@ def test_staff_of_another_department_cannot_reveal(
     assert not AuditRecord.objects.filter(action="pii.reveal").exists()
 
 
-def test_a_malformed_bank_account_is_refused(citizen, promise_item):  # noqa: F811
+def test_a_malformed_bank_account_is_refused(citizen, promise_item):
     _form_with_bank_account(promise_item)
     application = actions.start_application(owner=citizen, service_item=promise_item, channel="pc")
 
@@ -153,7 +153,7 @@ def test_a_malformed_bank_account_is_refused(citizen, promise_item):  # noqa: F8
     assert errors == {"bank_account": "银行账号应为12至30位数字"}
 
 
-def test_every_required_field_error_names_the_field(citizen, promise_item):  # noqa: F811
+def test_every_required_field_error_names_the_field(citizen, promise_item):
     from tongban.applications import formdefs
 
     application = actions.start_application(owner=citizen, service_item=promise_item, channel="pc")

@@ -11,9 +11,10 @@ from PIL import Image
 from tongban.applications import actions
 from tongban.applications import demo as forms_demo
 from tongban.applications.models import Application, UploadedFile
-from tongban.conftest import PASSWORD
 from tongban.ocr.models import FieldCorrection, Recognition
-from tongban.ocr.tests.conftest import FIXTURES, fixture_bytes
+from tongban.testing.factories import OCR_SAMPLES as FIXTURES
+from tongban.testing.factories import PASSWORD
+from tongban.testing.factories import ocr_sample as fixture_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tongban.applications import actions
 from tongban.exchange.actions import access, catalogue
 from tongban.exchange.models import CallRecord, Consumer, MaterialVerification
 from tongban.exchange.templatetags.exchange_tags import case_shared_data
-from tongban.exchange.tests.conftest import load_rows, make_resource, population_rows
+from tongban.testing.exchange import load_rows, make_resource, population_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_release_goes_back_to_upload(citizen, published_item, certificate_free):
 def test_prefill_reads_the_address_from_population_data_once(citizen, published_item, department):
     from tongban.exchange.actions import bulk
     from tongban.exchange.actions.catalogue import ItemSpec
-    from tongban.exchange.tests.conftest import ITEMS
+    from tongban.testing.exchange import ITEMS
 
     own = citizen.citizen.id_number
     resource_class = catalogue.ensure_class(code="JCK-RK", name="人口基础信息库")

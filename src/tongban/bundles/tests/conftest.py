@@ -2,7 +2,6 @@
 case handling as its department would."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tongban.accounts import demo as accounts_demo
 from tongban.accounts.models import EnterpriseProfile, User
@@ -13,22 +12,8 @@ from tongban.catalog import demo as catalog_demo
 from tongban.core import demo as core_demo
 from tongban.licences import demo as licences_demo
 from tongban.seals import demo as seals_demo
-
-
-def pdf_bytes() -> bytes:
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def pdf(name="scan.pdf"):
-    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+from tongban.testing.factories import demo_staff as staff  # noqa: F401 (imported here)
+from tongban.testing.factories import pdf, pdf_bytes  # noqa: F401 (imported here)
 
 
 @pytest.fixture
@@ -58,7 +43,3 @@ def parent(demo_city):
 @pytest.fixture
 def enterprise_account(demo_city):
     return EnterpriseProfile.objects.get(name="许昌示例餐饮管理有限公司").user
-
-
-def staff(login: str) -> User:
-    return User.objects.get(login_name=login)

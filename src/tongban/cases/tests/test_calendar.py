@@ -12,12 +12,13 @@ from pypdf import PdfReader
 from tongban.applications.states import Status
 from tongban.cases import actions, calendar_sync
 from tongban.cases.models import Case
-from tongban.cases.tests.conftest import at, submit_application
 from tongban.cases.tests.test_commitments import _apply, item  # noqa: F401 (a 容缺 item)
 from tongban.catalog import actions as catalog
-from tongban.catalog.tests.factories import complete_item
 from tongban.core import calendar_actions
 from tongban.core.models import AuditRecord
+from tongban.testing.builders import submit_application
+from tongban.testing.catalog import complete_item
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -15,15 +15,15 @@ from django.urls import reverse
 from tongban.applications import actions as intake
 from tongban.applications.models import MaterialCommitment, StatusChange
 from tongban.applications.states import Status
-from tongban.applications.tests.conftest import pdf_bytes
 from tongban.cases import actions, commitments
 from tongban.cases.models import Case
-from tongban.cases.tests.conftest import at
 from tongban.catalog import actions as catalog
 from tongban.catalog.actions import MaterialSpec
-from tongban.catalog.tests.factories import complete_item
 from tongban.credit.models import CreditRecord
 from tongban.notify.models import Notification
+from tongban.testing.catalog import complete_item
+from tongban.testing.clock import at
+from tongban.testing.factories import pdf_bytes
 from tongban.workflow.models import WorkflowInstance
 
 pytestmark = pytest.mark.django_db

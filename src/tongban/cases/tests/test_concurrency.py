@@ -13,7 +13,9 @@ from tongban.applications.models import StatusChange
 from tongban.applications.states import Status
 from tongban.cases import actions
 from tongban.cases.models import CaseDocument, ReviewStep
-from tongban.cases.tests.conftest import at, staff, submit_application
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
+from tongban.testing.factories import staff
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 D = datetime.date

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tongban.applications.models import Application
-from tongban.applications.tests.conftest import pdf_bytes
 from tongban.cases import actions
-from tongban.cases.tests.conftest import at, submit_application
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

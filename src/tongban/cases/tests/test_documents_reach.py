@@ -15,16 +15,16 @@ from pypdf import PdfReader
 from tongban.applications import actions as intake
 from tongban.applications import licence_use, pipeline
 from tongban.applications.models import MaterialCommitment, PipelineStep
-from tongban.applications.tests.conftest import pdf_bytes
 from tongban.cases import actions
-from tongban.cases.tests.conftest import at, staff, submit_application
 from tongban.catalog import actions as catalog
 from tongban.catalog.actions import MaterialSpec
-from tongban.catalog.tests.factories import complete_item
-from tongban.licences.tests.conftest import licence_type  # noqa: F401 (fixture)
 from tongban.licences.tests.test_done_when import approved_and_completed
 from tongban.seals import actions as seals
 from tongban.seals.models import IssuedDocument
+from tongban.testing.builders import submit_application
+from tongban.testing.catalog import complete_item
+from tongban.testing.clock import at
+from tongban.testing.factories import pdf_bytes, staff
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -41,7 +41,7 @@ def _run_pipeline(application, capture):
 
 
 @pytest.fixture
-def four_ways_item(department, team, licence_type):  # noqa: F811
+def four_ways_item(department, team, licence_type):
     """Four materials, one for each way of providing it."""
     with at(D(2026, 9, 1)):
         item, draft = complete_item(

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tongban.cases.tests.conftest import at, submit_application
 from tongban.portal.tests.test_english import chrome_texts
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -11,8 +11,9 @@ from tongban.applications import actions as intake
 from tongban.applications.states import Status
 from tongban.cases import actions
 from tongban.cases.models import Case, ReviewStep
-from tongban.cases.tests.conftest import at, submit_application
 from tongban.core.models import AuditRecord
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -308,7 +309,7 @@ def test_hourly_scan_moves_stopped_clocks_and_leaves_unchanged_cases_unwritten(
 def joint_case(citizen, team, promise_item, other_department):
     """A 联办 case of the lead department and `other_department`, accepted on 9/21 and past the
     lead's 承办 step: both departments' parallel review tasks are open."""
-    from tongban.cases.tests.conftest import staff
+    from tongban.testing.factories import staff
     from tongban.workflow.models import ItemProcess
 
     choice = ItemProcess.objects.create(item=promise_item, process_key="joint")

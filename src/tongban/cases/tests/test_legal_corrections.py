@@ -15,11 +15,13 @@ from tongban.applications.models import StatusChange
 from tongban.applications.states import Status
 from tongban.cases import actions
 from tongban.cases.models import Case, ReviewStep
-from tongban.cases.tests.conftest import at, staff, submit_application
 from tongban.catalog import actions as catalog
-from tongban.catalog.tests.factories import basic_item, complete_item
 from tongban.core.models import AuditRecord
 from tongban.notify.models import InboxMessage
+from tongban.testing.builders import submit_application
+from tongban.testing.catalog import basic_item, complete_item
+from tongban.testing.clock import at
+from tongban.testing.factories import staff
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tongban.cases.tests.conftest import at, submit_application
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -106,7 +107,7 @@ def test_a_refused_move_answers_403_with_its_reason(client, citizen, team, promi
 def test_citizens_and_other_departments_cannot_open_the_workbench_case(
     client, citizen, team, promise_item, other_department
 ):
-    from tongban.cases.tests.conftest import staff
+    from tongban.testing.factories import staff
 
     with at(D(2026, 9, 21)):
         application = submit_application(citizen, promise_item)

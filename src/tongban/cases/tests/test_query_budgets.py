@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from tongban.cases import actions
 from tongban.cases.models import Case
-from tongban.cases.tests.conftest import at, submit_application
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
 
 D = datetime.date
 CASE_LIST_QUERIES = 16

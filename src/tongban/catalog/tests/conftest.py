@@ -5,8 +5,8 @@ import pytest
 from tongban.accounts import actions as account_actions
 from tongban.accounts import demo as accounts_demo
 from tongban.catalog import demo as catalog_demo
-from tongban.conftest import PASSWORD
 from tongban.core import demo as core_demo
+from tongban.testing.factories import PASSWORD
 
 
 @pytest.fixture

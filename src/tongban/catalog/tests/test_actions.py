@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 
 from tongban.catalog import actions
 from tongban.catalog.models import ItemVersion, ServiceItem
-from tongban.catalog.tests.factories import basic_item, complete_item
 from tongban.core.models import AuditRecord
+from tongban.testing.catalog import basic_item, complete_item
 
 S = ItemVersion.Status
 

@@ -1,8 +1,8 @@
 from django.urls import reverse
 
 from tongban.catalog.models import ItemVersion
-from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
+from tongban.testing.catalog import complete_item
 
 
 def test_admin_edits_drafts_through_the_service_layer(

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from tongban.catalog.models import ItemVersion, ServiceItem
-from tongban.catalog.tests.factories import basic_item, complete_item
+from tongban.testing.catalog import basic_item, complete_item
 
 
 def test_public_list_detail_and_search(client, demo_catalog):

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from tongban.catalog import actions
 from tongban.catalog.models import Material
-from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
+from tongban.testing.catalog import complete_item
 
 
 def _edits(draft):

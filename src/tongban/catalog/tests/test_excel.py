@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 from tongban.accounts import actions as actions_accounts
 from tongban.catalog import actions, excel
 from tongban.catalog.models import BasicItem, ImportBatch, ItemVersion, ServiceItem
-from tongban.catalog.tests.factories import basic_item, complete_item
 from tongban.core import testdata
+from tongban.testing.catalog import basic_item, complete_item
 
 BAD_ROWS = {5: "basic_code", 20: "limits", 40: "uscc"}  # 1-based data row → what is wrong
 

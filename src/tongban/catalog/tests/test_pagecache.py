@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tongban.catalog import actions, pagecache, tasks, views, warmup
-from tongban.catalog.tests.factories import complete_item
+from tongban.testing.catalog import complete_item
 
 
 def _published(department, admin, **elements):

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from tongban.catalog import actions
 from tongban.catalog.models import ServiceItem
-from tongban.catalog.tests.factories import complete_item
 from tongban.core import demo as core_demo
+from tongban.testing.catalog import complete_item
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
@@ -163,7 +163,7 @@ def test_staff_pages_need_catalogue_role(client, staff_clerk, department, other_
 
 
 def test_staff_create_item_and_edit_materials(staff_client, department):
-    from tongban.catalog.tests.factories import basic_item
+    from tongban.testing.catalog import basic_item
 
     basic = basic_item()
     response = staff_client.post(
@@ -204,7 +204,7 @@ def test_staff_create_item_and_edit_materials(staff_client, department):
     )
     saved = item.versions.get().materials.get()
     assert saved.replaceable_by_licence_type == "居民身份证" and saved.blank_form
-    from tongban.catalog.tests.factories import COMPLETE
+    from tongban.testing.catalog import COMPLETE
 
     draft = item.versions.get()
     actions.update_draft(actor=None, version=draft, elements=COMPLETE)

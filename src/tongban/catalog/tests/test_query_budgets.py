@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tongban.catalog import actions
-from tongban.catalog.tests.factories import complete_item
+from tongban.testing.catalog import complete_item
 
 STAFF_LIST_QUERIES = 10
 

@@ -1,6 +1,6 @@
 from tongban.catalog import actions, search
 from tongban.catalog.models import ServiceItem
-from tongban.catalog.tests.factories import complete_item
+from tongban.testing.catalog import complete_item
 
 
 def names(query, n=3):

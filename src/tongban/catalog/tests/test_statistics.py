@@ -1,8 +1,8 @@
 from django.urls import reverse
 
 from tongban.catalog import actions, statistics
-from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import ServiceHall
+from tongban.testing.catalog import complete_item
 
 
 def test_statistics_change_after_publishing(client, department, catalogue_admin):

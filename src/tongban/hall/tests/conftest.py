@@ -4,25 +4,16 @@ signed in at window 5, and a clock on a working day inside office hours."""
 import datetime
 
 import pytest
-import time_machine
 
-from tongban.accounts import actions as accounts
-from tongban.cases.tests.conftest import promise_item, team  # noqa: F401 (fixtures)
-from tongban.conftest import PASSWORD
 from tongban.core.models import ServiceHall, Window
 from tongban.hall import live
 from tongban.hall.actions import queue
 from tongban.hall.codes import WindowStatus
 from tongban.hall.models import HallSettings, WindowGroup
+from tongban.testing.clock import at
+from tongban.testing.factories import staff
 
-BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 MONDAY = datetime.date(2026, 11, 2)
-
-
-def at(day: datetime.date, hour: int = 10, minute: int = 0):
-    return time_machine.travel(
-        datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BEIJING), tick=False
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -69,14 +60,7 @@ def groups(hall, windows):
 
 
 def hall_clerk(department, hall, window, login):
-    clerk = accounts.create_staff(
-        actor=None,
-        login_name=login,
-        display_name=f"{login}窗口",
-        department=department,
-        roles=["window_clerk"],
-        password=PASSWORD,
-    )
+    clerk = staff(department, login, "window_clerk", display_name=f"{login}窗口")
     profile = clerk.staff_profile
     profile.hall, profile.window = hall, window
     profile.save()

@@ -6,11 +6,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tongban.cases.tests.conftest import submit_application
 from tongban.hall.actions import booking, queue
 from tongban.hall.codes import TicketStatus
 from tongban.hall.models import Appointment, HallSettings, Ticket
 from tongban.hall.tests.conftest import MONDAY, at
+from tongban.testing.builders import submit_application
 
 TUESDAY = MONDAY + datetime.timedelta(days=1)
 

@@ -1,34 +1,12 @@
-"""Licence fixtures on top of the case-handling ones: the department gets an 电子证照专用章, and
-公共场所卫生许可 issues a 公共场所卫生许可证 (person holder, 1 year, reminders 90/30/7)."""
+"""Licence fixtures on top of the shared ones (tongban.testing: `licence_type`, the department's
+公共场所卫生许可证): a licence issued to the citizen."""
 
 import datetime
 
 import pytest
 
-from tongban.cases import actions as cases
-from tongban.cases.tests.conftest import at, promise_item, team  # noqa: F401 (fixtures)
 from tongban.licences import actions
-from tongban.licences.models import LicenceType
-
-
-@pytest.fixture
-def licence_type(department, team, promise_item):  # noqa: F811
-    from tongban.seals import actions as seals
-
-    with at(datetime.date(2026, 9, 1)):
-        seals.create_seal(None, department, f"{department.name}电子证照专用章", "licence")
-    kind = LicenceType.objects.create(
-        name="公共场所卫生许可证",
-        type_code=department.uscc + "001",
-        issuing_department=department,
-        holder_kind=LicenceType.HolderKind.PERSON,
-        validity_years=1,
-        reminder_days="90,30,7",
-        fields=[{"key": "request_detail", "label": "许可项目"}],
-        renewal_item=promise_item,
-    )
-    kind.issued_for_items.add(promise_item)
-    return kind
+from tongban.testing.clock import at
 
 
 @pytest.fixture(autouse=True)
@@ -58,17 +36,4 @@ def licence(citizen, licence_type):
             holder_id_type="111",
             holder_id_number=citizen.citizen.id_number,
             data={"request_detail": "餐饮场所"},
-        )
-
-
-def approve_all(application, people) -> None:
-    """承办 → 审核 → 批准, each approving (the deciding is not what these tests are about)."""
-    for role in ("handler", "reviewer", "approver"):
-        step = application.case.steps.get(finished_at=None)
-        cases.complete_step(
-            application=application,
-            actor=people[role],
-            step_id=step.pk,
-            action="approve",
-            opinion="符合条件",
         )

@@ -11,15 +11,15 @@ from tongban.applications import actions as intake
 from tongban.applications import licence_use
 from tongban.applications.models import TimelineEvent
 from tongban.cases import actions as cases
-from tongban.cases.tests.conftest import at, submit_application
 from tongban.catalog import actions as catalog
-from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier
 from tongban.licences.models import Licence, LicenceUse, ReminderSent
-from tongban.licences.tests.conftest import approve_all
 from tongban.notify.models import Notification
 from tongban.seals import actions as seals
+from tongban.testing.builders import approve_all, submit_application
+from tongban.testing.catalog import complete_item
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -12,17 +12,18 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tongban.cases import actions as cases
-from tongban.cases.tests.conftest import at, staff, submit_application
 from tongban.catalog import actions as catalog
 from tongban.catalog.actions import MaterialSpec
-from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier, status
 from tongban.licences.models import Licence, LicenceStatusChange, LicenceUse, ReminderSent
-from tongban.licences.tests.conftest import approve_all
 from tongban.notify.models import Notification
 from tongban.seals import actions as seals
 from tongban.seals.models import IssuedDocument
+from tongban.testing.builders import approve_all, submit_application
+from tongban.testing.catalog import complete_item
+from tongban.testing.clock import at
+from tongban.testing.factories import staff
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

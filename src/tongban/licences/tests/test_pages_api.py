@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from tongban.cases.tests.conftest import at
 from tongban.licences import actions, identifier
 from tongban.licences.models import Licence, LicenceUse
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

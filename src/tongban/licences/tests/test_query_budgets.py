@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tongban.cases.tests.conftest import at
 from tongban.licences import actions
+from tongban.testing.clock import at
 
 WALLET_QUERIES = 8
 

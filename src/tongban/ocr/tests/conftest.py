@@ -1,13 +1,11 @@
+"""Recognition fixtures: the samples (tongban.testing.factories.ocr_sample) and their truth."""
+
 import json
-from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+from tongban.testing.factories import OCR_SAMPLES as FIXTURES
+from tongban.testing.factories import ocr_sample as fixture_bytes  # noqa: F401 (imported here)
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,9 @@ from tongban.accounts import demo as accounts_demo
 from tongban.accounts.models import User
 from tongban.catalog import demo as catalog_demo
 from tongban.catalog.models import ServiceItem
-from tongban.conftest import PASSWORD
 from tongban.core import demo as core_demo
 from tongban.core.models import Department, Region
+from tongban.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

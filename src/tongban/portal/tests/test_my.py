@@ -10,8 +10,9 @@ from django.urls import reverse
 from tongban.accounts import actions as accounts
 from tongban.applications import actions as intake
 from tongban.cases import actions as cases
-from tongban.cases.tests.conftest import at, promise_item, submit_application, team  # noqa: F401
 from tongban.licences.models import Licence
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -22,7 +23,7 @@ def test_my_needs_a_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_my_shows_drafts_todos_and_messages(client, citizen, team, promise_item):  # noqa: F811
+def test_my_shows_drafts_todos_and_messages(client, citizen, team, promise_item):
     with at(D(2026, 9, 21)):
         draft = intake.start_application(owner=citizen, service_item=promise_item, channel="pc")
         corrected = submit_application(citizen, promise_item)
@@ -73,8 +74,8 @@ def test_the_enterprise_sees_the_cases_its_agent_filed(
     client,
     citizen,
     enterprise,
-    team,  # noqa: F811
-    promise_item,  # noqa: F811
+    team,
+    promise_item,
 ):
     accounts.authorise_agent(
         enterprise_user=enterprise,

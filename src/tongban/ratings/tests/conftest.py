@@ -1,42 +1,15 @@
-"""Ratings fixtures: the case-handling team and item (cases tests), a hall with a window for the
-clerk, and a helper that takes a case from submission to 办结 through cases.actions."""
-
-import datetime
+"""Ratings fixtures: the case-handling team and item (tongban.testing), a hall with a window for the
+clerk; `complete_case` (tongban.testing.builders) takes a case from submission to 办结."""
 
 import pytest
 
-from tongban.cases import actions as cases
-from tongban.cases.tests.conftest import (  # noqa: F401 (promise_item and team are fixtures)
-    at,
-    promise_item,
-    submit_application,
-    team,
-)
 from tongban.core.models import ServiceHall, Window
-
-
-def complete_case(owner, people, item, day=datetime.date(2026, 11, 2)):
-    """Submitted, accepted, three review steps and 办结, all on `day`."""
-    with at(day):
-        application = submit_application(owner, item)
-        cases.accept(application=application, actor=people["clerk"])
-        for role in ("handler", "reviewer", "approver"):
-            application.refresh_from_db()
-            step = application.case.steps.get(finished_at=None)
-            cases.complete_step(
-                application=application,
-                actor=people[role],
-                step_id=step.pk,
-                action="approve",
-                opinion="符合条件",
-            )
-        cases.complete(application=application, actor=people["clerk"])
-    application.refresh_from_db()
-    return application
+from tongban.testing.builders import complete_case  # noqa: F401 (this app's tests import it here)
+from tongban.testing.clock import at  # noqa: F401 (this app's tests import it here)
 
 
 @pytest.fixture
-def hall_clerk(team, region_city, department):  # noqa: F811
+def hall_clerk(team, region_city, department):
     hall = ServiceHall.objects.create(
         name="许昌市政务服务中心",
         kind=ServiceHall.Kind.CENTRE,

@@ -67,7 +67,7 @@ def test_rating_twice_gets_a_chinese_error(client, citizen, completed):
 
 
 def test_rating_before_completion_and_bad_levels_are_refused(citizen, team, promise_item):
-    from tongban.cases.tests.conftest import submit_application
+    from tongban.testing.builders import submit_application
 
     with at(D(2026, 11, 2)):
         draft = submit_application(citizen, promise_item)

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tongban.accounts import actions as accounts
-from tongban.conftest import PASSWORD
 from tongban.ratings import policy
+from tongban.testing.factories import PASSWORD
 
 
 def _staff(department, login, *roles):

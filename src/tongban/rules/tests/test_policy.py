@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tongban.accounts import actions as accounts
-from tongban.conftest import PASSWORD
 from tongban.rules import policy
+from tongban.testing.factories import PASSWORD
 
 
 def _admin(department, login):

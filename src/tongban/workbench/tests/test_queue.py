@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tongban.cases import actions as cases
-from tongban.cases.tests.conftest import at, promise_item, submit_application, team  # noqa: F401
+from tongban.testing.builders import submit_application
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -21,8 +22,8 @@ def _count(page: str, tab: str) -> str:
 def test_a_clerk_opens_on_the_acceptance_queue_with_its_deadline(
     client,
     citizen,
-    team,  # noqa: F811
-    promise_item,  # noqa: F811
+    team,
+    promise_item,
 ):
     with at(D(2026, 9, 21)):  # Monday
         application = submit_application(citizen, promise_item)
@@ -42,8 +43,8 @@ def test_a_clerk_opens_on_the_acceptance_queue_with_its_deadline(
 def test_overdue_cases_come_first_and_count_red(
     client,
     citizen,
-    team,  # noqa: F811
-    promise_item,  # noqa: F811
+    team,
+    promise_item,
 ):
     with at(D(2026, 9, 21)):
         late = submit_application(citizen, promise_item)
@@ -62,7 +63,7 @@ def test_overdue_cases_come_first_and_count_red(
     assert reverse("cases:detail", args=[fresh.public_id]) in page.split(rows[0])[1]
 
 
-def test_a_catalogue_administrator_sees_no_case_queue(client, team):  # noqa: F811
+def test_a_catalogue_administrator_sees_no_case_queue(client, team):
     client.force_login(team["catalogue"])
     page = client.get(reverse("workbench:home")).content.decode()
     assert "data-queue" not in page

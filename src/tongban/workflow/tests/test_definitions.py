@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tongban.catalog.tests.factories import complete_item
 from tongban.core.models import AuditRecord
+from tongban.testing.catalog import complete_item
 from tongban.workflow import bpmn, definitions, engine
 from tongban.workflow.models import ItemProcess, ProcessDefinition
 

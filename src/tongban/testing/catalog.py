@@ -1,4 +1,4 @@
-"""Helpers that build complete, publishable catalogue items through the service layer."""
+"""Catalogue items for tests: complete, publishable items built through the service layer."""
 
 from tongban.catalog import actions
 from tongban.catalog.actions import MaterialSpec
