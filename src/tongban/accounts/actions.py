@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tongban.accounts import role_permissions
+from tongban.accounts import policy, role_permissions
 from tongban.accounts.audit_actions import AuditAction
 from tongban.accounts.models import (
     AgentAuthorisation,
@@ -223,6 +223,7 @@ def create_staff(
     hall=None,
     window=None,
 ) -> User:
+    policy.require_staff_manager(actor)
     phone = check_new_staff(login_name=login_name, roles=roles, password=password, phone=phone)
 
     user = User(kind=User.Kind.STAFF, login_name=login_name, display_name=display_name)
@@ -259,6 +260,7 @@ def _staff_account(user: User) -> None:
 
 @transaction.atomic
 def grant_role(*, actor: User | None, user: User, role: str) -> StaffRole:
+    policy.require_grant(actor, user, role)
     _staff_account(user)
     if role not in Role.values:
         raise ValidationError({"role": ["请选择有效角色"]})
@@ -272,6 +274,7 @@ def grant_role(*, actor: User | None, user: User, role: str) -> StaffRole:
 
 @transaction.atomic
 def revoke_role(*, actor: User | None, user: User, role: str) -> None:
+    policy.require_revoke(actor, user, role)
     _staff_account(user)
     deleted, _detail = StaffRole.objects.filter(user=user, role=role).delete()
     if not deleted:
@@ -408,11 +411,7 @@ def reveal_personal_data(*, actor: User, subject: User, field: str, purpose: str
         raise ValidationError("不支持查看该字段")
     if not purpose:
         raise ValidationError("查看完整个人信息必须说明用途")
-    is_self = actor.pk == subject.pk
-    if not is_self and not actor.has_role(
-        Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER
-    ):
-        raise ValidationError("您无权查看他人的完整个人信息")
+    policy.require_personal_data(actor, subject)
     value = REVEALABLE[field](subject)
     audit.record(
         PiiAction.REVEAL, actor=actor, obj=subject, purpose=purpose, detail={"field": field}
@@ -424,6 +423,8 @@ def reveal_personal_data(*, actor: User, subject: User, field: str, purpose: str
 def deactivate_accounts(*, actor: User, users) -> int:
     """停用: the accounts can no longer log in, and every session they have is ended at once."""
     users = [u for u in users if u.is_active]
+    for user in users:
+        policy.require_deactivate(actor, user)
     for user in users:
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tongban.accounts import actions
 from tongban.accounts.models import (
@@ -144,7 +144,11 @@ class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="停用所选账户")
     def deactivate(self, request, queryset):
-        count = actions.deactivate_accounts(actor=request.user, users=queryset)
+        try:
+            count = actions.deactivate_accounts(actor=request.user, users=queryset)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))  # nothing was deactivated
+            return
         messages.success(request, f"已停用 {count} 个账户")
 
 

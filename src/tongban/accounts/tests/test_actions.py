@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tongban.accounts import actions
@@ -186,7 +186,7 @@ def test_reveal_requires_purpose_and_role_and_is_audited(citizen, staff_clerk, s
     assert AuditRecord.objects.filter(action="pii.reveal", purpose="受理核对").count() == 1
     with pytest.raises(ValidationError, match="用途"):
         actions.reveal_personal_data(actor=staff_clerk, subject=citizen, field="phone", purpose=" ")
-    with pytest.raises(ValidationError, match="无权"):
+    with pytest.raises(PermissionDenied, match="无权"):
         actions.reveal_personal_data(
             actor=second_citizen, subject=citizen, field="phone", purpose="好奇"
         )
