@@ -28,6 +28,12 @@ def team(department):
 
 
 @pytest.fixture
+def catalogue_admin(department):
+    """The department's catalogue administrator (事项管理员)."""
+    return staff(department, "catadmin", "catalogue_admin", display_name="事项管理员")
+
+
+@pytest.fixture
 def promise_item(department, team):
     """A published 承诺件: 公共场所卫生许可, legal limit 20, promised 5 working days."""
     from tongban.catalog import actions as catalog

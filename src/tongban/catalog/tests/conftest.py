@@ -1,4 +1,5 @@
-"""Catalogue fixtures: the demo reference data and catalogue, and catalogue administrators."""
+"""Catalogue fixtures: the demo reference data and catalogue, and another department's catalogue
+administrator (`catalogue_admin` is the plugin's, tongban.testing.plugin)."""
 
 import pytest
 
@@ -14,18 +15,6 @@ def demo_catalog(db):
     core_demo.load(lambda _msg: None)
     accounts_demo.load(lambda _msg: None)
     catalog_demo.load(lambda _msg: None)
-
-
-@pytest.fixture
-def catalogue_admin(department):
-    return account_actions.create_staff(
-        actor=None,
-        login_name="catadmin",
-        display_name="事项管理员",
-        department=department,
-        roles=["catalogue_admin"],
-        password=PASSWORD,
-    )
 
 
 @pytest.fixture

@@ -128,8 +128,7 @@ def test_a_published_versions_structure_is_read_once_then_kept(gaoling, django_a
 
 def test_a_drafts_structure_is_read_afresh_so_edits_show(department):
     from tongban.catalog.models import Material
-
-    from .factories import complete_item
+    from tongban.testing.catalog import complete_item
 
     _item, draft = complete_item(department, materials=1)
     assert [m.name for m in actions.version_structure(draft.pk).materials.all()] == ["材料1"]

@@ -17,9 +17,11 @@ def foreign_conftest_imports(source: str, own_app: str) -> list[str]:
         if not isinstance(node, ast.ImportFrom) or not node.module:
             continue
         module = node.module.split(".")
+        names = {alias.name for alias in node.names}
         foreign = module[:1] == ["tongban"] and (
             module[1:] == ["conftest"]
             or (module[2:4] == ["tests", "conftest"] and module[1] != own_app)
+            or (module[2:] == ["tests"] and "conftest" in names and module[1] != own_app)
         )
         if foreign:
             found.append(f"{node.lineno} {node.module}")
@@ -43,8 +45,10 @@ def test_the_check_tells_a_foreign_conftest_from_the_apps_own():
         "from tongban.ratings.tests.conftest import complete_case\n"
         "from tongban.conftest import PASSWORD\n"
         "from tongban.testing.clock import at\n"
+        "from tongban.catalog.tests import conftest\n"
     )
     assert foreign_conftest_imports(source, "ratings") == [
         "1 tongban.cases.tests.conftest",
         "3 tongban.conftest",
+        "5 tongban.catalog.tests",
     ]

@@ -11,12 +11,10 @@ from tongban.applications.models import Application
 from tongban.applications.states import Status
 from tongban.applications.tests.test_intake import _fill
 from tongban.catalog import actions as catalog
-from tongban.catalog.tests import conftest as catalog_fixtures
 from tongban.identity import realname
 from tongban.testing.catalog import complete_item
 
 pytestmark = pytest.mark.django_db
-catalogue_admin = catalog_fixtures.catalogue_admin  # the catalogue's own fixture
 
 
 @pytest.fixture
