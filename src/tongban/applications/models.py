@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.applications.states import Status
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
+from tongban.core.identifiers import IdType, id_blind_index
 
 
 class ApplicationForm(models.Model):
@@ -214,7 +215,7 @@ class Application(models.Model):
 
     @property
     def masked_applicant_id(self) -> str:
-        if self.applicant_id_type == "001":
+        if self.applicant_id_type == IdType.USCC:
             return self.applicant_id_number
         return pii.mask_id_number(self.applicant_id_number) if self.applicant_id_number else ""
 
@@ -228,7 +229,7 @@ class Application(models.Model):
         self.applicant_name, self.applicant_id_type = name, id_type
         self.applicant_id_number = pii.normalise(id_number)
         self.applicant_id_index = (
-            pii.blind_index(id_number, "citizen_id") if id_type == "111" else ""
+            id_blind_index(id_type, id_number) if id_type == IdType.CITIZEN_ID else ""
         )
         self.contact_phone = pii.normalise(phone)
         self.contact_phone_index = pii.blind_index(phone, "phone") if phone else ""

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from tongban.applications import actions
 from tongban.applications.views import _error_text, _own_application
 from tongban.catalog.models import Material
+from tongban.core.identifiers import IdType
 from tongban.exchange.actions import materials as exchange_materials
 from tongban.licences.actions import applicant_identity
 
-SUBJECT_KINDS = {"111": "citizen_id", "001": "uscc"}
+SUBJECT_KINDS = {id_type.value: id_type.index_kind for id_type in IdType}
 
 
 def checklist_shared(application, materials) -> dict[int, dict]:

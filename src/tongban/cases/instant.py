@@ -42,6 +42,7 @@ from tongban.cases.models import (
     ReviewStep,
 )
 from tongban.core import audit, pii
+from tongban.core.identifiers import IdType
 from tongban.rules import actions as rules
 from tongban.rules import grammar
 from tongban.rules.interpreter import OUTCOME_LABELS, PASS, Fact, Outcome
@@ -169,7 +170,7 @@ def _raw(value, kind: str, *, from_exchange: bool):
 
 def _subject(application: Application, subject_kind: str) -> str | None:
     """Whom a resource is asked about: the applicant's own identifier, of the resource's kind."""
-    wanted = "001" if subject_kind == "uscc" else "111"
+    wanted = IdType.USCC if subject_kind == IdType.USCC.index_kind else IdType.CITIZEN_ID
     if application.applicant_id_type != wanted or not application.applicant_id_number:
         return None
     return application.applicant_id_number

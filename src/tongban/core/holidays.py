@@ -25,6 +25,8 @@ from functools import lru_cache
 from django.conf import settings
 from lunar_python import Lunar
 
+from tongban.core import conf
+
 ONE_DAY = datetime.timedelta(days=1)
 FOLLOWING, PRECEDING = "following", "preceding"
 
@@ -66,7 +68,7 @@ def festivals(year: int) -> dict[str, list[datetime.date]]:
 
 
 def _make_up_rule() -> str:
-    rule = getattr(settings, "CALENDAR_MAKE_UP_RULE", FOLLOWING)
+    rule = settings.CALENDAR_MAKE_UP_RULE
     return PRECEDING if rule == PRECEDING else FOLLOWING
 
 
@@ -101,7 +103,7 @@ def statutory_rest_days(year: int) -> dict[datetime.date, str]:
 
 
 def _margins() -> dict[str, tuple[int, int]]:
-    return {**DEFAULT_MARGINS, **getattr(settings, "CALENDAR_UNCONFIRMED_MARGINS", {})}
+    return {**DEFAULT_MARGINS, **conf.calendar_unconfirmed_margins()}
 
 
 def possible_rest_days(year: int) -> dict[datetime.date, str]:

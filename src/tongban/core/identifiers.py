@@ -8,10 +8,39 @@ The arithmetic comes from python-stdnum; the reasons and the region look-up are 
 import datetime
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
+
+from tongban.core import pii
+
+
+class IdType(StrEnum):
+    """证件类型 of a holder or applicant, as the 电子证照 and 政务服务 data standards code them."""
+
+    CITIZEN_ID = "111"  # 居民身份证（公民身份号码）
+    USCC = "001"  # 统一社会信用代码
+
+    @property
+    def label(self) -> str:
+        return {"111": "公民身份号码", "001": "统一社会信用代码"}[self.value]
+
+    @property
+    def index_kind(self) -> str:
+        """The blind-index kind (core.pii.blind_index) of numbers of this type."""
+        return "citizen_id" if self is IdType.CITIZEN_ID else "uscc"
+
+
+ID_TYPES = tuple(id_type.value for id_type in IdType)  # ("111", "001"), e.g. for form choices
+
+
+def id_blind_index(id_type: str, id_number: str) -> str:
+    """The blind index a holder or subject is found by: citizen IDs and USCCs are indexed apart
+    (an unknown type is indexed as a USCC, as the records written so far were)."""
+    kind = IdType.CITIZEN_ID.index_kind if id_type == IdType.CITIZEN_ID else IdType.USCC.index_kind
+    return pii.blind_index(id_number, kind)
 
 
 @dataclass

@@ -150,7 +150,7 @@ def registered(kind: str | None = None) -> dict:
 
 def active_config(kind: str) -> dict | None:
     """The configured {"name": …, "options": {…}} for `kind`, or None when it is not configured."""
-    entry = getattr(settings, "PLUGINS", {}).get(kind)
+    entry = settings.PLUGINS.get(kind)
     if entry is None:
         return None
     if isinstance(entry, str):
@@ -184,13 +184,13 @@ def get_plugin(kind: str) -> Plugin:
 def check_plugins(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Start-up check: every configured kind names a registered plugin whose options pass."""
     messages: list[checks.CheckMessage] = []
-    for kind in sorted(getattr(settings, "PLUGINS", {})):
+    for kind in sorted(settings.PLUGINS):
         problems = config_problems(kind)
         messages.extend(
             checks.Error(problem, hint="检查 TONGBAN_PLUGINS_JSON", id="tongban.E101", obj=kind)
             for problem in problems
         )
-        if problems or not getattr(settings, "PRODUCTION", False):
+        if problems or not settings.PRODUCTION:
             continue
         cls = registered(kind)[active_config(kind)["name"]]
         if cls.demo:

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core import audit
+from tongban.core.identifiers import IdType
+from tongban.credit import policy
 from tongban.credit.audit_actions import AuditAction
 from tongban.credit.models import CreditRecord
 
@@ -30,16 +32,18 @@ class Subject:
 def subject_of(application) -> Subject | None:
     if application.enterprise_id:
         enterprise = application.enterprise
-        return Subject(enterprise.name, "001", enterprise.uscc)
+        return Subject(enterprise.name, IdType.USCC, enterprise.uscc)
     if application.applicant_id_number:  # recorded at submission
         return Subject(
             application.applicant_name,
-            application.applicant_id_type or "111",
+            application.applicant_id_type or IdType.CITIZEN_ID,
             application.applicant_id_number,
         )
     data = application.data or {}
     if data.get("applicant_id_number"):  # a draft: as typed or prefilled
-        return Subject(data.get("applicant_name") or "", "111", data["applicant_id_number"])
+        return Subject(
+            data.get("applicant_name") or "", IdType.CITIZEN_ID, data["applicant_id_number"]
+        )
     return None
 
 
@@ -71,8 +75,9 @@ def _years_after(day: datetime.date, years: int) -> datetime.date:
 
 @transaction.atomic
 def record_false_commitment(*, application, actor, reason: str) -> CreditRecord:
+    policy.require_recorder(actor, application)
     subject = subject_of(application)
-    years = getattr(settings, "CREDIT_FALSE_COMMITMENT_YEARS", 3)
+    years = settings.CREDIT_FALSE_COMMITMENT_YEARS
     today = timezone.localdate()
     record = CreditRecord(
         kind=CreditRecord.Kind.FALSE_COMMITMENT,

@@ -10,6 +10,7 @@ from django.db import models
 
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
+from tongban.core.identifiers import id_blind_index
 
 
 class CreditRecord(models.Model):
@@ -55,7 +56,7 @@ class CreditRecord(models.Model):
 
     @staticmethod
     def index_for(id_type: str, id_number: str) -> str:
-        return pii.blind_index(id_number, "citizen_id" if id_type == "111" else "uscc")
+        return id_blind_index(id_type, id_number)
 
     @property
     def masked_id_number(self) -> str:

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from tongban.core.identifiers import ID_TYPES
 from tongban.licences import actions, identifier, policy, status
 from tongban.licences.models import Licence, LicenceType
 
@@ -50,7 +51,7 @@ class VerifyResult(serializers.Serializer):
 
 
 class LookupRequest(serializers.Serializer):
-    holder_id_type = serializers.ChoiceField(choices=["111", "001"])
+    holder_id_type = serializers.ChoiceField(choices=list(ID_TYPES))
     holder_id_number = serializers.CharField(max_length=30)
     case_number = serializers.CharField(
         max_length=43,
@@ -82,7 +83,7 @@ class CancelRequest(serializers.Serializer):
 class IssueRequest(serializers.Serializer):
     type_code = serializers.CharField(max_length=21)
     holder_name = serializers.CharField(max_length=200)
-    holder_id_type = serializers.ChoiceField(choices=["111", "001"])
+    holder_id_type = serializers.ChoiceField(choices=list(ID_TYPES))
     holder_id_number = serializers.CharField(max_length=30)
     data = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
+from tongban.core.identifiers import ID_TYPES, IdType, id_blind_index
 from tongban.licences import identifier
 
 
@@ -220,7 +221,7 @@ class Licence(models.Model):
 
     @staticmethod
     def index_for(id_type: str, id_number: str) -> str:
-        return pii.blind_index(id_number, "citizen_id" if id_type == "111" else "uscc")
+        return id_blind_index(id_type, id_number)
 
     def set_holder(self, name: str, id_type: str, id_number: str) -> None:
         self.holder_name, self.holder_id_type = name, id_type
@@ -248,17 +249,21 @@ class Licence(models.Model):
 
     @property
     def masked_holder_name(self) -> str:
-        return self.holder_name if self.holder_id_type == "001" else pii.mask_name(self.holder_name)
+        return (
+            self.holder_name
+            if self.holder_id_type == IdType.USCC
+            else pii.mask_name(self.holder_name)
+        )
 
     @property
     def masked_holder_id(self) -> str:
-        if self.holder_id_type == "001":
+        if self.holder_id_type == IdType.USCC:
             return self.holder_id_number
         return pii.mask_id_number(self.holder_id_number)
 
     @property
     def holder_id_type_label(self) -> str:
-        return {"111": "公民身份号码", "001": "统一社会信用代码"}.get(self.holder_id_type, "")
+        return IdType(self.holder_id_type).label if self.holder_id_type in ID_TYPES else ""
 
     def metadata(self) -> dict:
         """GB/T 36903 directory metadata (证照目录信息), keys as the standard names them; values in

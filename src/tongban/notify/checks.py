@@ -9,19 +9,19 @@ LOCAL_MAIL_BACKENDS = ("filebased", "console", "locmem", "dummy")
 @checks.register("notify")
 def check_notify_settings(app_configs=None, **kwargs):
     messages = []
-    minutes = getattr(settings, "NOTIFY_RETRY_MINUTES", [1])
+    minutes = settings.NOTIFY_RETRY_MINUTES
     if not minutes or any(m <= 0 for m in minutes):
         messages.append(
             checks.Error(
                 "TONGBAN_NOTIFY_RETRY_MINUTES 必须是逗号分隔的正整数", id="tongban.notify.E001"
             )
         )
-    if getattr(settings, "NOTIFY_MAX_ATTEMPTS", 1) < 1:
+    if settings.NOTIFY_MAX_ATTEMPTS < 1:
         messages.append(
             checks.Error("TONGBAN_NOTIFY_MAX_ATTEMPTS 至少为 1", id="tongban.notify.E002")
         )
-    backend = getattr(settings, "EMAIL_BACKEND", "")
-    if getattr(settings, "PRODUCTION", False) and any(b in backend for b in LOCAL_MAIL_BACKENDS):
+    backend = settings.EMAIL_BACKEND
+    if settings.PRODUCTION and any(b in backend for b in LOCAL_MAIL_BACKENDS):
         messages.append(
             checks.Warning(
                 "生产模式下邮件不会真正发出（未配置邮件服务器）",

@@ -7,13 +7,13 @@ a message in Chinese that the page shows above the figures."""
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from tongban.accounts.permissions import staff_department_id
 from tongban.accounts.roles import Role
 from tongban.catalog.statistics import region_prefix
 from tongban.core.models import Department, Region
+from tongban.supervision import conf
 
 CROSS_DEPARTMENT_ROLES = (Role.SUPERVISOR, Role.LEADER)
 MAX_DAYS = 732  # two years at most in one view
@@ -29,7 +29,7 @@ def sees_all(user) -> bool:
 
 def threshold() -> int:
     """Counts from 1 up to this − 1 are suppressed in every figure shown (小数抑制)."""
-    return int(getattr(settings, "SUPERVISION_MIN_COUNT", 5))
+    return conf.min_count()
 
 
 def _date(value: str, label: str) -> datetime.date:

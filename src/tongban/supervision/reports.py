@@ -11,7 +11,6 @@ import io
 import logging
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 from tongban.core.models import Department
 from tongban.seals import images
 from tongban.seals.actions import default_seal, sign_pdf
-from tongban.supervision import exports, figures
+from tongban.supervision import conf, exports, figures
 from tongban.supervision.filters import Filters, threshold
 from tongban.supervision.models import DailyCaseFigure, MonthlyReport
 
@@ -34,7 +33,7 @@ def supervising_office() -> Department:
     from tongban.seals.models import Seal
 
     found = Department.objects.filter(is_active=True)
-    uscc = getattr(settings, "SUPERVISION_OFFICE_USCC", "")
+    uscc = conf.office_uscc()
     if uscc:
         office = found.filter(uscc=uscc).first()
     else:

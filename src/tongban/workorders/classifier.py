@@ -15,10 +15,9 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from django.conf import settings
 from django.utils import timezone
 
-from tongban.workorders import corpus
+from tongban.workorders import conf, corpus
 from tongban.workorders.taxonomy import leaves
 
 HELD_OUT_SHARE = 0.2
@@ -28,13 +27,13 @@ _loaded: dict = {}
 
 
 def model_dir() -> Path:
-    path = Path(getattr(settings, "WORKORDER_MODEL_DIR", settings.DATA_DIR / "classifier"))
+    path = conf.model_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def threshold() -> float:
-    return float(getattr(settings, "WORKORDER_CONFIDENCE_THRESHOLD", 0.6))
+    return conf.confidence_threshold()
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ that lands on a rest day moves to the end of the next working day.
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from tongban.core import workdays
+from tongban.workorders import conf
 from tongban.workorders.codes import ON_CLOCK, Status, Urgency, Warning
 
 END_OF_DAY = datetime.time(23, 59, 59)
@@ -66,12 +66,11 @@ def _warning(start: datetime.datetime, due: datetime.datetime, now: datetime.dat
 
 
 # --- 回访 ----------------------------------------------------------------------------------------
-DEFAULT_CALLBACK_WORKING_DAYS = 3
 
 
 def callback_working_days() -> int:
     """How many working days after 办结反馈 the 回访 is due (configurable, local practice varies)."""
-    return int(getattr(settings, "WORKORDER_CALLBACK_WORKING_DAYS", DEFAULT_CALLBACK_WORKING_DAYS))
+    return conf.callback_working_days()
 
 
 def callback_due(replied_at: datetime.datetime) -> datetime.datetime:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
+from tongban.workorders import conf
+from tongban.workorders.conf import DEFAULT_BOUNDS
 
 GRID_FILE = Path(__file__).parent / "data" / "grid.geojson"
-# lng_min, lat_min, lng_max, lat_max (WGS-84) of 许昌市, rounded outwards.
-DEFAULT_BOUNDS = (113.05, 33.70, 114.30, 34.40)
 GRID_STEP = 0.025
 # Illustrative county seats used only to give each generated cell a county.
 COUNTY_SEATS = {
@@ -40,7 +39,7 @@ DISTRICT_RADIUS = 0.07  # 魏都区 is the small city district around the seat; 
 
 
 def city_bounds() -> tuple[float, float, float, float]:
-    return tuple(getattr(settings, "WORKORDER_CITY_BOUNDS", DEFAULT_BOUNDS))
+    return conf.city_bounds()
 
 
 def inside_city(lng: float, lat: float) -> bool:

@@ -33,6 +33,7 @@ from tongban.applications.models import (
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog.models import Material, ServiceItem
 from tongban.core import audit, events
+from tongban.core.identifiers import IdType
 from tongban.credit import actions as credit
 
 
@@ -240,14 +241,14 @@ def _record_applicant(application: Application) -> None:
     if application.enterprise_id:
         application.set_applicant_identity(
             name=application.enterprise.name,
-            id_type="001",
+            id_type=IdType.USCC,
             id_number=application.enterprise.uscc,
             phone=data.get("agent_phone") or "",
         )
     else:
         application.set_applicant_identity(
             name=data.get("applicant_name") or "",
-            id_type="111",
+            id_type=IdType.CITIZEN_ID,
             id_number=data.get("applicant_id_number") or "",
             phone=data.get("applicant_phone") or "",
         )

@@ -109,7 +109,7 @@ class _Progress:
         from django.core.cache import caches
         from django.core.cache.backends.filebased import FileBasedCache
 
-        if getattr(settings, "REDIS_URL", ""):
+        if settings.REDIS_URL:
             return caches["default"]
         return FileBasedCache(
             str(settings.DATA_DIR / "catalog-import-progress"), {"TIMEOUT": 86400}

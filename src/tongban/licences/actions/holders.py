@@ -4,6 +4,7 @@
 from django.db.models import Q
 
 from tongban.core import pii
+from tongban.core.identifiers import IdType
 from tongban.licences.models import (
     Licence,
     LicenceType,
@@ -38,7 +39,7 @@ def type_for_item(service_item, result_name: str = "") -> LicenceType | None:
 def _account_for(id_type: str, id_number: str):
     from tongban.accounts.models import CitizenProfile, EnterpriseProfile
 
-    if id_type == "001":
+    if id_type == IdType.USCC:
         profile = EnterpriseProfile.objects.filter(uscc=pii.normalise(id_number)).first()
     else:
         profile = CitizenProfile.objects.filter(
@@ -52,11 +53,11 @@ def applicant_identity(application) -> tuple[str, str] | None:
     acting: the enterprise (its own account or an authorised agent), or the citizen applying for
     themselves. Someone applying on another person's behalf (受托代办) cannot use their wallet."""
     if application.enterprise_id:
-        return "001", application.enterprise.uscc
+        return IdType.USCC, application.enterprise.uscc
     if application.entrusted:
         return None
     citizen = getattr(application.owner, "citizen", None)
-    return ("111", citizen.id_number) if citizen else None
+    return (IdType.CITIZEN_ID, citizen.id_number) if citizen else None
 
 
 def wallet(user):
@@ -65,9 +66,9 @@ def wallet(user):
     citizen = getattr(user, "citizen", None) if user.kind == "citizen" else None
     enterprise = getattr(user, "enterprise", None) if user.kind == "enterprise" else None
     if citizen is not None:
-        indexes.append(Licence.index_for("111", citizen.id_number))
+        indexes.append(Licence.index_for(IdType.CITIZEN_ID, citizen.id_number))
     if enterprise is not None:
-        indexes.append(Licence.index_for("001", enterprise.uscc))
+        indexes.append(Licence.index_for(IdType.USCC, enterprise.uscc))
     return (
         Licence.objects.filter(Q(owner=user) | Q(holder_id_index__in=indexes))
         .exclude(status=Licence.Status.REPLACED)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.core import audit, events, pii
+from tongban.core.identifiers import IdType
 from tongban.licences import identifier, policy, states
 from tongban.licences.actions.holders import _account_for, type_for_item
 from tongban.licences.audit_actions import AuditAction
@@ -143,7 +144,7 @@ def _holder_of(application, licence_type: LicenceType) -> tuple[str, str, str]:
         if not application.enterprise_id:
             raise ValidationError("该证照的持证主体是法人，但申请人不是企业")
         enterprise = application.enterprise
-        return enterprise.name, "001", enterprise.uscc
+        return enterprise.name, IdType.USCC, enterprise.uscc
     name = application.applicant_name or application.data.get("applicant_name") or ""
     number = application.applicant_id_number or application.data.get("applicant_id_number") or ""
     if not number and not application.entrusted:
@@ -152,7 +153,7 @@ def _holder_of(application, licence_type: LicenceType) -> tuple[str, str, str]:
             name, number = name or citizen.real_name, citizen.id_number
     if not (name and number):
         raise ValidationError("申请人姓名或身份号码缺失，无法签发电子证照")
-    return name, "111", number
+    return name, IdType.CITIZEN_ID, number
 
 
 def _field_data(application, licence_type: LicenceType, keep: dict | None = None) -> dict:
@@ -268,10 +269,14 @@ def issue(
     holder_name = (holder_name or "").strip()
     if not holder_name:
         raise ValidationError({"holder_name": ["请填写持证主体名称"]})
-    expected = "001" if licence_type.holder_kind == LicenceType.HolderKind.ENTERPRISE else "111"
+    expected = (
+        IdType.USCC
+        if licence_type.holder_kind == LicenceType.HolderKind.ENTERPRISE
+        else IdType.CITIZEN_ID
+    )
     if holder_id_type != expected:
         raise ValidationError({"holder_id_type": [f"该类证照的持证主体代码类型应为 {expected}"]})
-    result = CHECKS["uscc" if expected == "001" else "citizen_id"](holder_id_number)
+    result = CHECKS[expected.index_kind](holder_id_number)
     if not result.valid:
         raise ValidationError({"holder_id_number": [result.reason or "证件号码不正确"]})
     data = data or {}

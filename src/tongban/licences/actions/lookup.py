@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 
 from tongban.core import audit
+from tongban.core.identifiers import ID_TYPES
 from tongban.licences import policy
 from tongban.licences.audit_actions import AuditAction
 from tongban.licences.models import (
@@ -54,7 +55,7 @@ def lookup(
     case-handling role, for an open case of their department (the case number is required);
     audited with that case and recorded as a use on each licence returned."""
     policy.require_lookup(actor)
-    if holder_id_type not in ("111", "001"):
+    if holder_id_type not in ID_TYPES:
         raise ValidationError({"holder_id_type": ["持证主体代码类型应为 111 或 001"]})
     application = _case_for_lookup(actor, case_number)
     note = (purpose or "").strip()

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         registry = plugins.registered()
-        kinds = sorted(set(plugins.KINDS) | set(registry) | set(getattr(settings, "PLUGINS", {})))
+        kinds = sorted(set(plugins.KINDS) | set(registry) | set(settings.PLUGINS))
         broken = []
         for kind in kinds:
             self.stdout.write(self.style.MIGRATE_HEADING(f"{kind}（{plugins.kind_label(kind)}）"))
