@@ -6,15 +6,16 @@ a person; counts below the threshold are suppressed (filters.suppress)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from tongban.applications.models import Application
 from tongban.applications.states import Status
 from tongban.catalog import statistics as catalog_statistics
 from tongban.catalog.models import ServiceItem
 from tongban.core.models import Department
+from tongban.supervision import rating_summary
 from tongban.supervision.filters import Filters, rate, suppress
-from tongban.supervision.models import DailyCaseFigure
+from tongban.supervision.models import DailyCaseFigure, DailyRatingFigure
 
 
 @dataclass
@@ -84,19 +85,47 @@ SUMMED = (
     "spot_checked",
     "spot_revoked",
 )
-# Aliases differ from the column names: an aggregate named like a column would shadow it.
-SUMS = {f"sum_{name}": Sum(name) for name in SUMMED} | {
-    "sum_overdue": Sum("cases", filter=Q(warning="red")),
-    "sum_warned": Sum("cases", filter=Q(warning="yellow")),
-}
+# The dimensions the case sections group by. A page reads the period's rows once, grouped by all
+# of them (a few thousand rows a year), and every case section sums those in memory: one scan of
+# the summary table per page instead of one per section.
+DIMENSIONS = ("department_id", "service_item_id", "channel", "status", "warning")
 
 
-def _plain(row: dict) -> dict:
-    return {k.removeprefix("sum_"): (v or 0) if k.startswith("sum_") else v for k, v in row.items()}
+def _case_rows(filters: Filters) -> list[dict]:
+    cached = getattr(filters, "_case_rows", None)
+    if cached is None:
+        # Aliases differ from the column names: an aggregate named like a column would shadow it.
+        sums = {f"sum_{name}": Sum(name) for name in SUMMED}
+        cached = [
+            {k.removeprefix("sum_"): (v or 0) if k.startswith("sum_") else v for k, v in r.items()}
+            for r in _days(filters).values(*DIMENSIONS).annotate(**sums).order_by()
+        ]
+        filters._case_rows = cached
+    return cached
+
+
+def _sum(rows) -> dict:
+    total = dict.fromkeys(SUMMED, 0) | {"overdue": 0, "warned": 0}
+    for row in rows:
+        for name in SUMMED:
+            total[name] += row[name]
+        if row["warning"] == "red":
+            total["overdue"] += row["cases"]
+        elif row["warning"] == "yellow":
+            total["warned"] += row["cases"]
+    return total
+
+
+def _by(filters: Filters, dimension: str) -> dict:
+    """The period's sums per value of one dimension."""
+    groups: dict = defaultdict(list)
+    for row in _case_rows(filters):
+        groups[row[dimension]].append(row)
+    return {key: _sum(rows) for key, rows in groups.items()}
 
 
 def _total(filters: Filters) -> dict:
-    return _plain(_days(filters).aggregate(**SUMS))
+    return _sum(_case_rows(filters))
 
 
 def overview(filters: Filters) -> dict:
@@ -114,11 +143,16 @@ def overview(filters: Filters) -> dict:
     }
 
 
+def _counts_by(filters: Filters, dimension: str) -> list[dict]:
+    counts = [{dimension: key, "n": t["cases"]} for key, t in _by(filters, dimension).items()]
+    return sorted(counts, key=lambda r: -r["n"])
+
+
 def cases_by_status(filters: Filters) -> Section:
     labels = dict(Status.choices)
     rows = [
         {"name": str(labels.get(r["status"], r["status"])), "cases": suppress(r["n"])}
-        for r in _days(filters).values("status").annotate(n=Sum("cases")).order_by("-n")
+        for r in _counts_by(filters, "status")
     ]
     return Section(
         "status",
@@ -134,7 +168,7 @@ def cases_by_channel(filters: Filters) -> Section:
     labels = dict(Application.Channel.choices)
     rows = [
         {"name": str(labels.get(r["channel"], r["channel"])), "cases": suppress(r["n"])}
-        for r in _days(filters).values("channel").annotate(n=Sum("cases")).order_by("-n")
+        for r in _counts_by(filters, "channel")
     ]
     return Section(
         "channel", "办件申报渠道", [("name", "渠道"), ("cases", "办件数")], rows, series=["cases"]
@@ -187,11 +221,10 @@ def online_service(filters: Filters) -> Section:
 def timeliness(filters: Filters) -> Section:
     rows = []
     names = dict(Department.objects.values_list("pk", "name"))
-    grouped = _days(filters).values("department_id").annotate(**SUMS).order_by("department_id")
-    for r in map(_plain, grouped):
+    for department_id, r in sorted(_by(filters, "department_id").items()):
         rows.append(
             {
-                "name": names.get(r["department_id"], ""),
+                "name": names.get(department_id, ""),
                 "cases": suppress(r["cases"]),
                 "completed": suppress(r["completed"]),
                 "on_time_rate": rate(r["on_time"], r["completed"]),
@@ -220,14 +253,14 @@ def timeliness(filters: Filters) -> Section:
 
 
 def item_times(filters: Filters, limit: int = 30) -> Section:
-    grouped = (
-        _days(filters)
-        .values("service_item_id")
-        .annotate(**SUMS)
-        .filter(sum_completed__gt=0)
-        .order_by("-sum_completed")[:limit]
-    )
-    grouped = [_plain(r) for r in grouped]
+    grouped = sorted(
+        (
+            {"service_item_id": key, **t}
+            for key, t in _by(filters, "service_item_id").items()
+            if t["completed"] > 0
+        ),
+        key=lambda r: -r["completed"],
+    )[:limit]
     names = dict(
         ServiceItem.objects.filter(pk__in=[r["service_item_id"] for r in grouped]).values_list(
             "pk", "basic_item__name"
@@ -264,17 +297,12 @@ def item_times(filters: Filters, limit: int = 30) -> Section:
 def instant_approvals(filters: Filters) -> Section:
     names = dict(Department.objects.values_list("pk", "name"))
     rows = []
-    for r in map(
-        _plain,
-        _days(filters)
-        .values("department_id")
-        .annotate(**SUMS)
-        .filter(sum_instant_approved__gt=0)
-        .order_by("department_id"),
-    ):
+    for department_id, r in sorted(_by(filters, "department_id").items()):
+        if not r["instant_approved"]:
+            continue
         rows.append(
             {
-                "name": names.get(r["department_id"], ""),
+                "name": names.get(department_id, ""),
                 "approved": suppress(r["instant_approved"]),
                 "checked": suppress(r["spot_checked"]),
                 "revoked": suppress(r["spot_revoked"]),
@@ -297,26 +325,32 @@ def instant_approvals(filters: Filters) -> Section:
 
 
 def ratings(filters: Filters) -> Section:
-    from tongban.ratings import stats
-    from tongban.ratings.models import Rating
-
-    queryset = Rating.objects.all()
+    """好差评 per department from DailyRatingFigure (supervision.rating_summary)."""
+    found = DailyRatingFigure.objects.filter(day__gte=filters.start, day__lte=filters.end)
     if filters.department:
-        queryset = queryset.filter(department=filters.department)
+        found = found.filter(department=filters.department)
     if filters.region:
-        queryset = queryset.filter(department__region__code__startswith=filters.region_prefix)
-    period = stats.Period(filters.start, filters.end)
-    rows = [
-        {
-            "name": r["name"],
-            "total": suppress(r["total"]),
-            "good_rate": r["good_rate"] if suppress(r["total"]) is not None else None,
-            "bad": suppress(r["bad"]),
-            "rectify_rate": r["rectify_rate"] if suppress(r["bad"]) is not None else None,
-            "callback_rate": r["callback_rate"] if suppress(r["bad"]) is not None else None,
-        }
-        for r in stats.figures("department", period, queryset)
-    ]
+        found = found.filter(department__region__code__startswith=filters.region_prefix)
+    grouped = (
+        found.values("department_id", "department__name")
+        .annotate(**{f"sum_{name}": Sum(name) for name in rating_summary.COUNTS})
+        .order_by("-sum_total", "department__name")
+    )
+    rows = []
+    for r in grouped:
+        total, bad = suppress(r["sum_total"]), suppress(r["sum_bad"])
+        rows.append(
+            {
+                "name": r["department__name"],
+                "total": total,
+                "good_rate": rate(r["sum_good"], r["sum_total"]) if total is not None else None,
+                "bad": bad,
+                "rectify_rate": rate(r["sum_rectified"], r["sum_bad"]) if bad is not None else None,
+                "callback_rate": rate(r["sum_called_back"], r["sum_real_name_bad"])
+                if bad is not None
+                else None,
+            }
+        )
     return Section(
         "ratings",
         "好差评（好评率、差评整改率、回访率）",

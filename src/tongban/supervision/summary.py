@@ -27,7 +27,8 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
-from tongban.supervision.models import CaseFact, DailyCaseFigure, Watermark
+from tongban.supervision import rating_summary
+from tongban.supervision.models import CaseFact, DailyCaseFigure, DailyRatingFigure, Watermark
 
 BATCH = 2000
 # Rows read from one source per pass; a fold makes as many passes as it needs to catch up.
@@ -96,6 +97,7 @@ def fold() -> int:
                 mark.last_at = last_at
             mark.save()
         refreshed.update(ids)
+    rating_summary.fold()
     return len(refreshed)
 
 
@@ -104,6 +106,7 @@ def rebuild() -> int:
     with transaction.atomic():
         CaseFact.objects.all().delete()
         DailyCaseFigure.objects.all().delete()
+        DailyRatingFigure.objects.all().delete()
         Watermark.objects.all().delete()
     return fold()
 
