@@ -6,7 +6,7 @@ a person; counts below the threshold are suppressed (filters.suppress)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from tongban.applications.models import Application
 from tongban.applications.states import Status
@@ -85,47 +85,19 @@ SUMMED = (
     "spot_checked",
     "spot_revoked",
 )
-# The dimensions the case sections group by. A page reads the period's rows once, grouped by all
-# of them (a few thousand rows a year), and every case section sums those in memory: one scan of
-# the summary table per page instead of one per section.
-DIMENSIONS = ("department_id", "service_item_id", "channel", "status", "warning")
+# Aliases differ from the column names: an aggregate named like a column would shadow it.
+SUMS = {f"sum_{name}": Sum(name) for name in SUMMED} | {
+    "sum_overdue": Sum("cases", filter=Q(warning="red")),
+    "sum_warned": Sum("cases", filter=Q(warning="yellow")),
+}
 
 
-def _case_rows(filters: Filters) -> list[dict]:
-    cached = getattr(filters, "_case_rows", None)
-    if cached is None:
-        # Aliases differ from the column names: an aggregate named like a column would shadow it.
-        sums = {f"sum_{name}": Sum(name) for name in SUMMED}
-        cached = [
-            {k.removeprefix("sum_"): (v or 0) if k.startswith("sum_") else v for k, v in r.items()}
-            for r in _days(filters).values(*DIMENSIONS).annotate(**sums).order_by()
-        ]
-        filters._case_rows = cached
-    return cached
-
-
-def _sum(rows) -> dict:
-    total = dict.fromkeys(SUMMED, 0) | {"overdue": 0, "warned": 0}
-    for row in rows:
-        for name in SUMMED:
-            total[name] += row[name]
-        if row["warning"] == "red":
-            total["overdue"] += row["cases"]
-        elif row["warning"] == "yellow":
-            total["warned"] += row["cases"]
-    return total
-
-
-def _by(filters: Filters, dimension: str) -> dict:
-    """The period's sums per value of one dimension."""
-    groups: dict = defaultdict(list)
-    for row in _case_rows(filters):
-        groups[row[dimension]].append(row)
-    return {key: _sum(rows) for key, rows in groups.items()}
+def _plain(row: dict) -> dict:
+    return {k.removeprefix("sum_"): (v or 0) if k.startswith("sum_") else v for k, v in row.items()}
 
 
 def _total(filters: Filters) -> dict:
-    return _sum(_case_rows(filters))
+    return _plain(_days(filters).aggregate(**SUMS))
 
 
 def overview(filters: Filters) -> dict:
@@ -143,16 +115,11 @@ def overview(filters: Filters) -> dict:
     }
 
 
-def _counts_by(filters: Filters, dimension: str) -> list[dict]:
-    counts = [{dimension: key, "n": t["cases"]} for key, t in _by(filters, dimension).items()]
-    return sorted(counts, key=lambda r: -r["n"])
-
-
 def cases_by_status(filters: Filters) -> Section:
     labels = dict(Status.choices)
     rows = [
         {"name": str(labels.get(r["status"], r["status"])), "cases": suppress(r["n"])}
-        for r in _counts_by(filters, "status")
+        for r in _days(filters).values("status").annotate(n=Sum("cases")).order_by("-n")
     ]
     return Section(
         "status",
@@ -168,7 +135,7 @@ def cases_by_channel(filters: Filters) -> Section:
     labels = dict(Application.Channel.choices)
     rows = [
         {"name": str(labels.get(r["channel"], r["channel"])), "cases": suppress(r["n"])}
-        for r in _counts_by(filters, "channel")
+        for r in _days(filters).values("channel").annotate(n=Sum("cases")).order_by("-n")
     ]
     return Section(
         "channel", "办件申报渠道", [("name", "渠道"), ("cases", "办件数")], rows, series=["cases"]
@@ -221,10 +188,11 @@ def online_service(filters: Filters) -> Section:
 def timeliness(filters: Filters) -> Section:
     rows = []
     names = dict(Department.objects.values_list("pk", "name"))
-    for department_id, r in sorted(_by(filters, "department_id").items()):
+    grouped = _days(filters).values("department_id").annotate(**SUMS).order_by("department_id")
+    for r in map(_plain, grouped):
         rows.append(
             {
-                "name": names.get(department_id, ""),
+                "name": names.get(r["department_id"], ""),
                 "cases": suppress(r["cases"]),
                 "completed": suppress(r["completed"]),
                 "on_time_rate": rate(r["on_time"], r["completed"]),
@@ -253,14 +221,14 @@ def timeliness(filters: Filters) -> Section:
 
 
 def item_times(filters: Filters, limit: int = 30) -> Section:
-    grouped = sorted(
-        (
-            {"service_item_id": key, **t}
-            for key, t in _by(filters, "service_item_id").items()
-            if t["completed"] > 0
-        ),
-        key=lambda r: -r["completed"],
-    )[:limit]
+    grouped = (
+        _days(filters)
+        .values("service_item_id")
+        .annotate(**SUMS)
+        .filter(sum_completed__gt=0)
+        .order_by("-sum_completed")[:limit]
+    )
+    grouped = [_plain(r) for r in grouped]
     names = dict(
         ServiceItem.objects.filter(pk__in=[r["service_item_id"] for r in grouped]).values_list(
             "pk", "basic_item__name"
@@ -297,12 +265,17 @@ def item_times(filters: Filters, limit: int = 30) -> Section:
 def instant_approvals(filters: Filters) -> Section:
     names = dict(Department.objects.values_list("pk", "name"))
     rows = []
-    for department_id, r in sorted(_by(filters, "department_id").items()):
-        if not r["instant_approved"]:
-            continue
+    for r in map(
+        _plain,
+        _days(filters)
+        .values("department_id")
+        .annotate(**SUMS)
+        .filter(sum_instant_approved__gt=0)
+        .order_by("department_id"),
+    ):
         rows.append(
             {
-                "name": names.get(department_id, ""),
+                "name": names.get(r["department_id"], ""),
                 "approved": suppress(r["instant_approved"]),
                 "checked": suppress(r["spot_checked"]),
                 "revoked": suppress(r["spot_revoked"]),
