@@ -101,6 +101,7 @@ def run(scale: float, rounds: int) -> int:
         f"dashboard (all sections, {len(periods) * len(scopes)} filter sets): {percentiles(samples)}"
     )
     print(f"  slowest: {slowest[0]:.1f} ms ({slowest[1]})")
+    _per_section(periods["year"], rounds)
 
     _token, secret = actions.issue_screen_token(actor=supervisor, name="基准测试大屏")
     screen = Client()
@@ -117,6 +118,23 @@ def run(scale: float, rounds: int) -> int:
     print(f"big screen refresh, recomputed: {percentiles(cold)}")
     print(f"big screen refresh, cached:     {percentiles(warm)}")
     return 0
+
+
+def _per_section(period, rounds: int) -> None:
+    """Where a year of the whole city goes: each section's own p95 (what to fold next)."""
+    from tongban.supervision import figures
+    from tongban.supervision.filters import Filters
+
+    filters = Filters(start=period[0], end=period[1])
+    timed = [("overview", lambda: figures.overview(filters))]
+    timed += [(key, lambda f=f: f(filters)) for key, f in figures.SECTIONS.items()]
+    for key, compute in timed:
+        samples = []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            compute()
+            samples.append(1000 * (time.perf_counter() - began))
+        print(f"  section {key:<11} year/city: {percentiles(samples)}")
 
 
 if __name__ == "__main__":

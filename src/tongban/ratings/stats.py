@@ -57,9 +57,24 @@ def counted(queryset=None):
     )
 
 
+def count_expressions() -> dict:
+    """The counts every rating figure is made of; the rates are derived from them. Public so that
+    supervision folds the same counts per day."""
+    bad = Q(level__in=BAD_LEVELS)
+    return {
+        "total": Count("id"),
+        "good": Count("id", filter=Q(level__in=GOOD_LEVELS)),
+        "bad": Count("id", filter=bad),
+        "rectified": Count("id", filter=bad & Q(bad_case__status__in=RESOLVED)),
+        "real_name_bad": Count("id", filter=bad & Q(real_name=True)),
+        "called_back": Count(
+            "id", filter=bad & Q(real_name=True, bad_case__first_callback_at__isnull=False)
+        ),
+    }
+
+
 def figures(group: str, period: Period, queryset=None, limit: int = 200) -> list[dict]:
     key, label = GROUPS[group]
-    bad = Q(level__in=BAD_LEVELS)
     averages = {
         f"avg_{code}": Avg(Cast(KT(f"scores__{code}"), FloatField())) for code in ALL_INDICATORS
     }
@@ -68,17 +83,7 @@ def figures(group: str, period: Period, queryset=None, limit: int = 200) -> list
         .filter(period.filter())
         .exclude(**{key: None})
         .values(key, label)
-        .annotate(
-            total=Count("id"),
-            good=Count("id", filter=Q(level__in=GOOD_LEVELS)),
-            bad=Count("id", filter=bad),
-            rectified=Count("id", filter=bad & Q(bad_case__status__in=RESOLVED)),
-            real_name_bad=Count("id", filter=bad & Q(real_name=True)),
-            called_back=Count(
-                "id", filter=bad & Q(real_name=True, bad_case__first_callback_at__isnull=False)
-            ),
-            **averages,
-        )
+        .annotate(**count_expressions(), **averages)
         .order_by("-total", label)[:limit]
     )
     result = []
@@ -105,21 +110,10 @@ def figures(group: str, period: Period, queryset=None, limit: int = 200) -> list
 def summary(period: Period, queryset=None) -> dict:
     """The same figures for everything in `queryset` together (e.g. one staff member's ratings)."""
     base = counted(queryset).filter(period.filter())
-    bad = Q(level__in=BAD_LEVELS)
     averages = {
         f"avg_{code}": Avg(Cast(KT(f"scores__{code}"), FloatField())) for code in ALL_INDICATORS
     }
-    row = base.aggregate(
-        total=Count("id"),
-        good=Count("id", filter=Q(level__in=GOOD_LEVELS)),
-        bad=Count("id", filter=bad),
-        rectified=Count("id", filter=bad & Q(bad_case__status__in=RESOLVED)),
-        real_name_bad=Count("id", filter=bad & Q(real_name=True)),
-        called_back=Count(
-            "id", filter=bad & Q(real_name=True, bad_case__first_callback_at__isnull=False)
-        ),
-        **averages,
-    )
+    row = base.aggregate(**count_expressions(), **averages)
     return {
         "total": row["total"],
         "good_rate": _pct(row["good"], row["total"]),

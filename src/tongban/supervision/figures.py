@@ -13,8 +13,9 @@ from tongban.applications.states import Status
 from tongban.catalog import statistics as catalog_statistics
 from tongban.catalog.models import ServiceItem
 from tongban.core.models import Department
+from tongban.supervision import rating_summary
 from tongban.supervision.filters import Filters, rate, suppress
-from tongban.supervision.models import DailyCaseFigure
+from tongban.supervision.models import DailyCaseFigure, DailyRatingFigure
 
 
 @dataclass
@@ -297,26 +298,32 @@ def instant_approvals(filters: Filters) -> Section:
 
 
 def ratings(filters: Filters) -> Section:
-    from tongban.ratings import stats
-    from tongban.ratings.models import Rating
-
-    queryset = Rating.objects.all()
+    """好差评 per department from DailyRatingFigure (supervision.rating_summary)."""
+    found = DailyRatingFigure.objects.filter(day__gte=filters.start, day__lte=filters.end)
     if filters.department:
-        queryset = queryset.filter(department=filters.department)
+        found = found.filter(department=filters.department)
     if filters.region:
-        queryset = queryset.filter(department__region__code__startswith=filters.region_prefix)
-    period = stats.Period(filters.start, filters.end)
-    rows = [
-        {
-            "name": r["name"],
-            "total": suppress(r["total"]),
-            "good_rate": r["good_rate"] if suppress(r["total"]) is not None else None,
-            "bad": suppress(r["bad"]),
-            "rectify_rate": r["rectify_rate"] if suppress(r["bad"]) is not None else None,
-            "callback_rate": r["callback_rate"] if suppress(r["bad"]) is not None else None,
-        }
-        for r in stats.figures("department", period, queryset)
-    ]
+        found = found.filter(department__region__code__startswith=filters.region_prefix)
+    grouped = (
+        found.values("department_id", "department__name")
+        .annotate(**{f"sum_{name}": Sum(name) for name in rating_summary.COUNTS})
+        .order_by("-sum_total", "department__name")
+    )
+    rows = []
+    for r in grouped:
+        total, bad = suppress(r["sum_total"]), suppress(r["sum_bad"])
+        rows.append(
+            {
+                "name": r["department__name"],
+                "total": total,
+                "good_rate": rate(r["sum_good"], r["sum_total"]) if total is not None else None,
+                "bad": bad,
+                "rectify_rate": rate(r["sum_rectified"], r["sum_bad"]) if bad is not None else None,
+                "callback_rate": rate(r["sum_called_back"], r["sum_real_name_bad"])
+                if bad is not None
+                else None,
+            }
+        )
     return Section(
         "ratings",
         "好差评（好评率、差评整改率、回访率）",

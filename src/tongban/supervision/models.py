@@ -219,3 +219,27 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.department or '全市'}"
+
+
+class DailyRatingFigure(models.Model):
+    """好差评 counts per rating day and department, as ratings.stats counts them (initial ratings,
+    not voided): the dashboards sum these rows instead of the ratings. Kept by
+    supervision.rating_summary from new ratings and the bad-rating history."""
+
+    day = models.DateField()
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+    bad = models.PositiveIntegerField(default=0)
+    rectified = models.PositiveIntegerField(default=0)
+    real_name_bad = models.PositiveIntegerField(default=0)
+    called_back = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "好差评日汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "department"], name="rating_figure_day_dept")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.department_id}: {self.total}"

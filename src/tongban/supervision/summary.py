@@ -27,9 +27,12 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
-from tongban.supervision.models import CaseFact, DailyCaseFigure, Watermark
+from tongban.supervision import rating_summary
+from tongban.supervision.models import CaseFact, DailyCaseFigure, DailyRatingFigure, Watermark
 
 BATCH = 2000
+# Rows read from one source per pass; a fold makes as many passes as it needs to catch up.
+PAGE = 50_000
 ONLINE_CHANNELS = (Application.Channel.PC, Application.Channel.MOBILE, Application.Channel.API)
 
 # source → (queryset of new rows, column that is watermarked, column naming the application)
@@ -49,17 +52,21 @@ TIME_SOURCES = {
 }
 
 
-def _touched_since_watermarks() -> tuple[set[int], list]:
+def _touched_since_watermarks() -> tuple[set[int], list, bool]:
+    """The applications touched since the watermarks, the watermark moves, and whether a source
+    had more rows than one page (then another pass is needed)."""
     touched: set[int] = set()
     moves = []
+    more = False
     for source, (manager, app_field) in ID_SOURCES.items():
         mark, _ = Watermark.objects.get_or_create(source=source)
         rows = list(
-            manager.filter(pk__gt=mark.last_id).order_by("pk").values_list("pk", app_field)[:50_000]
+            manager.filter(pk__gt=mark.last_id).order_by("pk").values_list("pk", app_field)[:PAGE]
         )
         if rows:
             touched.update(app for _, app in rows)
             moves.append((mark, rows[-1][0], None))
+            more = more or len(rows) == PAGE
     now = timezone.now()
     for source, (manager, field, app_field) in TIME_SOURCES.items():
         mark, _ = Watermark.objects.get_or_create(source=source)
@@ -70,22 +77,28 @@ def _touched_since_watermarks() -> tuple[set[int], list]:
         )
         touched.update(apps)
         moves.append((mark, None, now))
-    return touched, moves
+    return touched, moves, more
 
 
 def fold() -> int:
-    """Fold everything new since the watermarks; returns how many applications were refreshed."""
-    touched, moves = _touched_since_watermarks()
-    ids = sorted(touched)
-    for start in range(0, len(ids), BATCH):
-        refresh(ids[start : start + BATCH])
-    for mark, last_id, last_at in moves:
-        if last_id is not None:
-            mark.last_id = last_id
-        if last_at is not None:
-            mark.last_at = last_at
-        mark.save()
-    return len(ids)
+    """Fold everything new since the watermarks, in passes of at most PAGE rows per source until
+    caught up; returns how many applications were refreshed (one counted once)."""
+    refreshed: set[int] = set()
+    more = True
+    while more:
+        touched, moves, more = _touched_since_watermarks()
+        ids = sorted(touched)
+        for start in range(0, len(ids), BATCH):
+            refresh(ids[start : start + BATCH])
+        for mark, last_id, last_at in moves:
+            if last_id is not None:
+                mark.last_id = last_id
+            if last_at is not None:
+                mark.last_at = last_at
+            mark.save()
+        refreshed.update(ids)
+    rating_summary.fold()
+    return len(refreshed)
 
 
 def rebuild() -> int:
@@ -93,6 +106,7 @@ def rebuild() -> int:
     with transaction.atomic():
         CaseFact.objects.all().delete()
         DailyCaseFigure.objects.all().delete()
+        DailyRatingFigure.objects.all().delete()
         Watermark.objects.all().delete()
     return fold()
 

@@ -135,3 +135,17 @@ def test_periodic_fold_sees_a_suspension_ended_in_place(citizen, team, promise_i
         assert summary.fold() == 1
     fact = CaseFact.objects.get(application_id=application.pk)
     assert fact.suspended_days == suspension.working_days > 0
+
+
+def test_a_fold_catches_up_past_one_page_of_history(citizen, team, promise_item, monkeypatch):
+    """More new history than one page per source (a restore, the first fold of a large city): one
+    fold still folds every case, so the minute task after it has nothing left to do."""
+    monkeypatch.setattr(summary, "PAGE", 2)
+    with at(D(2026, 11, 2)):
+        submitted = [submit_application(citizen, promise_item) for _ in range(5)]
+    with at(D(2026, 11, 2), 11):
+        assert summary.rebuild() == 5
+        assert set(CaseFact.objects.values_list("application_id", flat=True)) == {
+            a.pk for a in submitted
+        }
+        assert summary.fold() == 0
