@@ -8,10 +8,11 @@ import pytest
 
 from tongban.ratings import actions, stats
 from tongban.ratings.models import Rating
-from tongban.ratings.tests.conftest import at, complete_case
 from tongban.supervision import figures, summary
 from tongban.supervision.filters import Filters
 from tongban.supervision.models import DailyRatingFigure
+from tongban.testing.builders import complete_case
+from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
