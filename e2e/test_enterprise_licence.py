@@ -52,6 +52,10 @@ def _authorise_agent(rep) -> None:
     rep.page.fill(
         "#id_agent_id_number", testdata.citizen_id("411002", datetime.date(1995, 11, 30), 13, True)
     )
+    # nothing is authorised by default: find the item by name and tick it
+    rep.page.fill("#item-filter", "卫生许可")
+    rep.page.locator(".item-picker__item", has_text="公共场所卫生许可").locator("input").check()
+    rep.shot("agents-item-chosen")
     until = datetime.date.today() + datetime.timedelta(days=180)
     rep.page.fill("#id_valid_until", until.isoformat())
     rep.page.locator("button", has_text="确认授权").click()

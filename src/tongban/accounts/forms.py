@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts import lockout
+from tongban.accounts import authorisable, lockout
 from tongban.core.identifiers import validate_citizen_id_field, validate_uscc_field
 
 
@@ -170,17 +170,27 @@ class AgentAuthorisationForm(forms.Form):
         validators=[validate_citizen_id_field],
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-check": "citizen_id"}),
     )
-    all_items = forms.BooleanField(label=_("授权办理全部事项"), required=False, initial=True)
-    item_codes = forms.CharField(
-        label=_("授权事项编码"),
+    # Nothing is authorised until the enterprise chooses: the items one by one from the list, or
+    # (deliberately) every item.
+    item_codes = forms.MultipleChoiceField(
+        label=_("授权办理的事项"),
         required=False,
-        help_text=_("不授权全部事项时填写，多个编码用逗号分隔"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选经办人可以代本单位办理的事项；在上方输入事项名称可以筛选。"),
+        error_messages={"invalid_choice": _("所选事项不存在或已停用，请重新选择")},
+    )
+    all_items = forms.BooleanField(
+        label=_("授权办理全部事项（包括今后新增的事项）"), required=False, initial=False
     )
     valid_until = forms.DateField(
         label=_("有效期至"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("请输入有效日期")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item_codes"].choices = authorisable.choices()
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -189,9 +199,7 @@ class AgentAuthorisationForm(forms.Form):
             "agent_id_number": data["agent_id_number"],
             "all_items": data["all_items"],
             "valid_until": data["valid_until"],
-            "item_codes": [
-                c for c in data["item_codes"].replace("，", ",").split(",") if c.strip()
-            ],
+            "item_codes": list(data["item_codes"]),
         }
 
 

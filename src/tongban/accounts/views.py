@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from tongban.accounts import actions, forms
+from tongban.accounts import actions, authorisable, forms
 from tongban.accounts.models import User
 from tongban.core import plugins
 from tongban.core.request_context import client_ip
@@ -170,9 +171,16 @@ def agents_view(request):
         else:
             messages.success(request, "授权成功。")
             return redirect("accounts:agents")
-    authorisations = enterprise_user.enterprise.agent_authorisations.select_related(
-        "agent"
-    ).order_by("-created_at")[:100]
+    authorisations = list(
+        enterprise_user.enterprise.agent_authorisations.select_related("agent").order_by(
+            "-created_at"
+        )[:100]
+    )
+    names = dict(authorisable.choices())
+    for authorisation in authorisations:  # the items by name, never by code
+        authorisation.item_names = [
+            names.get(code, gettext("已停用的事项")) for code in authorisation.item_codes
+        ]
     return render(request, "accounts/agents.html", {"form": form, "authorisations": authorisations})
 
 

@@ -232,3 +232,14 @@ def search(query: str, limit: int | None = None) -> list[int]:
     )
     ids = [pk for pk, _ in ranked]
     return ids[:limit] if limit else ids
+
+
+def group_same_names(ids: list[int]) -> list[list[int]]:
+    """The ranked ids with items of the same name together (高龄津贴申领 of the city, a district,
+    a county-level city and a 街道), each group where its best-ranked item was."""
+    docs = get_index().docs
+    groups: dict[str, list[int]] = {}
+    for pk in ids:
+        doc = docs.get(pk)
+        groups.setdefault(doc.name if doc else f"#{pk}", []).append(pk)
+    return list(groups.values())

@@ -93,13 +93,28 @@ def search_page(request):
     page = None
     if query:
         ids = search.search(query)
-        page = _page(request, ids, conf.search_page_size())
-        found = published_items().in_bulk(list(page.object_list))
-        page.items = [found[pk] for pk in page.object_list if pk in found]
+        # A page holds whole groups: items of one name are shown together, with where each is
+        # handled (region and level), so the person picks the one for where they live.
+        page = _page(request, search.group_same_names(ids), conf.search_page_size())
+        found = published_items().in_bulk([pk for group in page.object_list for pk in group])
+        page.groups = []
+        for group in page.object_list:
+            items = sorted(
+                (found[pk] for pk in group if pk in found),
+                key=lambda item: (item.exercise_level, item.region_id, item.pk),
+            )
+            if items:
+                page.groups.append(items)
+        page.items = [item for items in page.groups for item in items]
     return render(
         request,
         "catalog/search.html",
-        {"query": query, "page": page, "querystring_prefix": urlencode({"q": query}) + "&"},
+        {
+            "query": query,
+            "page": page,
+            "total": len(ids) if query else 0,
+            "querystring_prefix": urlencode({"q": query}) + "&",
+        },
     )
 
 

@@ -83,11 +83,13 @@ def record_change(
 
 def _decision_sections(licence: Licence, reason: str, legal_basis: str) -> list[tuple[str, str]]:
     until = f"{licence.valid_until:%Y年%m月%d日}" if licence.valid_until else "长期"
+    # The holder by name, a person or an enterprise alike (never "你（单位）").
+    holder = (licence.holder_name or "").strip() or "持证人"
     return [
-        ("", f"{licence.holder_name}："),
+        ("", f"{holder}："),
         (
             "",
-            f"本机关于{licence.issued_on:%Y年%m月%d日}向你（单位）颁发的{licence.licence_type.name}"
+            f"本机关于{licence.issued_on:%Y年%m月%d日}向{holder}颁发的{licence.licence_type.name}"
             f"（证照标识 {licence.identifier}，有效期至 {until}），经查有下列情形，"
             "本机关决定予以撤销。该证照自本决定作出之日起失效，不得继续使用。",
         ),

@@ -21,6 +21,12 @@ def is_bad(level: int) -> bool:
     return level in BAD_LEVELS
 
 
+def stars(level: int) -> int:
+    """The level as people read it everywhere on the pages: 5 stars = 非常满意, 1 star = 非常不满意
+    (the code table counts the other way: 1 is best). Never show the bare code."""
+    return 6 - int(level)
+
+
 class Channel(models.TextChoices):
     PC = "pc", _("PC端")
     MOBILE = "mobile", _("移动端")

@@ -78,11 +78,24 @@ def can_handle(actor, bad_case) -> bool:
     )
 
 
-def require_handle(actor, bad_case) -> None:
-    if not can_handle(actor, bad_case):
-        raise PermissionDenied(
-            _("您的角色或所属部门无权处理此差评（被评价人不能处理针对本人的差评）")
+def why_cannot_handle(actor, bad_case) -> str:
+    """Why `actor` may not handle `bad_case`, in words the person can act on ("" when they may)."""
+    if can_handle(actor, bad_case):
+        return ""
+    if actor.pk == bad_case.rating.staff_id:
+        return _(
+            "这是针对您本人的差评。为保证核实公正，被评价人不能核实、回访、整改或申诉针对本人的差评，"
+            "由本部门其他办理人员处理。如需说明情况，请联系本部门负责人。"
         )
+    if not actor.has_role(*DEPARTMENT_ROLES):
+        return _("差评由责任部门的承办、审核或批准人员处理，您的角色只能查看。")
+    return _("差评由责任部门处理，您不在该部门，只能查看。")
+
+
+def require_handle(actor, bad_case) -> None:
+    reason = why_cannot_handle(actor, bad_case)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def can_decide_appeal(actor) -> bool:

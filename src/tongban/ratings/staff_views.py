@@ -29,6 +29,8 @@ from tongban.ratings.codes import (
     OPEN,
     BadStatus,
     Classification,
+    Level,
+    stars,
 )
 from tongban.ratings.models import BadRatingCase, HallVisit, Rating
 from tongban.ratings.states import BAD_CASE
@@ -131,6 +133,7 @@ def bad_detail(request, pk):
             purpose="差评回访",
         )
         revealed = rater_phone
+    moves = _moves(request.user, bad_case)
     classes = [
         (c.value, c.label)
         for c in Classification
@@ -147,17 +150,40 @@ def bad_detail(request, pk):
             "revealed_phone": revealed,
             "callbacks": bad_case.callbacks.select_related("called_by"),
             "history": bad_case.history.select_related("actor"),
-            "moves": _moves(request.user, bad_case),
+            "moves": moves,
             "classes": classes,
             "days_left": actions.days_left(bad_case, timezone.localdate())
             if bad_case.status in ON_CLOCK
             else None,
-            "scores": [
-                (stats.indicator_labels().get(code, code), value)
-                for code, value in rating.scores.items()
-            ],
+            "stars": stars(rating.level),
+            "scores": _scores(rating),
+            "why_no_action": _why_no_action(request.user, bad_case, moves),
         },
     )
+
+
+def _scores(rating: Rating) -> list[tuple[str, str, int]]:
+    """Each indicator as (name, level name, stars), the overall one first: never the bare code,
+    which counts the other way from the stars the public page shows (1 = 非常满意)."""
+    labels = stats.indicator_labels()
+    ordered = sorted(rating.scores.items(), key=lambda pair: pair[0] != "overall")
+    return [
+        (labels.get(code, code), Level(value).label, stars(value))
+        for code, value in ordered
+        if value in Level.values
+    ]
+
+
+def _why_no_action(user, bad_case: BadRatingCase, moves: set[str]) -> str:
+    """Why the page offers this person nothing to do on an open bad rating ("" when it does)."""
+    if moves or bad_case.status not in OPEN:
+        return ""
+    reason = policy.why_cannot_handle(user, bad_case)
+    if reason:
+        return reason
+    if bad_case.status == BadStatus.APPEALED:
+        return _("部门已提出申诉，待效能监察人员裁定；裁定前无需办理。")
+    return ""
 
 
 def _called_at(raw: str):

@@ -28,6 +28,7 @@ from tongban.ratings.codes import (
     WEB_CHANNELS,
     Channel,
     Level,
+    stars,
 )
 from tongban.ratings.models import BadRatingCase, HallVisit, Rating
 
@@ -58,7 +59,8 @@ def svg_qr(url: str) -> str:
     return out.getvalue().decode()
 
 
-LEVELS = Level.choices
+# (code, name, stars): the form shows the name and the stars, as the public figures do.
+LEVELS = [(value, label, stars(value)) for value, label in Level.choices]
 
 
 @login_required
@@ -127,6 +129,9 @@ def rate_case(request, public_id):
         except PermissionDenied as error:
             messages.error(request, str(error))
         return redirect("ratings:case", public_id)
+    follow_up_open = bool(
+        initial and follow is None and timezone.now() <= actions.follow_up_open_until(initial)
+    )
     return render(
         request,
         "ratings/rate_case.html",
@@ -136,11 +141,10 @@ def rate_case(request, public_id):
             "initial": initial,
             "other_ratings": list(other),
             "follow": follow,
-            "follow_up_open": bool(
-                initial
-                and follow is None
-                and timezone.now() <= actions.follow_up_open_until(initial)
-            ),
+            "follow_up_open": follow_up_open,
+            # 追评 is for later (the result used, the licence received): right after rating the
+            # page offers a link to it, and the form only when the person asks for it.
+            "follow_up_asked": follow_up_open and request.GET.get("follow_up") == "1",
             "follow_up_until": actions.follow_up_open_until(initial) if initial else None,
             "bad_cases": [(b, actions.rectification_rating_open(b)) for b in bad_cases],
             "levels": LEVELS,

@@ -319,7 +319,6 @@ def test_enterprise_authorises_a_registered_citizen_and_revokes(client, enterpri
             "agent_name": "示例经办",
             "agent_id_number": AGENT_ID,
             "all_items": "on",
-            "item_codes": "",
             "valid_until": valid_until.isoformat(),
         },
         follow=True,

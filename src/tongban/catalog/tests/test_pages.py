@@ -315,3 +315,36 @@ def test_search_without_result_says_so_and_same_names_show_where(client, demo_ca
     found = client.get(reverse("catalog:search"), {"q": "高龄"}).content.decode()
     assert found.count('class="catalog-list__where"') >= 2
     assert "许昌市 · 市级" in found
+
+
+def test_search_groups_items_of_the_same_name_and_says_where_each_is(client, demo_catalog):
+    import re
+
+    html = client.get(reverse("catalog:search"), {"q": "高龄"}).content.decode()
+    groups = html.split("data-group>")[1:]
+    assert len(groups) == 1  # four 高龄津贴申领 (city, districts, a 街道): one entry
+    group = groups[0].split("</ul>")[0]
+    assert group.count("高龄津贴申领") == 1  # the name once, then where
+    assert "个地方都可以办理，请选择您户籍或居住地所在的一个" in group
+    places = re.findall(r'class="catalog-list__where">([^<]+)<', group)
+    assert len(places) >= 3 and len(set(places)) == len(places)  # each names its place
+    assert places[0] == "许昌市 · 市级"  # the higher level first
+    links = re.findall(r'href="(/[^"]+)"', group)
+    assert len(set(links)) == len(places)  # each place opens its own guide
+    assert "共找到" in html and "个事项" in html
+
+
+def test_search_page_input_has_a_visible_edge_and_room_below(client, demo_catalog):
+    """The hero's white-bordered box on the light search page needs a dark edge of its own."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("catalog:search"), {"q": "高龄"}).content.decode()
+    assert 'class="search search--page"' in html and "catalog/catalog.css" in html
+    css = Path(finders.find("catalog/catalog.css")).read_text(encoding="utf-8")
+    edge = re.search(r"\.search--page \.search__input\s*\{([^}]*)\}", css)
+    assert edge and re.search(r"border:\s*2px solid var\(--text, #1d2430\)", edge[1])
+    gap = re.search(r"\.search--page\s*\{([^}]*)\}", css)
+    assert gap and "margin-bottom: 1.5rem" in gap[1]

@@ -148,6 +148,17 @@ def test_revoke_issues_a_sealed_decision_and_tells_the_holder(citizen, licence, 
         actions.show_token(revoked, citizen)  # 亮证 refuses
 
 
+def test_revocation_decision_addresses_the_holder_by_name(citizen, licence, team):
+    from pypdf import PdfReader
+
+    with at(D(2026, 11, 3)):
+        revoked = status.revoke(licence, team["approver"], "虚假材料", legal_basis=BASIS)
+    pdf = PdfReader(io.BytesIO(revoked.status_document.read_bytes()))
+    text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "")
+    assert f"向{licence.holder_name}颁发的" in text
+    assert "你（单位）" not in text
+
+
 def test_revoke_refuses_bad_input(licence, team, other_department):
     with pytest.raises(ValidationError) as missing:
         status.revoke(licence, team["approver"], "  ", legal_basis=BASIS)

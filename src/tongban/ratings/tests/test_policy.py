@@ -36,10 +36,12 @@ def test_the_rated_person_and_other_departments_do_not_handle(
     foreign = _staff(other_department, "foreign", "handler")
     bad_case = _bad_case(department, rated, citizen)
     assert policy.can_handle(colleague, bad_case)
-    for outsider in (rated, foreign):
+    for outsider, why in ((rated, "这是针对您本人的差评"), (foreign, "您不在该部门")):
         assert not policy.can_handle(outsider, bad_case)
-        with pytest.raises(PermissionDenied, match="被评价人不能处理针对本人的差评"):
+        assert why in policy.why_cannot_handle(outsider, bad_case)
+        with pytest.raises(PermissionDenied, match=why):
             policy.require_handle(outsider, bad_case)
+    assert policy.why_cannot_handle(colleague, bad_case) == ""
     assert policy.can_rate_rectification(citizen, bad_case)
     with pytest.raises(PermissionDenied, match="只有评价人本人"):
         policy.require_rate_rectification(second_citizen, bad_case)

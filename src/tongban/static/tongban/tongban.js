@@ -164,8 +164,43 @@
     });
   }
 
+  // A long list of checkboxes with a name filter above it (the enterprise's 经办人 authorisation
+  // picks items by name): typing hides the rows whose name does not contain the words; ticked
+  // rows always stay in view, and the count of ticked items is kept beside the list.
+  function setUpFilterLists() {
+    var inputs = document.querySelectorAll("input[data-filter-list]");
+    Array.prototype.forEach.call(inputs, function (input) {
+      var list = document.getElementById(input.getAttribute("data-filter-list"));
+      if (!list) { return; }
+      var box = input.closest("[data-filter-box]");
+      var picker = input.closest("fieldset") || list.parentNode;
+      var empty = picker.querySelector("[data-filter-empty]");
+      var count = picker.querySelector("[data-picked-count]");
+      var rows = list.querySelectorAll("label");
+      if (box) { box.hidden = false; }
+      function apply() {
+        var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        var shown = 0, picked = 0;
+        Array.prototype.forEach.call(rows, function (row) {
+          var text = row.textContent.toLowerCase();
+          var ticked = row.querySelector("input").checked;
+          var match = ticked || words.every(function (w) { return text.indexOf(w) !== -1; });
+          row.hidden = !match;
+          if (match) { shown++; }
+          if (ticked) { picked++; }
+        });
+        if (empty) { empty.hidden = shown > 0; }
+        if (count) { count.textContent = (count.getAttribute("data-template") || "").replace("{n}", picked); }
+      }
+      input.addEventListener("input", apply);
+      list.addEventListener("change", apply);
+      apply();
+    });
+  }
+
   function init() {
     setUpNav();
+    setUpFilterLists();
     setUpCopy();
     setUpScrollingTables();
     setUpConfirm();
