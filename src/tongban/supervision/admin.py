@@ -8,6 +8,7 @@ from tongban.core.admin import ReadOnlyMixin
 from tongban.supervision.models import (
     CaseFact,
     DailyCaseFigure,
+    DailyRatingFigure,
     Finding,
     MonthlyReport,
     ScreenToken,
@@ -21,7 +22,8 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 admin.site.register(
-    [Watermark, CaseFact, DailyCaseFigure, StepNorm, Finding, MonthlyReport], ReadOnlyAdmin
+    [Watermark, CaseFact, DailyCaseFigure, DailyRatingFigure, StepNorm, Finding, MonthlyReport],
+    ReadOnlyAdmin,
 )
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from tongban.accounts import actions as accounts
 from tongban.accounts.models import AgentAuthorisation
 from tongban.catalog import actions as catalog
-from tongban.catalog.tests.factories import basic_item, complete_item
-from tongban.conftest import PASSWORD
 from tongban.core import testdata
+from tongban.testing.catalog import basic_item, complete_item
+from tongban.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
