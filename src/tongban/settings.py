@@ -599,6 +599,7 @@ DEMO_LOADERS = [
 DEMO_LOGINS = [
     "tongban.accounts.demo.logins",
     "tongban.workorders.demo.logins",
+    "tongban.bundles.demo.logins",
 ]
 
 # 12345 work orders: below this classifier confidence the dispatcher chooses the category; an MQTT

@@ -88,10 +88,18 @@ def correctable_fields(bundle: BundleApplication) -> list[CorrectableField]:
     fields: dict[str, CorrectableField] = {}
     for application in takers:
         locked = intake.prefilled_fields(application)
+        # Only the fields this applicant's form shows: an enterprise's form hides the person's
+        # 申请人姓名 / 联系地址 (its applicant is the enterprise, named by the platform), which would
+        # otherwise be offered empty.
+        shown = set(
+            formdefs.visible_fields(
+                application.form.schema, application.form.layout, application.data
+            )
+        )
         for section in application.form.sections:
             for name in section["fields"]:
                 prop = application.form.schema["properties"][name]
-                if name in locked or prop.get("type") == "boolean":
+                if name in locked or name not in shown or prop.get("type") == "boolean":
                     continue
                 if name not in fields and application.pk not in asking:
                     continue  # offered only for what a member under 补正 asks

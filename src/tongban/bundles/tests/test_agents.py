@@ -159,3 +159,30 @@ def test_the_agent_sees_its_own_and_another_enterprises_agent_nothing(
         assert client.get(reverse("api:bundles-mine")).json() == []
         missing = client.get(reverse("api:bundles-status", args=[bundle.public_id]))
         assert missing.status_code == 404 and missing.json()["code"]
+
+
+def test_the_agents_correction_page_offers_the_enterprises_fields_with_their_values(
+    restaurant, agent, enterprise_account, client, django_capture_on_commit_callbacks
+):
+    from tongban.bundles.actions import correcting
+    from tongban.bundles.tests.conftest import staff
+    from tongban.cases import actions as cases
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle = submit_as_agent(restaurant, agent, enterprise_account.enterprise)
+        change = next(
+            a
+            for a in Application.objects.filter(bundle_membership__bundle_application=bundle)
+            if a.item_version.name == "企业变更登记"
+        )
+        cases.request_correction(
+            application=change, actor=staff("yjsclerk"), items=["门店地址请与营业执照一致"]
+        )
+    offered = {f.title: f.value for f in correcting.correctable_fields(bundle)}
+    # The enterprise's form hides the person's fields: none is offered empty.
+    assert "申请人姓名" not in offered and "联系地址" not in offered
+    assert all(value not in (None, "") for value in offered.values()), offered
+    assert RESTAURANT_VALUES["store_address"] in offered.values()
+    client.force_login(agent)
+    page = client.get(reverse("bundles:detail", args=[bundle.public_id])).content.decode()
+    assert RESTAURANT_VALUES["store_address"] in page and "申请人姓名" not in page

@@ -124,3 +124,18 @@ def test_catalogue_admin_edits_and_publishes_a_bundle(newborn, client):
     newborn.refresh_from_db()
     assert draft.status == "published" and newborn.status == "superseded"
     assert draft.promised_days == 4  # 1 + 3 working days in a chain
+
+
+def test_the_demo_logins_list_the_bundle_staff(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", "--logins", stdout=out)
+    printed = out.getvalue()
+    # the combined window's clerk and a department's staff of the 一件事 demo
+    assert "一件事综合窗口受理员" in printed and "账号 yjsclerk " in printed
+    assert "账号 sj_handler " in printed and "市场监管" in printed
+    # the other domains' logins are still there
+    assert "账号 dispatcher " in printed
