@@ -21,6 +21,7 @@ APPS = [
     "hall",
     "licences",
     "notify",
+    "policies",
     "ratings",
     "rules",
     "seals",
