@@ -17,6 +17,7 @@ from tongban.accounts.roles import Role
 from tongban.core import audit, pii
 from tongban.policies.actions import lifecycle, matching, objections, payments
 from tongban.policies.actions.common import ANSWERERS, AUTHORS, PAYERS, staff_may_see
+from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import (
     Match,
     MatchRun,
@@ -189,7 +190,7 @@ def matches_csv(request, pk):
                 ]
             )
         )
-    audit.record("policies.matches.export", actor=request.user, obj=policy)
+    audit.record(AuditAction.MATCHES_EXPORT, actor=request.user, obj=policy)
     response = HttpResponse("\ufeff" + "\n".join(rows) + "\n", content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{policy.code}-matches.csv"'
     return response

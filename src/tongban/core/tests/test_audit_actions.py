@@ -22,6 +22,7 @@ APPS = [
     "licences",
     "notify",
     "ocr",
+    "policies",
     "ratings",
     "rules",
     "seals",

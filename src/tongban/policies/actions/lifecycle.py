@@ -20,6 +20,7 @@ from tongban.core import audit
 from tongban.core.statemachine import transition
 from tongban.policies import data, engine, states
 from tongban.policies.actions.common import AUTHORS, require_role
+from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import Policy, PolicyEvent, PolicyVersion
 from tongban.rules import grammar
 
@@ -85,7 +86,7 @@ def create_policy(*, actor, department, code: str, target: str, **fields) -> Pol
     _check(policy)
     policy.save()
     _history(policy, "", S.DRAFT, actor, "创建")
-    audit.record("policies.policy.create", actor=actor, obj=policy, detail={"code": policy.code})
+    audit.record(AuditAction.POLICY_CREATE, actor=actor, obj=policy, detail={"code": policy.code})
     return policy
 
 
@@ -103,7 +104,9 @@ def update_policy(*, actor, policy: Policy, **fields) -> Policy:
     _check(policy)
     policy.save()
     _history(policy, policy.status, policy.status, actor, "修改：" + "、".join(sorted(fields)))
-    audit.record("policies.policy.update", actor=actor, obj=policy, detail={"fields": list(fields)})
+    audit.record(
+        AuditAction.POLICY_UPDATE, actor=actor, obj=policy, detail={"fields": list(fields)}
+    )
     return policy
 
 
@@ -203,7 +206,7 @@ def publish(
         )
         policy.save(update_fields=["status"])
         audit.record(
-            "policies.policy.publish",
+            AuditAction.POLICY_PUBLISH,
             actor=actor,
             obj=policy,
             detail={"version": version.number, "eligible": summary["eligible"]},
@@ -223,7 +226,7 @@ def suspend(*, actor, policy: Policy, reason: str) -> Policy:
         raise ValidationError({"reason": ["请说明暂停的原因"]})
     _move(policy, S.SUSPENDED, actor, reason)
     policy.save(update_fields=["status"])
-    audit.record("policies.policy.suspend", actor=actor, obj=policy, detail={"reason": reason})
+    audit.record(AuditAction.POLICY_SUSPEND, actor=actor, obj=policy, detail={"reason": reason})
     return policy
 
 
@@ -233,7 +236,7 @@ def expire(*, actor, policy: Policy, note: str = "") -> Policy:
     require_role(actor, policy.department, AUTHORS, "只有本部门的事项管理员可以终止政策")
     _move(policy, S.EXPIRED, actor, note or "政策到期")
     policy.save(update_fields=["status"])
-    audit.record("policies.policy.expire", actor=actor, obj=policy)
+    audit.record(AuditAction.POLICY_EXPIRE, actor=actor, obj=policy)
     return policy
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tongban.core import audit, pii
 from tongban.core.statemachine import SYSTEM, transition
 from tongban.policies import data, engine, states
+from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import (
     Match,
     MatchChange,
@@ -154,7 +155,7 @@ def start_run(
         for target, gone in gone_by_target.items():
             _lapse_gone(run, target, gone)
         audit.record(
-            "policies.run.start",
+            AuditAction.RUN_START,
             actor=actor,
             obj=run,
             detail={"kind": kind, "partitions": len(work), "policies": policy_ids},
@@ -256,7 +257,7 @@ def run_partition(run_id: int, target: str, subject_indexes: list[str], policy_i
             if run.partitions_done >= run.partitions:
                 _finish(run)
                 audit.record(
-                    "policies.run.finish",
+                    AuditAction.RUN_FINISH,
                     obj=run,
                     detail={
                         "new": run.newly_eligible,

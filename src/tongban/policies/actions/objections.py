@@ -13,6 +13,7 @@ from tongban.notify import actions as notify
 from tongban.policies import states
 from tongban.policies.actions import offers
 from tongban.policies.actions.common import ANSWERERS, require_role
+from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import Match, Objection, Policy
 
 OS = Objection.Status
@@ -44,7 +45,7 @@ def raise_objection(*, user, policy: Policy, kind: str, text: str, match: Match 
         due_date=workdays.add_working_days(timezone.localdate(), policy.objection_days),
     )
     audit.record(
-        "policies.objection.raise", actor=user, obj=objection, detail={"policy": policy.code}
+        AuditAction.OBJECTION_RAISE, actor=user, obj=objection, detail={"policy": policy.code}
     )
     return objection
 
@@ -77,7 +78,7 @@ def answer(*, actor, objection: Objection, text: str) -> Objection:
         related=objection,
         link="/policies/",
     )
-    audit.record("policies.objection.answer", actor=actor, obj=objection)
+    audit.record(AuditAction.OBJECTION_ANSWER, actor=actor, obj=objection)
     return objection
 
 

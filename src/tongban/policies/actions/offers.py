@@ -20,6 +20,7 @@ from tongban.core import audit, pii
 from tongban.core.statemachine import transition
 from tongban.notify import actions as notify
 from tongban.policies import data, states
+from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import BankAccount, Match, Policy
 
 D = Policy.Delivery
@@ -118,7 +119,7 @@ def offer(match: Match, *, first: bool = True) -> None:
             link=f"/policies/{match.pk}/",
         )
     audit.record(
-        "policies.offer",
+        AuditAction.OFFER,
         obj=match,
         detail={"policy": match.policy.code, "delivery": match.policy.delivery, "first": first},
     )
@@ -177,7 +178,9 @@ def set_account(*, user, match: Match, bank: str, number: str) -> BankAccount:
     account = _store_account(
         match.subject_index, match.subject_name, bank, number, BankAccount.Source.ENTERED
     )
-    audit.record("policies.account.set", actor=user, obj=account, detail={"masked": account.masked})
+    audit.record(
+        AuditAction.ACCOUNT_SET, actor=user, obj=account, detail={"masked": account.masked}
+    )
     from tongban.policies.actions import payments
 
     payments.retry_failed_for(match.subject_index, actor=user)
@@ -196,7 +199,7 @@ def ensure_shared_account(match: Match) -> BankAccount | None:
     account = _store_account(
         match.subject_index, match.subject_name, bank, number, BankAccount.Source.SHARED
     )
-    audit.record("policies.account.shared", obj=account, detail={"masked": account.masked})
+    audit.record(AuditAction.ACCOUNT_SHARED, obj=account, detail={"masked": account.masked})
     return account
 
 
@@ -228,7 +231,7 @@ def confirm(*, user, match: Match, bank: str = "", number: str = "") -> Match:
         write_audit=False,
     )
     audit.record(
-        "policies.offer.confirm", actor=user, obj=match, detail={"policy": match.policy.code}
+        AuditAction.OFFER_CONFIRM, actor=user, obj=match, detail={"policy": match.policy.code}
     )
     return match
 
@@ -246,7 +249,7 @@ def decline(*, user, match: Match) -> Match:
         update_fields=["updated_at"],
         write_audit=False,
     )
-    audit.record("policies.offer.decline", actor=user, obj=match)
+    audit.record(AuditAction.OFFER_DECLINE, actor=user, obj=match)
     return match
 
 

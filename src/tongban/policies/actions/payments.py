@@ -30,6 +30,7 @@ from tongban.notify import actions as notify
 from tongban.policies import states
 from tongban.policies.actions import offers
 from tongban.policies.actions.common import PAYERS, require_role
+from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import (
     Match,
     PaymentBatch,
@@ -130,7 +131,7 @@ def prepare_batch(*, actor, policy: Policy, day: datetime.date | None = None) ->
         suspended = _add_lines(batch, policy, cycle, payable)
         _refresh_totals(batch)
         audit.record(
-            "policies.batch.prepare",
+            AuditAction.BATCH_PREPARE,
             actor=actor,
             obj=batch,
             detail={
@@ -264,7 +265,7 @@ def _exported(batch: PaymentBatch, actor, kind: str) -> None:
         if batch.status == B.PREPARED:
             _move_batch(batch, B.EXPORTED, actor=actor)
         audit.record(
-            "policies.batch.export",
+            AuditAction.BATCH_EXPORT,
             actor=actor,
             obj=batch,
             purpose="向财政部门报送资金发放明细",
@@ -391,7 +392,7 @@ def import_reconciliation(*, actor, batch: PaymentBatch, content: bytes, file_na
         if not batch.lines.filter(status=L.PENDING).exists() and batch.status == B.EXPORTED:
             _move_batch(batch, B.RECONCILED, actor=actor)
         audit.record(
-            "policies.batch.reconcile",
+            AuditAction.BATCH_RECONCILE,
             actor=actor,
             obj=batch,
             detail={"paid": paid, "failed": failed, "refused": len(refused), "sha256": digest},
@@ -429,7 +430,7 @@ def correct_line(*, actor, line: PaymentLine, note: str) -> PaymentLine:
     if batch.status == B.RECONCILED:
         _move_batch(batch, B.EXPORTED, actor=actor)
     _refresh_totals(batch)
-    audit.record("policies.line.correct", actor=actor, obj=line, detail={"note": note[:200]})
+    audit.record(AuditAction.LINE_CORRECT, actor=actor, obj=line, detail={"note": note[:200]})
     return line
 
 
@@ -442,6 +443,6 @@ def retry_failed_for(subject_index: str, *, actor) -> int:
         if batch.status == B.RECONCILED:
             _move_batch(batch, B.EXPORTED, actor=actor, role=SUBJECT)
         _refresh_totals(batch)
-        audit.record("policies.line.retry", actor=actor, obj=line, detail={"by": "subject"})
+        audit.record(AuditAction.LINE_RETRY, actor=actor, obj=line, detail={"by": "subject"})
         count += 1
     return count

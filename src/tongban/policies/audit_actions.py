@@ -1,0 +1,45 @@
+"""The audit action codes of the policies domain (免申即享): every audit record it writes names one
+of these (tongban.core.tests.test_audit_actions checks that no code is written as a bare string).
+The past-tense codes are the ones the state machines build (`audit_prefix` + the state moved to)."""
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    OFFER = "policies.offer"  # a match offered, pushed or applied without application
+    ACCOUNT_SET = "policies.account.set"
+    ACCOUNT_SHARED = "policies.account.shared"
+    BATCH_EXPORT = "policies.batch.export"
+    BATCH_EXPORTED = "policies.batch.exported"
+    BATCH_PREPARE = "policies.batch.prepare"
+    BATCH_RECONCILE = "policies.batch.reconcile"
+    BATCH_RECONCILED = "policies.batch.reconciled"
+    LINE_CORRECT = "policies.line.correct"
+    LINE_FAILED = "policies.line.failed"
+    LINE_PAID = "policies.line.paid"
+    LINE_PENDING = "policies.line.pending"
+    LINE_RETRY = "policies.line.retry"
+    MATCHES_EXPORT = "policies.matches.export"
+    OBJECTION_ANSWER = "policies.objection.answer"
+    OBJECTION_ANSWERED = "policies.objection.answered"
+    OBJECTION_RAISE = "policies.objection.raise"
+    OFFER_AUTOMATIC = "policies.offer.automatic"
+    OFFER_CONFIRM = "policies.offer.confirm"
+    OFFER_CONFIRMED = "policies.offer.confirmed"
+    OFFER_DECLINE = "policies.offer.decline"
+    OFFER_DECLINED = "policies.offer.declined"
+    OFFER_LAPSED = "policies.offer.lapsed"
+    OFFER_NOTIFIED = "policies.offer.notified"
+    OFFER_OFFERED = "policies.offer.offered"
+    POLICY_CREATE = "policies.policy.create"
+    POLICY_EXPIRE = "policies.policy.expire"
+    POLICY_EXPIRED = "policies.policy.expired"
+    POLICY_PUBLISH = "policies.policy.publish"
+    POLICY_PUBLISHED = "policies.policy.published"
+    POLICY_SUSPEND = "policies.policy.suspend"
+    POLICY_SUSPENDED = "policies.policy.suspended"
+    POLICY_UPDATE = "policies.policy.update"
+    RUN_DONE = "policies.run.done"
+    RUN_FAILED = "policies.run.failed"
+    RUN_FINISH = "policies.run.finish"
+    RUN_START = "policies.run.start"
