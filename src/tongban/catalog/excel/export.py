@@ -55,6 +55,7 @@ def export_rows(queryset):
             _yes_no(v.is_online),
             v.online_url,
             v.max_visits,
+            v.required_realname_level,
             _yes_no(v.charges_fee),
             v.fee_basis,
             v.acceptance_conditions,

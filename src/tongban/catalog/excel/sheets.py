@@ -33,6 +33,7 @@ COLUMNS = [
     ("is_online", "是否网办"),
     ("online_url", "网办地址"),
     ("max_visits", "到办事现场次数"),
+    ("required_realname_level", "网上申请所需实名认证等级"),
     ("charges_fee", "是否收费"),
     ("fee_basis", "收费依据"),
     ("acceptance_conditions", "受理条件"),
@@ -84,7 +85,16 @@ NATURES = {str(value) for value in Department.Nature.values}
 HEADERS = {header: key for key, header in COLUMNS}
 REQUIRED = {"basic_code", "name", "item_type", "legal_basis", "service_object", "department_uscc"}
 BOOLEAN = {"is_online", "charges_fee"}
-INTEGER = {"legal_limit", "promised_limit", "max_visits", "exercise_level"}
+INTEGER = {
+    "legal_limit",
+    "promised_limit",
+    "max_visits",
+    "exercise_level",
+    "required_realname_level",
+}
+# Columns added after the first workbooks went out: an item row from a sheet without them keeps the
+# item's own value instead of being reset to the default.
+LATER_COLUMNS = ("halls", "place_note", "required_realname_level")
 # The sheet names units in Chinese whatever the interface language (the labels of LimitUnit follow
 # the language of the person exporting or importing).
 UNITS = {"工作日": codes.LimitUnit.WORKING_DAYS, "自然日": codes.LimitUnit.NATURAL_DAYS}

@@ -9,6 +9,7 @@ from tongban.catalog.excel.sheets import (
     COLUMNS,
     HEADERS_BY_KEY,
     INTEGER,
+    LATER_COLUMNS,
     NATURES,
     REQUIRED,
     UNITS,
@@ -54,12 +55,14 @@ def _clean_row(row: RowResult) -> tuple[dict, dict]:
     nature = raw["implementer_nature"]
     if nature and nature not in NATURES:
         errors.append(f"{HEADERS_BY_KEY['implementer_nature']}应为1、2、3或9")
-    # Places are taken only from a sheet that has their columns: an older sheet keeps them.
-    placed = {
-        key: (_split_list(raw[key]) if key == "halls" else raw[key])
-        for key in ("halls", "place_note")
-        if key in row.data
+    # Places and the real-name level are taken only from a sheet that has their columns: an older
+    # sheet keeps the item's own (an empty level cell means "not required").
+    later = {
+        "halls": _split_list(raw["halls"]),
+        "place_note": raw["place_note"],
+        "required_realname_level": ints["required_realname_level"] or 0,
     }
+    placed = {key: later[key] for key in LATER_COLUMNS if key in row.data}
     identity = {
         "basic_code": raw["basic_code"].upper(),
         "department_uscc": raw["department_uscc"].upper(),

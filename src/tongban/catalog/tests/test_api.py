@@ -83,3 +83,20 @@ def test_draft_edit_publish_via_api(client, department, catalogue_admin, other_c
     assert ItemVersion.objects.get(pk=draft.pk).status == "published"
     again = client.post(reverse("api:catalog-item-new-draft", args=[item.implementation_code]))
     assert again.status_code == 201 and again.json()["number"] == 2
+
+
+def test_the_required_real_name_level_is_read_and_set_through_the_api(
+    client, department, catalogue_admin
+):
+    _item, draft = complete_item(department)
+    url = reverse("api:catalog-version-detail", args=[draft.pk])
+    client.force_login(catalogue_admin)
+    assert client.get(url).json()["required_realname_level"] == 0
+    bad = client.patch(url, {"required_realname_level": 4}, content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["required_realname_level"] == [
+        "所需实名认证等级应为0（不要求）、1、2或3"
+    ]
+    ok = client.patch(url, {"required_realname_level": 2}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["required_realname_level"] == 2
+    assert ItemVersion.objects.get(pk=draft.pk).required_realname_level == 2

@@ -348,3 +348,58 @@ def test_an_unknown_place_or_nature_is_refused(guided_department):
     reasons = batch.errors[0]["reasons"]
     assert "实施主体性质代码应为1、2、3或9" in reasons
     assert "办理地点“月球政务服务中心”不是本平台已登记的服务大厅" in reasons
+
+
+def _level_workbook(item, level) -> bytes:
+    """The item exported, with its 网上申请所需实名认证等级 cell set to `level` (None: column removed)."""
+    book = load_workbook(io.BytesIO(excel.export_workbook(ServiceItem.objects.filter(pk=item.pk))))
+    sheet = book["实施清单"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("网上申请所需实名认证等级") + 1
+    if level is None:
+        sheet.delete_cols(column)
+    else:
+        sheet.cell(row=2, column=column).value = level
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_required_real_name_level_travels_through_the_workbook(guided_department):
+    department, admin = guided_department
+    item = ServiceItem.objects.filter(department=department, current_version__isnull=False)[0]
+    batch = excel.validate_workbook(
+        actor=admin, uploaded=_level_workbook(item, 2), original_name="a.xlsx"
+    )
+    assert batch.errors == []
+    excel.apply_batch(actor=admin, batch=batch)
+    draft = item.versions.get(status="draft")
+    assert draft.required_realname_level == 2
+    exported = load_workbook(
+        io.BytesIO(excel.export_workbook(ServiceItem.objects.filter(pk=item.pk)))
+    )["实施清单"]
+    header = [c.value for c in exported[1]]
+    # the export shows the published version's level, the draft is not yet in force
+    assert exported.cell(row=2, column=header.index("网上申请所需实名认证等级") + 1).value == (
+        item.current_version.required_realname_level
+    )
+
+
+def test_a_wrong_real_name_level_is_refused_and_an_older_sheet_keeps_the_level(guided_department):
+    department, admin = guided_department
+    item = ServiceItem.objects.filter(department=department, current_version__isnull=False)[0]
+    for bad, reason in (
+        (5, "所需实名认证等级应为0（不要求）、1、2或3"),
+        ("二级", "网上申请所需实名认证等级应为不小于0的整数"),
+    ):
+        batch = excel.validate_workbook(
+            actor=admin, uploaded=_level_workbook(item, bad), original_name="a.xlsx"
+        )
+        assert batch.good_rows == 0 and reason in batch.errors[0]["reasons"]
+    # a published level (set behind the service layer: published versions are immutable)
+    ItemVersion.objects.filter(pk=item.current_version_id).update(required_realname_level=3)
+    batch = excel.validate_workbook(
+        actor=admin, uploaded=_level_workbook(item, None), original_name="a.xlsx"
+    )
+    excel.apply_batch(actor=admin, batch=batch)
+    assert item.versions.get(status="draft").required_realname_level == 3
