@@ -546,6 +546,11 @@ SMS_CODES_PER_ADDRESS_HOUR = env_int("SMS_CODES_PER_ADDRESS_HOUR", 20)
 # Named explicitly because other apps' migrations refer to the (swappable) client model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
+# --- Catalogue (docs/catalog.md) ----------------------------------------------------------------
+# 四眼原则: a draft is published by a catalogue administrator who did not create or edit it. On by
+# default in production; a department with a single administrator turns it off here.
+CATALOG_PUBLISH_BY_SECOND_PERSON = env_bool("CATALOG_PUBLISH_BY_SECOND_PERSON", PRODUCTION)
+
 # --- Data sharing and exchange (docs/exchange.md) -------------------------------------------------
 EXCHANGE_MAX_BATCH = env_int("EXCHANGE_MAX_BATCH", 100)
 # Seconds a process keeps published resources and live grants for calls (a revocation elsewhere

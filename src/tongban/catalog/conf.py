@@ -27,3 +27,8 @@ def locked_elements() -> list[str]:
 
 def search_page_size() -> int:
     return int(getattr(settings, "CATALOG_SEARCH_PAGE_SIZE", 20))
+
+
+def publish_by_second_person() -> bool:
+    """Whether a draft's creator and editors are kept from publishing it (settings.py)."""
+    return bool(settings.CATALOG_PUBLISH_BY_SECOND_PERSON)

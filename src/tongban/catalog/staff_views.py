@@ -128,7 +128,9 @@ def new_draft(request, pk):
             actor=request.user, item=item, change_note=request.POST.get("change_note", "")[:200]
         )
         messages.success(
-            request, _("已创建草稿第 %(number)s 版，可在管理后台编辑") % {"number": draft.number}
+            request,
+            _("已创建草稿第 %(number)s 版：请在下方编辑要素、申请材料和情形引导，完成后审核发布")
+            % {"number": draft.number},
         )
     except ValidationError as exc:
         for message in _messages_of(exc):

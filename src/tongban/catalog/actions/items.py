@@ -102,9 +102,10 @@ def create_item(
         or ServiceItem.objects.filter(basic_item=basic_item, department=department).exists()
     ):
         errors["implementation_code"] = ["该部门已实施此基本目录事项"]
+    elements = _unix_newlines(elements or {})
     data = _defaults_from(basic_item, department)
-    data.update(elements or {})
-    errors.update(_unknown_fields(elements or {}))
+    data.update(elements)
+    errors.update(_unknown_fields(elements))
     errors.update(validate_elements(basic_item, data))
     _raise_if(errors)
     item = ServiceItem.objects.create(
@@ -122,6 +123,15 @@ def create_item(
         detail={"code": code, "version": version.number},
     )
     return item
+
+
+def _unix_newlines(elements: dict) -> dict:
+    """Texts with "\n" line ends: a browser posts a textarea with "\r\n", which would otherwise make
+    an unchanged 办理流程 differ from the published version's."""
+    return {
+        name: value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+        for name, value in elements.items()
+    }
 
 
 def _unknown_fields(elements: dict) -> dict:
@@ -155,6 +165,7 @@ def update_draft(*, actor, version: ItemVersion, elements: dict) -> ItemVersion:
     require_catalogue_admin(actor, version.item.department)
     if not version.is_draft:
         raise ValidationError({"status": ["已发布的版本不能修改，请新建草稿版本"]})
+    elements = _unix_newlines(elements)
     errors = _unknown_fields(elements)
     data = {name: getattr(version, name) for name in ItemVersion.ELEMENT_FIELDS}
     data["handling_office"] = version.handling_office

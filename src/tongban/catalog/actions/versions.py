@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tongban.catalog import conf
 from tongban.catalog.actions.common import (
     S,
     _raise_if,
@@ -23,6 +24,7 @@ from tongban.catalog.models import (
 )
 from tongban.catalog.states import ITEM_VERSION, SYSTEM, TRANSITIONS  # noqa: F401 (public)
 from tongban.core import audit
+from tongban.core.models import AuditRecord
 
 
 @transaction.atomic
@@ -81,6 +83,26 @@ def _copy_structure(source: ItemVersion, draft: ItemVersion) -> None:
             option.materials.set([materials[m.pk] for m in o.materials.all()])
 
 
+# The audit codes of the changes that make someone an editor of a draft (the four-eyes rule).
+DRAFT_EDITS = (
+    AuditAction.NEW_DRAFT,
+    AuditAction.UPDATE_DRAFT,
+    AuditAction.EDIT_DRAFT_CHILDREN,
+    AuditAction.SET_STRUCTURE,
+)
+
+
+def editors_of(version: ItemVersion) -> set[int]:
+    """Who created the draft or changed its elements, materials or structure, from the audit log."""
+    changed_by = AuditRecord.objects.filter(
+        object_type=ItemVersion._meta.label_lower,
+        object_id=str(version.pk),
+        action__in=[str(code) for code in DRAFT_EDITS],
+        actor__isnull=False,
+    ).values_list("actor_id", flat=True)
+    return {version.created_by_id, *changed_by} - {None}
+
+
 @transaction.atomic
 def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     """Publish a complete draft; the previously published version is superseded by the system."""
@@ -94,6 +116,10 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     item = version.item
     require_catalogue_admin(actor, item.department)
     check_transition(version, S.PUBLISHED, actor)
+    if conf.publish_by_second_person() and actor.pk in editors_of(version):
+        raise ValidationError(
+            {"status": ["您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布"]}
+        )
     data = {name: getattr(version, name) for name in ItemVersion.ELEMENT_FIELDS}
     problems = validate_elements(item.basic_item, data)
     problems.update(completeness_problems(version))

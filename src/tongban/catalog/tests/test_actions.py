@@ -5,6 +5,7 @@ from tongban.catalog import actions
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core.models import AuditRecord
 from tongban.testing.catalog import basic_item, complete_item
+from tongban.testing.factories import staff
 
 S = ItemVersion.Status
 
@@ -154,3 +155,45 @@ def test_structure_validation(department):
     assert "业务办理项序号不能重复" in errors["handling_items"]
     assert errors["materials"] == ["材料“申请书”引用了不存在的业务办理项 09"]
     assert draft.materials.count() == 2  # unchanged
+
+
+def test_with_four_eyes_on_the_draft_is_published_by_someone_who_did_not_edit_it(
+    department, catalogue_admin, settings
+):
+    settings.CATALOG_PUBLISH_BY_SECOND_PERSON = True
+    reviewer = staff(department, "catadmin-b", "catalogue_admin", display_name="复核管理员")
+    item, draft = complete_item(department)
+    actions.update_draft(actor=catalogue_admin, version=draft, elements={"promised_limit": 4})
+    with pytest.raises(ValidationError) as exc:
+        actions.publish(actor=catalogue_admin, version=draft)
+    assert exc.value.message_dict["status"] == [
+        "您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布"
+    ]
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+    actions.publish(actor=reviewer, version=draft)
+    # the next draft is created by the reviewer: now the first administrator reviews it
+    second = actions.new_draft(actor=reviewer, item=item)
+    with pytest.raises(ValidationError):
+        actions.publish(actor=reviewer, version=second)
+    actions.publish(actor=catalogue_admin, version=second)
+    item.refresh_from_db()
+    assert item.current_version_id == second.pk
+
+
+def test_without_four_eyes_one_administrator_edits_and_publishes(department, catalogue_admin):
+    _item, draft = complete_item(department)
+    actions.update_draft(actor=catalogue_admin, version=draft, elements={"promised_limit": 4})
+    assert actions.publish(actor=catalogue_admin, version=draft).status == S.PUBLISHED
+
+
+def test_a_process_posted_with_browser_line_ends_is_not_a_change(department, catalogue_admin):
+    item, draft = complete_item(department, process="申请\n受理\n审查\n决定")
+    actions.publish(actor=catalogue_admin, version=draft)
+    second = actions.new_draft(actor=catalogue_admin, item=item)
+    actions.update_draft(
+        actor=catalogue_admin, version=second, elements={"process": "申请\r\n受理\r\n审查\r\n决定"}
+    )
+    second.refresh_from_db()
+    assert second.process == "申请\n受理\n审查\n决定"
+    assert actions.diff_versions(draft, second) == []
