@@ -329,6 +329,8 @@ def _summary(application: Application) -> list[tuple[str, list[tuple[str, str]]]
                 value = pii.mask_id_number(str(value))
             elif f.name.endswith("phone") and value:  # masked as everywhere else
                 value = pii.mask_phone(str(value))
+            else:  # a bank account or any other personal-data format of the form
+                value = formdefs.mask_value(form.schema["properties"].get(f.name, {}), value)
             rows.append((f.label, "" if value is None else str(value)))
         out.append((section["title"], rows))
     return out

@@ -16,6 +16,7 @@ class AuditAction(StrEnum):
     LOG_SEAL = "exchange.log.seal"
     MATERIAL_RELEASE = "exchange.material.release"
     MATERIAL_VERIFY = "exchange.material.verify"
+    MATERIAL_CASE_NUMBER = "exchange.material.case_number"
     REQUEST_APPROVE = "exchange.request.approve"
     REQUEST_CANCEL = "exchange.request.cancel"
     REQUEST_CREATE = "exchange.request.create"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core import pii
 from tongban.core.paging import ShortListPaginator
-from tongban.exchange.models import CallRecord, DataItem, Resource
+from tongban.exchange.models import CallRecord, DataItem, MaterialVerification, Resource
 
 PER_PAGE = 20
 
@@ -40,6 +40,12 @@ def describe(records: list[CallRecord]) -> list[dict]:
             "version_id", "code", "name"
         )
     }
+    # A material verified while the application was a draft: the case number it got since.
+    cases = dict(
+        MaterialVerification.objects.filter(call_record__in=records).values_list(
+            "call_record_id", "case_ref"
+        )
+    )
     rows = []
     for record in records:
         resource = resources.get(record.resource_code)
@@ -56,6 +62,7 @@ def describe(records: list[CallRecord]) -> list[dict]:
                 "resource": version.name if version else record.resource_code,
                 "holder": record.provider_department,
                 "items": "、".join(names),
+                "case": cases.get(record.pk) or record.case_ref,
             }
         )
     return rows

@@ -35,6 +35,7 @@ from tongban.catalog.models import Material, ServiceItem
 from tongban.core import audit, events
 from tongban.core.identifiers import IdType
 from tongban.credit import actions as credit
+from tongban.exchange.actions import materials as exchange_materials
 
 
 def submission_problems(
@@ -106,6 +107,9 @@ def _submit_locked(application: Application, actor: User) -> Application:
             item.implementation_code, timezone.localdate(now)
         )
         application.submitted_at = now
+        exchange_materials.name_case(
+            application_ref=application.pk, case_number=application.case_number
+        )
     move(
         application,
         Status.SUBMITTED,

@@ -164,3 +164,22 @@ def test_every_required_field_error_names_the_field(citizen, promise_item):
 
     assert errors["agent_name"] == "请填写经办人姓名"
     assert all(form.schema["properties"][n]["title"] in m for n, m in errors.items())
+
+
+def test_the_check_your_answers_page_masks_the_bank_account(client, citizen, promise_item):
+    _form_with_bank_account(promise_item)
+    application = actions.start_application(owner=citizen, service_item=promise_item, channel="pc")
+    actions.save_section(
+        application=application,
+        actor=citizen,
+        section=1,
+        raw={"request_detail": "申请办理许可", "bank_account": ACCOUNT},
+    )
+    client.force_login(citizen)
+    review = len(application.form.sections) + 1  # the page after the materials: 确认提交
+    page = client.get(
+        reverse("applications:draft", args=[application.public_id]), {"page": review}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert ACCOUNT not in text and "6222***********0123" in text

@@ -4,6 +4,7 @@ import datetime
 import socket
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from tongban.exchange.actions import access, catalogue
 from tongban.exchange.models import CallRecord, Consumer, MaterialVerification
 from tongban.exchange.templatetags.exchange_tags import case_shared_data
 from tongban.testing.exchange import load_rows, make_resource, population_rows
+from tongban.testing.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,29 @@ def test_prefill_without_the_exchange_leaves_the_field_to_type(citizen, publishe
         owner=citizen, service_item=published_item, channel="pc"
     )
     assert not application.data.get("applicant_address")
+
+
+def test_the_data_use_record_names_the_case_the_draft_became(
+    citizen, published_item, certificate_free
+):
+    application = _draft(citizen, published_item)
+    client = Client()
+    client.force_login(citizen)
+    _use(client, application, _row(application, "材料1")["material"])
+    assert "草稿（未提交）" in client.get("/data-use/").content.decode()
+    actions.save_section(
+        application=application, actor=citizen, section=2, raw={"delivery_method": "window"}
+    )
+    for row in actions.material_checklist(application):
+        if row["missing"]:
+            actions.attach_file(
+                application=application,
+                actor=citizen,
+                material_id=row["material"].pk,
+                uploaded=SimpleUploadedFile("材料.pdf", pdf_bytes()),
+            )
+    submitted = actions.submit(application=application, actor=citizen)
+    page = client.get("/data-use/").content.decode()
+    assert submitted.case_number in page and "草稿（未提交）" not in page
+    # the sealed call record keeps what was known when the data was read
+    assert CallRecord.objects.get(case_ref="草稿（未提交）")

@@ -163,3 +163,23 @@ def release(*, application_ref: int, material, actor) -> None:
         object_id=str(application_ref),
         detail={"material": material.name},
     )
+
+
+def name_case(*, application_ref: int, case_number: str) -> int:
+    """The case number the application got on submission, on the verifications made while it was a
+    draft, so the applicant's 用数记录 names the case. The call records themselves are sealed and
+    keep what was known at the call."""
+    named = (
+        MaterialVerification.objects.filter(application_ref=application_ref)
+        .exclude(case_ref=case_number)
+        .update(case_ref=case_number)
+    )
+    if named:
+        audit.record(
+            AuditAction.MATERIAL_CASE_NUMBER,
+            actor=None,
+            object_type=MaterialVerification._meta.label_lower,
+            object_id=str(application_ref),
+            detail={"case_number": case_number, "verifications": named},
+        )
+    return named
