@@ -97,6 +97,7 @@ def generate(scale: float, log) -> Volume:
         ServiceItem,
     )
     from tongban.core import pii, testdata
+    from tongban.core.identifiers import IdType
     from tongban.core.models import Department
     from tongban.licences import identifier
     from tongban.licences.models import Licence, LicenceType
@@ -376,7 +377,9 @@ def generate(scale: float, log) -> Volume:
             submitted_at=submitted,
             received_at=submitted,
         )
-        app.set_applicant_identity(name=name, id_type="111", id_number=id_number, phone=phone)
+        app.set_applicant_identity(
+            name=name, id_type=IdType.CITIZEN_ID, id_number=id_number, phone=phone
+        )
         apps.append(app)
         plans.append((status, submitted, department_id, user.pk, name, id_number))
     with (
@@ -463,7 +466,7 @@ def generate(scale: float, log) -> Volume:
                     application=app,
                     created_at=at,
                 )
-                licence.set_holder(name, "111", id_number)
+                licence.set_holder(name, IdType.CITIZEN_ID, id_number)
                 licences.append(licence)
             if status == "completed" and rng.random() < 0.3:
                 ratings.append(

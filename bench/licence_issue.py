@@ -22,6 +22,7 @@ def main() -> int:
     from tongban.accounts import demo as accounts_demo
     from tongban.accounts.models import CitizenProfile
     from tongban.core import demo as core_demo
+    from tongban.core.identifiers import IdType
     from tongban.licences import actions, identifier
     from tongban.licences.models import LicenceType
     from tongban.seals import actions as seals
@@ -45,7 +46,7 @@ def main() -> int:
         return actions.issue(
             licence_type=kind,
             holder_name=holder.real_name,
-            holder_id_type="111",
+            holder_id_type=IdType.CITIZEN_ID,
             holder_id_number=holder.id_number,
             data={"business_scope": "住宿、沐浴、美容美发场所"},
         )

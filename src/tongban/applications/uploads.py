@@ -11,7 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
@@ -20,21 +19,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from tongban.applications import conf
+
 KINDS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 TYPE_ERROR = gettext_lazy("只能上传 PDF、JPG 或 PNG 文件（系统按文件内容识别，改扩展名无效）")
 
 
-def max_bytes() -> int:
-    return getattr(settings, "UPLOAD_MAX_MB", 10) * 1024 * 1024
-
-
-def max_pages() -> int:
-    return getattr(settings, "UPLOAD_MAX_PAGES", 50)
-
-
 def too_large_message() -> str:
     return _("文件过大：单个文件不能超过 %(mb)s MB，请压缩或分页上传") % {
-        "mb": max_bytes() // (1024 * 1024)
+        "mb": conf.upload_max_bytes() // (1024 * 1024)
     }
 
 
@@ -81,8 +74,10 @@ def _check_pdf(content: bytes) -> int:
         raise ValidationError(_("PDF 文件已损坏，无法打开，请重新生成后上传")) from exc
     if pages == 0:
         raise ValidationError(_("PDF 文件没有页面"))
-    if pages > max_pages():
-        raise ValidationError(_("PDF 页数过多：不能超过 %(pages)s 页") % {"pages": max_pages()})
+    if pages > conf.upload_max_pages():
+        raise ValidationError(
+            _("PDF 页数过多：不能超过 %(pages)s 页") % {"pages": conf.upload_max_pages()}
+        )
     return pages
 
 
@@ -108,7 +103,7 @@ def check_upload(uploaded) -> CheckedFile:
     """Validate an UploadedFile; raise ValidationError with a Chinese message, or return it cleaned."""
     if uploaded is None:
         raise ValidationError(_("请选择要上传的文件"))
-    if uploaded.size > max_bytes():
+    if uploaded.size > conf.upload_max_bytes():
         raise ValidationError(too_large_message())
     content = uploaded.read()
     if not content:
@@ -144,11 +139,13 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         # Django only honours StopUpload from receive_data_chunk: note it here, stop at the first
         # file chunk. Plain fields (the CSRF token, the material) come first and still parse.
-        self.declared_too_large = bool(content_length and content_length > max_bytes() + 64 * 1024)
+        self.declared_too_large = bool(
+            content_length and content_length > conf.upload_max_bytes() + 64 * 1024
+        )
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.declared_too_large or self.received > max_bytes():
+        if self.declared_too_large or self.received > conf.upload_max_bytes():
             self.request.upload_too_large = True
             raise StopUpload(connection_reset=False)
         return raw_data

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import AgentAuthorisation, User
 from tongban.accounts.permissions import can_act_for_department
-from tongban.applications import actions, corrections, formdefs, instant_view, uploads
+from tongban.applications import actions, conf, corrections, formdefs, instant_view, uploads
 from tongban.applications.models import Application, pinned_guide_texts, public_timeline
 from tongban.applications.states import EDITABLE, Status
 from tongban.catalog import actions as catalog
@@ -261,8 +261,8 @@ def draft(request, public_id):
         "application": application,
         "steps": _steps(application),
         "page": page,
-        "upload_limit_mb": uploads.max_bytes() // (1024 * 1024),
-        "upload_limit_bytes": uploads.max_bytes(),
+        "upload_limit_mb": conf.upload_max_bytes() // (1024 * 1024),
+        "upload_limit_bytes": conf.upload_max_bytes(),
         "correction": correction,
         "correction_items": _correction_items(application, correction),
         "materials_page": len(sections),

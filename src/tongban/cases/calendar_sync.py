@@ -15,13 +15,12 @@ Running it twice changes nothing the second time: it compares and writes only wh
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tongban.applications.states import Status
-from tongban.cases import actions, deadlines, handling
+from tongban.cases import actions, conf, deadlines, handling
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.models import Case, Suspension
 from tongban.core import audit, workdays
@@ -84,7 +83,7 @@ def follow_calendar(today: datetime.date | None = None, reason: str = "") -> dic
     """Recount every open case, in batches of BATCH_SIZE; returns how many were checked and moved."""
     today = today or timezone.localdate()
     calendar = workdays.Calendar()
-    yellow_at = getattr(settings, "CASE_YELLOW_WORKING_DAYS", 3)
+    yellow_at = conf.yellow_working_days()
     counts = {"checked": 0, "moved": 0}
     ids = list(_open_cases().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH_SIZE):

@@ -14,7 +14,6 @@ handling adds:
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,7 +23,7 @@ from tongban.accounts.models import User
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import STAFF, SYSTEM, Status
-from tongban.cases import handling, notices, review
+from tongban.cases import conf, handling, notices, review
 from tongban.cases.actions import decide, finish
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.models import Case
@@ -67,9 +66,7 @@ def check_applicant_eligible(application: Application) -> None:
 def supply_deadline(case: Case, today: datetime.date) -> datetime.date:
     # Counted from the day the notice is issued (a deemed acceptance is dated back to receipt).
     start = max(case.accepted_on, today)
-    deadline = workdays.Calendar().add_working_days(
-        start, getattr(settings, "CASE_DEFERRED_MATERIAL_WORKING_DAYS", 5)
-    )
+    deadline = workdays.Calendar().add_working_days(start, conf.deferred_material_working_days())
     if case.promised_due_date and case.promised_due_date < deadline:
         deadline = max(case.promised_due_date, start)
     return deadline
@@ -274,7 +271,7 @@ def latest_end(case: Case, due: datetime.date) -> datetime.date:
 
 
 def _reminder_due(calendar, today, due, pending) -> bool:
-    lead = getattr(settings, "CASE_DEFERRED_REMINDER_WORKING_DAYS", 2)
+    lead = conf.deferred_reminder_working_days()
     if calendar.working_days_between(today, due) > lead:
         return False
     last = max((c.reminded_on for c in pending if c.reminded_on), default=None)

@@ -8,7 +8,6 @@ written by the machine; the caller writes the timeline entry (`record_event`) an
 record with the act's own code.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,10 +22,6 @@ from tongban.core import statemachine
 
 ACCEPTANCE_WORKING_DAYS = 5  # 行政许可法 art. 32
 DELIVERY_WORKING_DAYS = 10  # art. 44
-
-
-def setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 def locked(application: Application) -> Application:

@@ -28,6 +28,7 @@ from tongban.cases import actions, commitments, deadlines, duties, instant, poli
 from tongban.cases.models import Case, CaseDocument, RefusalGround, ReviewStep, Suspension
 from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
+from tongban.core.identifiers import IdType
 from tongban.core.models import Department
 
 PAGE_SIZE = 20
@@ -134,7 +135,7 @@ def _rows(page, calendar, today):
                 "case": case,
                 "days_left": left,
                 "applicant": pii.mask_name(application.applicant_name)
-                if application.applicant_id_type == "111"
+                if application.applicant_id_type == IdType.CITIZEN_ID
                 else application.applicant_name,
             }
         )

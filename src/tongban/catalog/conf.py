@@ -2,10 +2,13 @@
 
 CATALOG_LOCKED_ELEMENTS: the elements an implementation item inherits from its 基本目录 item and may
 not change ("四级N同"). Which elements these are is not fixed by the standard, so it is configuration.
+CATALOG_SEARCH_PAGE_SIZE: results per page of the catalogue search.
+Neither has a line in settings.py: their one default is here.
 """
 
 from django.conf import settings
 
+DEFAULT_SEARCH_PAGE_SIZE = 20
 DEFAULT_LOCKED_ELEMENTS = ["name", "item_type", "legal_basis", "exercise_content", "service_object"]
 LOCKABLE_ELEMENTS = {
     "name",
@@ -26,7 +29,7 @@ def locked_elements() -> list[str]:
 
 
 def search_page_size() -> int:
-    return int(getattr(settings, "CATALOG_SEARCH_PAGE_SIZE", 20))
+    return int(getattr(settings, "CATALOG_SEARCH_PAGE_SIZE", DEFAULT_SEARCH_PAGE_SIZE))
 
 
 def publish_by_second_person() -> bool:

@@ -25,7 +25,7 @@ class IdType(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"111": "公民身份号码", "001": "统一社会信用代码"}[self.value]
+        return "公民身份号码" if self is IdType.CITIZEN_ID else "统一社会信用代码"
 
     @property
     def index_kind(self) -> str:

@@ -10,4 +10,9 @@ def max_batch() -> int:
 
 def auth_cache_seconds() -> float:
     """How long a process keeps a published resource and a consumer's live grants (0: not at all)."""
-    return float(getattr(settings, "EXCHANGE_AUTH_CACHE_SECONDS", 5))
+    return float(settings.EXCHANGE_AUTH_CACHE_SECONDS)
+
+
+def token_cache_seconds() -> int:
+    """How long the exchange API keeps a checked bearer token (0: not at all)."""
+    return int(settings.EXCHANGE_TOKEN_CACHE_SECONDS)

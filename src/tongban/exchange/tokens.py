@@ -10,7 +10,6 @@ and changing its consumer (deactivation) drop the cached entries at once, in eve
 import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -18,14 +17,11 @@ from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitSchem
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import AccessToken
 
+from tongban.exchange import conf
 from tongban.exchange.actions import access
 from tongban.exchange.models import Consumer
 
 PREFIX = "exchange:token:"
-
-
-def cache_seconds() -> int:
-    return int(getattr(settings, "EXCHANGE_TOKEN_CACHE_SECONDS", 30))
 
 
 def key_for(raw_token: str) -> str:
@@ -69,8 +65,8 @@ class TokenAuthentication(OAuth2Authentication):
         if user is not None or consumer is None or not token.is_valid(["exchange"]):
             return result
         entry = CachedToken(token.application_id, token.scope, token.expires, consumer)
-        if min(seconds, cache_seconds()) > 0:
-            cache.set(key_for(raw), entry, min(seconds, cache_seconds()))
+        if min(seconds, conf.token_cache_seconds()) > 0:
+            cache.set(key_for(raw), entry, min(seconds, conf.token_cache_seconds()))
         return None, entry
 
 

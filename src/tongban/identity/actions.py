@@ -19,6 +19,7 @@ from tongban.accounts.models import CitizenProfile, User
 from tongban.accounts.roles import Role
 from tongban.core import audit, plugins, statemachine
 from tongban.identity import backchannel, realname, states
+from tongban.identity.audit_actions import AuditAction
 from tongban.identity.claims import mask_address
 from tongban.identity.models import (
     SCOPES,
@@ -121,7 +122,7 @@ def register_client(
     )
     _history(registration, "register", "", Status.PENDING, actor)
     audit.record(
-        "identity.client_registered",
+        AuditAction.CLIENT_REGISTERED,
         actor=actor,
         obj=registration,
         detail={"client_id": application.client_id, "scopes": scopes, "grant": grant},
@@ -171,7 +172,7 @@ def approve_client(*, actor, registration: ClientRegistration) -> str:
     first_time = registration.status == Status.PENDING
     _move(registration, Status.APPROVED, actor)
     if first_time and registration.confidential:
-        return _new_secret(registration, actor, action="issue_secret")
+        return _new_secret(registration, actor, action=AuditAction.ISSUE_SECRET)
     return ""
 
 
@@ -201,10 +202,12 @@ def rotate_secret(*, actor, registration: ClientRegistration) -> str:
         raise ValidationError("公开客户端没有客户端密钥")
     if registration.status != Status.APPROVED:
         raise ValidationError("只有已批准的接入系统可以更换密钥")
-    return _new_secret(registration, actor, action="rotate_secret")
+    return _new_secret(registration, actor, action=AuditAction.ROTATE_SECRET)
 
 
-def _new_secret(registration, actor, *, action: str) -> str:
+def _new_secret(registration, actor, *, action: AuditAction) -> str:
+    """The history row is named after the move (`issue_secret` / `rotate_secret`), the audit
+    record after its code."""
     secret = generate_client_secret()
     application = registration.application
     application.client_secret = secret
@@ -212,9 +215,15 @@ def _new_secret(registration, actor, *, action: str) -> str:
     application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
     registration.secret_rotated_at = timezone.now()
     registration.save(update_fields=["secret_rotated_at"])
-    _history(registration, action, registration.status, registration.status, actor)
+    _history(
+        registration,
+        action.removeprefix("identity."),
+        registration.status,
+        registration.status,
+        actor,
+    )
     audit.record(
-        f"identity.{action}",
+        action,
         actor=actor,
         obj=registration,
         detail={"client_id": application.client_id},
@@ -255,7 +264,7 @@ def grant_consent(*, user, application, scopes) -> Consent:
         consent.scopes = sorted(set(consent.scopes) | set(scopes))
         consent.save(update_fields=["scopes"])
     audit.record(
-        "identity.consent_granted",
+        AuditAction.CONSENT_GRANTED,
         actor=user,
         obj=consent,
         detail={"client_id": application.client_id, "scopes": scopes},
@@ -290,7 +299,7 @@ def revoke_consent(*, user, consent_id: int, issuer: str = "") -> Consent:
             iss=issuer,
         )
     audit.record(
-        "identity.consent_revoked",
+        AuditAction.CONSENT_REVOKED,
         actor=user,
         obj=consent,
         detail={"client_id": consent.application.client_id, "tokens_deleted": deleted},
@@ -413,7 +422,7 @@ def end_session(
     _end(session, issuer)
     key = session.session_key
     transaction.on_commit(lambda: session_store._store()(session_key=key).delete())
-    audit.record("identity.session_ended", actor=user, obj=session, detail={"sid": sid})
+    audit.record(AuditAction.SESSION_ENDED, actor=user, obj=session, detail={"sid": sid})
     return session
 
 
@@ -452,7 +461,7 @@ def raise_realname_level(*, user, level: int, evidence: str = "") -> int:
             real_name=profile.real_name, id_number=profile.id_number, evidence=evidence
         )
         audit.record(
-            "identity.realname_check",
+            AuditAction.REALNAME_CHECK,
             actor=user,
             obj=user,
             detail={"level": level, "passed": result.passed, "plugin": check.name},

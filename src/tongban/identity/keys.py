@@ -16,6 +16,7 @@ from django.utils import timezone
 from jwcrypto import jwk
 
 from tongban.core import audit
+from tongban.identity.audit_actions import AuditAction
 from tongban.identity.models import SigningKey
 
 CACHE_KEY = "identity:signing-keys"
@@ -94,7 +95,7 @@ def ensure_active_key() -> SigningKey:
     if current is None:
         current = _generate()
         current.save()
-        audit.record("identity.key_created", obj=current, detail={"kid": current.kid})
+        audit.record(AuditAction.KEY_CREATED, obj=current, detail={"kid": current.kid})
     return current
 
 
@@ -110,7 +111,7 @@ def rotate(*, actor=None) -> SigningKey:
     new = _generate()
     new.save()
     audit.record(
-        "identity.key_rotated",
+        AuditAction.KEY_ROTATED,
         actor=actor,
         obj=new,
         detail={"kid": new.kid, "retired": [k.kid for k in previous]},

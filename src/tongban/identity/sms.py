@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.core import audit, pii, plugins, ratelimit
+from tongban.identity.audit_actions import AuditAction
 from tongban.identity.models import SmsCode
 
 PHONE_PATTERN = re.compile(r"1[3-9]\d{9}")
@@ -98,7 +99,7 @@ def send_code(*, phone: str, purpose: str, address: str = "") -> bool:
         phone=phone, code=code, purpose=purpose, minutes=_minutes(), recipient=account
     )
     audit.record(
-        "identity.sms_code_sent",
+        AuditAction.SMS_CODE_SENT,
         obj=account,
         detail={"purpose": purpose, "phone": pii.mask_phone(phone)},
     )

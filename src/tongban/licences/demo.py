@@ -11,6 +11,7 @@ from django.utils import timezone
 from tongban.accounts.models import CitizenProfile, EnterpriseProfile
 from tongban.catalog.models import ServiceItem
 from tongban.core import demo as core_demo
+from tongban.core.identifiers import IdType
 from tongban.licences import actions
 from tongban.licences.models import Licence, LicenceType
 
@@ -132,14 +133,16 @@ def load(log) -> None:
     try:
         for profile in CitizenProfile.objects.order_by("pk")[:3]:
             for name in ("居民身份证", "居民户口簿"):
-                issued += _issue(kinds[name], profile.real_name, "111", profile.id_number)
+                issued += _issue(
+                    kinds[name], profile.real_name, IdType.CITIZEN_ID, profile.id_number
+                )
         for enterprise in EnterpriseProfile.objects.order_by("pk")[:1]:
-            issued += _issue(kinds["营业执照"], enterprise.name, "001", enterprise.uscc)
+            issued += _issue(kinds["营业执照"], enterprise.name, IdType.USCC, enterprise.uscc)
             today = timezone.localdate()
             issued += _issue(
                 kinds["食品经营许可证"],
                 enterprise.name,
-                "001",
+                IdType.USCC,
                 enterprise.uscc,
                 issued_on=today.replace(year=today.year - 5) + datetime.timedelta(days=26),
                 valid_until=today + datetime.timedelta(days=25),

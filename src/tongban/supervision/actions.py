@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core import audit
+from tongban.supervision.audit_actions import AuditAction
 from tongban.supervision.filters import sees_all
 from tongban.supervision.models import ScreenToken
 
@@ -31,7 +32,7 @@ def issue_screen_token(*, actor, name: str) -> tuple[ScreenToken, str]:
     token = ScreenToken.objects.create(
         name=name, digest=digest(secret), hint=secret[-4:], issued_by=actor
     )
-    audit.record("supervision.screen_token.issue", actor=actor, obj=token)
+    audit.record(AuditAction.SCREEN_TOKEN_ISSUE, actor=actor, obj=token)
     return token, secret
 
 
@@ -46,7 +47,7 @@ def revoke_screen_token(*, actor, token_id: int) -> ScreenToken:
         raise ValidationError("该大屏令牌已吊销")
     token.revoked_at, token.revoked_by = timezone.now(), actor
     token.save(update_fields=["revoked_at", "revoked_by"])
-    audit.record("supervision.screen_token.revoke", actor=actor, obj=token)
+    audit.record(AuditAction.SCREEN_TOKEN_REVOKE, actor=actor, obj=token)
     return token
 
 

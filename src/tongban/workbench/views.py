@@ -10,6 +10,7 @@ from tongban.applications.states import Status
 from tongban.cases.actions import deemed_acceptance_due
 from tongban.cases.views import queue
 from tongban.core import pii, workdays
+from tongban.core.identifiers import IdType
 
 # The queues counted on the home page, in the order they are shown: overdue work first.
 QUEUES = (
@@ -44,7 +45,7 @@ def _urgent(request, calendar, today) -> list[dict]:
                     "overdue": bool(due and due < today),
                     "today": due == today,
                     "applicant": pii.mask_name(application.applicant_name)
-                    if application.applicant_id_type == "111"
+                    if application.applicant_id_type == IdType.CITIZEN_ID
                     else application.applicant_name,
                 }
             )

@@ -14,6 +14,7 @@ from django.db.models import Max
 
 from tongban.core import audit
 from tongban.workflow import bpmn
+from tongban.workflow.audit_actions import AuditAction
 from tongban.workflow.models import ProcessDefinition
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "bpmn"
@@ -83,7 +84,7 @@ def upload_definition(
         publish=publish,
     )
     audit.record(
-        "workflow.definition.upload",
+        AuditAction.DEFINITION_UPLOAD,
         actor=uploaded_by,
         obj=definition,
         detail={"key": key, "version": definition.version, "status": definition.status},
@@ -104,7 +105,7 @@ def publish_definition(definition: ProcessDefinition, *, actor=None) -> ProcessD
         definition.status = Status.PUBLISHED
         definition.save(update_fields=["status"])
         audit.record(
-            "workflow.definition.publish",
+            AuditAction.DEFINITION_PUBLISH,
             actor=actor,
             obj=definition,
             detail={"key": definition.key, "version": definition.version},

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tongban.accounts.models import User
 from tongban.applications.models import Application
 from tongban.applications.states import STAFF, SYSTEM, Status
-from tongban.cases import notices, policy
+from tongban.cases import conf, notices, policy
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.events import CaseCorrectionRequested
 from tongban.cases.handling import (
@@ -21,7 +21,6 @@ from tongban.cases.handling import (
     notify_applicant,
     record_event,
     require,
-    setting,
 )
 from tongban.cases.models import (
     Case,
@@ -45,9 +44,7 @@ def request_correction(
     _refuse_second_correction(application)
     move(application, Status.CORRECTION, actor, STAFF, "；".join(items))
     case = case_for(application)
-    respond_by = workdays.add_working_days(
-        timezone.localdate(), setting("CASE_CORRECTION_WORKING_DAYS", 10)
-    )
+    respond_by = workdays.add_working_days(timezone.localdate(), conf.correction_working_days())
     notice = CorrectionNotice.objects.create(
         case=case, items=items, issued_by=actor, respond_by=respond_by
     )

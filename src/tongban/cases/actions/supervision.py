@@ -11,13 +11,12 @@ from tongban.accounts.models import User
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application
 from tongban.applications.states import Status
-from tongban.cases import deadlines, policy
+from tongban.cases import conf, deadlines, policy
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.handling import (
     locked,
     record_event,
     require,
-    setting,
 )
 from tongban.cases.models import (
     Case,
@@ -100,7 +99,7 @@ def raise_warnings(today: datetime.date | None = None) -> dict[str, int]:
     extension alongside, and a case is written only when its due date or warning level moved."""
     today = today or timezone.localdate()
     calendar = workdays.Calendar()
-    yellow_at = setting("CASE_YELLOW_WORKING_DAYS", 3)
+    yellow_at = conf.yellow_working_days()
     counts = {"yellow": 0, "red": 0}
     open_cases = (
         Case.objects.filter(application__status=Status.ACCEPTED, effective_due_date__isnull=False)

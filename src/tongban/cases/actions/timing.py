@@ -9,7 +9,7 @@ from django.utils import timezone
 from tongban.accounts.models import User
 from tongban.applications.models import Application
 from tongban.applications.states import Status
-from tongban.cases import deadlines, notices, policy
+from tongban.cases import conf, deadlines, notices, policy
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.events import CaseSuspensionEnded
 from tongban.cases.handling import (
@@ -17,7 +17,6 @@ from tongban.cases.handling import (
     notify_applicant,
     record_event,
     require,
-    setting,
 )
 from tongban.cases.models import (
     Case,
@@ -157,7 +156,7 @@ def extend(*, application: Application, actor: User, reason: str) -> Extension:
         raise ValidationError({"reason": ["请写明延长理由，理由将告知申请人"]})
     if Extension.objects.filter(case=case).exists():
         raise Refused("本件已经延长过审批期限，依法只能延长一次")
-    days = setting("CASE_EXTENSION_WORKING_DAYS", 10)
+    days = conf.extension_working_days()
     extension = Extension.objects.create(
         case=case, working_days=days, reason=reason.strip(), approved_by=actor
     )

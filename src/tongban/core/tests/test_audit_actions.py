@@ -19,6 +19,7 @@ APPS = [
     "credit",
     "exchange",
     "hall",
+    "identity",
     "licences",
     "notify",
     "ocr",
@@ -26,6 +27,8 @@ APPS = [
     "ratings",
     "rules",
     "seals",
+    "supervision",
+    "workflow",
     "workorders",
 ]
 SRC = pathlib.Path(__file__).resolve().parents[2]

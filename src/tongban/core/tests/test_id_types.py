@@ -34,3 +34,23 @@ def test_one_blind_index_rule_for_every_ledger(id_type, number, kind):
 def test_a_citizen_and_an_enterprise_never_share_an_index():
     number = testdata.citizen_id(sequence=3)
     assert id_blind_index(IdType.CITIZEN_ID, number) != id_blind_index(IdType.USCC, number)
+
+
+def test_the_citizen_id_code_is_written_only_in_the_enumeration():
+    """ "111" is 居民身份证 only through IdType.CITIZEN_ID outside tests and migrations ("001" also
+    serves as a licence-type suffix and a region code, so only "111" can be checked this way)."""
+    import ast
+    import pathlib
+
+    src = pathlib.Path(__file__).resolve().parents[2]
+    literal = []
+    for path in sorted(src.rglob("*.py")):
+        parts = path.relative_to(src).parts
+        if "tests" in parts or "migrations" in parts or parts[0] == "bundles":
+            continue
+        if parts == ("core", "identifiers.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value == IdType.CITIZEN_ID.value:
+                literal.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert literal == []

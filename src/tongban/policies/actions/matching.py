@@ -19,14 +19,13 @@ import datetime
 from decimal import Decimal
 
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from tongban.core import audit, pii
 from tongban.core.statemachine import SYSTEM, transition
-from tongban.policies import data, engine, states
+from tongban.policies import conf, data, engine, states
 from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import (
     Match,
@@ -47,10 +46,6 @@ ACTIVE = [
 
 
 SNAPSHOT_CHUNK = 5000
-
-
-def default_partitions() -> int:
-    return int(getattr(settings, "POLICIES_PARTITIONS", 2))
 
 
 def published(target: str, policy_ids=None) -> list[tuple[Policy, PolicyVersion]]:
@@ -126,7 +121,7 @@ def start_run(
 ) -> MatchRun:
     """Plan a run and hand its partitions to the workers (or carry them out here, `inline`)."""
     as_of = as_of or timezone.localdate()
-    partitions = max(1, partitions or default_partitions())
+    partitions = max(1, partitions or conf.partitions())
     policy_ids = [p.pk for p in policies] if policies is not None else None
     targets = sorted({p.target for p in policies}) if policies is not None else TARGETS
     work: list[tuple[str, list[str]]] = []
