@@ -23,6 +23,7 @@ from tongban.applications import formdefs, licence_use, prefill
 from tongban.applications.models import Application
 from tongban.applications.states import Status
 from tongban.bundles import merge
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import (
     BundleApplication,
     BundleEvent,
@@ -428,7 +429,7 @@ def _create(
         bundle_application=bundle, from_status="", to_status=BundleStatus.SUBMITTED
     )
     audit.record(
-        "bundles.submit",
+        AuditAction.SUBMIT,
         actor=owner,
         obj=bundle,
         detail={
@@ -527,7 +528,7 @@ def start_member(membership: MemberApplication, licence: Licence | None) -> bool
         + "。",
     )
     audit.record(
-        "bundles.start_member",
+        AuditAction.START_MEMBER,
         obj=bundle,
         detail={"case_number": application.case_number, "licence": bool(licence)},
     )
@@ -550,7 +551,7 @@ def cancel_member(membership: MemberApplication, reason: str) -> None:
         reason=reason,
         machine=MEMBER,
         update_fields=["start_error"],
-        audit_action="bundles.cancel_member",
+        audit_action=AuditAction.CANCEL_MEMBER,
         audit_detail={"case_number": application.case_number or ""},
     )
     BundleEvent.objects.create(
