@@ -221,7 +221,16 @@ def _check_applicant(version: BundleVersion, owner: User, enterprise, prepared: 
 
 def _open_duplicate(version: BundleVersion, owner: User, enterprise) -> None:
     """One open application per bundle and applicant: a second submission (another tab, a retry
-    without the key, a resubmission while a member waits for 补正) would create every member twice."""
+    without the key, a resubmission while a member waits for 补正) would create every member twice.
+    The applicant's row is locked first (the enterprise's, whoever of its agents applies), so two
+    submissions at the same moment (two devices, two agents) wait for each other and the second
+    finds the first's application."""
+    applicant = type(enterprise) if enterprise is not None else User
+    list(
+        applicant.objects.select_for_update()
+        .filter(pk=(enterprise or owner).pk)
+        .values_list("pk", flat=True)
+    )
     open_one = (
         BundleApplication.objects.filter(
             version__bundle_id=version.bundle_id,
