@@ -1,12 +1,14 @@
 """/api/v1/bundles: 一件事 for the mobile app and other systems — the published bundles and their
-one guide (public), the signed-in account's bundle applications with their joint status, and one
-idempotent submission of the one form. Thin: every change goes through `actions.applying`."""
+one guide (public), the signed-in account's bundle applications with their joint status, one
+idempotent submission of the one form, and 补正 in one place. Thin: every change goes through
+`actions.applying` and `actions.correcting`."""
 
 import json
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -17,7 +19,7 @@ from rest_framework.views import APIView
 from tongban.accounts.models import User
 from tongban.applications.models import Application
 from tongban.bundles import access
-from tongban.bundles.actions import applying, joint
+from tongban.bundles.actions import applying, correcting, joint
 from tongban.bundles.models import Bundle, BundleApplication, BundleVersion
 from tongban.core.paging import ShortListPaginator
 
@@ -300,7 +302,7 @@ def _submission(request) -> tuple[dict, dict]:
             raise ValidationError({"bundle": ["bundle 部分应为 JSON 文本"]}) from exc
         files: dict[str, list] = {}
         for name in request.FILES:
-            prefix, _, key = name.partition("_")
+            prefix, _sep, key = name.partition("_")
             if prefix != "material" or not key:
                 raise ValidationError({name: ["文件部分应命名为 material_<材料 key>"]})
             files[key] = request.FILES.getlist(name)
@@ -366,4 +368,170 @@ class BundleSubmitView(APIView):
         return Response(
             BundleApplicationSerializer(bundle).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+class BundleCorrectionMaterialSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="补正时上传文件的部分名为 material_<id>")
+    name = serializers.CharField()
+    required = serializers.BooleanField()
+
+
+class BundleCorrectionMemberSerializer(serializers.Serializer):
+    case_number = serializers.CharField()
+    name = serializers.CharField()
+    department = serializers.CharField()
+    notice_items = serializers.ListField(
+        child=serializers.CharField(), help_text="补正告知书列明的需补正内容"
+    )
+    respond_by = serializers.DateField(
+        allow_null=True, help_text="补正期限，逾期视为放弃该事项的申请"
+    )
+    materials = BundleCorrectionMaterialSerializer(many=True)
+
+
+class BundleCorrectionChoiceSerializer(serializers.Serializer):
+    value = serializers.JSONField()
+    label = serializers.CharField()
+
+
+class BundleCorrectableFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="补正时 values 中的键")
+    title = serializers.CharField()
+    type = serializers.CharField()
+    choices = BundleCorrectionChoiceSerializer(
+        many=True, help_text="只能取其中之一的字段；其他为空"
+    )
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text="当前值；身份证号、电话、银行账号不返回（null），需更正时重新填写",
+    )
+    personal = serializers.BooleanField()
+    members = serializers.ListField(
+        child=serializers.CharField(), help_text="一次更正、同步到的各事项"
+    )
+
+
+class BundleCorrectionSerializer(serializers.Serializer):
+    open = serializers.BooleanField(help_text="false：没有需要补正的事项")
+    members = BundleCorrectionMemberSerializer(many=True, help_text="待补正的事项，各有其补正告知")
+    fields = BundleCorrectableFieldSerializer(many=True, help_text="可在此一次更正的申请表内容")
+
+
+class BundleCorrectionInputSerializer(serializers.Serializer):
+    values = serializers.DictField(
+        required=False, default=dict, help_text="字段名 → 更正后的值（只填需要更正的）"
+    )
+
+
+class BundleCorrectionResultSerializer(serializers.Serializer):
+    resubmitted = serializers.ListField(
+        child=serializers.CharField(), help_text="补正后重新提交的办件编号；空：没有需要补正的事项"
+    )
+    detail = serializers.CharField()
+
+
+def _correction_body(bundle: BundleApplication) -> dict:
+    members = []
+    for entry in correcting.under_correction(bundle):
+        application, notice = entry["application"], entry["notice"]
+        members.append(
+            {
+                "case_number": application.case_number,
+                "name": application.item_version.name,
+                "department": application.service_item.department.name,
+                "notice_items": [str(item) for item in (notice.items if notice else [])],
+                "respond_by": notice.respond_by if notice else None,
+                "materials": [
+                    {"id": m.pk, "name": m.name, "required": m.required} for m in entry["materials"]
+                ],
+            }
+        )
+    fields = [
+        {
+            "name": f.name,
+            "title": f.title,
+            "type": f.prop.get("type", "string"),
+            "choices": [{"value": v, "label": str(label)} for v, label in f.choices],
+            "value": f.value,
+            "personal": f.personal,
+            "members": f.member_names,
+        }
+        for f in (correcting.correctable_fields(bundle) if members else [])
+    ]
+    return {"open": bool(members), "members": members, "fields": fields}
+
+
+def _correction_request(request) -> tuple[dict, dict[int, list]]:
+    """The values (JSON body, or the `correction` JSON part of a multipart body) and the files
+    (parts `material_<id>`) of one correction."""
+    files: dict[int, list] = {}
+    if request.content_type.startswith("multipart/"):
+        try:
+            data = json.loads(request.data.get("correction") or "{}")
+        except ValueError as exc:
+            raise ValidationError({"correction": ["correction 部分应为 JSON 文本"]}) from exc
+        for name in request.FILES:
+            prefix, _sep, key = name.partition("_")
+            if prefix != "material" or not key.isdigit():
+                raise ValidationError({name: ["文件部分应命名为 material_<材料 id>"]})
+            files[int(key)] = request.FILES.getlist(name)
+    else:
+        data = request.data
+    if not isinstance(data, dict):
+        raise ValidationError({"correction": ["请求体应为 JSON 对象"]})
+    incoming = BundleCorrectionInputSerializer(data=data)
+    incoming.is_valid(raise_exception=True)
+    return incoming.validated_data["values"], files
+
+
+class BundleCorrectionView(APIView):
+    """补正 in one place, as on the bundle page: GET the open correction (the members under 补正
+    with their notices and materials, the form fields to correct once for every member that asks
+    for them); POST the corrected values and files, every member under 补正 resubmitted together,
+    all or nothing. Only the applicant who filed the bundle corrects it (403 for the enterprise
+    account that follows its agent's bundle, 404 for anyone else). A repeated POST (a retry, a
+    second device) finds nothing left under 补正 and changes nothing: 200 with no case numbers."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser]
+    extra_error_statuses = {"get": (403, 404), "post": (400, 403, 404)}
+
+    def _bundle(self, request, public_id) -> BundleApplication:
+        bundle = get_object_or_404(_visible(request.user), public_id=public_id)
+        if not access.may_correct(request.user, bundle):
+            raise PermissionDenied(_("补正由提交该一件事的经办人办理，本企业账户只能查看进度"))
+        return bundle
+
+    @extend_schema(responses=BundleCorrectionSerializer)
+    def get(self, request, public_id):
+        bundle = self._bundle(request, public_id)
+        return Response(BundleCorrectionSerializer(_correction_body(bundle)).data)
+
+    @extend_schema(
+        request={
+            "application/json": BundleCorrectionInputSerializer,
+            "multipart/form-data": inline_serializer(
+                "BundleCorrectionWithFiles",
+                {
+                    "correction": serializers.CharField(
+                        required=False, help_text="JSON 文本，内容同 JSON 请求体"
+                    ),
+                    "material_<id>": serializers.ListField(child=serializers.FileField()),
+                },
+            ),
+        },
+        responses=BundleCorrectionResultSerializer,
+    )
+    def post(self, request, public_id):
+        bundle = self._bundle(request, public_id)
+        values, files = _correction_request(request)
+        numbers = correcting.correct(bundle=bundle, actor=request.user, files=files, values=values)
+        detail = (
+            _("补正材料已提交，相关部门将重新受理。")
+            if numbers
+            else _("没有需要补正的事项，无需重复提交。")
+        )
+        return Response(
+            BundleCorrectionResultSerializer({"resubmitted": numbers, "detail": detail}).data
         )

@@ -17,6 +17,7 @@ from tongban.applications import formdefs
 from tongban.applications.models import Application
 from tongban.bundles import access, merge
 from tongban.bundles.actions import applying, correcting, joint
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import Bundle, BundleApplication, BundleVersion
 from tongban.core import audit, pii
 from tongban.core.paging import ShortListPaginator
@@ -301,7 +302,7 @@ def result_pdf(request, public_id):
         handle = document.file.open("rb")
     except OSError:
         raise Http404(_("文件暂时无法读取，请稍后再试")) from None
-    audit.record("bundles.result_download", actor=request.user, obj=bundle)
+    audit.record(AuditAction.RESULT_DOWNLOAD, actor=request.user, obj=bundle)
     return FileResponse(
         handle,
         as_attachment=True,

@@ -23,6 +23,7 @@ from tongban.applications import formdefs, licence_use, prefill
 from tongban.applications.models import Application
 from tongban.applications.states import Status
 from tongban.bundles import merge
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import (
     BundleApplication,
     BundleEvent,
@@ -220,7 +221,16 @@ def _check_applicant(version: BundleVersion, owner: User, enterprise, prepared: 
 
 def _open_duplicate(version: BundleVersion, owner: User, enterprise) -> None:
     """One open application per bundle and applicant: a second submission (another tab, a retry
-    without the key, a resubmission while a member waits for 补正) would create every member twice."""
+    without the key, a resubmission while a member waits for 补正) would create every member twice.
+    The applicant's row is locked first (the enterprise's, whoever of its agents applies), so two
+    submissions at the same moment (two devices, two agents) wait for each other and the second
+    finds the first's application."""
+    applicant = type(enterprise) if enterprise is not None else User
+    list(
+        applicant.objects.select_for_update()
+        .filter(pk=(enterprise or owner).pk)
+        .values_list("pk", flat=True)
+    )
     open_one = (
         BundleApplication.objects.filter(
             version__bundle_id=version.bundle_id,
@@ -428,7 +438,7 @@ def _create(
         bundle_application=bundle, from_status="", to_status=BundleStatus.SUBMITTED
     )
     audit.record(
-        "bundles.submit",
+        AuditAction.SUBMIT,
         actor=owner,
         obj=bundle,
         detail={
@@ -527,7 +537,7 @@ def start_member(membership: MemberApplication, licence: Licence | None) -> bool
         + "。",
     )
     audit.record(
-        "bundles.start_member",
+        AuditAction.START_MEMBER,
         obj=bundle,
         detail={"case_number": application.case_number, "licence": bool(licence)},
     )
@@ -550,7 +560,7 @@ def cancel_member(membership: MemberApplication, reason: str) -> None:
         reason=reason,
         machine=MEMBER,
         update_fields=["start_error"],
-        audit_action="bundles.cancel_member",
+        audit_action=AuditAction.CANCEL_MEMBER,
         audit_detail={"case_number": application.case_number or ""},
     )
     BundleEvent.objects.create(

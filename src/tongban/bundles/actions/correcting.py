@@ -16,6 +16,7 @@ from tongban.applications import formdefs
 from tongban.applications.models import Application
 from tongban.applications.states import Status
 from tongban.bundles.actions import joint
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import BundleApplication, BundleEvent, MemberApplication
 from tongban.cases import actions as cases
 from tongban.core import audit
@@ -214,7 +215,7 @@ def correct(
         )
     BundleEvent.objects.create(bundle_application=bundle, action="补正后重新提交", opinion=opinion)
     audit.record(
-        "bundles.correct",
+        AuditAction.CORRECT,
         actor=actor,
         obj=bundle,
         # field names only: the values may be personal data

@@ -19,6 +19,7 @@ from tongban.accounts.models import User
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application, public_timeline
 from tongban.applications.states import Status
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import (
     BundleApplication,
     BundleEvent,
@@ -103,7 +104,7 @@ def _completed(bundle: BundleApplication, rows) -> None:
         action="一件事办结",
         opinion="全部事项已办理完毕，联合办结通知书正在签发。",
     )
-    audit.record("bundles.complete", obj=bundle, detail={"days": bundle.working_days_used})
+    audit.record(AuditAction.COMPLETE, obj=bundle, detail={"days": bundle.working_days_used})
 
 
 @transaction.atomic
@@ -242,7 +243,7 @@ def issue_result(bundle_id: int) -> BundleApplication:
             action="签发联合办结通知书",
             opinion=f"文书编号：{document.number}，可在本页下载。",
         )
-        audit.record("bundles.joint_result", obj=bundle, detail={"document": document.number})
+        audit.record(AuditAction.JOINT_RESULT, obj=bundle, detail={"document": document.number})
         done = sum(1 for r in results if not r["refused"])
         notify.send(
             bundle.owner,
@@ -305,7 +306,8 @@ def _apply_warning(bundle_id: int, level: str, left: int) -> bool:
     if not level or BundleWarning.objects.filter(bundle_application=bundle, level=level).exists():
         return False
     BundleWarning.objects.create(bundle_application=bundle, level=level, days_left=left)
-    audit.record(f"bundles.warning_{level}", obj=bundle, detail={"days_left": left})
+    code = AuditAction.WARNING_RED if level == "red" else AuditAction.WARNING_YELLOW
+    audit.record(code, obj=bundle, detail={"days_left": left})
     people = User.objects.filter(is_active=True, staff_roles__role=Role.SUPERVISOR).distinct()[:20]
     for person in people:
         notify.send(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tongban.accounts.permissions import serves_department
 from tongban.accounts.roles import Role
 from tongban.bundles import merge
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import (
     Bundle,
     BundleMember,
@@ -114,7 +115,7 @@ def create_bundle(*, actor, code: str, name: str, theme: str, lead_department, d
         lead_department=lead_department,
         created_by=actor,
     )
-    audit.record("bundles.create", actor=actor, obj=version, detail={"code": code})
+    audit.record(AuditAction.CREATE, actor=actor, obj=version, detail={"code": code})
     return version
 
 
@@ -135,7 +136,7 @@ def update_draft(*, actor, version: BundleVersion, name: str, description: str, 
         raise ValidationError({"theme": ["请选择个人或企业一件事"]})
     version.name, version.description, version.theme = name.strip(), description.strip(), theme
     version.save(update_fields=["name", "description", "theme"])
-    audit.record("bundles.update_draft", actor=actor, obj=version)
+    audit.record(AuditAction.UPDATE_DRAFT, actor=actor, obj=version)
     return version
 
 
@@ -177,7 +178,7 @@ def set_structure(
             )
             option.members.set([made[code] for code in adds])
     audit.record(
-        "bundles.set_structure",
+        AuditAction.SET_STRUCTURE,
         actor=actor,
         obj=version,
         detail={"members": [s.implementation_code for s in members]},
@@ -260,7 +261,7 @@ def publish(*, actor, version: BundleVersion) -> BundleVersion:
     bundle.current_version = version
     bundle.save(update_fields=["current_version"])
     audit.record(
-        "bundles.publish",
+        AuditAction.PUBLISH,
         actor=actor,
         obj=version,
         detail={"version": version.version, "promised_days": version.promised_days},
@@ -287,7 +288,7 @@ def withdraw(*, actor, version: BundleVersion, reason: str) -> BundleVersion:
     Bundle.objects.filter(pk=version.bundle_id, current_version=version).update(
         current_version=None
     )
-    audit.record("bundles.withdraw", actor=actor, obj=version, detail={"reason": reason[:200]})
+    audit.record(AuditAction.WITHDRAW, actor=actor, obj=version, detail={"reason": reason[:200]})
     return version
 
 
@@ -310,5 +311,5 @@ def new_draft(*, actor, bundle: Bundle, change_note: str = "") -> BundleVersion:
     )
     members, questions = structure_of(source)
     set_structure(actor=actor, version=draft, members=members, questions=questions)
-    audit.record("bundles.new_draft", actor=actor, obj=draft, detail={"from": source.version})
+    audit.record(AuditAction.NEW_DRAFT, actor=actor, obj=draft, detail={"from": source.version})
     return draft

@@ -7,6 +7,7 @@ from django.db import transaction
 from tongban.accounts.permissions import serves_department
 from tongban.applications.states import Status
 from tongban.bundles.actions import joint
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import BundleApplication
 from tongban.cases import actions as cases
 from tongban.catalog.codes import HandlingType
@@ -38,5 +39,5 @@ def accept_all(*, bundle: BundleApplication, actor, opinion: str = "") -> list[s
     for row in rows:
         cases.accept(application=row.application, actor=actor, opinion=opinion or "一件事一窗受理")
         accepted.append(row.application.case_number)
-    audit.record("bundles.accept_all", actor=actor, obj=bundle, detail={"cases": accepted})
+    audit.record(AuditAction.ACCEPT_ALL, actor=actor, obj=bundle, detail={"cases": accepted})
     return accepted

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tongban.applications.models import Application
 from tongban.bundles.actions import correcting, joint
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.tests.conftest import staff
 from tongban.bundles.tests.test_journeys import member, submit_newborn
 from tongban.cases import actions as cases
@@ -57,7 +58,7 @@ def test_a_shared_field_is_corrected_once_for_every_member(
     assert bundle.status == "submitted"
     step = [e for e in joint.timeline(bundle) if e["action"] == "补正后重新提交" and not e["item"]]
     assert "新生儿姓名（出生医学证明、出生登记" in step[-1]["opinion"]
-    record = AuditRecord.objects.filter(action="bundles.correct").latest("sequence")
+    record = AuditRecord.objects.filter(action=AuditAction.CORRECT).latest("sequence")
     assert record.detail["fields"] == ["baby_name"] and "李小圆" not in str(record.detail)
     # Again (a second tab): nothing more to correct, nothing changed.
     assert correcting.correct(bundle=bundle, actor=parent, files={}, values={}) == []

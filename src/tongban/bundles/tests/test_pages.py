@@ -1,6 +1,7 @@
 """The pages: the one guide, the one form (posted as a browser does), the joint status page, the
 staff side-by-side page with 一窗受理, the bundle-type editor and the statistics."""
 
+from tongban.bundles.audit_actions import AuditAction
 from tongban.bundles.models import BundleApplication, BundleVersion
 from tongban.bundles.tests.conftest import pdf, staff
 from tongban.bundles.tests.test_journeys import NEWBORN_VALUES
@@ -117,7 +118,7 @@ def test_catalogue_admin_edits_and_publishes_a_bundle(newborn, client):
     assert members[1].situation_answers == {"您要办理哪种业务?": "新生儿首次办理"}
     option = draft.questions.get().options.get(text="是")
     assert list(option.members.values_list("implementation_code", flat=True)) == [codes[2]]
-    assert AuditRecord.objects.filter(action="bundles.set_structure").exists()
+    assert AuditRecord.objects.filter(action=AuditAction.SET_STRUCTURE).exists()
     client.post(url, editor_post([first, (codes[1], "required", codes[0], "20", [])]))
     client.post(f"/workbench/bundles/types/{draft.pk}/publish/")
     draft.refresh_from_db()

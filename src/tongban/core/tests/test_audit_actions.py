@@ -13,6 +13,7 @@ from tongban.core import statemachine
 APPS = [
     "accounts",
     "applications",
+    "bundles",
     "cases",
     "catalog",
     "core",
