@@ -6,7 +6,6 @@ import datetime
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,10 +13,10 @@ from tongban.accounts.permissions import HasStaffRole
 from tongban.accounts.roles import Role
 from tongban.core import bounds
 from tongban.exchange import statistics
-from tongban.exchange.actions import access, query
+from tongban.exchange.actions import query
 from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
 from tongban.exchange.models import CASE_REF_LENGTH
-from tongban.exchange.tokens import TokenAuthentication
+from tongban.exchange.tokens import ExchangeClientView
 
 
 class QueryRequest(serializers.Serializer):
@@ -59,25 +58,7 @@ class Refusal(serializers.Serializer):
     detail = serializers.CharField(help_text="中文说明")
 
 
-class HasExchangeToken(BasePermission):
-    """A valid client-credentials token with the "exchange" scope of an active consumer."""
-
-    message = "需要具有 exchange 权限范围的有效访问令牌（OAuth 2.0 客户端凭证）"
-
-    def has_permission(self, request, view):
-        token = request.auth
-        if token is None or not hasattr(token, "is_valid") or not token.is_valid(["exchange"]):
-            return False
-        request.exchange_consumer = getattr(token, "consumer", None) or access.consumer_for_token(
-            token
-        )
-        return request.exchange_consumer is not None
-
-
-class QueryView(APIView):
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [HasExchangeToken]
-
+class QueryView(ExchangeClientView):
     @extend_schema(
         request=QueryRequest,
         responses={

@@ -10,13 +10,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from tongban.exchange.actions import subscriptions
 from tongban.exchange.actions.errors import ExchangeDenied
-from tongban.exchange.api import HasExchangeToken, Refusal
+from tongban.exchange.api import Refusal
 from tongban.exchange.models import BulkLoad, Extract, FileFormat, Subscription
-from tongban.exchange.tokens import TokenAuthentication
+from tongban.exchange.tokens import ExchangeClientView
 
 EXTRACTS_LISTED = 50
 
@@ -84,10 +83,7 @@ def _invalid(exc: ValidationError):
     raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class _ConsumerView(APIView):
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [HasExchangeToken]
-
+class _ConsumerView(ExchangeClientView):
     def _subscription(self, request, pk) -> Subscription:
         subscription = (
             Subscription.objects.select_related("resource", "consumer")

@@ -1,6 +1,6 @@
-"""Staff pages under /workbench/exchange/: the resource catalogue (browse, search, edit drafts,
-publish, withdraw, Excel import and export), access requests with approval, grants, bulk loads
-and call statistics. Every change goes through exchange.actions."""
+"""Staff pages under /workbench/exchange/: the resource catalogue (browse, search, edit drafts and
+their data items, publish, withdraw, Excel import and export), access requests with approval,
+grants, bulk loads and call statistics. Every change goes through exchange.actions."""
 
 import datetime
 
@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import (
@@ -29,9 +30,12 @@ from tongban.exchange.models import (
     AccessRequest,
     BulkLoad,
     Consumer,
+    DataItem,
     Grant,
+    ItemType,
     Resource,
     ResourceVersion,
+    Sensitivity,
     ShareCondition,
 )
 
@@ -126,8 +130,100 @@ def edit_draft(request, pk):
     return render(
         request,
         "exchange/staff/edit_draft.html",
-        {"resource": resource, "draft": draft, "form": form},
+        {"resource": resource, "draft": draft, "form": form, "items": list(draft.items.all())},
     )
+
+
+class ItemForm(forms.Form):
+    code = forms.CharField(
+        label=_lazy("信息项代码"),
+        max_length=40,
+        help_text=_lazy("以字母开头，只用字母、数字和下划线，如 xm、csrq"),
+    )
+    name = forms.CharField(label=_lazy("信息项名称"), max_length=60)
+    item_type = forms.ChoiceField(label=_lazy("数据类型"), choices=ItemType.choices)
+    code_table = forms.CharField(
+        label=_lazy("代码表"),
+        max_length=300,
+        required=False,
+        help_text=_lazy("允许的取值，以 | 分隔，如 男|女"),
+    )
+    description = forms.CharField(label=_lazy("说明"), max_length=200, required=False)
+    sensitivity = forms.ChoiceField(label=_lazy("敏感级别"), choices=Sensitivity.choices)
+    personal = forms.BooleanField(label=_lazy("个人信息"), required=False)
+    required = forms.BooleanField(label=_lazy("必填"), required=False)
+    rule = forms.ChoiceField(label=_lazy("校验规则"), choices=DataItem.Rule.choices, required=False)
+
+    def spec(self) -> catalogue.ItemSpec:
+        return catalogue.ItemSpec(**self.cleaned_data)
+
+    def show(self, exc: ValidationError) -> None:
+        """The service layer's reasons, next to the field they concern."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, problems in exc.message_dict.items():
+            self.add_error(field if field in self.fields else None, problems)
+
+
+def _draft_item(request, pk, item_pk) -> tuple[Resource, DataItem]:
+    resource = _managed(request, pk)
+    item = get_object_or_404(
+        DataItem.objects.select_related("version"), pk=item_pk, version__resource=resource
+    )
+    return resource, item
+
+
+def _item_page(request, resource, version, form, item=None):
+    return render(
+        request,
+        "exchange/staff/item_form.html",
+        {"resource": resource, "version": version, "form": form, "item": item},
+    )
+
+
+@admin_only
+def item_new(request, pk):
+    resource = _managed(request, pk)
+    draft = get_object_or_404(resource.versions, status=ResourceVersion.Status.DRAFT)
+    form = ItemForm(request.POST or None, initial={"item_type": "string", "sensitivity": "general"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = catalogue.add_item(actor=request.user, version=draft, spec=form.spec())
+            messages.success(request, _("已新增信息项 %(code)s") % {"code": item.code})
+            return redirect("exchange_staff:edit", pk=resource.pk)
+        except ValidationError as exc:
+            form.show(exc)
+    return _item_page(request, resource, draft, form)
+
+
+@admin_only
+def item_edit(request, pk, item_pk):
+    resource, item = _draft_item(request, pk, item_pk)
+    initial = {name: getattr(item, name) for name in ItemForm.base_fields}
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue.update_item(actor=request.user, item=item, spec=form.spec())
+            messages.success(request, _("信息项已保存"))
+            return redirect("exchange_staff:edit", pk=resource.pk)
+        except ValidationError as exc:
+            form.show(exc)
+    return _item_page(request, resource, item.version, form, item)
+
+
+@admin_only
+@require_POST
+def item_remove(request, pk, item_pk):
+    resource, item = _draft_item(request, pk, item_pk)
+    try:
+        catalogue.remove_item(actor=request.user, item=item)
+        messages.success(request, _("已删除信息项 %(code)s") % {"code": item.code})
+    except ValidationError as exc:
+        _flash(request, exc)
+    if item.version.status != ResourceVersion.Status.DRAFT:
+        return redirect("exchange_staff:resource", pk=resource.pk)
+    return redirect("exchange_staff:edit", pk=resource.pk)
 
 
 @admin_only

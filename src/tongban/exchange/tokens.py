@@ -1,4 +1,9 @@
-"""Token introspection at the exchange API, cached for a few seconds.
+"""The one token check of the exchange API (the query API and bulk delivery alike), with the
+token introspection cached for a few seconds.
+
+`consumer_of(token)` is the check: a live token with the "exchange" scope, issued to an active
+consumer. `TokenAuthentication` uses it to decide what may be cached, `HasExchangeToken` to admit
+the caller, and every view for department systems derives from `ExchangeClientView`.
 
 A department system sends its bearer token with every call; looking it up (and its consumer) in
 the database each time would cost more than the call. The answer is kept in the shared cache under
@@ -16,12 +21,15 @@ from django.utils import timezone
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import AccessToken
+from rest_framework.permissions import BasePermission
+from rest_framework.views import APIView
 
 from tongban.exchange import conf
 from tongban.exchange.actions import access
 from tongban.exchange.models import Consumer
 
 PREFIX = "exchange:token:"
+SCOPE = "exchange"
 
 
 def key_for(raw_token: str) -> str:
@@ -39,6 +47,14 @@ class CachedToken:
 
     def is_valid(self, scopes=None) -> bool:
         return self.expires > timezone.now() and set(scopes or ()) <= set(self.scope.split())
+
+
+def consumer_of(token) -> Consumer | None:
+    """The consumer a token lets call the exchange: the token is live, carries the exchange
+    scope and belongs to an active consumer's client; None otherwise."""
+    if token is None or not hasattr(token, "is_valid") or not token.is_valid([SCOPE]):
+        return None
+    return getattr(token, "consumer", None) or access.consumer_for_token(token)
 
 
 def _bearer(request) -> str:
@@ -60,14 +76,32 @@ class TokenAuthentication(OAuth2Authentication):
         if result is None or not raw:
             return result
         user, token = result
-        consumer = access.consumer_for_token(token)
-        seconds = int((token.expires - timezone.now()).total_seconds())
-        if user is not None or consumer is None or not token.is_valid(["exchange"]):
+        consumer = consumer_of(token)
+        if user is not None or consumer is None:
             return result
+        seconds = int((token.expires - timezone.now()).total_seconds())
         entry = CachedToken(token.application_id, token.scope, token.expires, consumer)
         if min(seconds, conf.token_cache_seconds()) > 0:
             cache.set(key_for(raw), entry, min(seconds, conf.token_cache_seconds()))
         return None, entry
+
+
+class HasExchangeToken(BasePermission):
+    """Admits a caller whose token passes `consumer_of`; the view finds the consumer on
+    `request.exchange_consumer`."""
+
+    message = "需要具有 exchange 权限范围的有效访问令牌（OAuth 2.0 客户端凭证）"
+
+    def has_permission(self, request, view):
+        request.exchange_consumer = consumer_of(request.auth)
+        return request.exchange_consumer is not None
+
+
+# Base of every endpoint for department systems: bearer token (cached), exchange scope, active
+# consumer. (A comment, not a docstring: drf-spectacular would print it on every operation.)
+class ExchangeClientView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [HasExchangeToken]
 
 
 def forget_token(sender, instance, **kwargs) -> None:

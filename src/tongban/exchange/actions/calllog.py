@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from tongban.core import audit
@@ -73,39 +73,51 @@ def new_record(**fields) -> CallRecord:
 
 
 _INSERT_CHUNK = 1000  # rows per statement: 16 columns stay under SQLite's variable limit
+_statements: dict[tuple[str, int], str] = {}
+
+
+def _insert_statement(db, rows: int) -> str:
+    """The INSERT … RETURNING id for `rows` records, built once per connection vendor and size."""
+    key = (db.vendor, rows)
+    statement = _statements.get(key)
+    if statement is None:
+        columns = ", ".join(db.ops.quote_name(f.column) for f in _FIELDS)
+        row_marks = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
+        table = db.ops.quote_name(CallRecord._meta.db_table)
+        values = ", ".join([row_marks] * rows)
+        statement = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING id"  # noqa: S608 (names from the model; values are parameters)
+        if len(_statements) < 64:
+            _statements[key] = statement
+    return statement
+
+
+_FIELDS = [f for f in CallRecord._meta.concrete_fields if not f.primary_key]
 
 
 def append(entries: list[CallRecord]) -> None:
     """Insert the records in one plain statement (per 1,000) and set their ids. Every call appends
-    its records; the ORM's bulk_create costs more to build than the insert costs to run."""
+    its records; the ORM's bulk_create costs more to build than the insert costs to run. The
+    connection is looked up once (not through the `connection` proxy for every field)."""
     if not entries:
         return
-    fields = [f for f in CallRecord._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(CallRecord._meta.db_table)
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    db = connections[DEFAULT_DB_ALIAS]
     # One statement commits alone; several are one transaction. Rows come back in insertion order
     # (as Django's own bulk_create relies on for SQLite and PostgreSQL).
     with transaction.atomic() if len(entries) > _INSERT_CHUNK else nullcontext():
         for start in range(0, len(entries), _INSERT_CHUNK):
             chunk = entries[start : start + _INSERT_CHUNK]
             params = [
-                f.get_db_prep_save(getattr(entry, f.attname), connection)
+                f.get_db_prep_save(getattr(entry, f.attname), db)
                 for entry in chunk
-                for f in fields
+                for f in _FIELDS
             ]
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from the model)
-                    + ", ".join([row_marks] * len(chunk))
-                    + " RETURNING id",
-                    params,
-                )
+            with db.cursor() as cursor:
+                cursor.execute(_insert_statement(db, len(chunk)), params)
                 ids = [row[0] for row in cursor.fetchall()]
             for entry, pk in zip(chunk, ids, strict=True):
                 entry.pk = pk
                 entry._state.adding = False
-                entry._state.db = connection.alias
+                entry._state.db = db.alias
 
 
 # --- sealing --------------------------------------------------------------------------------------

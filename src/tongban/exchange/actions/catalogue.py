@@ -3,6 +3,7 @@
 Versions move only along exchange.states.RESOURCE_VERSION; a published version is never edited (new_draft copies it).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -116,6 +117,47 @@ def provider_problems(name: str | None, options: dict | None) -> dict:
     return {"provider_options": problems} if problems else {}
 
 
+ITEM_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+# Column names bulk files and extracts use beside the item codes.
+RESERVED_ITEM_CODES = {"subject", "subject_index"}
+ITEM_LIMITS = {"name": 60, "code_table": 300, "description": 200}
+
+
+def _labels(choices) -> str:
+    return "、".join(str(label) for label in choices.labels)
+
+
+def item_problems(spec: ItemSpec) -> dict[str, list[str]]:
+    """What is wrong with one data item on its own, by field, in Chinese."""
+    errors: dict[str, list[str]] = {}
+    code, name = (spec.code or "").strip(), (spec.name or "").strip()
+    if not code:
+        errors["code"] = ["请填写信息项代码"]
+    elif not ITEM_CODE.fullmatch(code) or code.lower() in RESERVED_ITEM_CODES:
+        errors["code"] = [
+            f"信息项代码 {code!r} 无效：以字母开头，只用字母、数字和下划线，至多 40 个字符，"
+            "且不能是 subject 或 subject_index"
+        ]
+    if not name:
+        errors["name"] = ["请填写信息项名称"]
+    for field, limit in ITEM_LIMITS.items():
+        if len(getattr(spec, field) or "") > limit:
+            errors.setdefault(field, []).append(
+                f"{DataItem._meta.get_field(field).verbose_name}最多 {limit} 个字"
+            )
+    if spec.item_type not in ItemType.values:
+        errors["item_type"] = [f"数据类型 {spec.item_type!r} 无效（可选：{_labels(ItemType)}）"]
+    if spec.sensitivity not in Sensitivity.values:
+        errors["sensitivity"] = [
+            f"敏感级别 {spec.sensitivity!r} 无效（可选：{_labels(Sensitivity)}）"
+        ]
+    if spec.rule not in DataItem.Rule.values:
+        errors["rule"] = [f"校验规则 {spec.rule!r} 无效"]
+    elif spec.rule == DataItem.Rule.CODE_TABLE and not (spec.code_table or "").strip():
+        errors["code_table"] = ["按代码表校验的信息项必须填写代码表（取值以 | 分隔）"]
+    return errors
+
+
 def validate_items(specs: list[ItemSpec]) -> dict:
     errors: list[str] = []
     seen: set[str] = set()
@@ -123,19 +165,11 @@ def validate_items(specs: list[ItemSpec]) -> dict:
         errors.append("资源至少要有一个信息项")
     for index, spec in enumerate(specs, start=1):
         where = f"第 {index} 个信息项"
-        if not spec.code.strip() or not spec.name.strip():
-            errors.append(f"{where}缺少代码或名称")
         if spec.code in seen:
             errors.append(f"{where}的代码 {spec.code} 重复")
         seen.add(spec.code)
-        if spec.item_type not in ItemType.values:
-            errors.append(f"{where}的数据类型 {spec.item_type!r} 无效")
-        if spec.sensitivity not in Sensitivity.values:
-            errors.append(f"{where}的敏感级别 {spec.sensitivity!r} 无效")
-        if spec.rule not in DataItem.Rule.values:
-            errors.append(f"{where}的校验规则 {spec.rule!r} 无效")
-        if spec.rule == DataItem.Rule.CODE_TABLE and not spec.code_table.strip():
-            errors.append(f"{where}按代码表校验，但没有代码表")
+        for messages in item_problems(spec).values():
+            errors.extend(f"{where}：{message}" for message in messages)
     return {"items": errors} if errors else {}
 
 
@@ -213,6 +247,98 @@ def update_draft(*, actor, version: ResourceVersion, elements: dict, items=None)
         AuditAction.RESOURCE_EDIT, actor=actor, obj=version, detail={"fields": sorted(elements)}
     )
     return version
+
+
+# --- the data items of a draft, one at a time (staff pages) ---------------------------------------
+
+
+def _locked_draft(actor, version: ResourceVersion) -> ResourceVersion:
+    version = (
+        ResourceVersion.objects.select_for_update().select_related("resource").get(pk=version.pk)
+    )
+    require_data_admin(actor, version.resource.department)
+    if version.status != S.DRAFT:
+        raise ValidationError(
+            {"status": ["已发布或已停用的版本不能修改信息项；请先新建草稿，在草稿上修改后再发布"]}
+        )
+    return version
+
+
+def _clean_spec(spec: ItemSpec) -> ItemSpec:
+    return ItemSpec(
+        code=(spec.code or "").strip(),
+        name=(spec.name or "").strip(),
+        item_type=spec.item_type,
+        sensitivity=spec.sensitivity,
+        personal=bool(spec.personal),
+        required=bool(spec.required),
+        rule=spec.rule or "",
+        code_table=(spec.code_table or "").strip(),
+        description=(spec.description or "").strip(),
+    )
+
+
+def _check_item(version: ResourceVersion, spec: ItemSpec, keep: DataItem | None) -> None:
+    errors = item_problems(spec)
+    taken = version.items.filter(code=spec.code)
+    if keep is not None:
+        taken = taken.exclude(pk=keep.pk)
+    if "code" not in errors and taken.exists():
+        errors["code"] = [f"本版本已有代码为 {spec.code} 的信息项"]
+    _raise_if(errors)
+
+
+def _item_changed(actor, version, note: str, operation: str, code: str, fields=()) -> None:
+    _history(version, S.DRAFT, S.DRAFT, actor, note)
+    detail = {"operation": operation, "code": code, "version": version.number}
+    if fields:
+        detail["fields"] = sorted(fields)
+    audit.record(AuditAction.RESOURCE_ITEMS_EDIT, actor=actor, obj=version, detail=detail)
+
+
+@transaction.atomic
+def add_item(*, actor, version: ResourceVersion, spec: ItemSpec) -> DataItem:
+    """Add a data item at the end of a draft version."""
+    version = _locked_draft(actor, version)
+    spec = _clean_spec(spec)
+    _check_item(version, spec, keep=None)
+    last = version.items.order_by("-order").values_list("order", flat=True).first()
+    item = DataItem.objects.create(
+        version=version, order=0 if last is None else last + 1, **spec.__dict__
+    )
+    _item_changed(actor, version, f"新增信息项 {item.code}（{item.name}）", "add", item.code)
+    return item
+
+
+@transaction.atomic
+def update_item(*, actor, item: DataItem, spec: ItemSpec) -> DataItem:
+    """Change a data item of a draft version (its code too, if no other item has it)."""
+    version = _locked_draft(actor, item.version)
+    item = DataItem.objects.select_for_update().get(pk=item.pk, version=version)
+    spec = _clean_spec(spec)
+    _check_item(version, spec, keep=item)
+    before = item.code
+    changed = [name for name, value in spec.__dict__.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, spec.__dict__[name])
+    item.save(update_fields=changed)
+    label = before if before == item.code else f"{before} → {item.code}"
+    _item_changed(actor, version, f"修改信息项 {label}（{item.name}）", "edit", item.code, changed)
+    return item
+
+
+@transaction.atomic
+def remove_item(*, actor, item: DataItem) -> None:
+    """Remove a data item from a draft version; a version keeps at least one item."""
+    version = _locked_draft(actor, item.version)
+    item = DataItem.objects.select_for_update().get(pk=item.pk, version=version)
+    if version.items.count() <= 1:
+        raise ValidationError({"items": ["资源至少要有一个信息项，不能删除最后一个"]})
+    code, name = item.code, item.name
+    item.delete()
+    _item_changed(actor, version, f"删除信息项 {code}（{name}）", "remove", code)
 
 
 @transaction.atomic

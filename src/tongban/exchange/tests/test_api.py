@@ -1,7 +1,9 @@
 import base64
+import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
 from tongban.exchange.actions import access
@@ -120,3 +122,25 @@ def test_statistics_for_staff(granted, consumer, platform_admin):
     rows = client.get("/api/v1/exchange/statistics").json()
     mine = next(r for r in rows if r["consumer"] == "wj.sys")
     assert (mine["calls"], mine["answered"], mine["denied"]) == (1, 1, 0)
+
+
+def test_a_token_for_another_scope_is_refused_before_any_data(system, population):
+    consumer, secret = system
+    access.approve(
+        actor=None,
+        request=access.request_access(
+            actor=None,
+            consumer=consumer,
+            resource=population,
+            items=["xm"],
+            purpose="核验",
+            legal_basis="依据",
+            valid_until=timezone.localdate() + datetime.timedelta(days=5),
+        ),
+    )
+    response = post(token_for(consumer, secret, scope="intake"))
+    assert response.status_code == 403
+    assert "exchange 权限范围" in response.json()["detail"]
+    assert "示例甲" not in response.content.decode()
+    assert not CallRecord.objects.filter(kind="query").exists()
+    assert post(token_for(consumer, secret)).status_code == 200

@@ -122,3 +122,32 @@ def test_batched_encryption_and_blind_index_match_the_single_ones():
     sealed = pii.encrypt_many(values)
     assert [pii.decrypt(s) for s in sealed] == values
     assert len(set(sealed)) == 3 and values[0] not in sealed[0]  # own nonce each, never plain
+
+
+def test_loaded_rows_keep_their_types_and_blank_cells_are_empty(empty_resource):
+    from tongban.exchange.actions import catalogue
+    from tongban.exchange.actions.catalogue import ItemSpec
+    from tongban.exchange.plugins import LocalTableProvider
+
+    draft = catalogue.new_draft(actor=None, resource=empty_resource)
+    catalogue.add_item(actor=None, version=draft, spec=ItemSpec("hjrs", "户籍人数", "integer"))
+    catalogue.add_item(actor=None, version=draft, spec=ItemSpec("sfhz", "是否户主", "boolean"))
+    catalogue.add_item(actor=None, version=draft, spec=ItemSpec("zz", "住址"))
+    catalogue.publish(actor=None, version=draft)
+    rows = population_rows()[:2]
+    rows[0].update(hjrs="3", sfhz="true", zz="许昌市魏都区示例路1号")
+    rows[1].update(hjrs=" ", sfhz="false", zz="")
+    columns = [*COLUMNS, "hjrs", "sfhz", "zz"]
+    content = bulk.csv_bytes(rows, columns)
+    deliver(empty_resource, content, rows=2)
+    version = empty_resource.versions.get(status="published")
+    version.resource = empty_resource
+    items = list(version.items.filter(code__in=["xm", "hjrs", "sfhz", "zz"]))
+    answer = LocalTableProvider().fetch(version, items, [r["subject"] for r in rows])
+    assert answer[rows[0]["subject"]] == {
+        "xm": "示例甲",
+        "hjrs": 3,
+        "sfhz": True,
+        "zz": "许昌市魏都区示例路1号",
+    }
+    assert answer[rows[1]["subject"]] == {"xm": "示例乙", "hjrs": None, "sfhz": False, "zz": None}

@@ -222,6 +222,21 @@ def test_an_expired_token_or_no_token_gets_401(token, system):
     assert api("no-such-token", "get", "subscriptions").status_code == 401
 
 
+def test_a_token_for_another_scope_gets_neither_subscriptions_nor_files(token, system):
+    consumer, secret = system
+    manifest = api(
+        token, "post", f"subscriptions/{subscribe(token).json()['id']}/extracts", mode="full"
+    ).json()
+    wrong = token_for(consumer, secret, scope="intake")
+    logged = CallRecord.objects.count()
+    assert api(wrong, "get", "subscriptions").status_code == 403
+    assert subscribe(wrong).status_code == 403
+    answer = api(wrong, "get", f"extracts/{manifest['id']}")
+    assert answer.status_code == 403 and "exchange 权限范围" in answer.json()["detail"]
+    assert CallRecord.objects.count() == logged
+    assert api(token, "get", f"extracts/{manifest['id']}").status_code == 200
+
+
 def test_a_resource_shared_only_by_query_offers_no_files(token, population):
     from tongban.exchange.actions import catalogue
 
