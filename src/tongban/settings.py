@@ -558,6 +558,10 @@ EXCHANGE_MAX_BATCH = env_int("EXCHANGE_MAX_BATCH", 100)
 EXCHANGE_AUTH_CACHE_SECONDS = env_int("EXCHANGE_AUTH_CACHE_SECONDS", 5)
 # How long the exchange API keeps a checked bearer token (keyed by its hash; dropped on revocation).
 EXCHANGE_TOKEN_CACHE_SECONDS = env_int("EXCHANGE_TOKEN_CACHE_SECONDS", 30)
+# 智能秒批 (docs/rules.md): department systems asked side by side per check, and how long the check
+# waits for all of them before a silent one counts as failed (the case then goes to a person).
+INSTANT_APPROVAL_QUERY_THREADS = env_int("INSTANT_APPROVAL_QUERY_THREADS", 4)
+INSTANT_APPROVAL_QUERY_SECONDS = env_int("INSTANT_APPROVAL_QUERY_SECONDS", 15)
 # The demo department system (python -m tongban.exchange.demo_department) that `make run` starts.
 EXCHANGE_DEMO_DEPARTMENT_URL = env("EXCHANGE_DEMO_DEPARTMENT_URL", "http://127.0.0.1:8181")
 

@@ -19,11 +19,15 @@ Idempotent: one InstantDecision per application, written under the application's
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
@@ -53,6 +57,7 @@ CONSUMER_CODE = "platform.instant_approval"
 INSTANT_STEP_TASK = "instant-approval"
 SYSTEM_ROLE = "system"
 _CITIZEN_ID = re.compile(r"^\d{17}[\dXx]$")
+logger = logging.getLogger(__name__)
 
 
 # --- configuration -------------------------------------------------------------------------------
@@ -178,8 +183,12 @@ def _subject(application: Application, subject_kind: str) -> str | None:
 
 def gather(application: Application, definition: dict) -> tuple[dict[str, Fact], list[dict]]:
     """The facts a definition reads for this application, and what could not be had (a source
-    that refused or failed, a subject it does not know): those elements stay missing, so the
-    clauses reading them are unknown and the case goes to a person."""
+    that refused, failed or did not answer in time, a subject it does not know): those elements
+    stay missing, so the clauses reading them are unknown and the case goes to a person.
+
+    Each resource is one call. The calls are checked one after the other on this thread; the
+    providers that wait on another system (`Prepared.remote`) are then asked side by side on a
+    small pool while the local ones answer here, and every call is logged here, in order."""
     from tongban.exchange.actions import query as exchange
     from tongban.exchange.actions.errors import ExchangeDenied, ProviderUnavailable
     from tongban.exchange.models import Consumer, Resource
@@ -202,6 +211,7 @@ def gather(application: Application, definition: dict) -> tuple[dict[str, Fact],
     if not by_resource:
         return facts, problems
     consumer = Consumer.objects.filter(code=CONSUMER_CODE, active=True).first()
+    calls = []
     for code, wanted in by_resource.items():
         labels = "、".join(e.label for e in wanted)
         if consumer is None:
@@ -218,7 +228,7 @@ def gather(application: Application, definition: dict) -> tuple[dict[str, Fact],
             )
             continue
         try:
-            result = exchange.query(
+            prepared = exchange.prepare(
                 consumer=consumer,
                 resource_code=code,
                 subjects=[subject],
@@ -227,6 +237,16 @@ def gather(application: Application, definition: dict) -> tuple[dict[str, Fact],
                 case_ref=application.case_number or "",
             )
         except (ExchangeDenied, ProviderUnavailable) as exc:
+            problems.append({"source": code, "detail": f"{labels}：{exc}"})
+            continue
+        calls.append((code, wanted, labels, subject, prepared))
+    answers = _fetch_all([prepared for *_, prepared in calls])
+    for (code, wanted, labels, subject, prepared), (records, error) in zip(
+        calls, answers, strict=True
+    ):
+        try:
+            result = prepared.finish(records=records, error=error)
+        except ProviderUnavailable as exc:
             problems.append({"source": code, "detail": f"{labels}：{exc}"})
             continue
         record = result.records.get(pii.normalise(subject))
@@ -253,28 +273,113 @@ def gather(application: Application, definition: dict) -> tuple[dict[str, Fact],
     return facts, problems
 
 
+def _query_threads() -> int:
+    return max(1, int(getattr(settings, "INSTANT_APPROVAL_QUERY_THREADS", 4)))
+
+
+def _query_timeout() -> float:
+    return float(getattr(settings, "INSTANT_APPROVAL_QUERY_SECONDS", 15))
+
+
+def _fetch_in_thread(prepared):
+    """One remote provider's answer on a pool thread: it writes nothing to the database (the call
+    is logged by the caller) and closes whatever connection the thread opened."""
+    from tongban.exchange.actions.errors import ProviderUnavailable
+
+    try:
+        return prepared.fetch(), None
+    except ProviderUnavailable as exc:
+        return None, exc
+    except Exception as exc:  # any failure of a source routes the case to a person
+        logger.warning(
+            "instant approval: provider of %s failed: %s",
+            prepared.call.resource_code,
+            type(exc).__name__,
+        )
+        return None, ProviderUnavailable("提供方查询出错")
+    finally:
+        connections.close_all()
+
+
+def _fetch_all(calls: list) -> list[tuple[dict | None, Exception | None]]:
+    """Every prepared call's (records, error), in order. Remote providers are asked side by side
+    on a bounded pool, local ones on this thread meanwhile; a remote one that has not answered
+    when the time is up counts as failed (its thread finishes on its own, unheard)."""
+    from tongban.exchange.actions.errors import ProviderUnavailable
+
+    answers: list = [None] * len(calls)
+    remote = [n for n, prepared in enumerate(calls) if prepared.remote]
+    pool = (
+        ThreadPoolExecutor(
+            max_workers=min(_query_threads(), len(remote)), thread_name_prefix="instant-query"
+        )
+        if remote
+        else None
+    )
+    try:
+        started = time.monotonic()
+        futures = {n: pool.submit(_fetch_in_thread, calls[n]) for n in remote}
+        for n, prepared in enumerate(calls):
+            if n not in futures:
+                try:
+                    answers[n] = (prepared.fetch(), None)
+                except ProviderUnavailable as exc:
+                    answers[n] = (None, exc)
+        limit = _query_timeout()
+        wait(futures.values(), timeout=max(0.0, limit - (time.monotonic() - started)))
+        for n, future in futures.items():
+            if future.done():
+                answers[n] = future.result()
+            else:
+                answers[n] = (None, ProviderUnavailable(f"提供方在{limit:g}秒内没有答复"))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    return answers
+
+
 # --- the decision on submission ----------------------------------------------------------------------
+
+
+def _to_check(application: Application | None) -> bool:
+    return (
+        application is not None
+        and application.status == Status.SUBMITTED
+        and application.case_number is not None
+        and not InstantDecision.objects.filter(application=application).exists()
+    )
 
 
 def process(application_id: int) -> InstantDecision | None:
     """Check one submitted application (the worker's task). Does nothing when the item's 秒批 is
-    off, the application is no longer 待受理, or it was checked already."""
+    off, the application is no longer 待受理, or it was checked already.
+
+    The shared data is gathered before the application is locked: a department system may take
+    seconds to answer, and no write lock (with SQLite, the whole database's) is held meanwhile.
+    Under the lock everything is checked again, so a redelivered task cannot decide twice."""
+    application = Application.objects.filter(pk=application_id).first()
+    if not _to_check(application):
+        return None
+    config = config_for(application.service_item_id)
+    if config is None or not config.enabled:
+        return None
+    today = timezone.localdate()
+    version = rules.version_in_force(config.rule_set, today)
+    facts, problems = gather(application, version.definition) if version else ({}, [])
     with transaction.atomic():
         application = handling.locked(Application(pk=application_id))
-        if application.status != Status.SUBMITTED or application.case_number is None:
-            return None
-        if InstantDecision.objects.filter(application=application).exists():
+        if not _to_check(application):
             return None
         config = config_for(application.service_item_id)
         if config is None or not config.enabled:
             return None
-        today = timezone.localdate()
-        version = rules.version_in_force(config.rule_set, today)
         if version is None:
             return _route_to_person(
                 application, None, None, [{"detail": "规则集没有现行有效的版本"}], None
             )
-        facts, problems = gather(application, version.definition)
+        current = rules.version_in_force(config.rule_set, today)
+        if current is None or current.pk != version.pk:
+            return None  # the rules changed meanwhile: the sweep checks it again with the new ones
         decision, outcome = rules.decide(
             version=version,
             subject_type="application",

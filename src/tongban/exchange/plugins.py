@@ -28,6 +28,10 @@ plugins.KINDS.setdefault(KIND, "数据共享提供方")
 
 
 class ExchangeProvider(plugins.Plugin):
+    # True when fetch waits on another system and reads nothing through the platform's database
+    # connection (the cache aside): a caller may then ask it from a worker thread.
+    remote = False
+
     def fetch(self, version, items: list, subjects: list[str]) -> dict[str, dict | None]:
         raise NotImplementedError
 
@@ -121,6 +125,7 @@ breaker = CircuitBreaker()
 @plugins.register(KIND, "http")
 class HttpProvider(ExchangeProvider):
     label = "部门系统接口（HTTP）"
+    remote = True
     options = (
         plugins.Option("url", "查询接口地址", required=True),
         plugins.Option("token", "接口令牌", secret=True, default=""),

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core import audit, statemachine
-from tongban.rules import grammar, policy
+from tongban.rules import grammar, interpreter, policy
 from tongban.rules.audit_actions import AuditAction
-from tongban.rules.interpreter import Fact, Outcome, evaluate
+from tongban.rules.interpreter import CompiledRuleSet, Fact, Outcome
 from tongban.rules.models import (
     DataElement,
     RuleDecision,
@@ -215,19 +215,27 @@ class TestResult:
 
 
 def run_tests(version: RuleSetVersion) -> list[TestResult]:
+    """A version's test cases against what it holds now (a draft is compiled afresh each time)."""
     known = elements()
+    rule_set = CompiledRuleSet(version.definition, known)
     return [
         TestResult(
             case,
-            evaluate(
-                version.definition,
-                known,
+            rule_set.run(
                 {name: Fact(value, {"kind": "test"}) for name, value in case.facts.items()},
-                as_of=case.as_of,
+                case.as_of,
             ),
         )
         for case in version.tests.all()
     ]
+
+
+def compiled_version(version: RuleSetVersion, known=None) -> CompiledRuleSet:
+    """A published version's compiled form, kept per process; a draft's, compiled now."""
+    known = elements() if known is None else known
+    if version.status == S.PUBLISHED and version.published_at is not None:
+        return interpreter.published(version.pk, version.published_at, version.definition, known)
+    return CompiledRuleSet(version.definition, known)
 
 
 # --- publishing -----------------------------------------------------------------------------------
@@ -272,6 +280,7 @@ def publish(*, actor, version: RuleSetVersion, valid_from: datetime.date | None 
             "tests": len(results),
         },
     )
+    interpreter.forget(version.pk)  # nothing this process kept under the id may stand for it
     return version
 
 
@@ -314,7 +323,8 @@ def decide(
     """Evaluate a published version for one subject and keep the decision with its trace."""
     if version.status != S.PUBLISHED:
         raise ValidationError("只有已发布的规则版本可以用于判定")
-    outcome = evaluate(version.definition, elements(), facts, as_of=as_of)
+    known = elements()
+    outcome = compiled_version(version, known).run(facts, as_of, elements=known)
     decision = RuleDecision.objects.create(
         version=version,
         subject_type=subject_type,

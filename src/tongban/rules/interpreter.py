@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -374,8 +375,9 @@ def evaluate(
     as_of: datetime.date,
     calendar=None,
 ) -> Outcome:
-    """Evaluate a validated definition for one subject (compiled once per definition, kept)."""
-    return compiled(definition, elements).run(facts, as_of, calendar)
+    """Evaluate a validated definition for one subject. The definition is compiled for this call;
+    a published version is evaluated through `published(...)`, compiled once per process."""
+    return CompiledRuleSet(definition, elements).run(facts, as_of, calendar)
 
 
 # --- compiled: the same meaning, the tree turned into closures once per definition -----------------
@@ -572,8 +574,10 @@ class CompiledRuleSet:
             return lambda c: items
         return _BUILDERS[e["op"]]([self._expr(arg) for arg in e["args"]])
 
-    def run(self, facts: dict[str, Fact], as_of, calendar=None) -> Outcome:
-        context = _Context(facts, self.elements, as_of, calendar)
+    def run(self, facts: dict[str, Fact], as_of, calendar=None, elements=None) -> Outcome:
+        """`elements`: the element catalogue to read the facts' types from, when it may have
+        changed since the definition was compiled (a kept published version)."""
+        context = _Context(facts, self.elements if elements is None else elements, as_of, calendar)
         traces, results = [], {}
         for clause, label, basis, test, names in self.clauses:
             result = test(context)
@@ -596,21 +600,36 @@ class CompiledRuleSet:
         return Outcome(outcome, blocking, traces)
 
 
-_compiled: dict = {}
+# Published versions, compiled once per process. A published version's definition never changes,
+# so it is found by the version's identity: no serialising of the tree per call. The identity is
+# the version's id with its publication time, checked on every lookup, so a database that hands an
+# id out again (rolled-back tests, a restored copy) cannot serve another definition; publishing
+# also drops what this process kept under the id (`forget`). Drafts are never kept: each
+# evaluation of a draft compiles what it holds now.
+_published: dict[int, tuple[object, CompiledRuleSet]] = {}
+_published_lock = threading.Lock()
+PUBLISHED_KEPT = 256
 
 
-def compiled(definition: dict, elements: dict[str, grammar.Element]) -> CompiledRuleSet:
-    """The compiled form of a definition, kept per process (a published version never changes;
-    a draft's changed definition is another key). Bounded: cleared when it grows large."""
-    import json
+def published(
+    version_id: int, stamp, definition: dict, elements: dict[str, grammar.Element]
+) -> CompiledRuleSet:
+    """The compiled form of a published version (`stamp`: its publication time)."""
+    found = _published.get(version_id)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    rule_set = CompiledRuleSet(definition, elements)
+    with _published_lock:
+        if len(_published) >= PUBLISHED_KEPT:
+            _published.clear()
+        _published[version_id] = (stamp, rule_set)
+    return rule_set
 
-    key = (
-        json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str),
-        tuple(sorted((n, e) for n, e in elements.items())),
-    )
-    found = _compiled.get(key)
-    if found is None:
-        if len(_compiled) > 256:
-            _compiled.clear()
-        found = _compiled[key] = CompiledRuleSet(definition, elements)
-    return found
+
+def forget(version_id: int | None = None) -> None:
+    """Drop a version's compiled form from this process (all of them with None)."""
+    with _published_lock:
+        if version_id is None:
+            _published.clear()
+        else:
+            _published.pop(version_id, None)

@@ -397,3 +397,117 @@ def test_settings_page_switches_instant_approval_off(city, client):
         {"enabled": "on", "rule_set": config.rule_set_id, "sample_percent": "5"},
     )
     assert response.status_code == 403
+
+
+# --- shared data from department systems, asked side by side -------------------------------------
+
+DRIVER_SOURCES = ("RK_RKJBXX", "GA_JDCJSZ", "GA_JSRAQ")
+
+
+@pytest.fixture
+def department_systems(city, monkeypatch):
+    """The 网约车 item's three sources answered by department systems (the HTTP provider) instead
+    of local copies. `behaviour[code]` runs in the provider's fetch before it answers with the
+    rows the demo holds; it may raise ProviderUnavailable or wait. Only the 秒批 check's calls
+    (on its pool's threads) behave so; the form's prefill asks the same systems and is answered."""
+    import json
+    import threading
+
+    from tongban.core import pii
+    from tongban.exchange.models import LocalRecord, Resource
+    from tongban.exchange.plugins import HttpProvider, subject_index
+
+    rows = {}
+    for code in DRIVER_SOURCES:
+        version = Resource.objects.get(code=code).current_version
+        rows[code] = {
+            r.subject_index: json.loads(pii.decrypt(r.data))
+            for r in LocalRecord.objects.filter(resource_id=version.resource_id)
+        }
+        version.provider_plugin = "http"
+        version.provider_options = {"url": "http://department.invalid/query", "retries": 0}
+        version.save()
+    behaviour = {code: (lambda: None) for code in DRIVER_SOURCES}
+    threads = []
+
+    def fetch(self, version, items, subjects):
+        if threading.current_thread().name.startswith("instant-query"):
+            threads.append(version.resource.code)
+            behaviour[version.resource.code]()
+        known = rows[version.resource.code]
+        answer = {}
+        for subject in subjects:
+            found = known.get(subject_index(version, subject))
+            answer[subject] = None if found is None else {i.code: found.get(i.code) for i in items}
+        return answer
+
+    monkeypatch.setattr(HttpProvider, "fetch", fetch)
+    return behaviour, threads
+
+
+def test_department_systems_are_asked_side_by_side(department_systems):
+    import threading
+
+    behaviour, threads = department_systems
+    # Each answer waits until all three calls are in flight: asked one after the other, the first
+    # would wait in vain and the barrier would break.
+    together = threading.Barrier(len(DRIVER_SOURCES), timeout=10)
+    for code in DRIVER_SOURCES:
+        behaviour[code] = together.wait
+    application = _reload(_ride_hailing("李演示"))
+
+    assert application.status == Status.COMPLETED
+    assert sorted(threads) == sorted(DRIVER_SOURCES)  # each asked once, on the pool
+    calls = CallRecord.objects.filter(case_ref=application.case_number)
+    assert {(c.resource_code, c.outcome) for c in calls} == {
+        (code, CallRecord.Outcome.ANSWERED) for code in DRIVER_SOURCES
+    }
+
+
+def test_one_failing_department_system_sends_the_case_to_a_person_naming_it(department_systems):
+    from tongban.exchange.actions.errors import ProviderUnavailable
+
+    behaviour, _ = department_systems
+
+    def down():
+        raise ProviderUnavailable("提供方接口返回错误（HTTP 503）")
+
+    behaviour["GA_JSRAQ"] = down
+    application = _reload(_ride_hailing("李演示"))
+
+    assert application.status == Status.SUBMITTED  # left for the window
+    decision = InstantDecision.objects.get(application=application)
+    assert decision.outcome == InstantDecision.Outcome.MANUAL
+    [problem] = [r for r in decision.reasons if r.get("source")]
+    assert problem["source"] == "GA_JSRAQ" and "HTTP 503" in problem["detail"]
+    calls = {
+        c.resource_code: c.outcome
+        for c in CallRecord.objects.filter(case_ref=application.case_number)
+    }
+    assert calls == {
+        "RK_RKJBXX": CallRecord.Outcome.ANSWERED,
+        "GA_JDCJSZ": CallRecord.Outcome.ANSWERED,
+        "GA_JSRAQ": CallRecord.Outcome.FAILED,
+    }
+
+
+def test_a_department_system_that_does_not_answer_in_time_sends_the_case_to_a_person(
+    department_systems, settings
+):
+    import threading
+
+    behaviour, _ = department_systems
+    settings.INSTANT_APPROVAL_QUERY_SECONDS = 1
+    released = threading.Event()
+    behaviour["GA_JDCJSZ"] = lambda: released.wait(10)
+    try:
+        application = _reload(_ride_hailing("李演示"))
+    finally:
+        released.set()
+
+    assert application.status == Status.SUBMITTED
+    decision = InstantDecision.objects.get(application=application)
+    [problem] = [r for r in decision.reasons if r.get("source")]
+    assert problem["source"] == "GA_JDCJSZ" and "1秒内没有答复" in problem["detail"]
+    failed = CallRecord.objects.get(case_ref=application.case_number, resource_code="GA_JDCJSZ")
+    assert failed.outcome == CallRecord.Outcome.FAILED and "没有答复" in failed.reason

@@ -239,6 +239,70 @@ def query(
     case_ref: str = "",
 ) -> QueryResult:
     """Answer a call, or raise ExchangeDenied (refused, logged) or ProviderUnavailable (logged)."""
+    prepared = prepare(
+        consumer=consumer,
+        resource_code=resource_code,
+        subjects=subjects,
+        items=items,
+        purpose=purpose,
+        case_ref=case_ref,
+    )
+    try:
+        records = prepared.fetch()
+    except ProviderUnavailable as exc:
+        prepared.finish(error=exc)  # logs the failure and raises it
+        raise
+    return prepared.finish(records=records)
+
+
+@dataclass
+class Prepared:
+    """A call that passed every check, for a caller that asks several providers side by side:
+    `fetch` asks the provider and writes nothing (it may run on another thread when the provider
+    is `remote`), `finish` logs the call on the caller's thread and gives the answer."""
+
+    call: _Call
+    version: ResourceVersion
+    wanted: list[DataItem]
+    provider: object
+
+    @property
+    def remote(self) -> bool:
+        """The provider waits on another system and reads nothing through the platform's
+        database connection (it may use the cache): safe to ask from a worker thread."""
+        return bool(getattr(self.provider, "remote", False))
+
+    def fetch(self) -> dict[str, dict | None]:
+        return self.provider.fetch(self.version, self.wanted, self.call.subjects)
+
+    def finish(self, *, records: dict | None = None, error: ProviderUnavailable | None = None):
+        if error is not None:
+            self.call.log(OUT.FAILED, str(error))
+            raise error
+        entries = self.call.log(OUT.ANSWERED, found=records)
+        call = self.call
+        return QueryResult(
+            resource_code=call.resource.code,
+            resource_name=self.version.name,
+            provider_department=call.resource.department.name,
+            provider_label=self.version.provider_label or call.resource.department.name,
+            items=call.items,
+            records=records,
+            record_ids=[e.pk for e in entries],
+        )
+
+
+def prepare(
+    *,
+    consumer: Consumer,
+    resource_code: str,
+    subjects: list[str],
+    items: list[str] | None = None,
+    purpose: str = "",
+    case_ref: str = "",
+) -> Prepared:
+    """Check a call (grant, items, subjects, rate) on the caller's thread; a refusal is logged and
+    raised as ExchangeDenied. A provider that does not exist raises ProviderUnavailable, logged."""
     call = _Call(
         consumer=consumer,
         resource_code=(resource_code or "").strip(),
@@ -256,20 +320,11 @@ def query(
         _deny(call, "rate_limited", "调用过于频繁，请稍后再试", 429)
     wanted = _granted_items(call, version, _items_of(version))
     try:
-        records = provider_for(version).fetch(version, wanted, call.subjects)
+        provider = provider_for(version)
     except ProviderUnavailable as exc:
         call.log(OUT.FAILED, str(exc))
         raise
-    entries = call.log(OUT.ANSWERED, found=records)
-    return QueryResult(
-        resource_code=call.resource.code,
-        resource_name=version.name,
-        provider_department=call.resource.department.name,
-        provider_label=version.provider_label or call.resource.department.name,
-        items=call.items,
-        records=records,
-        record_ids=[e.pk for e in entries],
-    )
+    return Prepared(call=call, version=version, wanted=wanted, provider=provider)
 
 
 for _model in (Resource, ResourceVersion, Grant, Consumer):

@@ -373,3 +373,66 @@ def test_a_decision_keeps_its_version_and_trace(draft, author):
     assert stored.outcome == "fail" and stored.blocking_clause == "record"
     assert stored.trace["clauses"][2]["values"][0]["value"] == ["吸毒"]
     assert stored.version.number == 1
+
+
+def _with_min_years(years: int) -> dict:
+    return {**DRIVER, "constants": {"MIN_YEARS": {"type": "number", "value": years}}}
+
+
+def test_a_published_version_is_compiled_once_and_a_draft_being_edited_never_reads_it(
+    draft, author
+):
+    four_years = {
+        "form.id_number": "411002199001010011",
+        "licence.driving_since": "2022-06-01",
+        "records.offences": [],
+    }
+    actions.add_test_case(
+        actor=author, version=draft, name="驾龄四年", as_of=AS_OF, expected="pass", facts=four_years
+    )
+    first = actions.publish(actor=author, version=draft, valid_from=AS_OF)
+    assert actions.compiled_version(first) is actions.compiled_version(first)
+
+    def decided(version):
+        return actions.decide(
+            version=version,
+            subject_type="case",
+            subject_ref="CASE-2",
+            facts=facts(since="2022-06-01"),
+            as_of=AS_OF,
+        )[1]
+
+    assert decided(first).passed
+
+    second = actions.new_draft(actor=author, rule_set=first.rule_set, change_note="驾龄5年")
+    second = actions.update_draft(actor=author, version=second, definition=_with_min_years(5))
+    assert actions.compiled_version(second) is not actions.compiled_version(second)
+    [result] = actions.run_tests(second)
+    assert result.outcome.outcome == FAIL and result.outcome.blocking_clause == "experience"
+    assert decided(first).passed  # the published version is untouched by its draft
+
+    second = actions.update_draft(actor=author, version=second, definition=_with_min_years(4))
+    assert actions.run_tests(second)[0].passed  # the newest edit, not the one before
+    second = actions.update_draft(actor=author, version=second, definition=_with_min_years(5))
+    case = second.tests.get()
+    case.facts = {**four_years, "licence.driving_since": "2021-06-01"}
+    case.save()
+    second = actions.publish(actor=author, version=second, valid_from=AS_OF.replace(day=5))
+    outcome = decided(second)
+    assert outcome.outcome == FAIL and outcome.blocking_clause == "experience"
+    assert RuleDecision.objects.filter(subject_ref="CASE-2", version=second).exists()
+
+
+def test_a_reused_version_id_never_serves_the_definition_kept_under_it():
+    from tongban.rules import interpreter
+
+    lenient, strict = _with_min_years(1), _with_min_years(10)
+    first = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
+    again = first + datetime.timedelta(seconds=1)
+    assert interpreter.published(987654, first, lenient, ELEMENTS).run(facts(), AS_OF).passed
+    # The same id published again (a rolled-back transaction gave it out twice): not the old form.
+    assert not interpreter.published(987654, again, strict, ELEMENTS).run(facts(), AS_OF).passed
+    # Publishing drops the id, so even an equal publication time compiles afresh.
+    interpreter.forget(987654)
+    assert interpreter.published(987654, again, lenient, ELEMENTS).run(facts(), AS_OF).passed
+    interpreter.forget(987654)
