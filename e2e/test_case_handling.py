@@ -124,7 +124,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
     with on("2026-10-15"):
         staff.login("clerk")
         _open_case(staff, application)
-        move(staff, "办结", {}, "出证办结")
+        move(staff, "办结", {"confirm": "yes"}, "出证办结")
         assert "已办结" in staff.text()
         staff.shot("completed")
         citizen.login("17000000001")

@@ -165,7 +165,7 @@ def test_agent_applies_is_corrected_approved_and_reuses_the_licence(journey, siz
     review_and_approve(application, ("wjhandler", "wjreviewer", "wjapprover"))
     window.go(f"/workbench/cases/{application.public_id}/")
     assert "准予许可" in window.text()
-    move(window, "办结", {}, "出证办结")
+    move(window, "办结", {"confirm": "yes"}, "出证办结")
     assert "已办结" in window.text()
     window.shot("completed-licence-issued")
 

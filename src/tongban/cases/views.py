@@ -24,7 +24,16 @@ from tongban.accounts.roles import Role
 from tongban.applications import formdefs
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
-from tongban.cases import actions, commitments, deadlines, duties, instant, policy, statistics
+from tongban.cases import (
+    actions,
+    commitments,
+    deadlines,
+    duties,
+    instant,
+    policy,
+    review,
+    statistics,
+)
 from tongban.cases.models import Case, CaseDocument, RefusalGround, ReviewStep, Suspension
 from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
@@ -238,6 +247,36 @@ def _my_steps(user: User, case: Case, open_steps) -> list[ReviewStep]:
     return duties.open_steps_for(case, eligible, user.pk)
 
 
+ACTION_NAMES = {
+    "approve": gettext_lazy("通过"),
+    "return": gettext_lazy("退回"),
+    "other": gettext_lazy("其他"),
+}
+
+
+def _with_choices(case: Case | None, steps: list[ReviewStep]) -> list[ReviewStep]:
+    """Each step with `choices` [(action, label, hint)]: the actions its task allows, labelled by
+    what they do in the process (flow "不予许可") with the 业务动作 as hint; 其他 without a named
+    flow is explained. Nothing is pre-selected: the page asks for a choice."""
+    if case is None or not steps:
+        return steps
+    allowed = review.step_actions(case, steps)
+    for step in steps:
+        choices = []
+        for action, leads_to in allowed[step.pk]:
+            name = str(ACTION_NAMES.get(action, action))
+            if leads_to and leads_to != name:
+                choices.append((action, leads_to, _("业务动作：%(action)s") % {"action": name}))
+            elif action == "other":
+                choices.append(
+                    (action, name, _("既不通过也不退回时选择，请在处理意见中写明如何处理"))
+                )
+            else:
+                choices.append((action, name, ""))
+        step.choices = choices
+    return steps
+
+
 def _duty_notes(user: User, case: Case | None, open_steps) -> list[str]:
     """Why a step the user's roles would allow is not offered (separation of duties)."""
     if case is None:
@@ -348,7 +387,9 @@ def case_detail(request, public_id):
             if case
             else [],
             "moves": _moves(request.user, application, case, open_steps),
-            "my_steps": _my_steps(request.user, case, open_steps) if case else [],
+            "my_steps": _with_choices(case, _my_steps(request.user, case, open_steps))
+            if case
+            else [],
             "duty_notes": _duty_notes(request.user, case, open_steps),
             "suspension_kinds": Suspension.Kind.choices,
             "refusal_grounds": RefusalGround.choices,
@@ -375,6 +416,15 @@ def _verdict(value: str | None) -> bool:
     if value not in ("true", "false"):
         raise ValidationError({"verdict": [_("请选择核查结论")]})
     return value == "true"
+
+
+def _confirmed(request, field: str) -> str:
+    """A final act (出证办结) is made only with its confirmation ticked, so one stray click does
+    not issue documents: the form's checkbox, checked here since a page without JavaScript or an
+    old tab can post without it. Returns the posted `field`."""
+    if request.POST.get("confirm") != "yes":
+        raise ValidationError({"confirm": [_("请先勾选“我已核对审批结果和将签发的文书”，再办结")]})
+    return request.POST.get(field, "")
 
 
 MOVES = {
@@ -422,7 +472,7 @@ MOVES = {
         application=a, actor=r.user, reason=r.POST.get("reason", "")
     ),
     "complete": lambda r, a: actions.complete(
-        application=a, actor=r.user, result=r.POST.get("result", "")
+        application=a, actor=r.user, result=_confirmed(r, "result")
     ),
     "deliver": lambda r, a: actions.register_delivery(
         application=a,
