@@ -22,6 +22,7 @@ from tongban.accounts.permissions import (
 )
 from tongban.accounts.roles import Role
 from tongban.applications import formdefs
+from tongban.applications.actions import required_materials
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
 from tongban.cases import (
@@ -394,6 +395,9 @@ def case_detail(request, public_id):
             "suspension_kinds": Suspension.Kind.choices,
             "refusal_grounds": RefusalGround.choices,
             "commitments": application.commitments.select_related("material", "closed_by"),
+            "correction_materials": required_materials(application)
+            if application.status == Status.SUBMITTED
+            else [],
             "can_find_false": request.user.has_role(Role.APPROVER),
             "acceptance_due": acceptance_due,
             "instant": instant.for_handler(application),
@@ -418,6 +422,14 @@ def _verdict(value: str | None) -> bool:
     return value == "true"
 
 
+def _ticked_materials(request) -> dict[int, str]:
+    """The materials ticked in the 补正 form, each with its optional problem text."""
+    ticked = request.POST.getlist("materials")
+    if not all(pk.isdigit() for pk in ticked):
+        raise ValidationError({"materials": [_("所选材料无效，请刷新页面后重新勾选")]})
+    return {int(pk): request.POST.get(f"note_{pk}", "")[:200] for pk in ticked}
+
+
 def _confirmed(request, field: str) -> str:
     """A final act (出证办结) is made only with its confirmation ticked, so one stray click does
     not issue documents: the form's checkbox, checked here since a page without JavaScript or an
@@ -440,7 +452,10 @@ MOVES = {
         refer_to=r.POST.get("refer_to", ""),
     ),
     "correction": lambda r, a: actions.request_correction(
-        application=a, actor=r.user, items=r.POST.get("items", "").splitlines()
+        application=a,
+        actor=r.user,
+        materials=_ticked_materials(r),
+        items=[r.POST.get("other", ""), *r.POST.get("items", "").splitlines()],
     ),
     "decide_now": lambda r, a: actions.decide_immediately(
         application=a,
