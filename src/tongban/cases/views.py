@@ -186,6 +186,11 @@ def case_list(request):
             "tab_label": TABS[tab],
             "page": page,
             "tabs": [(key, label, counts.get(key)) for key, label in TABS.items()],
+            # An empty list says where the work is: the other counted lists that are not empty.
+            "elsewhere": [(key, TABS[key], n) for key, n in counts.items() if n and key != tab],
+            "filtered": any(
+                request.GET.get(name) for name in ("q", "since", "department", "status")
+            ),
             "rows": _rows(page, calendar, today),
             "counts": counts,
             "q": request.GET.get("q", ""),
