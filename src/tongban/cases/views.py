@@ -39,6 +39,7 @@ from tongban.cases.models import Case, CaseDocument, RefusalGround, ReviewStep, 
 from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
 from tongban.core.models import Department
+from tongban.licences import policy as licence_policy
 
 PAGE_SIZE = 20
 TABS = {
@@ -389,6 +390,11 @@ def case_detail(request, public_id):
             "open_steps": open_steps,
             "suspensions": case.suspensions.all() if case else [],
             "documents": case.documents.select_related("document") if case else [],
+            # The 电子证照 出证办结 issued: its page for those who keep licences, else verification.
+            "issued_licences": application.issued_licences.select_related(
+                "licence_type", "document"
+            ),
+            "can_open_licences": request.user.has_role(*licence_policy.DESK_ROLES),
             "supervisions": case.supervisions.select_related("sent_by", "answered_by")
             if case
             else [],

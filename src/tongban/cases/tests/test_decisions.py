@@ -89,3 +89,18 @@ def test_completion_needs_its_confirmation(client, citizen, team, promise_item):
     assert "已办结" in answer
     application.refresh_from_db()
     assert application.status == Status.COMPLETED
+
+
+def test_a_finished_case_links_the_licence_it_issued(client, citizen, team, licence_type):
+    from tongban.testing.builders import complete_case
+
+    application = complete_case(citizen, team, licence_type.renewal_item, D(2026, 11, 2))
+    licence = application.issued_licences.get()
+    client.force_login(team["handler"])  # keeps licences: opens the licence's page
+    page = _page(client, application)
+    assert reverse("licences_staff:detail", args=[licence.pk]) in page
+    assert reverse("seals:document", args=[licence.document.public_id]) in page
+    client.force_login(team["clerk"])  # no licence desk: the verification link, no 403 link
+    page = _page(client, application)
+    assert reverse("licences_staff:detail", args=[licence.pk]) not in page
+    assert reverse("seals:document", args=[licence.document.public_id]) in page
