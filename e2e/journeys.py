@@ -92,6 +92,8 @@ def move(j, summary: str, fields: dict, button: str) -> None:
         control = details.locator(f"[name={name}]")
         if control.first.get_attribute("type") == "radio":
             details.locator(f"[name={name}][value={value}]").check()
+        elif control.first.get_attribute("type") == "checkbox":  # a final act's confirmation
+            control.first.check()
         elif control.first.evaluate("e => e.tagName") == "SELECT":
             control.select_option(value)
         else:

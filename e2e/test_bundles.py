@@ -54,10 +54,12 @@ def _handle_in_workbench(j, application, key: str, shots: bool) -> None:
         j.login(f"{key}_{role}")
         j.go(f"/workbench/cases/{application.public_id}/")
         details = j.page.locator("details", has=j.page.locator("summary", has_text=step)).first
+        details.locator("input[name=action][value=approve]").check()  # nothing is preselected
         details.locator("textarea[name=opinion]").fill(f"{step}：符合条件")
         follow(j, details.locator("button", has_text="提交"))
     j.login(f"{key}_handler")
     j.go(f"/workbench/cases/{application.public_id}/")
+    j.page.get_by_label("我已核对审批结果和将签发的文书，确认办结").check()
     follow(j, j.page.get_by_role("button", name="出证办结"))
     assert "已办结" in j.text()
     if shots:
@@ -127,6 +129,7 @@ def test_newborn_bundle_one_form_departments_one_result(
     details.locator("summary").click()
     details.locator("textarea[name=opinion]").fill("当场制卡")
     follow(staff, details.locator("button", has_text="受理并当场作出决定"))
+    staff.page.get_by_label("我已核对审批结果和将签发的文书，确认办结").check()
     follow(staff, staff.page.get_by_role("button", name="出证办结"))
     staff.go(f"/workbench/bundles/case/{bundle.public_id}/")
     assert "已办结" in staff.text()

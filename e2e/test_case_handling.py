@@ -60,12 +60,15 @@ def test_promise_case_through_correction_suspension_extension_and_review(
         staff.shot("acceptance-queue")
         _open_case(staff, application)
         staff.shot("case-submitted")
-        move(
-            staff,
-            "一次性告知补正",
-            {"items": "高龄津贴申请审批表缺少申请人签字\n户口簿复印件不清晰"},
-            "签发补正告知书",
-        )
+        correction = staff.page.locator(
+            "details", has=staff.page.locator("summary", has_text="一次性告知补正")
+        ).first
+        correction.locator("summary").click()
+        box = correction.locator("input[name=materials]").first  # the tick list of materials
+        box.check()
+        correction.locator(f"input[name=note_{box.get_attribute('value')}]").fill("缺少申请人签字")
+        correction.locator("input[name=other]").fill("户口簿复印件不清晰")
+        follow(staff, correction.locator("button", has_text="签发补正告知书"))
         assert "补正告知书已发出" in staff.text()
         staff.shot("correction-sent")
     with on("2026-09-23"):
@@ -124,7 +127,7 @@ def test_promise_case_through_correction_suspension_extension_and_review(
     with on("2026-10-15"):
         staff.login("clerk")
         _open_case(staff, application)
-        move(staff, "办结", {}, "出证办结")
+        move(staff, "办结", {"confirm": "yes"}, "出证办结")
         assert "已办结" in staff.text()
         staff.shot("completed")
         citizen.login("17000000001")

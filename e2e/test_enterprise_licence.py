@@ -132,12 +132,15 @@ def test_agent_applies_is_corrected_approved_and_reuses_the_licence(journey, siz
     window.shot("acceptance-queue")
     window.go(f"/workbench/cases/{application.public_id}/")
     window.shot("case-submitted")
-    move(
-        window,
-        "一次性告知补正",
-        {"items": "公共场所卫生许可申请表缺少法定代表人签字"},
-        "签发补正告知书",
-    )
+    correction = window.page.locator(
+        "details", has=window.page.locator("summary", has_text="一次性告知补正")
+    ).first
+    correction.locator("summary").click()
+    material = correction.locator(".moves__material", has_text="公共场所卫生许可申请表").first
+    box = material.locator("input[name=materials]")
+    box.check()  # the tick list of the application's materials, with the problem beside it
+    correction.locator(f"input[name=note_{box.get_attribute('value')}]").fill("缺少法定代表人签字")
+    follow(window, correction.locator("button", has_text="签发补正告知书"))
     assert "补正告知书已发出" in window.text()
     window.shot("correction-sent")
 
@@ -165,7 +168,7 @@ def test_agent_applies_is_corrected_approved_and_reuses_the_licence(journey, siz
     review_and_approve(application, ("wjhandler", "wjreviewer", "wjapprover"))
     window.go(f"/workbench/cases/{application.public_id}/")
     assert "准予许可" in window.text()
-    move(window, "办结", {}, "出证办结")
+    move(window, "办结", {"confirm": "yes"}, "出证办结")
     assert "已办结" in window.text()
     window.shot("completed-licence-issued")
 

@@ -97,7 +97,7 @@ def test_renewal_is_a_new_version_and_revocation_shows_everywhere(journey, size,
     # Separation of duties: sjclerk accepted, so another person handles (承办).
     review_and_approve(application, ("sjhandler", "sjreviewer", "sjapprover"))
     window.go(f"/workbench/cases/{application.public_id}/")
-    move(window, "办结", {}, "出证办结")
+    move(window, "办结", {"confirm": "yes"}, "出证办结")
     assert "已办结" in window.text()
     window.shot("renewal-completed")
 

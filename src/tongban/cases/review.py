@@ -83,6 +83,24 @@ def advance(case: Case, step: ReviewStep, actor) -> str | None:
     return None
 
 
+def step_actions(case: Case, steps) -> dict[int, list[tuple[str, str]]]:
+    """{step pk: [(业务动作, what it leads to or "")]} for open steps: only the actions the task
+    allows, each named by the process's gateway flow it picks (批准's 其他 is "不予许可")."""
+    engine = _engine()
+    instance = engine.get_instance(case.application)
+    out = {}
+    for step in steps:
+        if instance is None:
+            out[step.pk] = [(action, "") for action in ReviewStep.Action.values]
+            continue
+        labels = engine.action_labels(instance, step.task_id)
+        out[step.pk] = [
+            (action, labels.get(action, ""))
+            for action in engine.task_actions(instance, step.task_id)
+        ]
+    return out
+
+
 def terminate(case: Case, reason: str, actor) -> None:
     """End the review early: the engine instance stops and every open 待办 step is closed with the
     reason, so nobody is asked to act on a case that is over."""

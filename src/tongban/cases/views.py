@@ -22,14 +22,25 @@ from tongban.accounts.permissions import (
 )
 from tongban.accounts.roles import Role
 from tongban.applications import formdefs
+from tongban.applications.actions import required_materials
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
-from tongban.cases import actions, commitments, deadlines, duties, instant, policy, statistics
+from tongban.cases import (
+    actions,
+    commitments,
+    deadlines,
+    duties,
+    instant,
+    policy,
+    review,
+    statistics,
+)
 from tongban.cases.models import Case, CaseDocument, RefusalGround, ReviewStep, Suspension
 from tongban.catalog.codes import LimitUnit
 from tongban.core import pii, workdays
 from tongban.core.identifiers import IdType
 from tongban.core.models import Department
+from tongban.licences import policy as licence_policy
 
 PAGE_SIZE = 20
 TABS = {
@@ -177,6 +188,11 @@ def case_list(request):
             "tab_label": TABS[tab],
             "page": page,
             "tabs": [(key, label, counts.get(key)) for key, label in TABS.items()],
+            # An empty list says where the work is: the other counted lists that are not empty.
+            "elsewhere": [(key, TABS[key], n) for key, n in counts.items() if n and key != tab],
+            "filtered": any(
+                request.GET.get(name) for name in ("q", "since", "department", "status")
+            ),
             "rows": _rows(page, calendar, today),
             "counts": counts,
             "q": request.GET.get("q", ""),
@@ -237,6 +253,36 @@ def _my_steps(user: User, case: Case, open_steps) -> list[ReviewStep]:
         s for s in open_steps if user.has_role(s.role) and serves_department(user, s.department_id)
     ]
     return duties.open_steps_for(case, eligible, user.pk)
+
+
+ACTION_NAMES = {
+    "approve": gettext_lazy("通过"),
+    "return": gettext_lazy("退回"),
+    "other": gettext_lazy("其他"),
+}
+
+
+def _with_choices(case: Case | None, steps: list[ReviewStep]) -> list[ReviewStep]:
+    """Each step with `choices` [(action, label, hint)]: the actions its task allows, labelled by
+    what they do in the process (flow "不予许可") with the 业务动作 as hint; 其他 without a named
+    flow is explained. Nothing is pre-selected: the page asks for a choice."""
+    if case is None or not steps:
+        return steps
+    allowed = review.step_actions(case, steps)
+    for step in steps:
+        choices = []
+        for action, leads_to in allowed[step.pk]:
+            name = str(ACTION_NAMES.get(action, action))
+            if leads_to and leads_to != name:
+                choices.append((action, leads_to, _("业务动作：%(action)s") % {"action": name}))
+            elif action == "other":
+                choices.append(
+                    (action, name, _("既不通过也不退回时选择，请在处理意见中写明如何处理"))
+                )
+            else:
+                choices.append((action, name, ""))
+        step.choices = choices
+    return steps
 
 
 def _duty_notes(user: User, case: Case | None, open_steps) -> list[str]:
@@ -345,15 +391,25 @@ def case_detail(request, public_id):
             "open_steps": open_steps,
             "suspensions": case.suspensions.all() if case else [],
             "documents": case.documents.select_related("document") if case else [],
+            # The 电子证照 出证办结 issued: its page for those who keep licences, else verification.
+            "issued_licences": application.issued_licences.select_related(
+                "licence_type", "document"
+            ),
+            "can_open_licences": request.user.has_role(*licence_policy.DESK_ROLES),
             "supervisions": case.supervisions.select_related("sent_by", "answered_by")
             if case
             else [],
             "moves": _moves(request.user, application, case, open_steps),
-            "my_steps": _my_steps(request.user, case, open_steps) if case else [],
+            "my_steps": _with_choices(case, _my_steps(request.user, case, open_steps))
+            if case
+            else [],
             "duty_notes": _duty_notes(request.user, case, open_steps),
             "suspension_kinds": Suspension.Kind.choices,
             "refusal_grounds": RefusalGround.choices,
             "commitments": application.commitments.select_related("material", "closed_by"),
+            "correction_materials": required_materials(application)
+            if application.status == Status.SUBMITTED
+            else [],
             "can_find_false": request.user.has_role(Role.APPROVER),
             "acceptance_due": acceptance_due,
             "instant": instant.for_handler(application),
@@ -378,6 +434,23 @@ def _verdict(value: str | None) -> bool:
     return value == "true"
 
 
+def _ticked_materials(request) -> dict[int, str]:
+    """The materials ticked in the 补正 form, each with its optional problem text."""
+    ticked = request.POST.getlist("materials")
+    if not all(pk.isdigit() for pk in ticked):
+        raise ValidationError({"materials": [_("所选材料无效，请刷新页面后重新勾选")]})
+    return {int(pk): request.POST.get(f"note_{pk}", "")[:200] for pk in ticked}
+
+
+def _confirmed(request, field: str) -> str:
+    """A final act (出证办结) is made only with its confirmation ticked, so one stray click does
+    not issue documents: the form's checkbox, checked here since a page without JavaScript or an
+    old tab can post without it. Returns the posted `field`."""
+    if request.POST.get("confirm") != "yes":
+        raise ValidationError({"confirm": [_("请先勾选“我已核对审批结果和将签发的文书”，再办结")]})
+    return request.POST.get(field, "")
+
+
 MOVES = {
     "accept": lambda r, a: actions.accept(
         application=a, actor=r.user, opinion=r.POST.get("opinion", "")
@@ -391,7 +464,10 @@ MOVES = {
         refer_to=r.POST.get("refer_to", ""),
     ),
     "correction": lambda r, a: actions.request_correction(
-        application=a, actor=r.user, items=r.POST.get("items", "").splitlines()
+        application=a,
+        actor=r.user,
+        materials=_ticked_materials(r),
+        items=[r.POST.get("other", ""), *r.POST.get("items", "").splitlines()],
     ),
     "decide_now": lambda r, a: actions.decide_immediately(
         application=a,
@@ -423,7 +499,7 @@ MOVES = {
         application=a, actor=r.user, reason=r.POST.get("reason", "")
     ),
     "complete": lambda r, a: actions.complete(
-        application=a, actor=r.user, result=r.POST.get("result", "")
+        application=a, actor=r.user, result=_confirmed(r, "result")
     ),
     "deliver": lambda r, a: actions.register_delivery(
         application=a,

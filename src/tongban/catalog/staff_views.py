@@ -110,6 +110,9 @@ def item_detail(request, pk):
 def publish(request, pk):
     item = _own_item(request, pk)
     draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
+    if request.POST.get("confirm") != "yes":  # one click never publishes: the box is required
+        messages.error(request, _("请先勾选“我已核对草稿内容和版本变化”，再发布"))
+        return redirect("catalog_staff:item", pk=item.pk)
     try:
         actions.publish(actor=request.user, version=draft)
         messages.success(request, _("已发布第 %(number)s 版") % {"number": draft.number})

@@ -27,6 +27,12 @@ def stars(level: int) -> int:
     return 6 - int(level)
 
 
+def level_from_stars(count: int) -> int:
+    """The code-table level for a number of stars (5 → 1 非常满意): an SMS reply counts like the
+    stars, "5" is the best."""
+    return 6 - int(count)
+
+
 class Channel(models.TextChoices):
     PC = "pc", _("PC端")
     MOBILE = "mobile", _("移动端")

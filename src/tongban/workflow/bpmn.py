@@ -17,6 +17,7 @@ Task and event properties use the SpiffWorkflow extension
 """
 
 import ast
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -153,6 +154,40 @@ def task_actions(task_spec) -> tuple[str, ...]:
     declared = properties(task_spec).get("actions", "")
     names = [a.strip() for a in declared.split(",") if a.strip()]
     return tuple(names) if names else tuple(ACTIONS)
+
+
+_ACTION_CONDITIONS = (
+    re.compile(r"""^decision\s*==\s*["'](\w+)["']$"""),  # decision == "other"
+    re.compile(r"""^["'](\w+)["']\s+in\s+\w+$"""),  # "return" in joint_decisions
+)
+
+
+def action_labels(bpmn_xml: str | bytes, task_id: str) -> dict[str, str]:
+    """What each 业务动作 of user task `task_id` leads to, in the process's own words: the name of
+    the flow out of the exclusive gateway after the task whose condition picks that action
+    (promise.bpmn's 批准: other → "不予许可", return → "退回审核"). Actions no named flow picks are
+    left out; the caller shows the action's own name for them."""
+    root = _read_xml(bpmn_xml)
+    ns = {"bpmn": BPMN_NS}
+    flows = root.findall(".//bpmn:sequenceFlow", ns)
+    after = [f.get("targetRef") for f in flows if f.get("sourceRef") == task_id]
+    if len(after) != 1:
+        return {}
+    gateway = root.find(f".//bpmn:exclusiveGateway[@id='{after[0]}']", ns)
+    if gateway is None:
+        return {}
+    labels = {}
+    for flow in flows:
+        condition = flow.find("bpmn:conditionExpression", ns)
+        name = (flow.get("name") or "").strip()
+        if flow.get("sourceRef") != gateway.get("id") or condition is None or not name:
+            continue
+        text = (condition.text or "").strip()
+        for pattern in _ACTION_CONDITIONS:
+            match = pattern.match(text)
+            if match and match.group(1) in ACTIONS:
+                labels.setdefault(match.group(1), name)
+    return labels
 
 
 def expression_problem(text: str | None, *, script: bool = False) -> str | None:

@@ -114,6 +114,22 @@ def ready_tasks(instance: WorkflowInstance) -> list[TaskInfo]:
     return [TaskInfo.from_json(entry) for entry in instance.ready]
 
 
+def action_labels(instance: WorkflowInstance, task_id: str) -> dict[str, str]:
+    """{action: what it leads to} for a ready task, from the process's named gateway flows
+    (bpmn.action_labels); {} when the task is not ready or its flows are unnamed."""
+    info = next((t for t in ready_tasks(instance) if t.task_id == task_id), None)
+    if info is None:
+        return {}
+    labels = bpmn.action_labels(instance.definition.bpmn_xml, info.name)
+    return {action: labels[action] for action in info.actions if action in labels}
+
+
+def task_actions(instance: WorkflowInstance, task_id: str) -> tuple[str, ...]:
+    """The 业务动作 a ready task allows (all three when the task is not ready any more)."""
+    info = next((t for t in ready_tasks(instance) if t.task_id == task_id), None)
+    return info.actions if info else tuple(ACTIONS)
+
+
 def is_finished(instance: WorkflowInstance) -> bool:
     return instance.status == WorkflowInstance.Status.FINISHED
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
+from tongban.applications import actions as intake
 from tongban.applications.models import Application
 from tongban.applications.states import STAFF, SYSTEM, Status
 from tongban.cases import conf, notices, policy
@@ -30,15 +31,42 @@ from tongban.cases.policy import Refused
 from tongban.core import audit, events, workdays
 
 
+def _material_items(application: Application, materials: dict[int, str]) -> list[str]:
+    """The ticked materials (pk → what is wrong, may be empty) as the notice's items, in the
+    order the application lists them: "<material name>：<problem>" or the name alone. The name
+    leads, so the applicant's correction page finds and marks the material it names."""
+    if not materials:
+        return []
+    own = {m.pk: m for m in intake.required_materials(application)}
+    unknown = [pk for pk in materials if pk not in own]
+    if unknown:
+        raise ValidationError({"materials": ["所选材料不是本申请的材料，请刷新页面后重新勾选"]})
+    items = []
+    for pk, material in own.items():
+        if pk in materials:
+            problem = (materials[pk] or "").strip()
+            items.append(f"{material.name}：{problem}" if problem else material.name)
+    return items
+
+
 @transaction.atomic
 def request_correction(
-    *, application: Application, actor: User, items: list[str]
+    *,
+    application: Application,
+    actor: User,
+    items: list[str] = (),
+    materials: dict[int, str] | None = None,
 ) -> CorrectionNotice:
     """补正: one notice listing everything to correct (一次性告知); the applicant corrects online and
-    acceptance starts again from the corrected submission."""
-    items = [i.strip() for i in items if i and i.strip()]
+    acceptance starts again from the corrected submission. `materials`: the application's
+    materials ticked on the case page (pk → the problem, may be empty); `items`: anything else,
+    in free text. An empty request is refused."""
+    items = [
+        *_material_items(application, materials or {}),
+        *(i.strip() for i in items if i and i.strip()),
+    ]
     if not items:
-        raise ValidationError({"items": ["请逐项列明需要补正的全部内容"]})
+        raise ValidationError({"items": ["请勾选需要补正的材料，或填写其他需要补正的内容"]})
     application = locked(application)
     require(actor, application.service_item.department_id, *policy.ACCEPTING)
     _refuse_second_correction(application)
@@ -67,7 +95,10 @@ def request_correction(
         actor=actor,
     )
     audit.record(
-        AuditAction.REQUEST_CORRECTION, actor=actor, obj=application, detail={"items": items}
+        AuditAction.REQUEST_CORRECTION,
+        actor=actor,
+        obj=application,
+        detail={"items": items, "materials": sorted(materials or {})},
     )
     notify_applicant(
         application,

@@ -48,7 +48,7 @@ def complete_step(
         raise Refused("该环节已指派给其他工作人员")
     opinion = (opinion or "").strip()
     if action not in ReviewStep.Action.values:
-        raise ValidationError({"action": ["请选择通过、退回或其他"]})
+        raise ValidationError({"action": ["请先选择业务动作（如通过或退回），再提交"]})
     if not opinion:
         raise ValidationError({"opinion": ["请填写处理意见"]})
     case = application.case

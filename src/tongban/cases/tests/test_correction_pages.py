@@ -3,6 +3,7 @@ materials with the ones the notice names marked and linked; an upload returns to
 file is explained there); resubmitting says 补正已提交 with this submission's time."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -99,3 +100,68 @@ def test_a_first_submission_still_says_submitted(client, citizen, promise_item):
         application = submit_application(citizen, promise_item)
     page = client.get(reverse("applications:submitted", args=[application.public_id])).content
     assert "申请已提交" in page.decode() and "补正已提交" not in page.decode()
+
+
+# --- the clerk's side: a tick list of the application's materials -------------------------------
+
+
+def _correction_url(application):
+    return reverse("cases:act", args=[application.public_id, "correction"])
+
+
+def test_the_clerk_ticks_materials_and_the_notice_and_the_citizen_page_name_them(
+    client, citizen, team, promise_item
+):
+    from pypdf import PdfReader
+
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+    first = application.item_version.materials.get(name="材料1")  # the item's one material
+    client.force_login(team["clerk"])
+    with at(D(2026, 9, 22)):
+        page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
+        assert f'name="materials" value="{first.pk}"' in page
+        assert "每行一项" not in page
+        answer = client.post(
+            _correction_url(application),
+            {
+                "materials": [first.pk],
+                f"note_{first.pk}": "缺少法定代表人签字",
+                "other": "请说明经营场所面积",
+            },
+            follow=True,
+        ).content.decode()
+    assert "补正告知书已发出" in answer
+    notice = application.case.corrections.get()
+    assert notice.items == ["材料1：缺少法定代表人签字", "请说明经营场所面积"]
+    document = application.case.documents.get(kind="补正告知书")
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(document.document.read_bytes())).pages
+    ).replace("\n", "")
+    assert "材料1：缺少法定代表人签字" in text and "请说明经营场所面积" in text
+    client.force_login(citizen)
+    with at(D(2026, 9, 23)):
+        mine = client.get(_draft(application)).content.decode()
+    row = mine.split(f'id="material-{first.pk}"')[1].split("checklist__files")[0]
+    assert "data-asked" in row  # the ticked material is marked on the citizen's page
+
+
+def test_an_empty_or_foreign_correction_is_refused(client, citizen, team, promise_item, department):
+    from tongban.cases.models import CorrectionNotice
+    from tongban.testing.catalog import complete_item
+
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, promise_item)
+        _other_item, other_draft = complete_item(department, code="010101003000", name="另一事项")
+    foreign = other_draft.materials.first()
+    client.force_login(team["clerk"])
+    with at(D(2026, 9, 22)):
+        empty = client.post(_correction_url(application), {"other": "  "}, follow=True)
+        assert "请勾选需要补正的材料，或填写其他需要补正的内容" in empty.content.decode()
+        junk = client.post(_correction_url(application), {"materials": ["x"]}, follow=True)
+        assert "所选材料无效" in junk.content.decode()
+        other = client.post(_correction_url(application), {"materials": [foreign.pk]}, follow=True)
+        assert "所选材料不是本申请的材料" in other.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert not CorrectionNotice.objects.filter(case__application=application).exists()

@@ -158,7 +158,7 @@ def test_wrong_moves_change_nothing(citizen, team, promise_item, second_citizen)
         application = submit_application(citizen, promise_item)
         with pytest.raises(PermissionDenied, match="无权"):
             actions.accept(application=application, actor=team["handler"])
-        with pytest.raises(ValidationError, match="逐项列明需要补正的全部内容"):
+        with pytest.raises(ValidationError, match="请勾选需要补正的材料，或填写其他需要补正的内容"):
             actions.request_correction(application=application, actor=team["clerk"], items=[" "])
         with pytest.raises(ValidationError):
             actions.refuse(application=application, actor=team["clerk"], reason="", legal_basis="")

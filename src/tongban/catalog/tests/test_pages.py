@@ -133,7 +133,12 @@ def test_staff_publish_flow_and_history(staff_client, department):
     assert "示例许可事项" in listing and "有草稿" in listing
     detail_url = reverse("catalog_staff:item", args=[item.pk])
     assert "审核通过并发布" in staff_client.get(detail_url).content.decode()
-    staff_client.post(reverse("catalog_staff:publish", args=[item.pk]))
+    # One click does not publish: the confirmation box is required, by the server too.
+    refused = staff_client.post(reverse("catalog_staff:publish", args=[item.pk]), follow=True)
+    assert "请先勾选“我已核对草稿内容和版本变化”，再发布" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.current_version is None
+    staff_client.post(reverse("catalog_staff:publish", args=[item.pk]), {"confirm": "yes"})
     item.refresh_from_db()
     assert item.current_version is not None
     staff_client.post(
@@ -208,7 +213,10 @@ def test_staff_create_item_and_edit_materials(staff_client, department):
 
     draft = item.versions.get()
     actions.update_draft(actor=None, version=draft, elements=COMPLETE)
-    assert staff_client.post(reverse("catalog_staff:publish", args=[item.pk])).status_code == 302
+    published = staff_client.post(
+        reverse("catalog_staff:publish", args=[item.pk]), {"confirm": "yes"}
+    )
+    assert published.status_code == 302
     download = staff_client.get(reverse("catalog:material-file", args=[saved.pk, "form"]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert (

@@ -20,7 +20,8 @@ from tongban.ratings.models import (
 
 TEXT_MAX = 500
 VISIT_TOKEN_DAYS = 7  # a hall-visit QR code can be used for a week
-SMS_PROMPT = "请回复数字1-5：1非常满意 2满意 3基本满意 4不满意 5非常不满意"
+# The SMS scale is the stars' (5 = best), never the code table's (1 = best): codes.level_from_stars.
+SMS_PROMPT = "请回复数字1-5：5非常满意 4满意 3基本满意 2不满意 1非常不满意"
 SMS_THANKS = "感谢您的评价！"
 DEPARTMENT_ROLES = policy.DEPARTMENT_ROLES
 

@@ -94,7 +94,7 @@ def start_hall_visit(
         )
         _later_sms(
             phone,
-            f"感谢您到{visit.hall.name}办事。回复1-5评价：1非常满意…5非常不满意",
+            f"感谢您到{visit.hall.name}办事。回复1-5评价：5非常满意…1非常不满意",
             "ratings.visit_invitation",
             visit,
         )

@@ -10,22 +10,22 @@ from django.utils import timezone
 from tongban.core import pii
 from tongban.ratings.actions.common import SMS_PROMPT, SMS_THANKS, _later_sms, follow_up_days
 from tongban.ratings.actions.rating import rate_case, rate_visit
-from tongban.ratings.codes import (
-    Channel,
-)
+from tongban.ratings.codes import Channel, level_from_stars
 from tongban.ratings.models import (
     RatingInvitation,
 )
 
 
 def _digit(text: str) -> int | None:
+    """The level a reply means: one digit 1–5 counted like the stars (5 非常满意 … 1 非常不满意,
+    as the invitation says), turned into the code table's level (1 非常满意 … 5 非常不满意)."""
     reply = (text or "").strip().translate(str.maketrans("１２３４５", "12345"))
-    return int(reply) if re.fullmatch(r"[1-5]", reply) else None
+    return level_from_stars(int(reply)) if re.fullmatch(r"[1-5]", reply) else None
 
 
 def receive_sms(phone: str, text: str) -> dict:
     """短信二次评价: an inbound SMS reply. Matched by the phone's blind index to the latest invitation
-    still awaiting a reply; a single digit 1–5 records the rating, anything else records nothing and
+    still awaiting a reply; a single digit 1–5 (5 = 非常满意, like the stars) records the rating, anything else records nothing and
     asks again. Returns {"status": "recorded" | "ignored", "reason": …}."""
     phone = re.sub(r"^\+?86(1\d{10})$", r"\1", pii.normalise(phone))  # gateways may add +86
     if not phone:

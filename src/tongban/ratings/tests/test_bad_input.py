@@ -129,7 +129,8 @@ def test_a_reply_that_is_not_a_digit_records_nothing_and_asks_again(
             body, signature = sms.build(citizen.phone, text)
             answer = _post_sms(client, body, signature)
             assert answer.status_code == 200 and answer.json()["reason"] == "not_a_digit"
-        body, signature = sms.build("+86" + citizen.phone, " ５ ")  # full-width digit, +86
+        # full-width digit, +86; "1" is 非常不满意, the one star (5 would be 非常满意)
+        body, signature = sms.build("+86" + citizen.phone, " １ ")
         assert _post_sms(client, body, signature).json()["status"] == "recorded"
         body, signature = sms.build(citizen.phone, "1")  # nothing left awaiting a reply
         assert _post_sms(client, body, signature).json()["reason"] == "no_pending_invitation"

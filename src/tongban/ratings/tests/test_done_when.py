@@ -109,7 +109,7 @@ def test_bad_rating_online_callback_rectification_sms_and_public_figures(
     assert bad_case.rectification_rating.about_rectification
 
     with at(D(2026, 11, 17)), django_capture_on_commit_callbacks(execute=True):
-        body, signature = sms.build(citizen.phone, "2")  # the same case, by SMS reply
+        body, signature = sms.build(citizen.phone, "4")  # the same case by SMS: 4 = 满意
         answer = client.post(
             reverse("ratings:sms-inbound"),
             body,

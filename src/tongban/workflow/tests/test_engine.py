@@ -213,3 +213,34 @@ def test_instant_and_joint_reject_outcomes():
         engine.complete(
             joint, joint.history[-1]["task_id"], action="approve", opinion="", actor_label="x"
         )
+
+
+def test_each_action_is_named_by_where_the_process_takes_it():
+    """The case page labels 其他 by what it does: the name of the gateway flow it picks."""
+    instance = engine.start(subject=SUBJECT, process_key="promise", data={})
+    assert engine.action_labels(instance, only_task(instance).task_id) == {}  # 承办: no gateway
+    instance = act(instance)
+    review = only_task(instance)
+    assert engine.task_actions(instance, review.task_id) == ("approve", "return")
+    assert engine.action_labels(instance, review.task_id) == {
+        "approve": "通过",
+        "return": "退回承办",
+    }
+    instance = act(instance)
+    assert engine.action_labels(instance, only_task(instance).task_id) == {
+        "approve": "准予许可",
+        "return": "退回审核",
+        "other": "不予许可",
+    }
+    assert engine.action_labels(instance, "not-a-task") == {}
+
+
+def test_a_joint_review_names_its_return_by_the_flow_it_takes():
+    instance = engine.start(
+        subject=SUBJECT,
+        process_key="joint",
+        data={"lead_department": "1", "joint_departments": ["2"]},
+    )
+    instance = act(instance)
+    task = only_task(instance)
+    assert engine.action_labels(instance, task.task_id) == {"return": "退回牵头部门承办"}

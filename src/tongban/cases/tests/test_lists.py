@@ -1,0 +1,47 @@
+"""The case lists and the supervisor's table as people read them: no red 超期 badge for nothing,
+an empty list says where the work is, and a case finished the day it was accepted is 当日办结."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tongban.testing.builders import complete_case, submit_application
+from tongban.testing.clock import at
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_an_empty_list_points_to_the_work_and_no_overdue_badge_shows_zero(
+    client, citizen, team, promise_item
+):
+    with at(D(2026, 9, 21)):
+        submit_application(citizen, promise_item)
+        client.force_login(team["clerk"])
+        todo = client.get(reverse("cases:list"), {"tab": "todo"}).content.decode()
+        filtered = client.get(reverse("cases:list"), {"tab": "accept", "q": "没有这个事项"})
+    assert "badge--red" not in todo and "badge--yellow" not in todo  # 超期 0, 预警 0: no badge
+    assert "“待办”中暂时没有办件。" in todo
+    assert 'href="?tab=accept">待受理（1）</a>' in todo  # the next step: where the work is
+    filtered = filtered.content.decode()
+    assert "没有符合筛选条件的办件。" in filtered and 'href="?tab=accept">清除筛选条件' in filtered
+
+
+def test_an_empty_queue_with_no_work_elsewhere_says_what_will_appear(client, team):
+    client.force_login(team["handler"])
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "您当前没有待处理的办件" in page
+
+
+def test_the_supervisor_sees_same_day_cases_as_same_day_not_a_dash(
+    client, citizen, team, promise_item
+):
+    complete_case(citizen, team, promise_item, D(2026, 11, 2))
+    client.force_login(team["supervisor"])
+    with at(D(2026, 11, 3)):
+        page = client.get(
+            reverse("cases:supervision"), {"since": "2026-11-01", "until": "2026-11-30"}
+        ).content.decode()
+    row = page.split("办结情况")[1].split("</table>")[0]
+    assert "当日办结" in row and ">—<" not in row
