@@ -177,9 +177,7 @@ def test_the_check_your_answers_page_masks_the_bank_account(client, citizen, pro
     )
     client.force_login(citizen)
     review = len(application.form.sections) + 1  # the page after the materials: 确认提交
-    page = client.get(
-        reverse("applications:draft", args=[application.public_id]), {"page": review}
-    )
+    page = client.get(reverse("applications:draft", args=[application.public_id]), {"page": review})
     text = page.content.decode()
     assert page.status_code == 200
     assert ACCOUNT not in text and "6222***********0123" in text
