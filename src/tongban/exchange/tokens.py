@@ -104,8 +104,10 @@ class ExchangeClientView(APIView):
     permission_classes = [HasExchangeToken]
 
 
-def forget_token(sender, instance, **kwargs) -> None:
-    cache.delete(key_for(instance.token))
+def forget_token(sender, instance, created=False, **kwargs) -> None:
+    # A token just issued cannot have been cached: issuing one costs no cache round trip.
+    if not created:
+        cache.delete(key_for(instance.token))
 
 
 def forget_consumer_tokens(sender, instance, **kwargs) -> None:
