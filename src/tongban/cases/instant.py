@@ -25,7 +25,6 @@ import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
 from django.utils import timezone
@@ -35,7 +34,7 @@ from tongban.accounts.permissions import can_act_for_department, serves_departme
 from tongban.accounts.roles import Role
 from tongban.applications.models import Application
 from tongban.applications.states import STAFF, SYSTEM, Status
-from tongban.cases import handling
+from tongban.cases import conf, handling
 from tongban.cases.actions import accepted, decide, finish
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.models import (
@@ -274,11 +273,11 @@ def gather(application: Application, definition: dict) -> tuple[dict[str, Fact],
 
 
 def _query_threads() -> int:
-    return max(1, int(getattr(settings, "INSTANT_APPROVAL_QUERY_THREADS", 4)))
+    return conf.instant_query_threads()
 
 
 def _query_timeout() -> float:
-    return float(getattr(settings, "INSTANT_APPROVAL_QUERY_SECONDS", 15))
+    return conf.instant_query_seconds()
 
 
 def _fetch_in_thread(prepared):

@@ -33,6 +33,7 @@ from tongban.bundles.models import (
 )
 from tongban.bundles.states import MEMBER, SYSTEM, BundleStatus, MemberState, VersionStatus
 from tongban.core import audit
+from tongban.core.identifiers import IdType
 from tongban.core.statemachine import transition
 from tongban.licences.models import Licence
 
@@ -158,10 +159,10 @@ def locked_fields(prepared: Prepared, owner: User, enterprise) -> set[str]:
 def wallet_offers(prepared: Prepared, owner: User, enterprise) -> dict[str, Licence]:
     """Per asked material (by key): a valid licence of the applicant that may stand for it."""
     if enterprise is not None:
-        identity = ("001", enterprise.uscc)
+        identity = (IdType.USCC, enterprise.uscc)
     else:
         citizen = getattr(owner, "citizen", None)
-        identity = ("111", citizen.id_number) if citizen else None
+        identity = (IdType.CITIZEN_ID, citizen.id_number) if citizen else None
     wanted = {m.key: m.licence_type for m in prepared.asked_materials if m.licence_type}
     if identity is None or not wanted:
         return {}

@@ -9,7 +9,6 @@ member is accepted.
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -27,6 +26,7 @@ from tongban.bundles.models import (
     MemberApplication,
 )
 from tongban.bundles.states import BUNDLE, SYSTEM, BundleStatus
+from tongban.cases import conf as cases_conf
 from tongban.cases.models import Case
 from tongban.core import audit, workdays
 from tongban.core.statemachine import transition
@@ -277,7 +277,7 @@ def raise_warnings(today: datetime.date | None = None) -> dict[str, int]:
     once (to the supervisors and the lead department's approvers)."""
     today = today or timezone.localdate()
     calendar = workdays.Calendar()
-    yellow_at = getattr(settings, "CASE_YELLOW_WORKING_DAYS", 3)
+    yellow_at = cases_conf.yellow_working_days()
     counts = {"yellow": 0, "red": 0}
     open_bundles = (
         BundleApplication.objects.exclude(status=BundleStatus.COMPLETED)
