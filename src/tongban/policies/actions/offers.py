@@ -133,11 +133,10 @@ def _owned(user, match: Match) -> Match:
 
 
 def shared_account(match: Match) -> tuple[str, str] | None:
-    """A person's 社会保障卡 account from shared data (the "一卡通" rules allow it); enterprises
-    enter theirs once."""
-    if match.subject_kind != data.PERSON:
-        return None
-    return data.bank_accounts([match.subject_index]).get(match.subject_index)
+    """The subject's account from shared data where the law allows it: a person's 社会保障卡
+    account ("一卡通"), an enterprise's account reported to the tax bureau; None when there is
+    none (then it is entered once)."""
+    return data.bank_accounts([match.subject_index], match.subject_kind).get(match.subject_index)
 
 
 def payment_account(subject_index: str) -> BankAccount | None:
@@ -188,7 +187,7 @@ def set_account(*, user, match: Match, bank: str, number: str) -> BankAccount:
 
 
 def ensure_shared_account(match: Match) -> BankAccount | None:
-    """Take the person's 社会保障卡 account from shared data when none is on file."""
+    """Take the subject's account from shared data when none is on file."""
     account = payment_account(match.subject_index)
     if account is not None:
         return account
@@ -205,8 +204,8 @@ def ensure_shared_account(match: Match) -> BankAccount | None:
 
 @transaction.atomic
 def confirm(*, user, match: Match, bank: str = "", number: str = "") -> Match:
-    """一键确认: one step. An account is needed once (taken from shared data for people where
-    allowed); confirming again changes nothing."""
+    """一键确认: one step. An account is needed once (taken from shared data where allowed);
+    confirming again changes nothing."""
     match = Match.objects.select_for_update().select_related("policy").get(pk=match.pk)
     _owned(user, match)
     if match.status == Match.Status.CONFIRMED:
