@@ -153,7 +153,63 @@ class ModeForm(forms.Form):
         return data
 
 
-class BandForm(ClauseForm):
+# The rules editor's labels, for the policy pages in English.
+TRANSFORM_LABELS = {
+    "value": _("数据本身"),
+    "age": _("按身份证号码计算的周岁"),
+    "years_since": _("距基准日的整年数"),
+    "days_since": _("距基准日的天数"),
+    "workdays_since": _("距基准日的工作日数"),
+    "days_until": _("基准日距该日期的天数"),
+    "count": _("条数"),
+}
+OPERATOR_LABELS = {
+    "eq": _("等于"),
+    "ne": _("不等于"),
+    "lt": _("小于"),
+    "le": _("不大于"),
+    "gt": _("大于"),
+    "ge": _("不小于"),
+    "between": _("介于（含两端）"),
+    "in": _("属于其中之一"),
+    "not_in": _("不属于其中任何一个"),
+    "starts_with": _("以…开头"),
+    "any_in": _("含有其中任一"),
+    "none_in": _("不含其中任何一个"),
+    "exists": _("有数据"),
+    "missing": _("没有数据"),
+    "is_true": _("为“是”"),
+    "is_false": _("为“否”"),
+}
+ROW_LABELS = {
+    "clause": _("条款编号"),
+    "label": _("条款说明"),
+    "basis": _("法律依据"),
+    "element": _("数据项"),
+    "transform": _("计算"),
+    "operator": _("比较"),
+    "value": _("值"),
+    "value2": _("上限"),
+}
+
+
+class RowForm(ClauseForm):
+    """The rules editor's row, labelled in the page's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in ROW_LABELS.items():
+            self.fields[name].label = label
+        self.fields["clause"].error_messages["invalid"] = _("以字母开头，只含字母、数字和下划线")
+        self.fields["transform"].choices = [
+            (key, TRANSFORM_LABELS.get(key, label[0])) for key, label in editor.TRANSFORMS.items()
+        ]
+        self.fields["operator"].choices = [("", "——")] + [
+            (key, OPERATOR_LABELS.get(key, label)) for key, label in editor.OPERATORS.items()
+        ]
+
+
+class BandForm(RowForm):
     """One amount band: the condition as an eligibility row, and the amount it gives."""
 
     amount = forms.DecimalField(
@@ -164,7 +220,7 @@ class BandForm(ClauseForm):
         return super().is_blank() and self.cleaned_data.get("amount") is None
 
 
-ClauseFormSet = forms.formset_factory(ClauseForm, extra=2, max_num=60, validate_max=True)
+ClauseFormSet = forms.formset_factory(RowForm, extra=2, max_num=60, validate_max=True)
 BandFormSet = forms.formset_factory(BandForm, extra=2, max_num=30, validate_max=True)
 
 

@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tongban.accounts.models import CitizenProfile, EnterpriseProfile, User
 from tongban.core import audit, pii
@@ -25,9 +26,9 @@ from tongban.policies.models import BankAccount, Match, Policy
 
 D = Policy.Delivery
 CYCLE_WORDS = {
-    Policy.Cycle.MONTHLY: "每月",
-    Policy.Cycle.YEARLY: "每年",
-    Policy.Cycle.ONCE: "一次性",
+    Policy.Cycle.MONTHLY: gettext_lazy("每月"),
+    Policy.Cycle.YEARLY: gettext_lazy("每年"),
+    Policy.Cycle.ONCE: gettext_lazy("一次性"),
 }
 ACCOUNT_NUMBER = re.compile(r"^\d{12,30}$")
 
@@ -41,7 +42,10 @@ def initial_status(policy: Policy) -> str:
 
 
 def amount_text(match: Match) -> str:
-    return f"{CYCLE_WORDS[match.policy.cycle]} {match.amount:,.2f} 元"
+    return gettext("%(cycle)s %(amount)s 元") % {
+        "cycle": CYCLE_WORDS[match.policy.cycle],
+        "amount": f"{match.amount:,.2f}",
+    }
 
 
 def _value_text(clause: dict) -> str:
