@@ -362,6 +362,24 @@ RESOURCES = [
         demodata.social_security_cards,
     ),
     (
+        "SW_CKZH",
+        "纳税人存款账户账号报告信息",
+        "swj",
+        "JCK-FR",
+        ShareCondition.CONDITIONAL,
+        "《税收征收管理法》第十七条：纳税人应将其全部账号向税务机关报告；仅限惠企政策资金拨付",
+        "local_table",
+        "税务征管库",
+        "uscc",
+        [
+            _i("nsrmc", "纳税人名称", required=True),
+            _i("nsrsbh", "纳税人识别号", required=True),
+            _i("khyh", "开户银行", sensitivity=IMP),
+            _i("yhzh", "账号", sensitivity=IMP, required=True),
+        ],
+        demodata.enterprise_accounts,
+    ),
+    (
         "GA_XDFZ",
         "涉毒违法犯罪人员信息",
         "ga",
@@ -453,6 +471,12 @@ CONSUMERS = [
             ("SJ_QYDJ", None, "惠企政策主动匹配（免申即享）", "同上"),
             ("RS_QYCB", None, "惠企政策主动匹配（免申即享）", "同上"),
             ("RS_SBKZH", ["khyh", "yhzh"], "补贴资金通过社会保障卡发放", "同上"),
+            (
+                "SW_CKZH",
+                ["khyh", "yhzh"],
+                "惠企政策资金拨付",
+                "《税收征收管理法》第十七条；惠企政策资金拨付至企业报告的存款账户",
+            ),
         ],
     ),
     (
@@ -528,8 +552,30 @@ def disabled_persons_federation() -> Department:
     return department
 
 
+def tax_bureau() -> Department:
+    """The tax bureau (a vertically managed office, not among the core demo departments) provides
+    the accounts enterprises reported (纳税人存款账户账号报告)."""
+    department, _ = Department.objects.update_or_create(
+        uscc=testdata.credit_code("11", "411000", 71),
+        defaults={
+            "name": "国家税务总局许昌市税务局",
+            "short_name": "市税务局",
+            "region_id": "411000",
+            "level": Department.ExerciseLevel.CITY,
+            "nature": Department.Nature.STATUTORY,
+            "phone": "0374-12366",
+        },
+    )
+    Office.objects.get_or_create(department=department, name="纳税服务科")
+    return department
+
+
 def _department(key: str) -> Department:
-    return disabled_persons_federation() if key == "cl" else core_demo.department(key)
+    if key == "cl":
+        return disabled_persons_federation()
+    if key == "swj":
+        return tax_bureau()
+    return core_demo.department(key)
 
 
 def _classes() -> dict:

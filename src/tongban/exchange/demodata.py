@@ -338,3 +338,20 @@ def social_security_cards() -> list[dict]:
         for index, p in enumerate(people())
         if index % 5 != 4
     ]
+
+
+def enterprise_accounts() -> list[dict]:
+    """纳税人存款账户账号报告 (税务): the account each enterprise reported to the tax bureau. The
+    numbers are fictional and obviously so (the 8888 prefix, then the row's serial); the second
+    demo enterprise and the deregistered one reported none (they enter theirs once)."""
+    return [
+        {
+            "subject": row["subject"],
+            "nsrmc": row["qymc"],
+            "nsrsbh": row["tyshxydm"],
+            "khyh": "示例银行许昌分行营业部",
+            "yhzh": f"888800{index + 1:012d}",
+        }
+        for index, row in enumerate(enterprises())
+        if index != 1 and row["djzt"] == "存续"
+    ]

@@ -69,7 +69,13 @@ BASE = {
     ENTERPRISE: ("SJ_QYDJ", "tyshxydm", "qymc"),
 }
 SUBJECT_KIND = {PERSON: "citizen_id", ENTERPRISE: "uscc"}
-BANK_RESOURCE = ("RS_SBKZH", "khyh", "yhzh")
+# Where a subject's payment account comes from in shared data: (resource, bank item, number item,
+# purpose). People: the 社会保障卡金融账户 ("一卡通"); enterprises: the account reported to the
+# tax bureau (《税收征收管理法》第十七条).
+BANK_RESOURCE = {
+    PERSON: ("RS_SBKZH", "khyh", "yhzh", "补贴资金通过社会保障卡发放"),
+    ENTERPRISE: ("SW_CKZH", "khyh", "yhzh", "惠企政策资金拨付"),
+}
 
 
 def elements(target: str) -> dict[str, grammar.Element]:
@@ -163,14 +169,14 @@ def changes(target: str, after_load: int) -> tuple[set[str], int, bool]:
     return changed, position, replaced
 
 
-def bank_accounts(subject_indexes: list[str]) -> dict[str, tuple[str, str]]:
-    """社会保障卡金融账户 of these people from shared data: {index: (bank, number)}."""
-    code, bank_item, number_item = BANK_RESOURCE
+def bank_accounts(subject_indexes: list[str], target: str = PERSON) -> dict[str, tuple[str, str]]:
+    """Payment accounts of these subjects from shared data: {index: (bank, number)}."""
+    code, bank_item, number_item, purpose = BANK_RESOURCE[target]
     frame = delivery.read_copy(
         consumer=consumer(),
         resource_code=code,
         items=[bank_item, number_item],
-        purpose="补贴资金通过社会保障卡发放",
+        purpose=purpose,
         subject_indexes=subject_indexes,
     )
     return {

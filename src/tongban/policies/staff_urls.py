@@ -7,6 +7,7 @@ app_name = "policies_staff"
 urlpatterns = [
     path("", views.policy_list, name="list"),
     path("runs", views.start_run, name="run"),
+    path("new", views.new_policy, name="new"),
     path("<int:pk>/", views.policy_detail, name="detail"),
     path("<int:pk>/dry-run", views.dry_run, name="dry-run"),
     path("<int:pk>/edit", views.edit, name="edit"),

@@ -15,8 +15,15 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.permissions import role_required, staff_department_id
 from tongban.accounts.roles import Role
 from tongban.core import audit, pii
+from tongban.policies import forms
 from tongban.policies.actions import lifecycle, matching, objections, payments
-from tongban.policies.actions.common import ANSWERERS, AUTHORS, PAYERS, staff_may_see
+from tongban.policies.actions.common import (
+    ANSWERERS,
+    AUTHORS,
+    PAYERS,
+    require_role,
+    staff_may_see,
+)
 from tongban.policies.audit_actions import AuditAction
 from tongban.policies.models import (
     Match,
@@ -26,8 +33,10 @@ from tongban.policies.models import (
     PaymentLine,
     Policy,
 )
+from tongban.rules import editor
 
 staff_only = role_required(*AUTHORS, *PAYERS, *ANSWERERS, Role.SUPERVISOR)
+authors_only = role_required(*AUTHORS)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -80,7 +89,11 @@ def policy_list(request):
     return render(
         request,
         "policies/staff/list.html",
-        {"rows": rows, "runs": MatchRun.objects.all()[:5]},
+        {
+            "rows": rows,
+            "runs": MatchRun.objects.all()[:5],
+            "may_write": request.user.has_role(*AUTHORS),
+        },
     )
 
 
@@ -100,7 +113,9 @@ def policy_detail(request, pk, dry_run=None):
             "dry_run": dry_run,
             "eligibility_json": json.dumps(policy.eligibility, ensure_ascii=False, indent=2),
             "formula_json": json.dumps(policy.amount_formula, ensure_ascii=False, indent=2),
-            "editable": policy.status in lifecycle.EDITABLE,
+            "editable": policy.status in lifecycle.EDITABLE and request.user.has_role(*AUTHORS),
+            "rule_rows": forms.eligibility_rows(policy.eligibility),
+            "formula_rows": forms.formula_rows(policy.amount_formula),
         },
     )
 
@@ -117,25 +132,142 @@ def dry_run(request, pk):
     return policy_detail(request, pk, dry_run=result)
 
 
-@staff_only
-@require_POST
+def _editor_forms(data, policy: Policy | None):
+    """The editor's forms, bound to `data` on a POST, else filled from the policy (or blank)."""
+    creating = policy is None
+    eligibility = policy.eligibility if policy else {}
+    formula = policy.amount_formula if policy else {}
+    shaped = forms.eligibility_rows(eligibility) if policy else ("all", [])
+    bands = forms.formula_rows(formula) if policy else ([], 0)
+    initial = {}
+    if policy is not None:
+        initial = {name: getattr(policy, name) for name in forms.BASIC}
+    modes = {
+        "eligibility_mode": forms.ROWS if shaped else forms.JSON,
+        "eligibility_json": json.dumps(eligibility, ensure_ascii=False, indent=2),
+        "formula_mode": forms.ROWS if bands else forms.JSON,
+        "formula_json": json.dumps(formula, ensure_ascii=False, indent=2),
+        "otherwise": bands[1] if bands else 0,
+    }
+    choices = forms.element_choices()
+    return {
+        "form": forms.PolicyForm(data, creating=creating, initial=initial),
+        "group": forms.GroupForm(data, initial={"group": shaped[0] if shaped else "all"}),
+        "modes": forms.ModeForm(data, initial=modes),
+        "clauses": forms.ClauseFormSet(
+            data,
+            initial=shaped[1] if shaped else [],
+            prefix="c",
+            form_kwargs={"element_choices": choices},
+        ),
+        "bands": forms.BandFormSet(
+            data,
+            initial=bands[0] if bands else [],
+            prefix="b",
+            form_kwargs={"element_choices": choices},
+        ),
+        "rows_fit": shaped is not None,
+        "bands_fit": bands is not None,
+    }
+
+
+def _rule_and_formula(parts, policy: Policy | None) -> tuple[dict, dict, dict[str, list[str]]]:
+    """The eligibility and the formula the page describes, and the rows that cannot be turned
+    into either (by part)."""
+    modes = parts["modes"].cleaned_data
+    found: dict[str, list[str]] = {}
+    if modes["eligibility_mode"] == forms.JSON:
+        eligibility = modes["eligibility_json"]
+    else:
+        clauses, problems = forms.rows_of(parts["clauses"], bands=False)
+        if problems:
+            found["eligibility"] = problems
+        constants = (policy.eligibility or {}).get("constants") if policy else None
+        eligibility = editor.build(parts["group"].cleaned_data["group"], clauses, constants)
+    if modes["formula_mode"] == forms.JSON:
+        formula = modes["formula_json"]
+    else:
+        bands, problems = forms.rows_of(parts["bands"], bands=True)
+        if problems:
+            found["amount_formula"] = problems
+        otherwise = modes.get("otherwise") or 0
+        formula = {
+            "bands": bands,
+            "otherwise": int(otherwise) if otherwise == int(otherwise) else float(otherwise),
+        }
+    return eligibility, formula, found
+
+
+def _place(parts, error: ValidationError) -> dict[str, list[str]]:
+    """The service layer's reasons next to the fields they name; the rule's and the formula's
+    next to their sections (returned)."""
+    if not hasattr(error, "error_dict"):
+        parts["form"].add_error(None, error)
+        return {}
+    sections = {}
+    for name, reasons in error.message_dict.items():
+        if name in ("eligibility", "amount_formula"):
+            sections[name] = reasons
+        elif name in parts["form"].fields:
+            parts["form"].add_error(name, reasons)
+        else:
+            parts["form"].add_error(None, reasons)
+    return sections
+
+
+def _editor(request, policy: Policy | None):
+    parts = _editor_forms(request.POST if request.method == "POST" else None, policy)
+    sections: dict[str, list[str]] = {}
+    if request.method == "POST" and all(
+        parts[name].is_valid() for name in ("group", "modes", "clauses", "bands")
+    ):
+        eligibility, formula, sections = _rule_and_formula(parts, policy)
+        if parts["form"].is_valid() and not sections:
+            values = parts["form"].values()
+            try:
+                if policy is None:
+                    policy = lifecycle.create_policy(
+                        actor=request.user,
+                        department=request.user.staff_profile.department,
+                        code=parts["form"].cleaned_data["code"],
+                        eligibility=eligibility,
+                        amount_formula=formula,
+                        **values,
+                    )
+                    messages.success(request, _("政策已保存为草稿。试算无误后即可发布。"))
+                else:
+                    policy = lifecycle.update_policy(
+                        actor=request.user,
+                        policy=policy,
+                        eligibility=eligibility,
+                        amount_formula=formula,
+                        **values,
+                    )
+                    messages.success(request, _("已保存"))
+            except ValidationError as error:
+                sections = _place(parts, error)
+            else:
+                return redirect("policies_staff:detail", pk=policy.pk)
+    return render(
+        request,
+        "policies/staff/edit.html",
+        {"policy": policy, "sections": sections, "new": policy is None, **parts},
+    )
+
+
+@authors_only
+def new_policy(request):
+    return _editor(request, None)
+
+
+@authors_only
 def edit(request, pk):
     policy = _own(request, pk)
-    try:
-        eligibility = json.loads(request.POST.get("eligibility", ""))
-        formula = json.loads(request.POST.get("amount_formula", ""))
-    except json.JSONDecodeError:
-        messages.error(request, _("享受条件和金额公式应为合法的 JSON"))
+    require_role(request.user, policy.department, AUTHORS, _("只有本部门的事项管理员可以修改政策"))
+    if policy.status not in lifecycle.EDITABLE:
+        messages.error(request, _("已发布的政策不能直接修改，请先暂停"))
         return redirect("policies_staff:detail", pk=pk)
-    try:
-        lifecycle.update_policy(
-            actor=request.user, policy=policy, eligibility=eligibility, amount_formula=formula
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("已保存"))
-    return redirect("policies_staff:detail", pk=pk)
+    return _editor(request, policy)
 
 
 @staff_only

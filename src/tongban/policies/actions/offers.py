@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tongban.accounts.models import CitizenProfile, EnterpriseProfile, User
 from tongban.core import audit, pii
@@ -25,9 +26,9 @@ from tongban.policies.models import BankAccount, Match, Policy
 
 D = Policy.Delivery
 CYCLE_WORDS = {
-    Policy.Cycle.MONTHLY: "每月",
-    Policy.Cycle.YEARLY: "每年",
-    Policy.Cycle.ONCE: "一次性",
+    Policy.Cycle.MONTHLY: gettext_lazy("每月"),
+    Policy.Cycle.YEARLY: gettext_lazy("每年"),
+    Policy.Cycle.ONCE: gettext_lazy("一次性"),
 }
 ACCOUNT_NUMBER = re.compile(r"^\d{12,30}$")
 
@@ -41,7 +42,10 @@ def initial_status(policy: Policy) -> str:
 
 
 def amount_text(match: Match) -> str:
-    return f"{CYCLE_WORDS[match.policy.cycle]} {match.amount:,.2f} 元"
+    return gettext("%(cycle)s %(amount)s 元") % {
+        "cycle": CYCLE_WORDS[match.policy.cycle],
+        "amount": f"{match.amount:,.2f}",
+    }
 
 
 def _value_text(clause: dict) -> str:
@@ -133,11 +137,10 @@ def _owned(user, match: Match) -> Match:
 
 
 def shared_account(match: Match) -> tuple[str, str] | None:
-    """A person's 社会保障卡 account from shared data (the "一卡通" rules allow it); enterprises
-    enter theirs once."""
-    if match.subject_kind != data.PERSON:
-        return None
-    return data.bank_accounts([match.subject_index]).get(match.subject_index)
+    """The subject's account from shared data where the law allows it: a person's 社会保障卡
+    account ("一卡通"), an enterprise's account reported to the tax bureau; None when there is
+    none (then it is entered once)."""
+    return data.bank_accounts([match.subject_index], match.subject_kind).get(match.subject_index)
 
 
 def payment_account(subject_index: str) -> BankAccount | None:
@@ -188,7 +191,7 @@ def set_account(*, user, match: Match, bank: str, number: str) -> BankAccount:
 
 
 def ensure_shared_account(match: Match) -> BankAccount | None:
-    """Take the person's 社会保障卡 account from shared data when none is on file."""
+    """Take the subject's account from shared data when none is on file."""
     account = payment_account(match.subject_index)
     if account is not None:
         return account
@@ -205,8 +208,8 @@ def ensure_shared_account(match: Match) -> BankAccount | None:
 
 @transaction.atomic
 def confirm(*, user, match: Match, bank: str = "", number: str = "") -> Match:
-    """一键确认: one step. An account is needed once (taken from shared data for people where
-    allowed); confirming again changes nothing."""
+    """一键确认: one step. An account is needed once (taken from shared data where allowed);
+    confirming again changes nothing."""
     match = Match.objects.select_for_update().select_related("policy").get(pk=match.pk)
     _owned(user, match)
     if match.status == Match.Status.CONFIRMED:

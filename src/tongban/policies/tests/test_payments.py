@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from tongban.accounts import demo as accounts_demo
 from tongban.accounts.models import CitizenProfile, EnterpriseProfile, User
 from tongban.core import workdays
+from tongban.exchange.models import CallRecord
 from tongban.policies.actions import objections, offers, payments
 from tongban.policies.models import BankAccount, Match, PaymentLine, Policy
 from tongban.seals import actions as seals
@@ -114,8 +115,32 @@ def test_a_file_without_the_columns_is_refused(handler):
         _reconcile(handler, batch, "编号,钱\n1,100\n")
 
 
-def test_enterprise_confirms_in_one_step_with_an_account_entered_once(demo_city):
+def test_enterprise_confirms_in_one_step_with_the_account_reported_to_the_tax_bureau(
+    demo_city, client
+):
     enterprise = EnterpriseProfile.objects.get(name=accounts_demo.ENTERPRISE[0])
+    match = offers.matches_for(enterprise.user).get(policy__code="RS-WGFH")
+    client.force_login(enterprise.user)
+    page = client.get(f"/policies/{match.pk}/").content.decode()
+    assert "8888**********0001" in page and "税务部门共享数据" in page
+    assert 'id="account_number"' not in page and "888800000000000001" not in page
+    response = client.post(f"/policies/{match.pk}/confirm")  # nothing typed
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == Match.Status.CONFIRMED
+    account = BankAccount.objects.get(subject_index=match.subject_index)
+    assert account.source == BankAccount.Source.SHARED
+    assert account.bank == "示例银行许昌分行营业部" and account.masked == "8888**********0001"
+    # Read through the policies consumer's grant on the tax resource, and logged.
+    call = CallRecord.objects.filter(resource_code="SW_CKZH").latest("id")
+    assert call.consumer_code == "platform.policies" and call.purpose == "惠企政策资金拨付"
+    # The account reaches the payment line.
+    batch = payments.prepare_batch(actor=None, policy=match.policy, day=DAY)
+    assert batch.lines.get(match=match).amount == Decimal("24000")
+
+
+def test_enterprise_without_a_reported_account_enters_it_once(demo_city):
+    enterprise = EnterpriseProfile.objects.get(name=accounts_demo.SECOND_ENTERPRISE[0])
     match = offers.matches_for(enterprise.user).get(policy__code="RS-WGFH")
     with pytest.raises(ValidationError):
         offers.confirm(user=enterprise.user, match=match)  # no account yet
