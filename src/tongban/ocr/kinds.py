@@ -23,6 +23,9 @@ class FieldSpec:
     occurrence: int = 0  # the n-th time the printed label appears (a 结婚证 has two 姓名)
     prefill: str = ""  # the form prefill key this field can offer itself to
     key: bool = False  # an identifier with a check digit: its errors show, so it is held to more
+    # When the check fails: a second try from the recogniser's alternatives per character
+    # (reading.Found.candidates), returning (value, problem) like the check.
+    mend: Callable[[list[tuple]], tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ register(
                 "公民身份号码",
                 ("公民身份号码", "公民身份号", "身份号码"),
                 v.citizen_id,
+                mend=v.mend_citizen_id,
                 prefill="person.id_number",
                 key=True,
             ),
@@ -142,6 +146,7 @@ register(
                 "公民身份证件编号",
                 ("公民身份证件编号", "身份证件编号"),
                 v.citizen_id,
+                mend=v.mend_citizen_id,
                 prefill="person.id_number",
                 key=True,
             ),
@@ -165,13 +170,21 @@ register(
                 key=True,
             ),
             F("party1_name", "男方姓名", ("姓名",), v.person_name),
-            F("party1_id_number", "男方身份证件号", ("身份证件号",), v.citizen_id, key=True),
+            F(
+                "party1_id_number",
+                "男方身份证件号",
+                ("身份证件号",),
+                v.citizen_id,
+                mend=v.mend_citizen_id,
+                key=True,
+            ),
             F("party2_name", "女方姓名", ("姓名",), v.person_name, occurrence=1),
             F(
                 "party2_id_number",
                 "女方身份证件号",
                 ("身份证件号",),
                 v.citizen_id,
+                mend=v.mend_citizen_id,
                 occurrence=1,
                 key=True,
             ),
