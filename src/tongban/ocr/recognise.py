@@ -118,9 +118,10 @@ def _checked(kind: kinds.DocumentKind, stream: reading.Stream) -> dict[str, Fiel
         if raw is None or not raw.raw:
             out[spec.name] = FieldResult("", 0.0, "材料上没有找到此项（可能被裁切、遮挡或反光）")
             continue
-        value, problem = spec.check(raw.raw)
-        if problem and spec.mend and raw.candidates:
-            value, problem = spec.mend(raw.candidates)
+        if spec.mend and raw.candidates:
+            value, problem = spec.mend(raw.raw, raw.candidates)
+        else:
+            value, problem = spec.check(raw.raw)
         floor = KEY_MIN_CONFIDENCE if spec.key else MIN_CONFIDENCE
         if not problem and raw.confidence < floor:
             problem = messages.LOW_CONFIDENCE % {"score": f"{raw.confidence:.0%}"}

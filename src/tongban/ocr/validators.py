@@ -147,6 +147,12 @@ def _valid(checker, number: str) -> bool:
     return checker(number).valid
 
 
+def citizen_id_mended(text: str, candidates: list[tuple]) -> Result:
+    """The ID number as read or, when that fails its check, as mended (`mend_citizen_id`)."""
+    value, problem = citizen_id(text)
+    return (value, problem) if not problem else mend_citizen_id(candidates)
+
+
 def mend_citizen_id(candidates: list[tuple]) -> Result:
     """An ID number whose check fails, mended from the recogniser's own alternatives.
 
@@ -200,10 +206,45 @@ def uscc(text: str) -> Result:
 
 
 def person_name(text: str) -> Result:
-    value = _squash(text)
+    """2 to 6 Chinese characters, or a transcribed name with a middle dot (买买提·艾力). Specks read
+    before or after it (a quote, a full stop, a stray letter) are not part of it."""
+    value = re.sub(r"[•・∙⋅.．]", "·", _squash(text))
+    value = re.sub(rf"^[^{CJK}]+|[^{CJK}]+$", "", value)
     if re.fullmatch(rf"[{CJK}]{{2,6}}(·[{CJK}]{{1,10}})?", value):
         return value, ""
     return "", "姓名应为2至6个汉字"
+
+
+# The commonest surnames (about nine in ten people bear one of them). A name whose first character
+# is not among them, while the recogniser's runner-up for it is, was most likely misread.
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
+    "焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁"
+    "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鄢"
+)
+SURNAME_DOUBT = 0.9  # a first character read at least this confidently is kept as read
+MIN_SURNAME_ALTERNATIVE = 0.05
+
+
+def mend_person_name(text: str, candidates: list[tuple]) -> Result:
+    """The name, with an uncommon first character replaced by the recogniser's runner-up when the
+    recogniser itself doubted it and the runner-up is a common surname (a rare surname read with
+    confidence stays as read)."""
+    chars = [alternatives[0][0] for alternatives in candidates]
+    first = next((i for i, ch in enumerate(chars) if re.fullmatch(rf"[{CJK}]", ch)), None)
+    if first is not None and chars[first] not in COMMON_SURNAMES:
+        read_score = candidates[first][0][1]
+        likely = [
+            ch
+            for ch, probability in candidates[first][1:]
+            if ch in COMMON_SURNAMES and probability >= MIN_SURNAME_ALTERNATIVE
+        ]
+        if read_score < SURNAME_DOUBT and likely:
+            chars[first] = likely[0]
+    return person_name("".join(chars))
 
 
 def organisation_name(text: str) -> Result:

@@ -1,6 +1,7 @@
 """An ID number that fails its check is mended from the recogniser's own alternatives, or refused."""
 
 import numpy as np
+import pytest
 from stdnum.cn import ric
 
 from tongban.core import identifiers, testdata
@@ -115,3 +116,52 @@ def test_the_decoder_keeps_the_runners_up_of_each_character():
     assert [a[0] for a in alternatives[1][:2]] == ["1", "7"]
     assert alternatives[1][1][1] == 0.45
     assert round(score, 2) == round((0.9 + 0.5 + 1.0) / 3, 2)
+
+
+def _name(text: str, first: tuple[tuple[str, float], ...] | None = None) -> list[tuple]:
+    read = [((ch, 0.99),) for ch in text]
+    if first:
+        read[0] = first
+    return read
+
+
+def test_a_doubted_uncommon_surname_becomes_the_common_runner_up():
+    read = _name("汪小明", (("汪", 0.99),))
+    assert validators.mend_person_name("汪小明", read) == ("汪小明", "")
+    doubted = _name("注小明", (("注", 0.62), ("汪", 0.31)))
+    assert validators.mend_person_name("注小明", doubted) == ("汪小明", "")
+
+
+def test_a_rare_surname_read_with_confidence_stays_as_read():
+    read = _name("欧阳娜", (("欧", 0.98), ("殴", 0.01)))
+    assert validators.mend_person_name("欧阳娜", read) == ("欧阳娜", "")
+    rare = _name("鞠晓", (("鞠", 0.97), ("陈", 0.02)))
+    assert validators.mend_person_name("鞠晓", rare) == ("鞠晓", "")
+    unsure_without_rival = _name("鞠晓", (("鞠", 0.6), ("鞘", 0.3)))
+    assert validators.mend_person_name("鞠晓", unsure_without_rival) == ("鞠晓", "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("“王小明。", ("王小明", "")),
+        ("王小明 1", ("王小明", "")),
+        ("买买提•艾力", ("买买提·艾力", "")),
+        ("王", ("", "姓名应为2至6个汉字")),
+        ("12", ("", "姓名应为2至6个汉字")),
+        ("王小明明明明明", ("", "姓名应为2至6个汉字")),
+    ],
+)
+def test_specks_around_a_name_are_dropped_and_bad_names_refused(raw, expected):
+    assert validators.person_name(raw) == expected
+    assert validators.mend_person_name(raw, _name(raw)) == expected
+
+
+def test_the_card_offers_the_mended_surname_through_its_labels():
+    text = "姓名 注小明\n公民身份号码 " + ID
+    alternatives = [()] * len(text)
+    alternatives[3] = (("注", 0.7), ("汪", 0.25))
+    fields = _checked(
+        kinds.get("id_card_front"), reading.Stream(text, [0.99] * len(text), alternatives)
+    )
+    assert fields["name"].value == "汪小明" and fields["id_number"].value == ID
