@@ -98,6 +98,7 @@ def test_the_card_offers_the_mended_number_through_its_labels():
     stream = reading.Stream(text, [0.99] * len(text), alternatives)
     fields = _checked(kinds.get("id_card_front"), stream)
     assert fields["id_number"].value == ID and not fields["id_number"].problem
+    assert fields["id_number"].mended and not fields["name"].mended
 
 
 def test_the_decoder_keeps_the_runners_up_of_each_character():
