@@ -20,6 +20,7 @@ from tongban.ocr.reading import Box
 # whole, so their print is large enough at this size, and larger sizes only cost time.
 DETECTION_SIDE = 960
 ALTERNATIVES = 4  # candidates kept per character, the read one included
+DOUBT = 0.98  # a character read more surely than this leaves no runner-up worth keeping
 _lock = threading.Lock()
 
 
@@ -37,23 +38,32 @@ class CandidateDecode:
 
     def line(self, frames: np.ndarray) -> tuple[str, float, tuple]:
         best = frames.argmax(axis=1)
-        spans: list[tuple[int, int]] = []
-        for t, index in enumerate(best):
-            if index == 0:
-                continue
-            if spans and t == spans[-1][1] and best[t - 1] == index:
-                spans[-1] = (spans[-1][0], t + 1)
-            else:
-                spans.append((t, t + 1))
-        text, scores, alternatives = [], [], []
-        for start, end in spans:
-            peak = frames[start:end].max(axis=0)
-            peak[0] = 0.0  # the blank is never a character
-            top = np.argsort(peak)[::-1][:ALTERNATIVES]
-            text.append(self.characters[top[0]])
-            scores.append(float(frames[start, top[0]]))  # as RapidOCR scores: the first frame
-            alternatives.append(tuple((self.characters[i], float(peak[i])) for i in top))
-        return "".join(text), (float(np.mean(scores)) if scores else 0.0), tuple(alternatives)
+        # A character starts where the likeliest class changes to one that is not the blank.
+        starts = np.flatnonzero((best != 0) & np.r_[True, best[1:] != best[:-1]])
+        if not len(starts):
+            return "", 0.0, ()
+        first = frames[starts, best[starts]]
+        text = "".join(self.characters[i] for i in best[starts])
+        alternatives = [((ch, float(p)),) for ch, p in zip(text, first.tolist(), strict=True)]
+        # Runners-up matter only where the read class left them room: over the frames the
+        # character spans (while the likeliest class stays the same), the likeliest classes.
+        doubtful = np.flatnonzero(first < DOUBT)
+        if len(doubtful):
+            peak = frames[starts[doubtful]].copy()
+            for row, t in enumerate(starts[doubtful]):
+                end = t + 1
+                while end < len(best) and best[end] == best[t]:
+                    end += 1
+                if end > t + 1:
+                    peak[row] = frames[t:end].max(axis=0)
+            peak[:, 0] = 0.0  # the blank is never a character
+            top = np.argpartition(peak, -ALTERNATIVES, axis=1)[:, -ALTERNATIVES:]
+            chances = np.take_along_axis(peak, top, axis=1)
+            for row, index in enumerate(doubtful.tolist()):
+                ranked = sorted(zip(chances[row].tolist(), top[row].tolist(), strict=True))[::-1]
+                alternatives[index] = tuple((self.characters[i], p) for p, i in ranked)
+        score = float(first.mean())  # as RapidOCR scores a line: the first frames
+        return text, score, tuple(alternatives)
 
 
 @functools.cache
