@@ -23,6 +23,9 @@ class FieldSpec:
     occurrence: int = 0  # the n-th time the printed label appears (a 结婚证 has two 姓名)
     prefill: str = ""  # the form prefill key this field can offer itself to
     key: bool = False  # an identifier with a check digit: its errors show, so it is held to more
+    # The check that also sees the recogniser's alternatives per character (reading.Found
+    # .candidates), used instead of `check` when they are known: (text, candidates) -> as check.
+    mend: Callable[[str, list[tuple]], tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,14 @@ register(
         "居民身份证（人像面）",
         anchors=("公民身份号码", "公民身份号", "身份号码"),
         fields=(
-            F("name", "姓名", ("姓名",), v.person_name, prefill="person.name"),
+            F(
+                "name",
+                "姓名",
+                ("姓名",),
+                v.person_name,
+                mend=v.mend_person_name,
+                prefill="person.name",
+            ),
             F("sex", "性别", ("性别",), v.sex),
             F("ethnicity", "民族", ("民族",), v.ethnicity),
             F("birth_date", "出生日期", ("出生",), v.date),
@@ -63,6 +73,7 @@ register(
                 "公民身份号码",
                 ("公民身份号码", "公民身份号", "身份号码"),
                 v.citizen_id,
+                mend=v.citizen_id_mended,
                 prefill="person.id_number",
                 key=True,
             ),
@@ -101,6 +112,7 @@ register(
                 "法定代表人",
                 ("法定代表人", "经营者", "负责人"),
                 v.person_name,
+                mend=v.mend_person_name,
                 prefill="enterprise.legal_rep",
             ),
             F("registered_capital", "注册资本", ("注册资本",), v.money),
@@ -118,7 +130,7 @@ register(
         anchors=("户主姓名", "户别", "户号"),
         fields=(
             F("household_type", "户别", ("户别",), v.text_field),
-            F("head_name", "户主姓名", ("户主姓名",), v.person_name),
+            F("head_name", "户主姓名", ("户主姓名",), v.person_name, mend=v.mend_person_name),
             F("household_number", "户号", ("户号",), v.region_prefixed_number, key=True),
             F("address", "住址", ("住址",), v.address, prefill="person.address"),
         ),
@@ -131,7 +143,14 @@ register(
         "居民户口簿（个人页）",
         anchors=("常住人口登记卡", "与户主关系", "公民身份证件编号"),
         fields=(
-            F("name", "姓名", ("姓名",), v.person_name, prefill="person.name"),
+            F(
+                "name",
+                "姓名",
+                ("姓名",),
+                v.person_name,
+                mend=v.mend_person_name,
+                prefill="person.name",
+            ),
             F("relation", "户主或与户主关系", ("户主或与户主关系", "与户主关系"), v.relation),
             F("sex", "性别", ("性别",), v.sex),
             F("ethnicity", "民族", ("民族",), v.ethnicity),
@@ -142,6 +161,7 @@ register(
                 "公民身份证件编号",
                 ("公民身份证件编号", "身份证件编号"),
                 v.citizen_id,
+                mend=v.citizen_id_mended,
                 prefill="person.id_number",
                 key=True,
             ),
@@ -155,7 +175,7 @@ register(
         "结婚证",
         anchors=("结婚证字号", "结婚证", "登记日期"),
         fields=(
-            F("holder", "持证人", ("持证人",), v.person_name),
+            F("holder", "持证人", ("持证人",), v.person_name, mend=v.mend_person_name),
             F("registered_on", "登记日期", ("登记日期",), v.date),
             F(
                 "certificate_number",
@@ -164,14 +184,29 @@ register(
                 v.pattern(r"J\d{6}-\d{4}-\d{6}", "结婚证字号格式不正确"),
                 key=True,
             ),
-            F("party1_name", "男方姓名", ("姓名",), v.person_name),
-            F("party1_id_number", "男方身份证件号", ("身份证件号",), v.citizen_id, key=True),
-            F("party2_name", "女方姓名", ("姓名",), v.person_name, occurrence=1),
+            F("party1_name", "男方姓名", ("姓名",), v.person_name, mend=v.mend_person_name),
+            F(
+                "party1_id_number",
+                "男方身份证件号",
+                ("身份证件号",),
+                v.citizen_id,
+                mend=v.citizen_id_mended,
+                key=True,
+            ),
+            F(
+                "party2_name",
+                "女方姓名",
+                ("姓名",),
+                v.person_name,
+                mend=v.mend_person_name,
+                occurrence=1,
+            ),
             F(
                 "party2_id_number",
                 "女方身份证件号",
                 ("身份证件号",),
                 v.citizen_id,
+                mend=v.citizen_id_mended,
                 occurrence=1,
                 key=True,
             ),
@@ -194,7 +229,7 @@ register(
                 ),
                 key=True,
             ),
-            F("owner", "权利人", ("权利人",), v.person_name),
+            F("owner", "权利人", ("权利人",), v.person_name, mend=v.mend_person_name),
             F("location", "坐落", ("坐落",), v.address),
             F("use", "用途", ("用途",), v.text_field),
             F("area", "面积（平方米）", ("面积",), v.area),

@@ -16,9 +16,17 @@ NOT_THIS_KIND = N("这似乎是%(found)s，不是%(wanted)s；请上传正确的
 NOT_RECOGNISED = N("没有认出%(wanted)s，请确认证件完整、方向端正后重新拍摄")
 LOW_CONFIDENCE = N("识别把握不足（%(score)s），请核对后填写")
 FAILED_CHECK = N("%(what)s未通过校验：%(reason)s")
+AMBIGUOUS = N("%(what)s未通过校验，且有不止一种可能的更正，请核对后填写")
 UNKNOWN_COUNTY = N("“%(county)s”不是已知的县（市、区）")
 MANUAL_BECAUSE = N("未能识别，请手动填写：%(reason)s")
-PATTERNS = (NOT_THIS_KIND, NOT_RECOGNISED, LOW_CONFIDENCE, FAILED_CHECK, UNKNOWN_COUNTY)
+PATTERNS = (
+    NOT_THIS_KIND,
+    NOT_RECOGNISED,
+    LOW_CONFIDENCE,
+    FAILED_CHECK,
+    AMBIGUOUS,
+    UNKNOWN_COUNTY,
+)
 
 
 def _regex(message_id: str) -> re.Pattern:

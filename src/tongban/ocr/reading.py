@@ -2,7 +2,8 @@
 allowing for a tilted photo), then each printed label takes the text up to the next label.
 
 Every character keeps the confidence of the box it came from, so a value's confidence is the lowest
-of the boxes it was read from.
+of the boxes it was read from, and the recogniser's alternatives for it (best first, the read
+character included), so that a check that fails can try what the recogniser hesitated over.
 """
 
 import math
@@ -18,6 +19,8 @@ class Box:
     text: str
     score: float
     points: list  # four [x, y] corners, clockwise from top left
+    # Per character of text: ((character, probability), ...) best first; empty if not known.
+    alternatives: tuple = ()
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -43,6 +46,17 @@ class Stream:
 
     text: str
     scores: list[float]
+    alternatives: list[tuple] | None = None  # per character, as Box.alternatives
+
+    def candidates(self, start: int, end: int) -> list[tuple]:
+        """Per character of text[start:end], its alternatives (the character alone if none)."""
+        known = self.alternatives or [()] * len(self.text)
+        return [
+            alts or ((ch, score),)
+            for ch, score, alts in zip(
+                self.text[start:end], self.scores[start:end], known[start:end], strict=True
+            )
+        ]
 
     def confidence(self, start: int, end: int) -> float:
         chosen = [
@@ -81,14 +95,17 @@ def rows(boxes: list[Box]) -> list[list[Box]]:
 
 
 def stream_of(boxes: list[Box]) -> Stream:
-    text, scores = [], []
+    text, scores, alternatives = [], [], []
     for row in rows(boxes):
         for box in row:
             text.append(box.text + " ")
             scores.extend([box.score] * len(box.text) + [1.0])
+            known = box.alternatives if len(box.alternatives) == len(box.text) else ()
+            alternatives.extend([*(known or [()] * len(box.text)), ()])
         text.append("\n")
         scores.append(1.0)
-    return Stream("".join(text), scores)
+        alternatives.append(())
+    return Stream("".join(text), scores, alternatives)
 
 
 def stream_of_text(text: str, score: float = 1.0) -> Stream:
@@ -105,6 +122,7 @@ def _label_regex(label: str) -> str:
 class Found:
     raw: str
     confidence: float
+    candidates: list[tuple] | None = None  # per character of the unstripped text, as Stream
 
 
 def labelled_values(kind: DocumentKind, stream: Stream) -> dict[str, Found]:
@@ -135,7 +153,9 @@ def labelled_values(kind: DocumentKind, stream: Stream) -> dict[str, Found]:
             continue
         stop = marks[index + 1][0] if index + 1 < len(marks) else len(stream.text)
         raw = stream.text[end:stop]
-        found[spec.name] = Found(raw.strip(" :：\n"), stream.confidence(end, stop))
+        found[spec.name] = Found(
+            raw.strip(" :：\n"), stream.confidence(end, stop), stream.candidates(end, stop)
+        )
     return found
 
 

@@ -33,6 +33,7 @@ class FieldResult:
     value: str
     confidence: float
     problem: str = ""  # set: the value is not offered, and this is why
+    mended: bool = False  # the value is not what was read first: its check failed, or a surname
 
     @property
     def offered(self) -> bool:
@@ -119,10 +120,18 @@ def _checked(kind: kinds.DocumentKind, stream: reading.Stream) -> dict[str, Fiel
             out[spec.name] = FieldResult("", 0.0, "材料上没有找到此项（可能被裁切、遮挡或反光）")
             continue
         value, problem = spec.check(raw.raw)
+        as_read = value
+        if spec.mend and raw.candidates:
+            value, problem = spec.mend(raw.raw, raw.candidates)
         floor = KEY_MIN_CONFIDENCE if spec.key else MIN_CONFIDENCE
         if not problem and raw.confidence < floor:
             problem = messages.LOW_CONFIDENCE % {"score": f"{raw.confidence:.0%}"}
-        out[spec.name] = FieldResult("" if problem else value, round(raw.confidence, 3), problem)
+        out[spec.name] = FieldResult(
+            "" if problem else value,
+            round(raw.confidence, 3),
+            problem,
+            mended=bool(value) and not problem and value != as_read,
+        )
     _cross_check(kind, out)
     return out
 

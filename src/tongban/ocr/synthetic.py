@@ -158,7 +158,11 @@ def id_card_front(rng: random.Random) -> Sheet:
 def id_card_back(rng: random.Random) -> Sheet:
     _, district = rng.choice(DISTRICTS)
     start = _date(rng, 2010, 2024)
-    until = start.replace(year=start.year + rng.choice((10, 20)))
+    years = rng.choice((10, 20))
+    try:
+        until = start.replace(year=start.year + years)
+    except ValueError:  # issued on 29 February: valid to the 28th
+        until = start.replace(year=start.year + years, day=28)
     authority = f"许昌市公安局{district}分局"
     return Sheet(
         "中华人民共和国 居民身份证",

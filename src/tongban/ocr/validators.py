@@ -93,15 +93,158 @@ def citizen_id(text: str) -> Result:
     return _identifier(text, identifiers.check_citizen_id, "身份证号码")
 
 
+# Glyphs the recogniser reads in place of a digit, or of the check character X.
+CONFUSED_FOR = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "〇": "0",
+    "I": "1",
+    "l": "1",
+    "i": "1",
+    "|": "1",
+    "B": "8",
+    "S": "5",
+    "s": "5",
+    "Z": "2",
+    "z": "2",
+    "×": "X",
+    "x": "X",
+    "Х": "X",  # Cyrillic
+    "χ": "X",
+}
+# Digits printed alike, tried at the least confident places when the recogniser offers nothing.
+LOOKALIKE_DIGITS = {"1": "7", "7": "1", "0": "8", "8": "0", "3": "8", "5": "6", "6": "5"}
+MIN_ALTERNATIVE = 0.02  # a runner-up below this the recogniser did not really consider
+DOUBTFUL_PLACES = 4  # the least confident places tried two at a time
+SURE = 0.95  # a place read this confidently is not second-guessed by look-alike digits
+
+
+def _as_digit(ch: str) -> str:
+    ch = CONFUSED_FOR.get(ch, ch)
+    return ch if ch.isascii() and (ch.isdigit() or ch == "X") else ""
+
+
+def _places(candidates: list[tuple]) -> list[list[tuple[str, float]]]:
+    """The places that can belong to the number, each with its options best first (as digits)."""
+    places = []
+    for alternatives in candidates:
+        read = alternatives[0][0]
+        if not read.strip():
+            continue
+        options: dict[str, float] = {}
+        for ch, probability in alternatives:
+            digit = _as_digit(ch)
+            if digit and (ch == read or probability >= MIN_ALTERNATIVE):
+                options.setdefault(digit, probability)
+        if _as_digit(read) or options:  # a stray glyph (码, a speck) has no digit to offer
+            places.append(sorted(options.items(), key=lambda item: -item[1]))
+    return places
+
+
+def _valid(checker, number: str) -> bool:
+    return checker(number).valid
+
+
+def citizen_id_mended(text: str, candidates: list[tuple]) -> Result:
+    """The ID number as read or, when that fails its check, as mended (`mend_citizen_id`)."""
+    value, problem = citizen_id(text)
+    return (value, problem) if not problem else mend_citizen_id(candidates)
+
+
+def mend_citizen_id(candidates: list[tuple]) -> Result:
+    """An ID number whose check fails, mended from the recogniser's own alternatives.
+
+    `candidates` holds, per character read, the recogniser's options ((character, probability),
+    best first). When the read number fails GB 11643 (check digit, region, birth date), the number
+    is rebuilt trying, in this order, and stopping at the first step that yields anything: one place
+    changed to a runner-up the recogniser offered; one place changed to a digit printed alike
+    (1/7, 0/8 …); two of the least confident places changed to runners-up. A step must yield
+    exactly one number that passes every check: two rival corrections mean the number is
+    refused, never guessed, and so is a read that is not 18 places long.
+    """
+    places = _places(candidates)
+    what = "身份证号码"
+    if len(places) != 18:
+        return citizen_id("".join(option[0][0] for option in places if option))
+    read = [options[0][0] for options in places]
+    checker = identifiers.check_citizen_id
+    if _valid(checker, "".join(read)):
+        return "".join(read), ""
+    doubtful = sorted(range(18), key=lambda i: places[i][0][1])
+
+    def changed(changes: dict[int, str]) -> str:
+        return "".join(changes.get(i, ch) for i, ch in enumerate(read))
+
+    runner_up = [{changed({i: digit})} for i in range(18) for digit, _p in places[i][1:]]
+    lookalike = [
+        {changed({i: digit})}
+        for i in doubtful[:DOUBTFUL_PLACES]
+        if places[i][0][1] < SURE
+        for digit in LOOKALIKE_DIGITS.get(read[i], "")
+        if digit not in dict(places[i])
+    ]
+    pairs = [
+        {changed({i: a, j: b})}
+        for n, i in enumerate(doubtful[:DOUBTFUL_PLACES])
+        for j in doubtful[n + 1 : DOUBTFUL_PLACES]
+        for a, _pa in places[i][1:]
+        for b, _pb in places[j][1:]
+    ]
+    for step in (runner_up, lookalike, pairs):
+        passing = {number for tried in step for number in tried if _valid(checker, number)}
+        if len(passing) == 1:
+            return passing.pop(), ""
+        if len(passing) > 1:
+            return "", messages.AMBIGUOUS % {"what": what}
+    return "", messages.FAILED_CHECK % {"what": what, "reason": checker("".join(read)).reason}
+
+
 def uscc(text: str) -> Result:
     return _identifier(text, identifiers.check_uscc, "统一社会信用代码")
 
 
 def person_name(text: str) -> Result:
-    value = _squash(text)
+    """2 to 6 Chinese characters, or a transcribed name with a middle dot (买买提·艾力). Specks read
+    before or after it (a quote, a full stop, a stray letter) are not part of it."""
+    value = re.sub(r"[•・∙⋅.．]", "·", _squash(text))
+    value = re.sub(rf"^[^{CJK}]+|[^{CJK}]+$", "", value)
     if re.fullmatch(rf"[{CJK}]{{2,6}}(·[{CJK}]{{1,10}})?", value):
         return value, ""
     return "", "姓名应为2至6个汉字"
+
+
+# The commonest surnames (about nine in ten people bear one of them). A name whose first character
+# is not among them, while the recogniser's runner-up for it is, was most likely misread.
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
+    "焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁"
+    "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鄢"
+)
+SURNAME_DOUBT = 0.9  # a first character read at least this confidently is kept as read
+MIN_SURNAME_ALTERNATIVE = 0.05
+
+
+def mend_person_name(text: str, candidates: list[tuple]) -> Result:
+    """The name, with an uncommon first character replaced by the recogniser's runner-up when the
+    recogniser itself doubted it and the runner-up is a common surname (a rare surname read with
+    confidence stays as read)."""
+    chars = [alternatives[0][0] for alternatives in candidates]
+    first = next((i for i, ch in enumerate(chars) if re.fullmatch(rf"[{CJK}]", ch)), None)
+    if first is not None and chars[first] not in COMMON_SURNAMES:
+        read_score = candidates[first][0][1]
+        likely = [
+            ch
+            for ch, probability in candidates[first][1:]
+            if ch in COMMON_SURNAMES and probability >= MIN_SURNAME_ALTERNATIVE
+        ]
+        if read_score < SURNAME_DOUBT and likely:
+            chars[first] = likely[0]
+    return person_name("".join(chars))
 
 
 def organisation_name(text: str) -> Result:
