@@ -12,6 +12,7 @@ from tongban.notify.models import SmsOutbox
 from tongban.ratings import actions, sms
 from tongban.ratings.models import Rating, RatingInvitation
 from tongban.ratings.tests.conftest import at, complete_case
+from tongban.testing.factories import staff
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -181,10 +182,16 @@ def test_follow_up_within_the_period_and_not_after(citizen, team, promise_item, 
             actions.follow_up(rating=late, rater=team["clerk"], level=3)
 
 
-def test_simulator_is_gone_once_a_real_sms_gateway_is_configured(client, team, settings):
-    client.force_login(team["clerk"])
+def test_simulator_is_gone_once_a_real_sms_gateway_is_configured(
+    client, team, department, settings
+):
     workbench = reverse("workbench:home")
-    assert reverse("ratings:sms-simulator") in client.get(workbench).content.decode()
+    client.force_login(team["clerk"])  # a daily user: the tool is not in the navigation
+    page = client.get(workbench).content.decode()
+    assert reverse("ratings:sms-simulator") not in page and reverse("api-docs") not in page
+    client.force_login(staff(department, "platform1", "platform_admin"))
+    page = client.get(workbench).content.decode()
+    assert reverse("ratings:sms-simulator") in page and reverse("api-docs") in page
     settings.PLUGINS = {**settings.PLUGINS, "sms": {"name": "city-gateway", "options": {}}}
     assert client.get(reverse("ratings:sms-simulator")).status_code == 404
     assert reverse("ratings:sms-simulator") not in client.get(workbench).content.decode()
