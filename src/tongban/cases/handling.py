@@ -10,6 +10,7 @@ record with the act's own code.
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications.models import Application, TimelineEvent
@@ -45,7 +46,7 @@ def move(
             actor_kind=kind,
             reason=note,
             machine=APPLICATION,
-            message="当前状态（%(status)s）不能执行此操作",
+            message=_("当前状态（%(status)s）不能执行此操作"),
             update_fields=["updated_at"],
             write_audit=False,  # the caller records the act (cases.accept, cases.decide …)
         )
@@ -75,7 +76,7 @@ def require(actor: User, department_id: int, *roles: str) -> None:
     """Refuse unless `actor` holds one of `roles` in the department (the role sets are
     cases.policy's, shared with the case page's buttons)."""
     if not policy.acts_for(actor, department_id, roles):
-        raise Refused("您的角色或所属部门无权办理此件")
+        raise Refused(_("您的角色或所属部门无权办理此件"))
 
 
 def case_for(application: Application) -> Case:

@@ -3,6 +3,7 @@ after acceptance is an upload: materials.supply_deferred_material)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications.actions.common import (
@@ -57,11 +58,11 @@ def commitment_options(application: Application, material: Material) -> list[dic
 def _commitment_material(application: Application, material_id: int, kind: str) -> Material:
     material = next((m for m in required_materials(application) if m.pk == material_id), None)
     if material is None:
-        raise ValidationError("该材料不属于本次申请")
+        raise ValidationError(_("该材料不属于本次申请"))
     if kind == MaterialCommitment.Kind.COMMITMENT and not material.commitment_replaceable:
-        raise ValidationError("该材料不适用告知承诺，请上传材料")
+        raise ValidationError(_("该材料不适用告知承诺，请上传材料"))
     if kind == MaterialCommitment.Kind.DEFERRED and not material.allows_deficiency:
-        raise ValidationError("该材料不在容缺受理清单内，请上传材料")
+        raise ValidationError(_("该材料不在容缺受理清单内，请上传材料"))
     return material
 
 
@@ -73,17 +74,19 @@ def sign_commitment(
     false-commitment or serious bad-credit record; idempotent for the same material and kind."""
     application = locked(application, actor)
     if kind not in MaterialCommitment.Kind.values:
-        raise ValidationError("承诺方式无效")
+        raise ValidationError(_("承诺方式无效"))
     material = _commitment_material(application, material_id, kind)
     existing = application.commitments.filter(material=material).first()
     if existing is not None:
         if existing.kind == kind:
             return existing
-        raise ValidationError(f"该材料已选择“{existing.get_kind_display()}”，请先取消")
+        raise ValidationError(
+            _("该材料已选择“%(kind)s”，请先取消") % {"kind": existing.get_kind_display()}
+        )
     if not agreed:
-        raise ValidationError("请阅读承诺内容并勾选“本人已阅读并作出上述承诺”")
+        raise ValidationError(_("请阅读承诺内容并勾选“本人已阅读并作出上述承诺”"))
     if application.files.filter(material=material).exists():
-        raise ValidationError("该材料已上传，无需承诺")
+        raise ValidationError(_("该材料已上传，无需承诺"))
     barred = credit.exclusion(credit.subject_of(application))
     if barred is not None:
         raise ValidationError(credit.exclusion_message(barred))
@@ -109,7 +112,7 @@ def withdraw_commitment(*, application: Application, actor: User, material_id: i
     application = locked(application, actor)
     commitment = application.commitments.filter(material_id=material_id).first()
     if commitment is None:
-        raise ValidationError("该材料没有承诺，无需取消")
+        raise ValidationError(_("该材料没有承诺，无需取消"))
     commitment.delete()
     audit.record(
         AuditAction.WITHDRAW_COMMITMENT,

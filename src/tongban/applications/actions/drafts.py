@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts import actions as accounts
 from tongban.accounts.models import EnterpriseProfile, User
@@ -31,16 +32,16 @@ def _check_item_open(item: ServiceItem, channel: str) -> ItemVersion:
     version = item.current_version
     today = timezone.localdate()
     if version is None or version.status != ItemVersion.Status.PUBLISHED:
-        raise ValidationError("该事项已停止办理")
+        raise ValidationError(_("该事项已停止办理"))
     if (version.valid_from and version.valid_from > today) or (
         version.valid_to and version.valid_to < today
     ):
-        raise ValidationError("该事项当前不在办理有效期内")
+        raise ValidationError(_("该事项当前不在办理有效期内"))
     if not version.is_online and channel not in (
         Application.Channel.WINDOW,
         Application.Channel.KIOSK,
     ):
-        raise ValidationError("该事项暂不支持网上办理，请到办事窗口办理")
+        raise ValidationError(_("该事项暂不支持网上办理，请到办事窗口办理"))
     return version
 
 
@@ -51,17 +52,17 @@ def _check_applicant(
     objects = set(filter(None, version.service_object.split(",")))
     if enterprise is None:
         if owner.kind != User.Kind.CITIZEN:
-            raise ValidationError("请使用个人账户办理个人事项")
+            raise ValidationError(_("请使用个人账户办理个人事项"))
         if PERSON_OBJECT not in objects:
-            raise ValidationError("该事项的服务对象是法人，请以企业身份办理")
+            raise ValidationError(_("该事项的服务对象是法人，请以企业身份办理"))
         return None
     if not objects & ORGANISATION_OBJECTS:
-        raise ValidationError("该事项的服务对象是自然人，不能以企业身份办理")
+        raise ValidationError(_("该事项的服务对象是自然人，不能以企业身份办理"))
     if owner.kind == User.Kind.ENTERPRISE and getattr(owner, "enterprise", None) == enterprise:
         return None
     authorisation = accounts.active_authorisation(owner, enterprise, item.basic_item.basic_code)
     if authorisation is None:
-        raise ValidationError("您没有该企业办理此事项的有效授权，请联系企业法定代表人授权")
+        raise ValidationError(_("您没有该企业办理此事项的有效授权，请联系企业法定代表人授权"))
     return authorisation
 
 
@@ -103,7 +104,8 @@ def start_application(
         raise ValidationError({"answers": guidance.invalid})
     if guidance.unanswered:
         raise ValidationError(
-            "请先回答情形引导问题：" + "；".join(q.text for q in guidance.unanswered)
+            _("请先回答情形引导问题：%(questions)s")
+            % {"questions": "；".join(q.text for q in guidance.unanswered)}
         )
     form = published_form(service_item)
     context = prefill.PrefillContext(
@@ -166,7 +168,7 @@ def save_section(*, application: Application, actor: User, section: int, raw) ->
     application = locked(application, actor)
     sections = application.form.sections
     if not 0 <= section < len(sections):
-        raise ValidationError("表单页码无效")
+        raise ValidationError(_("表单页码无效"))
     _refuse_values_of_other_pages(application.form, section, raw)
     _type_in(application, sections[section]["fields"], raw)
     application.current_section = section
@@ -189,16 +191,20 @@ def _refuse_values_of_other_pages(form, section: int, raw) -> None:
         return
     properties = form.schema.get("properties", {})
     misplaced = [
-        f"“{properties[name].get('title', name)}”在第 {page_of[name] + 1} 页"
+        _("“%(field)s”在第 %(page)s 页")
+        % {"field": properties[name].get("title", name), "page": page_of[name] + 1}
         for name in strays
         if name in page_of
     ]
     unknown = [name for name in strays if name not in page_of]
     problems = []
     if misplaced:
-        problems.append(f"以下内容不在第 {section + 1} 页，未保存：{'；'.join(misplaced)}")
+        problems.append(
+            _("以下内容不在第 %(page)s 页，未保存：%(fields)s")
+            % {"page": section + 1, "fields": "；".join(misplaced)}
+        )
     if unknown:
-        problems.append(f"申请表中没有这些字段：{'、'.join(unknown)}")
+        problems.append(_("申请表中没有这些字段：%(fields)s") % {"fields": "、".join(unknown)})
     raise ValidationError({"values": problems})
 
 

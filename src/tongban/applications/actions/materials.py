@@ -144,7 +144,7 @@ def remove_file(*, application: Application, actor: User, file_id: int) -> None:
     application = locked(application, actor)
     stored = application.files.filter(pk=file_id).first()
     if stored is None:
-        raise ValidationError("文件不存在或已删除")
+        raise ValidationError(gettext("文件不存在或已删除"))
     name = stored.file.name
     stored.delete()
     transaction.on_commit(lambda: stored.file.storage.delete(name))
@@ -166,11 +166,15 @@ def supply_deferred_material(
         .first()
     )
     if commitment is None:
-        raise ValidationError("该材料不是容缺材料")
+        raise ValidationError(gettext("该材料不是容缺材料"))
     if not commitment.is_open:
-        raise ValidationError(f"该容缺材料{commitment.get_state_display()}，不能再补交")
+        raise ValidationError(
+            gettext("该容缺材料%(state)s，不能再补交") % {"state": commitment.get_state_display()}
+        )
     if application.status != Status.ACCEPTED:
-        raise ValidationError(f"该申请{application.get_status_display()}，不能补交材料")
+        raise ValidationError(
+            gettext("该申请%(status)s，不能补交材料") % {"status": application.get_status_display()}
+        )
     stored = _store_upload(application, commitment.material, actor, uploaded)
     commitment.state, commitment.closed_at, commitment.closed_by = (
         MaterialCommitment.State.SUPPLIED,

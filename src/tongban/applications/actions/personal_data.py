@@ -1,6 +1,7 @@
 """The full value of a protected form field, shown to whom may see it and audited."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications import formdefs, policy
@@ -17,14 +18,14 @@ def reveal_form_value(*, actor: User, application: Application, field: str, purp
     purpose = (purpose or "").strip()
     prop = application.form.schema.get("properties", {}).get(field)
     if prop is None or not formdefs.is_sensitive(prop):
-        raise ValidationError({"field": ["该字段不是需要保护的个人信息，无需单独查看"]})
+        raise ValidationError({"field": [_("该字段不是需要保护的个人信息，无需单独查看")]})
     if not purpose:
-        raise ValidationError({"purpose": ["查看完整个人信息必须说明用途"]})
+        raise ValidationError({"purpose": [_("查看完整个人信息必须说明用途")]})
     if not policy.can_see_personal_data(actor, application):
-        raise PermissionDenied("您无权查看该申请的完整个人信息")
+        raise PermissionDenied(_("您无权查看该申请的完整个人信息"))
     value = application.data.get(field)
     if not value:
-        raise ValidationError({"field": ["该项未填写"]})
+        raise ValidationError({"field": [_("该项未填写")]})
     audit.record(
         PiiAction.REVEAL, actor=actor, obj=application, purpose=purpose, detail={"field": field}
     )

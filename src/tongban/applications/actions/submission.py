@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import EnterpriseProfile, User
 from tongban.applications import formdefs, numbering, uploads
@@ -52,7 +53,7 @@ def submission_problems(
         checklist = material_checklist(application)
     missing = [row["material"].name for row in checklist if row["missing"]]
     if missing:
-        problems["materials"] = [f"尚未上传：{'、'.join(missing)}"]
+        problems["materials"] = [_("尚未上传：%(materials)s") % {"materials": "、".join(missing)}]
     if any(row["commitment"] for row in checklist):
         barred = credit.exclusion(credit.subject_of(application))
         if barred is not None:
@@ -80,7 +81,9 @@ def _submit_locked(application: Application, actor: User) -> Application:
     try:
         version = _check_item_open(item, application.channel)
     except ValidationError as exc:
-        raise ValidationError(f"{exc.messages[0]}，不能提交。您填写的内容已保存在草稿中。") from exc
+        raise ValidationError(
+            _("%(reason)s，不能提交。您填写的内容已保存在草稿中。") % {"reason": exc.messages[0]}
+        ) from exc
     _check_realname_level(application, version)
     if application.agent_authorisation_id:
         authorisation = application.agent_authorisation
@@ -90,8 +93,10 @@ def _submit_locked(application: Application, actor: User) -> Application:
             and authorisation.covers(item.basic_item.basic_code)
         ):
             raise ValidationError(
-                "您对该企业的经办授权已被撤销或已过期，不能提交。草稿已保存，"
-                "请联系企业法定代表人重新授权。"
+                _(
+                    "您对该企业的经办授权已被撤销或已过期，不能提交。草稿已保存，"
+                    "请联系企业法定代表人重新授权。"
+                )
             )
     problems = submission_problems(application)
     if problems:
@@ -224,7 +229,8 @@ def _fill_whole_form(application: Application, values: dict) -> None:
     form = application.form
     unknown = sorted(set(values) - set(form.schema.get("properties", {})))
     if unknown:
-        raise ValidationError({"values": [f"申请表中没有这些字段：{'、'.join(unknown)}"]})
+        message = _("申请表中没有这些字段：%(fields)s") % {"fields": "、".join(unknown)}
+        raise ValidationError({"values": [message]})
     _type_in(application, [name for section in form.sections for name in section["fields"]], values)
     application.save(update_fields=["data", "updated_at"])
 
@@ -232,11 +238,16 @@ def _fill_whole_form(application: Application, values: dict) -> None:
 def _check_files_fit(materials: dict[int, Material], checked: dict[int, list]) -> None:
     strangers = sorted(str(material_id) for material_id in checked if material_id not in materials)
     if strangers:
-        message = f"材料编号 {'、'.join(strangers)} 不属于本次申请（按情形引导的回答）"
+        message = _("材料编号 %(ids)s 不属于本次申请（按情形引导的回答）") % {
+            "ids": "、".join(strangers)
+        }
         raise ValidationError({"materials": [message]})
     crowded = [materials[m].name for m, f in checked.items() if len(f) > MAX_FILES_PER_MATERIAL]
     if crowded:
-        message = f"每项材料最多上传 {MAX_FILES_PER_MATERIAL} 个文件：{'、'.join(crowded)}"
+        message = _("每项材料最多上传 %(count)s 个文件：%(materials)s") % {
+            "count": MAX_FILES_PER_MATERIAL,
+            "materials": "、".join(crowded),
+        }
         raise ValidationError({"materials": [message]})
 
 
@@ -262,10 +273,10 @@ def _record_applicant(application: Application) -> None:
 def withdraw(*, application: Application, actor: User, reason: str) -> Application:
     application = locked(application, actor, may=May.ANYTHING)
     if actor.pk != application.owner_id:
-        raise ValidationError("只有申请人本人可以撤回申请")
+        raise ValidationError(_("只有申请人本人可以撤回申请"))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["请填写撤回原因"]})
+        raise ValidationError({"reason": [_("请填写撤回原因")]})
     move(application, Status.WITHDRAWN, actor, "applicant", note=reason[:300])
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])

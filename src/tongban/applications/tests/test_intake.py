@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from tongban.accounts import actions as accounts
@@ -205,6 +205,21 @@ def test_withdraw_before_acceptance_only_by_the_applicant(citizen, second_citize
     ]
     with pytest.raises(ValidationError, match="当前状态（已撤回）不能执行此操作"):
         actions.withdraw(application=application, actor=citizen, reason="再撤一次")
+
+
+def test_a_refusal_reads_in_english_for_an_english_speaker(citizen, second_citizen, published_item):
+    application = actions.submit(
+        application=_fill(_start(citizen, published_item), citizen), actor=citizen
+    )
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            actions.withdraw(application=application, actor=second_citizen, reason="不办了")
+        with pytest.raises(ValidationError) as unexplained:
+            actions.withdraw(application=application, actor=citizen, reason=" ")
+    assert refused.value.messages == ["Only the applicant can withdraw the application"]
+    assert unexplained.value.message_dict == {"reason": ["Please give the reason for withdrawing"]}
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
 
 
 def test_item_withdrawn_while_draft_open_keeps_the_draft(

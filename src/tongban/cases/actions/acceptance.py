@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications.models import Application
@@ -134,16 +135,18 @@ def accepted(
 def refusal_errors(reason: str, legal_basis: str, ground: str, refer_to: str) -> dict:
     errors = {}
     if not reason:
-        errors["reason"] = ["请写明不予受理的理由"]
+        errors["reason"] = [_("请写明不予受理的理由")]
     if not legal_basis:
-        errors["legal_basis"] = ["请写明法律依据"]
+        errors["legal_basis"] = [_("请写明法律依据")]
     if ground and ground not in RefusalGround.values:
-        errors["ground"] = ["请选择不予受理的情形"]
+        errors["ground"] = [_("请选择不予受理的情形")]
     not_competent = ground == RefusalGround.NOT_COMPETENT or (not ground and "职权范围" in reason)
     if not_competent and not refer_to:
-        errors["refer_to"] = ["申请事项不属于本机关职权范围的，请写明申请人应当向哪个行政机关申请"]
+        errors["refer_to"] = [
+            _("申请事项不属于本机关职权范围的，请写明申请人应当向哪个行政机关申请")
+        ]
     if len(refer_to) > 200:
-        errors["refer_to"] = ["机关名称不能超过200个字"]
+        errors["refer_to"] = [_("机关名称不能超过200个字")]
     return errors
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications import actions as intake
@@ -40,7 +41,7 @@ def _material_items(application: Application, materials: dict[int, str]) -> list
     own = {m.pk: m for m in intake.required_materials(application)}
     unknown = [pk for pk in materials if pk not in own]
     if unknown:
-        raise ValidationError({"materials": ["所选材料不是本申请的材料，请刷新页面后重新勾选"]})
+        raise ValidationError({"materials": [_("所选材料不是本申请的材料，请刷新页面后重新勾选")]})
     items = []
     for pk, material in own.items():
         if pk in materials:
@@ -66,7 +67,7 @@ def request_correction(
         *(i.strip() for i in items if i and i.strip()),
     ]
     if not items:
-        raise ValidationError({"items": ["请勾选需要补正的材料，或填写其他需要补正的内容"]})
+        raise ValidationError({"items": [_("请勾选需要补正的材料，或填写其他需要补正的内容")]})
     application = locked(application)
     require(actor, application.service_item.department_id, *policy.ACCEPTING)
     _refuse_second_correction(application)

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications.models import Application
@@ -83,9 +84,9 @@ def decide_immediately(
     """即办件: accepted and decided at the window in one step."""
     application = locked(application)
     if application.item_version.handling_type != HandlingType.IMMEDIATE:
-        raise Refused("只有即办件可以当场办结")
+        raise Refused(_("只有即办件可以当场办结"))
     if not (reason or "").strip():
-        raise ValidationError({"opinion": ["请填写处理意见"]})
+        raise ValidationError({"opinion": [_("请填写处理意见")]})
     case = accept(application=application, actor=actor, opinion="即办件当场受理")
     decide(locked(application), case, actor, "approved" if approve else "denied", reason.strip())
     return case
@@ -103,7 +104,7 @@ def complete(*, application: Application, actor: User, result: str = "") -> Case
         else Case.CompletionResult.OTHER
     )
     if result not in Case.CompletionResult.values:
-        raise ValidationError({"result": ["办结结果代码无效"]})
+        raise ValidationError({"result": [_("办结结果代码无效")]})
     finish(application, case, actor, result, STAFF)
     if result == Case.CompletionResult.ISSUED:
         from tongban.licences.actions import issue_for_case
@@ -153,15 +154,15 @@ def register_delivery(
     case = Case.objects.select_for_update().get(application=application)
     require(actor, case.department_id, *policy.DELIVERING)
     if case.decided_at is None:
-        raise Refused("尚未作出决定，不能登记送达")
+        raise Refused(_("尚未作出决定，不能登记送达"))
     if case.delivered_at:
-        raise Refused("已登记送达")
+        raise Refused(_("已登记送达"))
     if method == "mail" and not (tracking_number or "").strip():
-        raise ValidationError({"tracking_number": ["邮寄送达请填写邮件单号"]})
+        raise ValidationError({"tracking_number": [_("邮寄送达请填写邮件单号")]})
     if method == "window" and not (receiver_name or "").strip():
-        raise ValidationError({"receiver_name": ["窗口领取请填写领取人姓名"]})
+        raise ValidationError({"receiver_name": [_("窗口领取请填写领取人姓名")]})
     if method not in ("window", "mail"):
-        raise ValidationError({"method": ["请选择送达方式"]})
+        raise ValidationError({"method": [_("请选择送达方式")]})
     case.delivery_method, case.tracking_number = method, (tracking_number or "").strip()
     case.receiver_name, case.delivered_at = (receiver_name or "").strip(), timezone.now()
     case.save()

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.accounts.permissions import serves_department
@@ -30,31 +31,34 @@ def complete_step(
 ) -> Case:
     application = locked(application)
     if application.status != Status.ACCEPTED:
-        raise Refused(f"当前状态（{application.get_status_display()}）不能办理审查环节")
+        raise Refused(
+            _("当前状态（%(status)s）不能办理审查环节")
+            % {"status": application.get_status_display()}
+        )
     step = (
         ReviewStep.objects.select_for_update()
         .filter(pk=step_id, case__application=application)
         .first()
     )
     if step is None or not step.is_open:
-        raise Refused("该环节已被他人处理或不存在，请刷新后重试")
+        raise Refused(_("该环节已被他人处理或不存在，请刷新后重试"))
     if not (actor.has_role(step.role) and serves_department(actor, step.department_id)):
-        raise Refused("您的角色或所属部门无权办理此环节")
+        raise Refused(_("您的角色或所属部门无权办理此环节"))
     if (
         step.assignee_id
         and step.assignee_id != actor.pk
         and not actor.has_role(Role.PLATFORM_ADMIN)
     ):
-        raise Refused("该环节已指派给其他工作人员")
+        raise Refused(_("该环节已指派给其他工作人员"))
     opinion = (opinion or "").strip()
     if action not in ReviewStep.Action.values:
-        raise ValidationError({"action": ["请先选择业务动作（如通过或退回），再提交"]})
+        raise ValidationError({"action": [_("请先选择业务动作（如通过或退回），再提交")]})
     if not opinion:
-        raise ValidationError({"opinion": ["请填写处理意见"]})
+        raise ValidationError({"opinion": [_("请填写处理意见")]})
     case = application.case
     duties.check(case, actor.pk, step.role)
     if case.suspended:
-        raise Refused("特别程序进行中，计时已暂停，请先结束特别程序")
+        raise Refused(_("特别程序进行中，计时已暂停，请先结束特别程序"))
     step.assignee, step.action, step.opinion, step.finished_at = (
         actor,
         action,
@@ -86,11 +90,11 @@ def reassign(*, application: Application, actor: User, step_id: int, assignee: U
         .first()
     )
     if step is None:
-        raise Refused("该环节已办结，不能改派")
+        raise Refused(_("该环节已办结，不能改派"))
     if not (policy.acts_for(actor, step.department_id, policy.REASSIGNING)):
-        raise Refused("只有本部门负责人可以改派")
+        raise Refused(_("只有本部门负责人可以改派"))
     if not (assignee.has_role(step.role) and serves_department(assignee, step.department_id)):
-        raise ValidationError("被指派人没有办理该环节的角色")
+        raise ValidationError(_("被指派人没有办理该环节的角色"))
     separation = duties.conflict(step.case, assignee.pk, step.role)
     if separation:
         raise ValidationError(separation.replace("您", f"{assignee.display_name}", 1))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.accounts.roles import Role
@@ -31,9 +32,9 @@ from tongban.core import audit, workdays
 @transaction.atomic
 def supervise(*, application: Application, actor: User, message: str) -> SupervisionNotice:
     if not actor.has_role(*policy.SUPERVISING):
-        raise Refused("只有效能监察人员可以督办")
+        raise Refused(_("只有效能监察人员可以督办"))
     if not (message or "").strip():
-        raise ValidationError({"message": ["请填写督办意见"]})
+        raise ValidationError({"message": [_("请填写督办意见")]})
     application = locked(application)
     case = Case.objects.get(application=application)
     notice = SupervisionNotice.objects.create(case=case, sent_by=actor, message=message.strip())
@@ -70,9 +71,9 @@ def answer_supervision(*, notice_id: int, actor: User, answer: str) -> Supervisi
     )
     require(actor, notice.case.department_id, *policy.HANDLING)
     if notice.answered_at:
-        raise Refused("该督办已答复")
+        raise Refused(_("该督办已答复"))
     if not (answer or "").strip():
-        raise ValidationError({"answer": ["请填写督办答复"]})
+        raise ValidationError({"answer": [_("请填写督办答复")]})
     notice.answer, notice.answered_by, notice.answered_at = answer.strip(), actor, timezone.now()
     notice.save()
     audit.record(AuditAction.ANSWER_SUPERVISION, actor=actor, obj=notice.case.application)

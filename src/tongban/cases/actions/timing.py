@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import User
 from tongban.applications.models import Application
@@ -29,7 +30,9 @@ from tongban.core import audit, events, workdays
 
 def handling_case(application: Application, actor: User) -> Case:
     if application.status != Status.ACCEPTED:
-        raise Refused(f"当前状态（{application.get_status_display()}）不能执行此操作")
+        raise Refused(
+            _("当前状态（%(status)s）不能执行此操作") % {"status": application.get_status_display()}
+        )
     case = Case.objects.select_for_update().get(application=application)
     require(actor, case.department_id, *policy.HANDLING)
     return case
@@ -50,15 +53,15 @@ def start_suspension(
     case = handling_case(application, actor)
     errors = {}
     if kind not in Suspension.Kind.values:
-        errors["kind"] = ["请选择特别程序种类"]
+        errors["kind"] = [_("请选择特别程序种类")]
     if not (reason or "").strip():
-        errors["reason"] = ["请写明启动理由或依据"]
+        errors["reason"] = [_("请写明启动理由或依据")]
     if started_on is None or started_on < case.accepted_on or started_on > timezone.localdate():
-        errors["started_on"] = ["开始日期应在受理日期之后且不晚于今天"]
+        errors["started_on"] = [_("开始日期应在受理日期之后且不晚于今天")]
     if errors:
         raise ValidationError(errors)
     if case.suspensions.filter(ended_on=None).exists():
-        raise Refused("已有正在进行的特别程序，请先结束")
+        raise Refused(_("已有正在进行的特别程序，请先结束"))
     suspension = Suspension.objects.create(
         case=case, kind=kind, reason=reason.strip(), started_on=started_on, started_by=actor
     )
@@ -91,13 +94,13 @@ def end_suspension(
     case = handling_case(application, actor)
     suspension = case.suspensions.select_for_update().filter(ended_on=None).first()
     if suspension is None:
-        raise Refused("没有正在进行的特别程序")
+        raise Refused(_("没有正在进行的特别程序"))
     if ended_on is None or ended_on < suspension.started_on:
-        raise ValidationError({"ended_on": ["结束日期不能早于开始日期"]})
+        raise ValidationError({"ended_on": [_("结束日期不能早于开始日期")]})
     if ended_on > timezone.localdate():
-        raise ValidationError({"ended_on": ["结束日期不能晚于今天"]})
+        raise ValidationError({"ended_on": [_("结束日期不能晚于今天")]})
     if not (result or "").strip():
-        raise ValidationError({"result": ["请填写特别程序结果"]})
+        raise ValidationError({"result": [_("请填写特别程序结果")]})
     suspension.ended_on, suspension.ended_by, suspension.result = ended_on, actor, result.strip()
     suspension.working_days = (
         deadlines.stopped_working_days(
@@ -149,13 +152,15 @@ def extend(*, application: Application, actor: User, reason: str) -> Extension:
     """延长审批: once, by the configured working days (art. 42: 10), approved by the head."""
     application = locked(application)
     if application.status != Status.ACCEPTED:
-        raise Refused(f"当前状态（{application.get_status_display()}）不能延长审批")
+        raise Refused(
+            _("当前状态（%(status)s）不能延长审批") % {"status": application.get_status_display()}
+        )
     case = Case.objects.select_for_update().get(application=application)
     require(actor, case.department_id, *policy.EXTENDING)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["请写明延长理由，理由将告知申请人"]})
+        raise ValidationError({"reason": [_("请写明延长理由，理由将告知申请人")]})
     if Extension.objects.filter(case=case).exists():
-        raise Refused("本件已经延长过审批期限，依法只能延长一次")
+        raise Refused(_("本件已经延长过审批期限，依法只能延长一次"))
     days = conf.extension_working_days()
     extension = Extension.objects.create(
         case=case, working_days=days, reason=reason.strip(), approved_by=actor

@@ -5,8 +5,11 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
+from tongban.cases import actions
 from tongban.portal.tests.test_english import chrome_texts
 from tongban.testing.builders import submit_application
 from tongban.testing.clock import at
@@ -46,3 +49,22 @@ def test_case_list_and_page_in_english(client, citizen, team, promise_item):
         "个工作日",
     ):
         assert f">{chinese}<" not in page, chinese
+
+
+def test_a_refused_move_is_explained_in_english(citizen, team, promise_item):
+    with at(D(2026, 11, 2)):
+        application = submit_application(citizen, promise_item)
+        with translation.override("en"):
+            with pytest.raises(PermissionDenied) as not_theirs:
+                actions.accept(application=application, actor=team["handler"])
+            with pytest.raises(ValidationError) as unexplained:
+                actions.refuse(
+                    application=application, actor=team["clerk"], reason="", legal_basis=""
+                )
+    assert str(not_theirs.value) == "Your role or department may not handle this case"
+    assert unexplained.value.message_dict["reason"] == [
+        "Please state the reason for refusing acceptance"
+    ]
+    assert unexplained.value.message_dict["legal_basis"] == ["Please state the legal basis"]
+    application.refresh_from_db()
+    assert application.status == "submitted"

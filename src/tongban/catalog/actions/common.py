@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.accounts.roles import Role
 from tongban.catalog.models import (
@@ -56,7 +57,7 @@ def check_transition(version: ItemVersion, target: str, actor) -> None:
         version.status,
         target,
         kind,
-        message="“%(after)s”只能由系统设置"
+        message=_("“%(after)s”只能由系统设置")
         if in_table
-        else "版本状态不能从“%(before)s”变为“%(after)s”",
+        else _("版本状态不能从“%(before)s”变为“%(after)s”"),
     )

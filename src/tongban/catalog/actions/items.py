@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.catalog import codes, policy
 from tongban.catalog.actions.common import S, _raise_if, require_catalogue_admin
@@ -36,14 +37,14 @@ def create_basic_item(
     if problem:
         errors["basic_code"] = [problem]
     elif BasicItem.objects.filter(basic_code=basic_code).exists():
-        errors["basic_code"] = ["该基本编码已存在"]
+        errors["basic_code"] = [_("该基本编码已存在")]
     if not (name or "").strip():
-        errors["name"] = ["请填写事项名称"]
+        errors["name"] = [_("请填写事项名称")]
     if item_type not in codes.ItemType.values:
-        errors["item_type"] = ["事项类型代码无效"]
+        errors["item_type"] = [_("事项类型代码无效")]
     if not (legal_basis or "").strip():
-        errors["legal_basis"] = ["请填写设定依据"]
-    _check_codes(service_object, codes.ServiceObject, "service_object", "服务对象", errors)
+        errors["legal_basis"] = [_("请填写设定依据")]
+    _check_codes(service_object, codes.ServiceObject, "service_object", _("服务对象"), errors)
     _raise_if(errors)
     policy.require_basic_catalogue_admin(actor)
     basic = BasicItem.objects.create(
@@ -101,7 +102,7 @@ def create_item(
         ServiceItem.objects.filter(implementation_code=code).exists()
         or ServiceItem.objects.filter(basic_item=basic_item, department=department).exists()
     ):
-        errors["implementation_code"] = ["该部门已实施此基本目录事项"]
+        errors["implementation_code"] = [_("该部门已实施此基本目录事项")]
     elements = _unix_newlines(elements or {})
     data = _defaults_from(basic_item, department)
     data.update(elements)
@@ -140,7 +141,9 @@ def _unknown_fields(elements: dict) -> dict:
         - set(ItemVersion.ELEMENT_FIELDS)
         - {"halls", "valid_from", "valid_to", "change_note"}
     )
-    return {"elements": [f"未知的要素：{'、'.join(sorted(unknown))}"]} if unknown else {}
+    if not unknown:
+        return {}
+    return {"elements": [_("未知的要素：%(elements)s") % {"elements": "、".join(sorted(unknown))}]}
 
 
 def _create_version(item, number, data, actor) -> ItemVersion:
@@ -164,7 +167,7 @@ def update_draft(*, actor, version: ItemVersion, elements: dict) -> ItemVersion:
     )
     require_catalogue_admin(actor, version.item.department)
     if not version.is_draft:
-        raise ValidationError({"status": ["已发布的版本不能修改，请新建草稿版本"]})
+        raise ValidationError({"status": [_("已发布的版本不能修改，请新建草稿版本")]})
     elements = _unix_newlines(elements)
     errors = _unknown_fields(elements)
     data = {name: getattr(version, name) for name in ItemVersion.ELEMENT_FIELDS}

@@ -7,6 +7,7 @@ from dataclasses import field as dataclass_field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from tongban.catalog.models import (
     HandlingItem,
@@ -80,7 +81,8 @@ def answers_from(raw: dict) -> dict[int, int]:
     is not a number is refused rather than dropped."""
     bad = [str(k) for k, v in raw.items() if not str(k).isdigit() or not str(v).isdigit()]
     if bad:
-        raise ValidationError({"answers": [f"情形问题和选项应以编号表示：{'、'.join(bad)}"]})
+        message = _("情形问题和选项应以编号表示：%(keys)s") % {"keys": "、".join(bad)}
+        raise ValidationError({"answers": [message]})
     return {int(k): int(v) for k, v in raw.items()}
 
 
@@ -95,7 +97,7 @@ def resolve_situation(version: ItemVersion, answers: dict[int, int]) -> Guidance
     chosen = []
     unanswered = []
     invalid = [
-        f"情形问题 {question_id} 不属于该事项"
+        _("情形问题 %(question)s 不属于该事项") % {"question": question_id}
         for question_id in sorted(set(answers) - {q.pk for q in questions})
     ]
     for question in questions:
@@ -105,7 +107,10 @@ def resolve_situation(version: ItemVersion, answers: dict[int, int]) -> Guidance
         if option is None:
             unanswered.append(question)
             if answer is not None:
-                invalid.append(f"问题“{question.text}”没有编号为 {answer} 的选项")
+                invalid.append(
+                    _("问题“%(question)s”没有编号为 %(option)s 的选项")
+                    % {"question": question.text, "option": answer}
+                )
         else:
             chosen.append(option)
     handling_items = list(version.handling_items.all())

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.catalog.actions.common import _raise_if, require_catalogue_admin
 from tongban.catalog.audit_actions import AuditAction
@@ -45,34 +46,40 @@ def structure_problems(
     serials = [s for s, _n, _d in handling_items]
     for serial in serials:
         if len(serial) != 2 or not serial.isdigit() or serial == "00":
-            errors.setdefault("handling_items", []).append(f"业务办理项序号“{serial}”应为01至99")
+            errors.setdefault("handling_items", []).append(
+                _("业务办理项序号“%(serial)s”应为01至99") % {"serial": serial}
+            )
     for field, problems in duplicate_children(serials=serials).items():
         errors.setdefault(field, []).extend(problems)
     names = [m.name for m in materials]
     if any(not n.strip() for n in names):
-        errors["materials"] = ["材料名称不能为空"]
+        errors["materials"] = [_("材料名称不能为空")]
     else:
         errors.update(duplicate_children(names=names))
     for spec in materials:
         bad = set(spec.handling_serials) - set(serials)
         if bad:
             errors.setdefault("materials", []).append(
-                f"材料“{spec.name}”引用了不存在的业务办理项 {'、'.join(sorted(bad))}"
+                _("材料“%(material)s”引用了不存在的业务办理项 %(serials)s")
+                % {"material": spec.name, "serials": "、".join(sorted(bad))}
             )
         if spec.original_count == 0 and spec.copy_count == 0:
-            errors.setdefault("materials", []).append(f"材料“{spec.name}”原件和复印件份数不能都为0")
+            errors.setdefault("materials", []).append(
+                _("材料“%(material)s”原件和复印件份数不能都为0") % {"material": spec.name}
+            )
     for q in questions:
         if not q.get("text", "").strip():
-            errors.setdefault("questions", []).append("情形问题不能为空")
+            errors.setdefault("questions", []).append(_("情形问题不能为空"))
         for option in q.get("options", []):
             if option.get("handling_serial") and option["handling_serial"] not in serials:
                 errors.setdefault("questions", []).append(
-                    f"选项“{option['text']}”引用了不存在的业务办理项"
+                    _("选项“%(option)s”引用了不存在的业务办理项") % {"option": option["text"]}
                 )
             bad = set(option.get("materials", [])) - set(names)
             if bad:
                 errors.setdefault("questions", []).append(
-                    f"选项“{option['text']}”引用了不存在的材料 {'、'.join(sorted(bad))}"
+                    _("选项“%(option)s”引用了不存在的材料 %(materials)s")
+                    % {"option": option["text"], "materials": "、".join(sorted(bad))}
                 )
     return errors
 
@@ -98,7 +105,7 @@ def set_structure(
     )
     require_catalogue_admin(actor, version.item.department)
     if not version.is_draft:
-        raise ValidationError({"status": ["已发布的版本不能修改，请新建草稿版本"]})
+        raise ValidationError({"status": [_("已发布的版本不能修改，请新建草稿版本")]})
     serials = [s for s, _n, _d in handling_items]
     errors = structure_problems(handling_items, materials, questions)
     _raise_if(errors)
@@ -176,7 +183,7 @@ def save_draft_children(*, actor, version: ItemVersion, what: str, save) -> None
     )
     require_catalogue_admin(actor, version.item.department)
     if not version.is_draft:
-        raise ValidationError({"status": ["已发布的版本不能修改，请新建草稿版本"]})
+        raise ValidationError({"status": [_("已发布的版本不能修改，请新建草稿版本")]})
     save()
     # The rules hold whichever page wrote the rows (staff pages, admin inlines): checked on what
     # the draft now has, so a refusal rolls the whole save back.
@@ -193,7 +200,7 @@ def duplicate_children(*, serials=(), names=()) -> dict[str, list[str]]:
     """A draft's 业务办理项 serials and material names are each unique within the version."""
     problems = {}
     if len(set(serials)) != len(serials):
-        problems["handling_items"] = ["业务办理项序号不能重复"]
+        problems["handling_items"] = [_("业务办理项序号不能重复")]
     if len(set(names)) != len(names):
-        problems["materials"] = ["同一事项的材料名称不能重复"]
+        problems["materials"] = [_("同一事项的材料名称不能重复")]
     return problems

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.catalog import conf
 from tongban.catalog.actions.common import (
@@ -37,10 +38,10 @@ def new_draft(*, actor, item: ServiceItem, change_note: str = "") -> ItemVersion
     )
     require_catalogue_admin(actor, item.department)
     if item.versions.filter(status=S.DRAFT).exists():
-        raise ValidationError({"status": ["该事项已有草稿版本，请先编辑或发布它"]})
+        raise ValidationError({"status": [_("该事项已有草稿版本，请先编辑或发布它")]})
     source = item.current_version
     if source is None:
-        raise ValidationError({"status": ["该事项还没有发布过的版本"]})
+        raise ValidationError({"status": [_("该事项还没有发布过的版本")]})
     number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     data = {name: getattr(source, name) for name in ItemVersion.ELEMENT_FIELDS}
     data["halls"] = list(source.halls.all())
@@ -107,7 +108,7 @@ def editors_of(version: ItemVersion) -> set[int]:
 def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     """Publish a complete draft; the previously published version is superseded by the system."""
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise ValidationError({"actor": ["发布事项需要事项管理员登录"]})
+        raise ValidationError({"actor": [_("发布事项需要事项管理员登录")]})
     version = (
         ItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__department", "item__basic_item")
@@ -118,7 +119,7 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     check_transition(version, S.PUBLISHED, actor)
     if conf.publish_by_second_person() and actor.pk in editors_of(version):
         raise ValidationError(
-            {"status": ["您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布"]}
+            {"status": [_("您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布")]}
         )
     data = {name: getattr(version, name) for name in ItemVersion.ELEMENT_FIELDS}
     problems = validate_elements(item.basic_item, data)
@@ -140,7 +141,9 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
         with transaction.atomic():
             version.save(update_fields=["status", "published_at", "published_by", "valid_from"])
     except IntegrityError as exc:
-        raise ValidationError({"status": ["该事项同时有另一个版本正在发布，请刷新后重试"]}) from exc
+        raise ValidationError(
+            {"status": [_("该事项同时有另一个版本正在发布，请刷新后重试")]}
+        ) from exc
     ServiceItem.objects.filter(pk=item.pk).update(current_version=version)
     audit.record(
         AuditAction.PUBLISH,
@@ -166,10 +169,10 @@ def withdraw(*, actor, version: ItemVersion, reason: str) -> ItemVersion:
     )
     require_catalogue_admin(actor, version.item.department)
     if actor is None:
-        raise ValidationError({"actor": ["停用事项需要事项管理员登录"]})
+        raise ValidationError({"actor": [_("停用事项需要事项管理员登录")]})
     check_transition(version, S.WITHDRAWN, actor)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["请填写停用原因"]})
+        raise ValidationError({"reason": [_("请填写停用原因")]})
     version.status = S.WITHDRAWN
     version.ended_at = timezone.now()
     version.valid_to = timezone.localdate()

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tongban.catalog import actions
 from tongban.catalog.models import ItemVersion, ServiceItem
@@ -58,6 +59,19 @@ def test_promised_longer_than_legal_rejected(department):
             actor=None, version=draft, elements={"legal_limit": 5, "promised_limit": 10}
         )
     assert exc.value.message_dict["promised_limit"] == ["承诺办结时限不能长于法定办结时限"]
+
+
+def test_a_refused_draft_is_explained_in_english(department):
+    _item, draft = complete_item(department)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        actions.update_draft(
+            actor=None, version=draft, elements={"legal_limit": 5, "promised_limit": 10}
+        )
+    assert exc.value.message_dict["promised_limit"] == [
+        "The promised time limit cannot be longer than the statutory one"
+    ]
+    draft.refresh_from_db()
+    assert draft.promised_limit != 10
     draft.refresh_from_db()
     assert (draft.legal_limit, draft.promised_limit) == (20, 5)
     # 15 natural days ≈ 10.7 working days: 10 working days fit, 11 do not
