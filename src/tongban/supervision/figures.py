@@ -1,8 +1,10 @@
 """The dashboards' figures, one Section per chart: its table (the accessible fallback and the
-Excel sheet) and how to draw it. Case figures sum DailyCaseFigure (kept by supervision.summary);
+Excel sheet) and how to draw it. Case figures sum MonthlyCaseFigure for the period's whole months and DailyCaseFigure for its partial
+edge months (both kept by supervision.summary);
 the other domains' figures reuse their own statistics modules over the period. No section carries
 a person; counts below the threshold are suppressed (filters.suppress)."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -13,9 +15,9 @@ from tongban.applications.states import Status
 from tongban.catalog import statistics as catalog_statistics
 from tongban.catalog.models import ServiceItem
 from tongban.core.models import Department
-from tongban.supervision import rating_summary
+from tongban.supervision import rating_summary, summary
 from tongban.supervision.filters import Filters, rate, suppress
-from tongban.supervision.models import DailyCaseFigure, DailyRatingFigure
+from tongban.supervision.models import DailyCaseFigure, DailyRatingFigure, MonthlyCaseFigure
 
 
 @dataclass
@@ -62,8 +64,39 @@ class Section:
         ]
 
 
-def _days(filters: Filters):
-    rows = DailyCaseFigure.objects.filter(day__gte=filters.start, day__lte=filters.end)
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def split(start: datetime.date, end: datetime.date):
+    """The whole months of [start, end] (first and last month's first day, or None) and the
+    partial edge ranges left to the daily rows."""
+    first = start if start.day == 1 else _month_after(start)
+    after = _month_after(end)
+    last_end = end if after - datetime.timedelta(days=1) == end else end.replace(day=1) - ONE_DAY
+    if first > last_end:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - ONE_DAY))
+    if last_end < end:
+        edges.append((last_end + ONE_DAY, end))
+    return (first, last_end.replace(day=1)), edges
+
+
+ONE_DAY = datetime.timedelta(days=1)
+COUNTED = (*summary.COUNTED, "overdue", "warned")
+# by → (cut of MonthlyCaseFigure, DailyCaseFigure column grouped by)
+GROUPINGS = {
+    None: (MonthlyCaseFigure.Cut.DEPARTMENT, None),
+    "department": (MonthlyCaseFigure.Cut.DEPARTMENT, "department_id"),
+    "status": (MonthlyCaseFigure.Cut.STATUS, "status"),
+    "channel": (MonthlyCaseFigure.Cut.CHANNEL, "channel"),
+    "item": (MonthlyCaseFigure.Cut.ITEM, "service_item_id"),
+}
+
+
+def _scoped(rows, filters: Filters):
     if filters.department:
         rows = rows.filter(department=filters.department)
     if filters.region:
@@ -71,33 +104,48 @@ def _days(filters: Filters):
     return rows
 
 
-SUMMED = (
-    "cases",
-    "accepted",
-    "completed",
-    "on_time",
-    "ever_warned",
-    "supervised",
-    "used_days",
-    "promised_days",
-    "full_online",
-    "instant_approved",
-    "spot_checked",
-    "spot_revoked",
-)
-# Aliases differ from the column names: an aggregate named like a column would shadow it.
-SUMS = {f"sum_{name}": Sum(name) for name in SUMMED} | {
-    "sum_overdue": Sum("cases", filter=Q(warning="red")),
-    "sum_warned": Sum("cases", filter=Q(warning="yellow")),
-}
+def sums(filters: Filters, by: str | None = None) -> dict:
+    """The case counts of the period summed per `by` (None: one total under the key None):
+    whole months from MonthlyCaseFigure, the partial edge months from DailyCaseFigure. Equal to
+    summing the daily rows of the whole period."""
+    cut, column = GROUPINGS[by]
+    months, edges = split(filters.start, filters.end)
+    found: dict = {}
 
+    def add(key, row):
+        into = found.setdefault(key, dict.fromkeys(COUNTED, 0))
+        for name in COUNTED:
+            into[name] += row[f"sum_{name}"] or 0
 
-def _plain(row: dict) -> dict:
-    return {k.removeprefix("sum_"): (v or 0) if k.startswith("sum_") else v for k, v in row.items()}
+    if months:
+        rows = _scoped(
+            MonthlyCaseFigure.objects.filter(cut=cut, month__gte=months[0], month__lte=months[1]),
+            filters,
+        )
+        month_sums = {f"sum_{name}": Sum(name) for name in COUNTED}
+        if column is None:
+            add(None, rows.aggregate(**month_sums))
+        else:
+            key = "department_id" if by == "department" else "value"
+            for r in rows.values(key).annotate(**month_sums).order_by():
+                add(int(r[key]) if by == "item" else r[key], r)
+    if edges:
+        within = Q()
+        for first, last in edges:
+            within |= Q(day__gte=first, day__lte=last)
+        rows = _scoped(DailyCaseFigure.objects.filter(within), filters)
+        if column is None:
+            add(None, rows.aggregate(**summary.DAILY_SUMS))
+        else:
+            for r in rows.values(column).annotate(**summary.DAILY_SUMS).order_by():
+                add(r[column], r)
+    if column is None and None not in found:
+        found[None] = dict.fromkeys(COUNTED, 0)
+    return found
 
 
 def _total(filters: Filters) -> dict:
-    return _plain(_days(filters).aggregate(**SUMS))
+    return sums(filters)[None]
 
 
 def overview(filters: Filters) -> dict:
@@ -118,8 +166,10 @@ def overview(filters: Filters) -> dict:
 def cases_by_status(filters: Filters) -> Section:
     labels = dict(Status.choices)
     rows = [
-        {"name": str(labels.get(r["status"], r["status"])), "cases": suppress(r["n"])}
-        for r in _days(filters).values("status").annotate(n=Sum("cases")).order_by("-n")
+        {"name": str(labels.get(status, status)), "cases": suppress(r["cases"])}
+        for status, r in sorted(
+            sums(filters, "status").items(), key=lambda kv: (-kv[1]["cases"], kv[0])
+        )
     ]
     return Section(
         "status",
@@ -134,8 +184,10 @@ def cases_by_status(filters: Filters) -> Section:
 def cases_by_channel(filters: Filters) -> Section:
     labels = dict(Application.Channel.choices)
     rows = [
-        {"name": str(labels.get(r["channel"], r["channel"])), "cases": suppress(r["n"])}
-        for r in _days(filters).values("channel").annotate(n=Sum("cases")).order_by("-n")
+        {"name": str(labels.get(channel, channel)), "cases": suppress(r["cases"])}
+        for channel, r in sorted(
+            sums(filters, "channel").items(), key=lambda kv: (-kv[1]["cases"], kv[0])
+        )
     ]
     return Section(
         "channel", "办件申报渠道", [("name", "渠道"), ("cases", "办件数")], rows, series=["cases"]
@@ -188,11 +240,10 @@ def online_service(filters: Filters) -> Section:
 def timeliness(filters: Filters) -> Section:
     rows = []
     names = dict(Department.objects.values_list("pk", "name"))
-    grouped = _days(filters).values("department_id").annotate(**SUMS).order_by("department_id")
-    for r in map(_plain, grouped):
+    for department_id, r in sorted(sums(filters, "department").items()):
         rows.append(
             {
-                "name": names.get(r["department_id"], ""),
+                "name": names.get(department_id, ""),
                 "cases": suppress(r["cases"]),
                 "completed": suppress(r["completed"]),
                 "on_time_rate": rate(r["on_time"], r["completed"]),
@@ -221,14 +272,14 @@ def timeliness(filters: Filters) -> Section:
 
 
 def item_times(filters: Filters, limit: int = 30) -> Section:
-    grouped = (
-        _days(filters)
-        .values("service_item_id")
-        .annotate(**SUMS)
-        .filter(sum_completed__gt=0)
-        .order_by("-sum_completed")[:limit]
-    )
-    grouped = [_plain(r) for r in grouped]
+    grouped = sorted(
+        (
+            {"service_item_id": item, **r}
+            for item, r in sums(filters, "item").items()
+            if r["completed"]
+        ),
+        key=lambda r: (-r["completed"], r["service_item_id"]),
+    )[:limit]
     names = dict(
         ServiceItem.objects.filter(pk__in=[r["service_item_id"] for r in grouped]).values_list(
             "pk", "basic_item__name"
@@ -265,17 +316,12 @@ def item_times(filters: Filters, limit: int = 30) -> Section:
 def instant_approvals(filters: Filters) -> Section:
     names = dict(Department.objects.values_list("pk", "name"))
     rows = []
-    for r in map(
-        _plain,
-        _days(filters)
-        .values("department_id")
-        .annotate(**SUMS)
-        .filter(sum_instant_approved__gt=0)
-        .order_by("department_id"),
-    ):
+    for department_id, r in sorted(sums(filters, "department").items()):
+        if not r["instant_approved"]:
+            continue
         rows.append(
             {
-                "name": names.get(r["department_id"], ""),
+                "name": names.get(department_id, ""),
                 "approved": suppress(r["instant_approved"]),
                 "checked": suppress(r["spot_checked"]),
                 "revoked": suppress(r["spot_revoked"]),

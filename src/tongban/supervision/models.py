@@ -101,6 +101,49 @@ class DailyCaseFigure(models.Model):
         return f"{self.day} {self.department_id}"
 
 
+class MonthlyCaseFigure(models.Model):
+    """DailyCaseFigure rolled up per calendar month and department, once per section's own cut:
+    `cut` names the dimension kept (`department` keeps none beyond the department, `status`,
+    `channel`, `item` keep that one in `value`). A period's figures sum the whole months here and
+    the partial edge months from the daily rows. Kept by supervision.summary with the daily rows."""
+
+    class Cut(models.TextChoices):
+        DEPARTMENT = "department", "部门"
+        STATUS = "status", "办件状态"
+        CHANNEL = "channel", "申报渠道"
+        ITEM = "item", "事项"
+
+    cut = models.CharField(max_length=10, choices=Cut.choices)
+    month = models.DateField()  # first day of the month
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)
+    value = models.CharField(max_length=20, blank=True)  # status, channel or item id
+    cases = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    ever_warned = models.PositiveIntegerField(default=0)
+    supervised = models.PositiveIntegerField(default=0)
+    used_days = models.PositiveIntegerField(default=0)
+    promised_days = models.PositiveIntegerField(default=0)
+    full_online = models.PositiveIntegerField(default=0)
+    instant_approved = models.PositiveIntegerField(default=0)
+    spot_checked = models.PositiveIntegerField(default=0)
+    spot_revoked = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)  # cases whose warning is red now
+    warned = models.PositiveIntegerField(default=0)  # cases whose warning is yellow now
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件月汇总"
+        indexes = [
+            models.Index(fields=["cut", "month", "department"]),
+            models.Index(fields=["month", "department"]),
+        ]
+
+    def __str__(self):
+        return f"{self.cut} {self.month:%Y-%m} {self.department_id} {self.value}"
+
+
 class StepNorm(models.Model):
     """Per item and step: how long that step usually takes (hours, finished steps of the last
     window), the basis of 办件流程智能监测 and of compressing promised limits."""

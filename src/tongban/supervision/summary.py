@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from tongban.applications.models import Application, StatusChange, TimelineEvent
@@ -28,7 +28,13 @@ from tongban.cases.models import (
     WarningEvent,
 )
 from tongban.supervision import rating_summary
-from tongban.supervision.models import CaseFact, DailyCaseFigure, DailyRatingFigure, Watermark
+from tongban.supervision.models import (
+    CaseFact,
+    DailyCaseFigure,
+    DailyRatingFigure,
+    MonthlyCaseFigure,
+    Watermark,
+)
 
 BATCH = 2000
 # Rows read from one source per pass; a fold makes as many passes as it needs to catch up.
@@ -88,8 +94,12 @@ def fold() -> int:
     while more:
         touched, moves, more = _touched_since_watermarks()
         ids = sorted(touched)
+        months: set[tuple[datetime.date, int]] = set()
         for start in range(0, len(ids), BATCH):
-            refresh(ids[start : start + BATCH])
+            months |= _refresh_days(ids[start : start + BATCH])
+        # The monthly roll-up once per pass (a month is summed again once, not once per batch);
+        # the watermarks move only after it, so a pass cut short is folded again whole.
+        roll_up(months)
         for mark, last_id, last_at in moves:
             if last_id is not None:
                 mark.last_id = last_id
@@ -106,6 +116,7 @@ def rebuild() -> int:
     with transaction.atomic():
         CaseFact.objects.all().delete()
         DailyCaseFigure.objects.all().delete()
+        MonthlyCaseFigure.objects.all().delete()
         DailyRatingFigure.objects.all().delete()
         Watermark.objects.all().delete()
     return fold()
@@ -222,7 +233,14 @@ def _facts(ids: list[int]) -> list[CaseFact]:
 
 @transaction.atomic
 def refresh(ids: list[int]) -> None:
-    """Rebuild the CaseFact rows of `ids` and the daily figures they count in."""
+    """Rebuild the CaseFact rows of `ids` and the daily and monthly figures they count in."""
+    roll_up(_refresh_days(ids))
+
+
+@transaction.atomic
+def _refresh_days(ids: list[int]) -> set[tuple[datetime.date, int]]:
+    """Rebuild the CaseFact rows of `ids` and their daily figures; returns the (month,
+    department) pairs whose monthly roll-up is now out of date."""
     old_keys = set(
         CaseFact.objects.filter(application_id__in=ids).values_list("received_on", "department_id")
     )
@@ -231,6 +249,7 @@ def refresh(ids: list[int]) -> None:
     CaseFact.objects.bulk_create(facts)
     keys = old_keys | {(f.received_on, f.department_id) for f in facts}
     _rebuild_days(keys)
+    return {(day.replace(day=1), department) for day, department in keys}
 
 
 DIMENSIONS = ("region_code", "service_item_id", "channel", "status", "warning")
@@ -284,6 +303,73 @@ def _rebuild_days(keys: set[tuple[datetime.date, int]]) -> None:
             )
             figure.spot_revoked += fact["spot_check"] == InstantDecision.Check.REVOKED
         DailyCaseFigure.objects.bulk_create(groups.values(), batch_size=BATCH)
+
+
+# cut → the DailyCaseFigure column kept in MonthlyCaseFigure.value (None: the department alone)
+CUTS = {
+    MonthlyCaseFigure.Cut.DEPARTMENT: None,
+    MonthlyCaseFigure.Cut.STATUS: "status",
+    MonthlyCaseFigure.Cut.CHANNEL: "channel",
+    MonthlyCaseFigure.Cut.ITEM: "service_item_id",
+}
+COUNTED = (
+    "cases",
+    "accepted",
+    "completed",
+    "on_time",
+    "ever_warned",
+    "supervised",
+    "used_days",
+    "promised_days",
+    "full_online",
+    "instant_approved",
+    "spot_checked",
+    "spot_revoked",
+)
+# Aliases differ from the column names: an aggregate named like a column would shadow it.
+DAILY_SUMS = {f"sum_{name}": Sum(name) for name in COUNTED} | {
+    "sum_overdue": Sum("cases", filter=Q(warning="red")),
+    "sum_warned": Sum("cases", filter=Q(warning="yellow")),
+}
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def roll_up(keys: set[tuple[datetime.date, int]]) -> None:
+    """Sum the daily figures of each (month, department) in `keys` again into MonthlyCaseFigure,
+    one set of rows per cut."""
+    by_month: dict[datetime.date, set[int]] = defaultdict(set)
+    for month, department in keys:
+        by_month[month].add(department)
+    for month, departments in sorted(by_month.items()):
+        departments = sorted(departments)
+        for start in range(0, len(departments), 500):
+            _roll_up_month(month, departments[start : start + 500])
+
+
+def _roll_up_month(month: datetime.date, departments: list[int]) -> None:
+    MonthlyCaseFigure.objects.filter(month=month, department_id__in=departments).delete()
+    days = DailyCaseFigure.objects.filter(
+        day__gte=month, day__lte=_month_end(month), department_id__in=departments
+    )
+    rows = []
+    for cut, column in CUTS.items():
+        grouped = days.values("department_id", "region_code", *([column] if column else []))
+        for r in grouped.annotate(**DAILY_SUMS).order_by():
+            rows.append(
+                MonthlyCaseFigure(
+                    cut=cut,
+                    month=month,
+                    department_id=r["department_id"],
+                    region_code=r["region_code"],
+                    value=str(r[column]) if column else "",
+                    **{name: r[f"sum_{name}"] or 0 for name in (*COUNTED, "overdue", "warned")},
+                )
+            )
+    MonthlyCaseFigure.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def last_folded_at():
