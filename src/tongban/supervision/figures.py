@@ -17,7 +17,12 @@ from tongban.catalog.models import ServiceItem
 from tongban.core.models import Department
 from tongban.supervision import rating_summary, summary
 from tongban.supervision.filters import Filters, rate, suppress
-from tongban.supervision.models import DailyCaseFigure, DailyRatingFigure, MonthlyCaseFigure
+from tongban.supervision.models import (
+    DailyCaseFigure,
+    DailyExchangeFigure,
+    DailyRatingFigure,
+    MonthlyCaseFigure,
+)
 
 
 @dataclass
@@ -427,18 +432,17 @@ def bundles(filters: Filters) -> Section:
 
 
 def exchange(filters: Filters) -> Section:
-    from tongban.exchange import statistics
-
+    """数据共享 per resource from DailyExchangeFigure (supervision.exchange_summary)."""
     merged: dict[str, dict] = defaultdict(
         lambda: {"calls": 0, "denied": 0, "failed": 0, "latencies": []}
     )
-    for r in statistics.daily(filters.start, filters.end):
-        row = merged[r["resource"]]
+    found = DailyExchangeFigure.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    for r in found.values("resource_code", "calls", "denied", "failed", "p95_ms"):
+        row = merged[r["resource_code"]]
         row["calls"] += r["calls"]
         row["denied"] += r["denied"]
         row["failed"] += r["failed"]
-        if r.get("p95_ms") is not None:
-            row["latencies"].append(r["p95_ms"])
+        row["latencies"].append(r["p95_ms"])
     rows = [
         {
             "name": resource,

@@ -286,3 +286,28 @@ class DailyRatingFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.department_id}: {self.total}"
+
+
+class DailyExchangeFigure(models.Model):
+    """数据共享 calls per call day, resource and consumer, as exchange.statistics.daily counts them
+    (calls, denials, failures, the day's p95 latency): the dashboards read these rows instead of
+    every call of the period. Kept by supervision.exchange_summary from the append-only call log."""
+
+    day = models.DateField(db_index=True)
+    resource_code = models.CharField(max_length=40)
+    consumer_code = models.CharField(max_length=40)
+    calls = models.PositiveIntegerField(default=0)
+    denied = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    p95_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据共享日汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "resource_code", "consumer_code"], name="exchange_figure_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.resource_code} {self.consumer_code}: {self.calls}"

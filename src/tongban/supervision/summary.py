@@ -27,10 +27,11 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
-from tongban.supervision import rating_summary
+from tongban.supervision import exchange_summary, rating_summary
 from tongban.supervision.models import (
     CaseFact,
     DailyCaseFigure,
+    DailyExchangeFigure,
     DailyRatingFigure,
     MonthlyCaseFigure,
     Watermark,
@@ -108,6 +109,7 @@ def fold() -> int:
             mark.save()
         refreshed.update(ids)
     rating_summary.fold()
+    exchange_summary.fold()
     return len(refreshed)
 
 
@@ -118,6 +120,7 @@ def rebuild() -> int:
         DailyCaseFigure.objects.all().delete()
         MonthlyCaseFigure.objects.all().delete()
         DailyRatingFigure.objects.all().delete()
+        DailyExchangeFigure.objects.all().delete()
         Watermark.objects.all().delete()
     return fold()
 
