@@ -27,6 +27,7 @@ def main() -> int:
     )
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     workdir = fresh_django("tongban-bench-supervision-")
     try:
         return run(args.scale, args.rounds)
@@ -56,6 +57,16 @@ def run(scale: float, rounds: int) -> int:
     folded = summary.rebuild()
     took = time.perf_counter() - started
     print(f"fold from scratch: {folded:,} applications in {took:.1f} s ({folded / took:,.0f}/s)")
+    from tongban.supervision.models import DailyCaseFigure, MonthlyCaseFigure
+
+    print(
+        f"summary rows: {DailyCaseFigure.objects.count():,} daily, "
+        + ", ".join(
+            f"{cut} {MonthlyCaseFigure.objects.filter(cut=cut).count():,}"
+            for cut in MonthlyCaseFigure.Cut.values
+        )
+        + " monthly"
+    )
 
     # An incremental fold after one more status change: what the minute task does.
     application = Application.objects.exclude(case_number=None).order_by("-pk").first()
@@ -117,6 +128,7 @@ def run(scale: float, rounds: int) -> int:
         warm.append(1000 * (time.perf_counter() - began))
     print(f"big screen refresh, recomputed: {percentiles(cold)}")
     print(f"big screen refresh, cached:     {percentiles(warm)}")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 
