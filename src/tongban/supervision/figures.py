@@ -20,6 +20,7 @@ from tongban.supervision.filters import Filters, rate, suppress
 from tongban.supervision.models import (
     DailyCaseFigure,
     DailyExchangeFigure,
+    DailyHallFigure,
     DailyRatingFigure,
     MonthlyCaseFigure,
 )
@@ -494,27 +495,45 @@ def workorders(filters: Filters) -> Section:
     )
 
 
+def _average(tenths: int, count: int) -> float | None:
+    return round(tenths / 10 / count, 1) if count else None
+
+
 def halls(filters: Filters) -> Section:
+    """Per hall from DailyHallFigure (supervision.hall_summary): tickets of the period and the
+    average waiting and service minutes."""
     from tongban.core.models import ServiceHall
-    from tongban.hall import monitor
 
     found = ServiceHall.objects.all()
     if filters.region:
         found = found.filter(region__code__startswith=filters.region_prefix)
+    chosen = list(found.order_by("name").values_list("pk", "name")[:50])
+    summed = {
+        r["hall_id"]: r
+        for r in DailyHallFigure.objects.filter(
+            day__gte=filters.start, day__lte=filters.end, hall_id__in=[pk for pk, _ in chosen]
+        )
+        .values("hall_id")
+        .annotate(
+            n=Sum("tickets"),
+            waiting=Sum("waiting_tenths"),
+            waited=Sum("waiting_count"),
+            service=Sum("service_tenths"),
+            served=Sum("service_count"),
+        )
+        .order_by()
+    }
     rows = []
-    for hall in found.order_by("name")[:50]:
-        times = [
-            monitor.times_of(t) for t in monitor.tickets_between(hall, filters.start, filters.end)
-        ]
-        if not times:
+    for pk, name in chosen:
+        r = summed.get(pk)
+        if not r or not r["n"]:
             continue
-        summary = monitor.summarise(times, lambda _row, name=hall.name: name)[0]
         rows.append(
             {
-                "name": hall.name,
-                "tickets": suppress(summary["tickets"]),
-                "waiting": summary["waiting"],
-                "service": summary["service"],
+                "name": name,
+                "tickets": suppress(r["n"]),
+                "waiting": _average(r["waiting"], r["waited"]),
+                "service": _average(r["service"], r["served"]),
             }
         )
     return Section(

@@ -311,3 +311,25 @@ class DailyExchangeFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.resource_code} {self.consumer_code}: {self.calls}"
+
+
+class DailyHallFigure(models.Model):
+    """政务大厅 tickets per day and hall: how many, and the sums (in tenths of a minute, as
+    hall.monitor rounds each ticket) and counts of the waiting and service times known, so that the
+    dashboards average a few rows per day instead of reading every ticket of the period. Kept by
+    supervision.hall_summary from new tickets and the append-only ticket history."""
+
+    day = models.DateField()
+    hall = models.ForeignKey("core.ServiceHall", on_delete=models.CASCADE, related_name="+")
+    tickets = models.PositiveIntegerField(default=0)
+    waiting_tenths = models.BigIntegerField(default=0)
+    waiting_count = models.PositiveIntegerField(default=0)
+    service_tenths = models.BigIntegerField(default=0)
+    service_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政务大厅日汇总"
+        constraints = [models.UniqueConstraint(fields=["day", "hall"], name="hall_figure_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.hall_id}: {self.tickets}"

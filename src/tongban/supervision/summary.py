@@ -27,11 +27,12 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
-from tongban.supervision import exchange_summary, rating_summary
+from tongban.supervision import exchange_summary, hall_summary, rating_summary
 from tongban.supervision.models import (
     CaseFact,
     DailyCaseFigure,
     DailyExchangeFigure,
+    DailyHallFigure,
     DailyRatingFigure,
     MonthlyCaseFigure,
     Watermark,
@@ -110,6 +111,7 @@ def fold() -> int:
         refreshed.update(ids)
     rating_summary.fold()
     exchange_summary.fold()
+    hall_summary.fold()
     return len(refreshed)
 
 
@@ -121,6 +123,7 @@ def rebuild() -> int:
         MonthlyCaseFigure.objects.all().delete()
         DailyRatingFigure.objects.all().delete()
         DailyExchangeFigure.objects.all().delete()
+        DailyHallFigure.objects.all().delete()
         Watermark.objects.all().delete()
     return fold()
 
