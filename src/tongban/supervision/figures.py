@@ -495,45 +495,34 @@ def workorders(filters: Filters) -> Section:
     )
 
 
-def _average(tenths: int, count: int) -> float | None:
-    return round(tenths / 10 / count, 1) if count else None
-
-
 def halls(filters: Filters) -> Section:
     """Per hall from DailyHallFigure (supervision.hall_summary): tickets of the period and the
     average waiting and service minutes."""
     from tongban.core.models import ServiceHall
+    from tongban.supervision.hall_summary import average
 
     found = ServiceHall.objects.all()
     if filters.region:
         found = found.filter(region__code__startswith=filters.region_prefix)
     chosen = list(found.order_by("name").values_list("pk", "name")[:50])
-    summed = {
-        r["hall_id"]: r
-        for r in DailyHallFigure.objects.filter(
-            day__gte=filters.start, day__lte=filters.end, hall_id__in=[pk for pk, _ in chosen]
-        )
-        .values("hall_id")
-        .annotate(
-            n=Sum("tickets"),
-            waiting=Sum("waiting_tenths"),
-            waited=Sum("waiting_count"),
-            service=Sum("service_tenths"),
-            served=Sum("service_count"),
-        )
-        .order_by()
-    }
+    summed: dict[int, dict] = {}
+    for r in DailyHallFigure.objects.filter(
+        day__gte=filters.start, day__lte=filters.end, hall_id__in=[pk for pk, _ in chosen]
+    ).values("hall_id", "tickets", "waiting_sum", "waiting_count", "service_sum", "service_count"):
+        into = summed.setdefault(r["hall_id"], defaultdict(list))
+        for key, value in r.items():
+            into[key].append(value)
     rows = []
     for pk, name in chosen:
         r = summed.get(pk)
-        if not r or not r["n"]:
+        if not r or not sum(r["tickets"]):
             continue
         rows.append(
             {
                 "name": name,
-                "tickets": suppress(r["n"]),
-                "waiting": _average(r["waiting"], r["waited"]),
-                "service": _average(r["service"], r["served"]),
+                "tickets": suppress(sum(r["tickets"])),
+                "waiting": average(r["waiting_sum"], sum(r["waiting_count"])),
+                "service": average(r["service_sum"], sum(r["service_count"])),
             }
         )
     return Section(

@@ -6,6 +6,8 @@ call, start, finish, no-show, transfer). A watermark on each id says how far the
 (day, hall) pairs the new rows fall in are counted again whole through hall.monitor (the same
 per-ticket minutes), so folding twice or from scratch gives the same rows."""
 
+from fractions import Fraction
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -21,8 +23,22 @@ SOURCES = {
 }
 
 
-def _tenths(minutes: float) -> int:
-    return round(minutes * 10)
+SCALE = 2**60  # every float of at least 1/16 (a minute count rounded to 0.1) times this is whole
+
+
+def exact_sum(minutes: list[float]) -> str:
+    """Σ minutes × SCALE, exactly, as decimal text (see DailyHallFigure)."""
+    total = sum(Fraction(m) for m in minutes) * SCALE
+    if total.denominator != 1:
+        raise ValueError("minutes not rounded to 0.1")
+    return str(total.numerator)
+
+
+def average(sums: list[str], count: int) -> float | None:
+    """The mean of the minutes summed in `sums`, as statistics.mean gives it (then rounded)."""
+    if not count:
+        return None
+    return round(float(Fraction(sum(int(s) for s in sums), SCALE * count)), 1)
 
 
 def fold() -> int:
@@ -49,9 +65,9 @@ def fold() -> int:
                 day=day,
                 hall_id=hall,
                 tickets=len(times),
-                waiting_tenths=sum(map(_tenths, waiting)),
+                waiting_sum=exact_sum(waiting),
                 waiting_count=len(waiting),
-                service_tenths=sum(map(_tenths, service)),
+                service_sum=exact_sum(service),
                 service_count=len(service),
             )
         for mark, last_id in moves:

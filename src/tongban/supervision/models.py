@@ -314,17 +314,19 @@ class DailyExchangeFigure(models.Model):
 
 
 class DailyHallFigure(models.Model):
-    """政务大厅 tickets per day and hall: how many, and the sums (in tenths of a minute, as
-    hall.monitor rounds each ticket) and counts of the waiting and service times known, so that the
-    dashboards average a few rows per day instead of reading every ticket of the period. Kept by
+    """政务大厅 tickets per day and hall: how many, and the exact sums and the counts of the
+    waiting and service minutes known (each ticket's minutes as hall.monitor rounds them), so that
+    the dashboards average a few rows per day instead of reading every ticket of the period. A sum
+    is kept as the decimal text of Σ minutes × 2⁶⁰, an integer for every minute count rounded to
+    0.1 (too large for a 64-bit column): the average is then exactly hall.monitor's. Kept by
     supervision.hall_summary from new tickets and the append-only ticket history."""
 
     day = models.DateField()
     hall = models.ForeignKey("core.ServiceHall", on_delete=models.CASCADE, related_name="+")
     tickets = models.PositiveIntegerField(default=0)
-    waiting_tenths = models.BigIntegerField(default=0)
+    waiting_sum = models.CharField(max_length=40, default="0")
     waiting_count = models.PositiveIntegerField(default=0)
-    service_tenths = models.BigIntegerField(default=0)
+    service_sum = models.CharField(max_length=40, default="0")
     service_count = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -16,7 +16,7 @@ from tongban.hall.tests.conftest import (  # noqa: F401 (fixtures)
     hall,
     windows,
 )
-from tongban.supervision import figures, summary
+from tongban.supervision import figures, hall_summary, summary
 from tongban.supervision.filters import Filters
 from tongban.supervision.models import DailyHallFigure
 
@@ -65,6 +65,26 @@ def test_halls_section_reads_the_daily_figures_and_follows_the_queue(
     # A week without tickets shows no hall; a rebuild gives the same rows.
     later = MONDAY + datetime.timedelta(days=7)
     assert figures.halls(Filters(start=later, end=later)).rows == []
-    before = list(DailyHallFigure.objects.values_list("day", "tickets", "waiting_tenths"))
+    before = list(DailyHallFigure.objects.values_list("day", "tickets", "waiting_sum"))
     summary.rebuild()
-    assert list(DailyHallFigure.objects.values_list("day", "tickets", "waiting_tenths")) == before
+    assert list(DailyHallFigure.objects.values_list("day", "tickets", "waiting_sum")) == before
+
+
+def test_averages_from_the_exact_sums_equal_hall_monitor_averages():
+    """Split over days and summed again, the exact sums give hall.monitor's average to the last
+    digit, also where the mean lies on a .x5 (0.1 and 0.2 minutes: 0.15)."""
+    import random
+
+    rng = random.Random(5)
+    cases = [[0.1, 0.2], [0.0], [1.5, 2.5, 0.3]]
+    cases += [
+        [round(rng.randrange(0, 9000) / 10, 1) for _ in range(rng.randrange(1, 9))]
+        for _ in range(3000)
+    ]
+    for minutes in cases:
+        cut = rng.randrange(0, len(minutes) + 1)
+        sums = [hall_summary.exact_sum(minutes[:cut]), hall_summary.exact_sum(minutes[cut:])]
+        assert hall_summary.average(sums, len(minutes)) == monitor.average(minutes), minutes
+    assert hall_summary.average([], 0) is None
+    with pytest.raises(ValueError):
+        hall_summary.exact_sum([1e-30])  # not a count of tenths
