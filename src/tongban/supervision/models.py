@@ -64,19 +64,9 @@ class CaseFact(models.Model):
         return self.case_number
 
 
-class DailyCaseFigure(models.Model):
-    """Counts of CaseFact per received day, department, item, channel, status and warning: the
-    dashboards and the big screen sum these rows (a few thousand per month) instead of the cases."""
+class CaseCounts(models.Model):
+    """What the daily and the monthly case figures count (summed over their CaseFact rows)."""
 
-    day = models.DateField()
-    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
-    region_code = models.CharField(max_length=12)
-    service_item = models.ForeignKey(
-        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
-    )
-    channel = models.CharField(max_length=8)
-    status = models.CharField(max_length=12)
-    warning = models.CharField(max_length=6, blank=True)
     cases = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
@@ -91,6 +81,24 @@ class DailyCaseFigure(models.Model):
     spot_revoked = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyCaseFigure(CaseCounts):
+    """Counts of CaseFact per received day, department, item, channel, status and warning: the
+    dashboards and the big screen sum these rows (a few thousand per month) instead of the cases."""
+
+    day = models.DateField()
+    department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)
+    service_item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=8)
+    status = models.CharField(max_length=12)
+    warning = models.CharField(max_length=6, blank=True)
+
+    class Meta:
         verbose_name = verbose_name_plural = "办件日汇总"
         indexes = [
             models.Index(fields=["day", "department"]),
@@ -101,7 +109,7 @@ class DailyCaseFigure(models.Model):
         return f"{self.day} {self.department_id}"
 
 
-class MonthlyCaseFigure(models.Model):
+class MonthlyCaseFigure(CaseCounts):
     """DailyCaseFigure rolled up per calendar month and department, once per section's own cut:
     `cut` names the dimension kept (`department` keeps none beyond the department, `status`,
     `channel`, `item` keep that one in `value`). A period's figures sum the whole months here and
@@ -118,18 +126,6 @@ class MonthlyCaseFigure(models.Model):
     department = models.ForeignKey("core.Department", on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=12)
     value = models.CharField(max_length=20, blank=True)  # status, channel or item id
-    cases = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    ever_warned = models.PositiveIntegerField(default=0)
-    supervised = models.PositiveIntegerField(default=0)
-    used_days = models.PositiveIntegerField(default=0)
-    promised_days = models.PositiveIntegerField(default=0)
-    full_online = models.PositiveIntegerField(default=0)
-    instant_approved = models.PositiveIntegerField(default=0)
-    spot_checked = models.PositiveIntegerField(default=0)
-    spot_revoked = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)  # cases whose warning is red now
     warned = models.PositiveIntegerField(default=0)  # cases whose warning is yellow now
 
