@@ -200,3 +200,20 @@ def test_an_incremental_change_updates_the_daily_and_the_monthly_figures(
         MonthlyCaseFigure.objects.values_list("cut", "month", "value", "cases", "completed")
     )
     assert after == before
+
+
+def test_the_migration_rolls_up_the_daily_rows_already_folded(
+    department, other_department, promise_item
+):
+    """Migration 0003 gives the monthly rows the fold would give for the daily rows it finds."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tongban.supervision.migrations.0003_monthly_case_figure")
+    _random_days(random.Random(3), [department, other_department], [promise_item])
+    columns = ("cut", "month", "department_id", "region_code", "value", *figures.COUNTED)
+    folded = sorted(MonthlyCaseFigure.objects.values_list(*columns))
+    MonthlyCaseFigure.objects.all().delete()
+    migration.roll_up_existing(apps, None)
+    assert sorted(MonthlyCaseFigure.objects.values_list(*columns)) == folded
