@@ -8,8 +8,11 @@ from tongban.core.admin import ReadOnlyMixin
 from tongban.supervision.models import (
     CaseFact,
     DailyCaseFigure,
+    DailyExchangeFigure,
+    DailyHallFigure,
     DailyRatingFigure,
     Finding,
+    MonthlyCaseFigure,
     MonthlyReport,
     ScreenToken,
     StepNorm,
@@ -22,7 +25,18 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 admin.site.register(
-    [Watermark, CaseFact, DailyCaseFigure, DailyRatingFigure, StepNorm, Finding, MonthlyReport],
+    [
+        Watermark,
+        CaseFact,
+        DailyCaseFigure,
+        MonthlyCaseFigure,
+        DailyRatingFigure,
+        DailyExchangeFigure,
+        DailyHallFigure,
+        StepNorm,
+        Finding,
+        MonthlyReport,
+    ],
     ReadOnlyAdmin,
 )
 

@@ -8,7 +8,10 @@ import pytest
 
 from tongban.hall import monitor
 from tongban.hall.actions import queue
-from tongban.hall.tests.conftest import (  # noqa: F401 (fixtures)
+from tongban.supervision import figures, hall_summary, summary
+from tongban.supervision.filters import Filters
+from tongban.supervision.models import DailyHallFigure
+from tongban.testing.hall import (  # noqa: F401 (fixtures)
     MONDAY,
     clerk,
     clock,
@@ -16,9 +19,6 @@ from tongban.hall.tests.conftest import (  # noqa: F401 (fixtures)
     hall,
     windows,
 )
-from tongban.supervision import figures, hall_summary, summary
-from tongban.supervision.filters import Filters
-from tongban.supervision.models import DailyHallFigure
 
 pytestmark = pytest.mark.django_db
 MINUTE = datetime.timedelta(minutes=1)
