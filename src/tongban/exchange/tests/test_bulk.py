@@ -183,3 +183,26 @@ def test_loaded_rows_keep_their_types_and_blank_cells_are_empty(empty_resource):
         "zz": "许昌市魏都区示例路1号",
     }
     assert answer[rows[1]["subject"]] == {"xm": "示例乙", "hjrs": None, "sfhz": False, "zz": None}
+
+
+def test_the_load_command_loads_a_delivered_file_and_refuses_a_broken_one(empty_resource, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    content = bulk.csv_bytes(population_rows(), COLUMNS)
+    path = tmp_path / "rk.csv"
+    path.write_bytes(content)
+    digest = hashlib.sha256(content).hexdigest()
+    out = io.StringIO()
+    args = ["exchange", "load", empty_resource.code, str(path), "--rows", "3"]
+    call_command(*args, "--sha256", digest, stdout=out)
+    assert "已装载 3 行" in out.getvalue()
+    assert LocalRecord.objects.filter(resource=empty_resource).count() == 3
+    changed = population_rows()
+    changed[0]["xm"] = "示例甲改"
+    path.write_bytes(bulk.csv_bytes(changed, COLUMNS))  # a file other than the one declared
+    with pytest.raises(CommandError, match="文件未装载：文件校验和"):
+        call_command(*args, "--sha256", digest)
+    with pytest.raises(CommandError, match="没有代码为 NOPE"):
+        call_command("exchange", "load", "NOPE", str(path), "--rows", "3", "--sha256", digest)
+    with pytest.raises(CommandError, match="用法"):
+        call_command("exchange", "load", empty_resource.code)
