@@ -27,14 +27,18 @@ def percentiles(samples: list[float], digits: int = 1) -> str:
     )
 
 
-def fresh_django(prefix: str) -> str:
+def fresh_django(prefix: str, database_server: str | None = None) -> str:
     """Set up Django on a new SQLite data directory, migrated from scratch; returns the directory
-    (the caller removes it)."""
+    (the caller removes it). With `database_server` (a PostgreSQL URL such as
+    postgresql://postgres@127.0.0.1:5432/postgres) the data goes to a new database on that server
+    instead, dropped when the process ends."""
     workdir = tempfile.mkdtemp(prefix=prefix)
     os.environ["DJANGO_SETTINGS_MODULE"] = "tongban.settings"
     os.environ["TONGBAN_DATA_DIR"] = workdir
     os.environ.pop("TONGBAN_DATABASE_URL", None)
     os.environ.setdefault("TONGBAN_LOG_LEVEL", "WARNING")
+    if database_server:
+        os.environ["TONGBAN_DATABASE_URL"] = _throwaway_database(database_server, prefix)
 
     import django
 
@@ -44,6 +48,30 @@ def fresh_django(prefix: str) -> str:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # as `make run` does: the cache is a table here
     return workdir
+
+
+def _throwaway_database(server_url: str, prefix: str) -> str:
+    """A new, empty PostgreSQL database on the server; dropped at exit."""
+    import atexit
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"{prefix.strip('-').replace('-', '_')}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def load_average() -> str:

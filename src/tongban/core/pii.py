@@ -12,6 +12,7 @@ import os
 import re
 from functools import lru_cache
 
+import polars as pl
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -56,18 +57,23 @@ def encrypt(plaintext: str) -> str:
 
 def encrypt_many(plaintexts) -> list[str]:
     """`encrypt` for many values at once (bulk loads): the key is looked up once, each value still
-    gets its own nonce."""
+    gets its own nonce. The text handling around the cipher (UTF-8, base64url, the key id prefix)
+    is done column-wise by polars: at bulk sizes it cost more than the encryption itself."""
     key_id, keys = _keyring(settings.PII_KEYS)
-    aead, aad, prefix = keys[key_id], key_id.encode(), f"{key_id}:"
-    plaintexts = list(plaintexts)
+    encrypt_one, aad = keys[key_id].encrypt, key_id.encode()
+    plaintexts = pl.Series(list(plaintexts), dtype=pl.String).cast(pl.Binary).to_list()
     # The nonces come from one read of the system's random source: as random as one read each.
     nonces = os.urandom(12 * len(plaintexts))
-    sealed = []
-    for n, plaintext in enumerate(plaintexts):
-        nonce = nonces[12 * n : 12 * n + 12]
-        body = nonce + aead.encrypt(nonce, plaintext.encode(), aad)
-        sealed.append(prefix + base64.urlsafe_b64encode(body).decode())
-    return sealed
+    bodies = [
+        nonces[12 * n : 12 * n + 12] + encrypt_one(nonces[12 * n : 12 * n + 12], plaintext, aad)
+        for n, plaintext in enumerate(plaintexts)
+    ]
+    encoded = pl.Series(bodies, dtype=pl.Binary).bin.encode("base64")
+    # standard base64 → base64url: the same as urlsafe_b64encode, padding included
+    urlsafe = encoded.str.replace_all("+", "-", literal=True).str.replace_all(
+        "/", "_", literal=True
+    )
+    return (f"{key_id}:" + urlsafe).to_list()
 
 
 def decrypt(stored: str) -> str:
@@ -93,11 +99,18 @@ def blind_index(value: str, kind: str) -> str:
 
 
 def blind_indexes(values, kind: str) -> list[str]:
-    """`blind_index` for many values at once (bulk loads): the key is decoded once."""
+    """`blind_index` for many values at once (bulk loads): the key is decoded once, and the text
+    around the HMAC (normalising, the kind prefix, hex) is done column-wise by polars."""
     key = _decode_key(settings.PII_INDEX_KEY)
-    return [
-        hmac.digest(key, f"{kind}:{normalise(value)}".encode(), "sha256").hex() for value in values
-    ]
+    values = pl.Series(list(values), dtype=pl.String).fill_null("")
+    if values.str.contains(r"[^0-9A-Za-z]").any():  # separators to drop: normalise() decides
+        values = pl.Series([normalise(value) for value in values.to_list()], dtype=pl.String)
+    else:
+        values = values.str.to_uppercase()
+    messages = (f"{kind}:" + values).cast(pl.Binary).to_list()
+    digest = hmac.digest
+    macs = [digest(key, message, "sha256") for message in messages]
+    return pl.Series(macs, dtype=pl.Binary).bin.encode("hex").to_list()
 
 
 _SEPARATORS = re.compile(r"[\s-]")

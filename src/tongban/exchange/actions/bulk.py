@@ -11,6 +11,7 @@ broke off is simply repeated.
 import hashlib
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 from django.core.exceptions import ValidationError
@@ -249,6 +250,7 @@ def _load(resource, version, frame, items, report, actor, file_name, digest, mod
     return load
 
 
+COLUMNS = "resource_id, subject_index, data, load_id"
 INSERT = (
     "INSERT INTO exchange_localrecord (resource_id, subject_index, data, load_id) "
     "VALUES (%s, %s, %s, %s)"
@@ -258,6 +260,21 @@ UPSERT = (
     INSERT + " ON CONFLICT (resource_id, subject_index) DO UPDATE SET data = excluded.data, "
     "load_id = excluded.load_id"
 )
+# PostgreSQL: rows arrive by COPY; an incremental load copies into a staging table dropped at the
+# end of the transaction, then upserts from it in one statement.
+STAGING = "tongban_localrecord_staging"
+COPY_FULL = f"COPY exchange_localrecord ({COLUMNS}) FROM STDIN"
+COPY_STAGING = f"COPY {STAGING} ({COLUMNS}) FROM STDIN"
+CREATE_STAGING = (
+    f"CREATE TEMPORARY TABLE {STAGING} "
+    "(resource_id bigint, subject_index varchar(64), data text, load_id bigint) ON COMMIT DROP"
+)
+UPSERT_FROM_STAGING = (
+    "INSERT INTO exchange_localrecord (resource_id, subject_index, data, load_id) "
+    "SELECT resource_id, subject_index, data, load_id FROM tongban_localrecord_staging "
+    "ON CONFLICT (resource_id, subject_index) DO UPDATE SET data = excluded.data, "
+    "load_id = excluded.load_id"
+)
 CHUNK = 5000
 
 
@@ -265,28 +282,61 @@ def _write_rows(resource, version, frame, items, load, mode) -> None:
     """Rows straight to the table in chunks: at bulk sizes the ORM's per-row model instances
     cost more than validating, encrypting and inserting together. Each row's JSON is built by
     polars, column-wise (typed as `_typed_column` says), not cell by cell in Python."""
-    kind = version.subject_kind
     if mode == BulkLoad.Mode.FULL:
         LocalRecord.objects.filter(resource_id=resource.pk).delete()
-    statement = INSERT if mode == BulkLoad.Mode.FULL else UPSERT
     as_json = (
         pl.struct([_typed_column(item) for item in items]).struct.json_encode()
         if items
         else pl.lit("{}")
     )
-    rows = frame.select(pl.col(SUBJECT), as_json.alias("_json"))
-    resource_id, load_id = resource.pk, load.pk
+    indexes = pii.blind_indexes(frame[SUBJECT].to_list(), version.subject_kind)
+    # Inserted in index order: the unique index then grows at its end like the table itself,
+    # instead of taking each row at a random place (a third of an insert's cost at bulk sizes).
+    rows = frame.select(as_json.alias("_json"), pl.Series("_index", indexes)).sort("_index")
+    batches = _sealed_batches(rows, resource.pk, load.pk)
+    if connection.vendor == "postgresql":
+        _copy_rows(batches, mode)
+        return
+    statement = INSERT if mode == BulkLoad.Mode.FULL else UPSERT
     with connection.cursor() as cursor:
-        for chunk in rows.iter_slices(CHUNK):
-            indexes = pii.blind_indexes(chunk[SUBJECT].to_list(), kind)
-            sealed = pii.encrypt_many(chunk["_json"].to_list())
-            cursor.executemany(
-                statement,
-                [
-                    (resource_id, index, data, load_id)
-                    for index, data in zip(indexes, sealed, strict=True)
-                ],
-            )
+        for batch in batches:
+            cursor.executemany(statement, batch)
+
+
+def _sealed_batches(rows: pl.DataFrame, resource_id: int, load_id: int):
+    """The rows as parameter tuples, CHUNK at a time, their data encrypted. The next chunk is
+    encrypted on a helper thread while the caller writes this one: the database driver lets go
+    of the interpreter while it writes, so the two overlap. The helper touches no database."""
+    chunks = list(rows.iter_slices(CHUNK))
+    if not chunks:
+        return
+    with ThreadPoolExecutor(max_workers=1) as sealer:
+        pending = sealer.submit(pii.encrypt_many, chunks[0]["_json"].to_list())
+        for number, chunk in enumerate(chunks):
+            sealed = pending.result()
+            if number + 1 < len(chunks):
+                pending = sealer.submit(pii.encrypt_many, chunks[number + 1]["_json"].to_list())
+            yield [
+                (resource_id, index, data, load_id)
+                for index, data in zip(chunk["_index"].to_list(), sealed, strict=True)
+            ]
+
+
+def _copy_rows(batches, mode) -> None:
+    """PostgreSQL's COPY: several times faster than INSERTs, in the load's transaction."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        if mode == BulkLoad.Mode.FULL:
+            statement = COPY_FULL
+        else:
+            raw.execute(CREATE_STAGING)
+            statement = COPY_STAGING
+        with raw.copy(statement) as copy:
+            for batch in batches:
+                for row in batch:
+                    copy.write_row(row)
+        if mode != BulkLoad.Mode.FULL:
+            raw.execute(UPSERT_FROM_STAGING)
 
 
 def _typed_column(item: DataItem) -> pl.Expr:

@@ -122,6 +122,38 @@ def test_batched_encryption_and_blind_index_match_the_single_ones():
     sealed = pii.encrypt_many(values)
     assert [pii.decrypt(s) for s in sealed] == values
     assert len(set(sealed)) == 3 and values[0] not in sealed[0]  # own nonce each, never plain
+    # identifiers without separators take the column-wise path: upper-cased, None as empty
+    clean = ["41100219400506001x", None, "", "91411002MA47ABCD1X"]
+    assert pii.blind_indexes(clean, "citizen_id") == [
+        pii.blind_index(v, "citizen_id") for v in clean
+    ]
+    assert pii.blind_indexes([], "citizen_id") == [] and pii.encrypt_many([]) == []
+
+
+def test_a_load_that_fails_while_writing_keeps_the_old_copy(empty_resource, monkeypatch):
+    """Rows are written in chunks; a failure in a later chunk must not leave the first ones, nor
+    remove the copy loaded before."""
+    from tongban.core import pii
+
+    load_rows(empty_resource, population_rows())
+    before = set(LocalRecord.objects.values_list("subject_index", "data"))
+    monkeypatch.setattr(bulk, "CHUNK", 1)
+    real, calls = pii.encrypt_many, []
+
+    def failing(values):
+        calls.append(values)
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        return real(values)
+
+    monkeypatch.setattr(pii, "encrypt_many", failing)
+    rows = population_rows()
+    rows[0]["xm"] = "示例甲改"
+    content = bulk.csv_bytes(rows, COLUMNS)
+    with pytest.raises(OSError):
+        deliver(empty_resource, content, rows=3)
+    assert set(LocalRecord.objects.values_list("subject_index", "data")) == before
+    assert BulkLoad.objects.filter(status=BulkLoad.Status.LOADED).count() == 1
 
 
 def test_loaded_rows_keep_their_types_and_blank_cells_are_empty(empty_resource):
@@ -151,3 +183,26 @@ def test_loaded_rows_keep_their_types_and_blank_cells_are_empty(empty_resource):
         "zz": "许昌市魏都区示例路1号",
     }
     assert answer[rows[1]["subject"]] == {"xm": "示例乙", "hjrs": None, "sfhz": False, "zz": None}
+
+
+def test_the_load_command_loads_a_delivered_file_and_refuses_a_broken_one(empty_resource, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    content = bulk.csv_bytes(population_rows(), COLUMNS)
+    path = tmp_path / "rk.csv"
+    path.write_bytes(content)
+    digest = hashlib.sha256(content).hexdigest()
+    out = io.StringIO()
+    args = ["exchange", "load", empty_resource.code, str(path), "--rows", "3"]
+    call_command(*args, "--sha256", digest, stdout=out)
+    assert "已装载 3 行" in out.getvalue()
+    assert LocalRecord.objects.filter(resource=empty_resource).count() == 3
+    changed = population_rows()
+    changed[0]["xm"] = "示例甲改"
+    path.write_bytes(bulk.csv_bytes(changed, COLUMNS))  # a file other than the one declared
+    with pytest.raises(CommandError, match="文件未装载：文件校验和"):
+        call_command(*args, "--sha256", digest)
+    with pytest.raises(CommandError, match="没有代码为 NOPE"):
+        call_command("exchange", "load", "NOPE", str(path), "--rows", "3", "--sha256", digest)
+    with pytest.raises(CommandError, match="用法"):
+        call_command("exchange", "load", empty_resource.code)
