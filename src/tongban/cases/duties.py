@@ -7,12 +7,18 @@ not a second duty.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, gettext_lazy
 
 from tongban.accounts.roles import Role
 from tongban.cases.models import Case, ReviewStep
 
 ACCEPT = "accept"
-LABELS = {ACCEPT: "受理", Role.HANDLER: "承办", Role.REVIEWER: "审核", Role.APPROVER: "批准"}
+LABELS = {
+    ACCEPT: gettext_lazy("受理"),
+    Role.HANDLER: gettext_lazy("承办"),
+    Role.REVIEWER: gettext_lazy("审核"),
+    Role.APPROVER: gettext_lazy("批准"),
+}
 
 
 def applies(case: Case) -> bool:
@@ -35,15 +41,15 @@ def taken_by(case: Case, person_id: int) -> set[str]:
 
 
 def conflict(case: Case, person_id: int, duty: str) -> str:
-    """Why `person_id` may not take `duty` on `case` (Chinese), or "" when they may."""
+    """Why `person_id` may not take `duty` on `case` (in the page's language), or "" when they may."""
     others = taken_by(case, person_id) - {duty}
     if not others or not applies(case):
         return ""
-    held = "、".join(LABELS[d] for d in LABELS if d in others)
-    return (
-        f"职责分离：您已在本件中承担“{held}”，不能再承担“{LABELS.get(duty, duty)}”"
+    held = gettext("、").join(str(LABELS[d]) for d in LABELS if d in others)
+    return gettext(
+        "职责分离：您已在本件中承担“%(held)s”，不能再承担“%(duty)s”"
         "（同一工作人员不得在同一办件中承担受理、承办、审核、批准中的两项）"
-    )
+    ) % {"held": held, "duty": LABELS.get(duty, duty)}
 
 
 def check(case: Case, person_id: int, duty: str) -> None:

@@ -3,7 +3,11 @@ facts, no database. The service layer (cases.actions) decides and records; what 
 受理通知书, 不予受理决定书, 补正告知书 and 决定书 say, and what the timeline tells the applicant,
 is written here, once.
 
-A section is (heading, text); the heading "" is a paragraph of its own."""
+A section is (heading, text); the heading "" is a paragraph of its own.
+
+Not through gettext: a sealed document and the timeline entry recorded with it are legal acts,
+issued and kept in Chinese, the language of record, whatever language the reader's page is in.
+The pages around them are translated; the documents' words are not."""
 
 import datetime
 

@@ -302,6 +302,22 @@ def test_one_person_cannot_accept_handle_and_review_the_same_case(
     assert application.status == Status.APPROVED
 
 
+def test_the_separation_of_duties_refusal_reads_in_english(citizen, promise_item, all_roles):
+    from django.utils import translation
+
+    from tongban.cases import duties
+
+    with at(D(2026, 11, 2)):
+        application = submit_application(citizen, promise_item)
+        actions.accept(application=application, actor=all_roles)
+        with translation.override("en"):
+            reason = duties.conflict(application.case, all_roles.pk, "handler")
+    assert reason.startswith(
+        "Separation of duties: you have already acted as “Accept” on this case and cannot also "
+        "act as “Case handler”"
+    )
+
+
 def test_the_handler_redoes_their_own_step_after_a_return_but_may_not_approve(
     citizen, team, promise_item, department
 ):

@@ -15,6 +15,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongban.core import audit
 from tongban.core.statemachine import transition
@@ -46,7 +47,7 @@ FIELDS = [
 def problems(target: str, eligibility, formula) -> dict[str, list[str]]:
     """Every problem of a policy's rule and formula, by field; empty when it may be published."""
     if target not in Policy.Target.values:
-        return {"target": ["对象应为自然人或法人"]}
+        return {"target": [gettext("对象应为自然人或法人")]}
     elements = data.elements(target)
     found = {}
     rule_problems = grammar.validate(eligibility, elements)
@@ -62,15 +63,16 @@ def problems(target: str, eligibility, formula) -> dict[str, list[str]]:
 def _check(policy: Policy) -> None:
     found = problems(policy.target, policy.eligibility, policy.amount_formula)
     if policy.valid_to and policy.valid_to < policy.valid_from:
-        found["valid_to"] = ["失效日期不能早于生效日期"]
+        found["valid_to"] = [gettext("失效日期不能早于生效日期")]
     if policy.budget_cap is not None and Decimal(policy.budget_cap) <= 0:
-        found["budget_cap"] = ["预算上限应大于0"]
+        found["budget_cap"] = [gettext("预算上限应大于0")]
     if policy.delivery == Policy.Delivery.NOTICE and not policy.service_item_code.strip():
-        found["service_item_code"] = ["精准推送需指明申请的办事事项"]
+        found["service_item_code"] = [gettext("精准推送需指明申请的办事事项")]
     if found:
         raise ValidationError(found)
 
 
+# History notes are records written once, in the platform's language of record (Chinese).
 def _history(policy: Policy, from_status: str, to_status: str, actor, note: str = "") -> None:
     PolicyEvent.objects.create(
         policy=policy, from_status=from_status, to_status=to_status, actor=actor, note=note[:500]
@@ -80,9 +82,9 @@ def _history(policy: Policy, from_status: str, to_status: str, actor, note: str 
 @transaction.atomic
 def create_policy(*, actor, department, code: str, target: str, **fields) -> Policy:
     policy = Policy(department=department, code=code.strip(), target=target, **fields)
-    require_role(actor, department, AUTHORS, "只有本部门的事项管理员可以编写政策")
+    require_role(actor, department, AUTHORS, gettext("只有本部门的事项管理员可以编写政策"))
     if Policy.objects.filter(code=policy.code).exists():
-        raise ValidationError({"code": ["政策编码已被使用"]})
+        raise ValidationError({"code": [gettext("政策编码已被使用")]})
     _check(policy)
     policy.save()
     _history(policy, "", S.DRAFT, actor, "创建")
@@ -93,12 +95,14 @@ def create_policy(*, actor, department, code: str, target: str, **fields) -> Pol
 @transaction.atomic
 def update_policy(*, actor, policy: Policy, **fields) -> Policy:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    require_role(actor, policy.department, AUTHORS, "只有本部门的事项管理员可以修改政策")
+    require_role(actor, policy.department, AUTHORS, gettext("只有本部门的事项管理员可以修改政策"))
     if policy.status not in EDITABLE:
-        raise ValidationError("已发布的政策不能直接修改，请先暂停")
+        raise ValidationError(gettext("已发布的政策不能直接修改，请先暂停"))
     unknown = set(fields) - set(FIELDS)
     if unknown:
-        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+        raise ValidationError(
+            gettext("不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))}
+        )
     for name, value in fields.items():
         setattr(policy, name, value)
     _check(policy)
@@ -187,7 +191,7 @@ def publish(
 ) -> PolicyVersion:
     """Validate, dry-run, freeze a version and publish; then (`match`) match the policy against
     everyone, in partitions on the workers."""
-    require_role(actor, policy.department, AUTHORS, "只有本部门的事项管理员可以发布政策")
+    require_role(actor, policy.department, AUTHORS, gettext("只有本部门的事项管理员可以发布政策"))
     summary = dry_run(policy, as_of=as_of)
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=policy.pk)
@@ -221,9 +225,9 @@ def publish(
 @transaction.atomic
 def suspend(*, actor, policy: Policy, reason: str) -> Policy:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    require_role(actor, policy.department, AUTHORS, "只有本部门的事项管理员可以暂停政策")
+    require_role(actor, policy.department, AUTHORS, gettext("只有本部门的事项管理员可以暂停政策"))
     if not reason.strip():
-        raise ValidationError({"reason": ["请说明暂停的原因"]})
+        raise ValidationError({"reason": [gettext("请说明暂停的原因")]})
     _move(policy, S.SUSPENDED, actor, reason)
     policy.save(update_fields=["status"])
     audit.record(AuditAction.POLICY_SUSPEND, actor=actor, obj=policy, detail={"reason": reason})
@@ -233,7 +237,7 @@ def suspend(*, actor, policy: Policy, reason: str) -> Policy:
 @transaction.atomic
 def expire(*, actor, policy: Policy, note: str = "") -> Policy:
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    require_role(actor, policy.department, AUTHORS, "只有本部门的事项管理员可以终止政策")
+    require_role(actor, policy.department, AUTHORS, gettext("只有本部门的事项管理员可以终止政策"))
     _move(policy, S.EXPIRED, actor, note or "政策到期")
     policy.save(update_fields=["status"])
     audit.record(AuditAction.POLICY_EXPIRE, actor=actor, obj=policy)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongban.core import audit, workdays
 from tongban.core.statemachine import transition
@@ -23,18 +24,18 @@ OS = Objection.Status
 def raise_objection(*, user, policy: Policy, kind: str, text: str, match: Match | None = None):
     mine = offers.subject_index_of(user)
     if mine is None or mine[0] != policy.target:
-        raise ValidationError("这项政策不面向您的账户类型")
+        raise ValidationError(gettext("这项政策不面向您的账户类型"))
     if match is not None and (match.subject_kind, match.subject_index) != mine:
-        raise ValidationError("只能对本人或本企业的认定提出异议")
+        raise ValidationError(gettext("只能对本人或本企业的认定提出异议"))
     errors = {}
     if kind not in Objection.Kind.values:
-        errors["kind"] = ["请选择异议类型"]
+        errors["kind"] = [gettext("请选择异议类型")]
     if len(text.strip()) < 5:
-        errors["text"] = ["请写明理由（至少5个字）"]
+        errors["text"] = [gettext("请写明理由（至少5个字）")]
     if errors:
         raise ValidationError(errors)
     if Objection.objects.filter(policy=policy, subject_index=mine[1], status=OS.OPEN).exists():
-        raise ValidationError("您对这项政策已有待答复的异议，请等待答复")
+        raise ValidationError(gettext("您对这项政策已有待答复的异议，请等待答复"))
     objection = Objection.objects.create(
         policy=policy,
         match=match,
@@ -54,16 +55,19 @@ def raise_objection(*, user, policy: Policy, kind: str, text: str, match: Match 
 def answer(*, actor, objection: Objection, text: str) -> Objection:
     objection = Objection.objects.select_for_update().select_related("policy").get(pk=objection.pk)
     require_role(
-        actor, objection.policy.department, ANSWERERS, "只有政策所属部门的工作人员可以答复异议"
+        actor,
+        objection.policy.department,
+        ANSWERERS,
+        gettext("只有政策所属部门的工作人员可以答复异议"),
     )
     if len(text.strip()) < 5:
-        raise ValidationError({"text": ["请写明答复（至少5个字）"]})
+        raise ValidationError({"text": [gettext("请写明答复（至少5个字）")]})
     transition(
         objection,
         OS.ANSWERED,
         actor_kind=states.kind(actor, states.ANSWERER),
         machine=states.OBJECTION,
-        message="该异议%(status)s，不能再答复",
+        message=gettext("该异议%(status)s，不能再答复"),
         save=False,
         write_audit=False,
     )

@@ -54,7 +54,7 @@ def _value_text(clause: dict) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"（{clause['value_label']}：{value}）"
+    return gettext("（%(label)s：%(value)s）") % {"label": clause["value_label"], "value": value}
 
 
 def reason_text(explanation: dict) -> str:
@@ -63,10 +63,16 @@ def reason_text(explanation: dict) -> str:
         c["label"] + _value_text(c) for c in explanation.get("clauses", []) if c["result"] is True
     ]
     band = explanation.get("band")
-    text = "您符合：" + "；".join(held) + "。" if held else ""
+    # The labels and band names are the policy's own words (content); the sentence around them
+    # is the page's language.
+    text = (
+        gettext("您符合：%(conditions)s。") % {"conditions": gettext("；").join(held)}
+        if held
+        else ""
+    )
     if band:
-        text += f"按“{band}”的标准发放。"
-    return text
+        text += gettext("按“%(band)s”的标准发放。") % {"band": band}
+    return text.strip()
 
 
 def blocking_text(explanation: dict) -> str:
@@ -74,10 +80,13 @@ def blocking_text(explanation: dict) -> str:
     for clause in explanation.get("clauses", []):
         if clause["clause"] == explanation.get("blocking"):
             if clause["result"] is None:
-                return f"缺少判断“{clause['label']}”所需的数据"
-            return f"不符合“{clause['label']}”{_value_text(clause)}"
+                return gettext("缺少判断“%(condition)s”所需的数据") % {"condition": clause["label"]}
+            return gettext("不符合“%(condition)s”%(value)s") % {
+                "condition": clause["label"],
+                "value": _value_text(clause),
+            }
     if explanation.get("outcome") == "pass":
-        return "符合条件，但按金额标准本期无可发放金额"
+        return gettext("符合条件，但按金额标准本期无可发放金额")
     return ""
 
 
@@ -132,7 +141,7 @@ def offer(match: Match, *, first: bool = True) -> None:
 def _owned(user, match: Match) -> Match:
     mine = subject_index_of(user)
     if mine is None or mine != (match.subject_kind, match.subject_index):
-        raise PermissionDenied("只能办理本人或本企业的政策")
+        raise PermissionDenied(gettext("只能办理本人或本企业的政策"))
     return match
 
 
@@ -165,9 +174,9 @@ def _checked_number(bank: str, number: str) -> tuple[str, str]:
     number = re.sub(r"[\s-]", "", number or "")
     errors = {}
     if not (bank or "").strip():
-        errors["bank"] = ["请填写开户银行"]
+        errors["bank"] = [gettext("请填写开户银行")]
     if not ACCOUNT_NUMBER.match(number):
-        errors["account_number"] = ["银行账号应为12至30位数字"]
+        errors["account_number"] = [gettext("银行账号应为12至30位数字")]
     if errors:
         raise ValidationError(errors)
     return bank.strip(), number
@@ -218,12 +227,14 @@ def confirm(*, user, match: Match, bank: str = "", number: str = "") -> Match:
         match.status,
         Match.Status.CONFIRMED,
         states.SUBJECT,
-        message="该政策当前状态为“%(status)s”，无需确认",
+        message=gettext("该政策当前状态为“%(status)s”，无需确认"),
     )
     if number:
         set_account(user=user, match=match, bank=bank, number=number)
     elif ensure_shared_account(match) is None:
-        raise ValidationError({"account_number": ["请填写用于接收资金的银行账户（只需填写一次）"]})
+        raise ValidationError(
+            {"account_number": [gettext("请填写用于接收资金的银行账户（只需填写一次）")]}
+        )
     match.confirmed_at = timezone.now()
     transition(
         match,
@@ -248,7 +259,7 @@ def decline(*, user, match: Match) -> Match:
         Match.Status.DECLINED,
         actor_kind=states.SUBJECT,
         machine=states.MATCH,
-        message="只有待确认的政策可以放弃",
+        message=gettext("只有待确认的政策可以放弃"),
         update_fields=["updated_at"],
         write_audit=False,
     )

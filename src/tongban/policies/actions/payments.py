@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from tongban.core import audit, pii
@@ -46,6 +47,8 @@ L = PaymentLine.Status
 B = PaymentBatch.Status
 PAYABLE = [Match.Status.AUTOMATIC, Match.Status.CONFIRMED]
 COMMITTED = [L.PENDING, L.PAID, L.FAILED]
+# The batch file, its cover sheet and the reconciliation file are documents exchanged with the
+# finance bureau: their words stay Chinese whatever the page's language. Refusals go through gettext.
 HEADER = ["序号", "政策", "周期", "收款人", "证件号码", "开户银行", "银行账号", "金额"]
 RESULTS = {"成功": L.PAID, "失败": L.FAILED}
 
@@ -97,13 +100,15 @@ def _refresh_totals(batch: PaymentBatch) -> None:
 
 def prepare_batch(*, actor, policy: Policy, day: datetime.date | None = None) -> PaymentBatch:
     """Collect this cycle's payable matches not yet in a line into a new batch."""
-    require_role(actor, policy.department, PAYERS, "只有本部门的承办或批准人员可以生成发放批次")
+    require_role(
+        actor, policy.department, PAYERS, gettext("只有本部门的承办或批准人员可以生成发放批次")
+    )
     day = day or timezone.localdate()
     cycle = cycle_of(policy, day)
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=policy.pk)
         if policy.status != Policy.Status.PUBLISHED:
-            raise ValidationError("只有已发布的政策可以发放")
+            raise ValidationError(gettext("只有已发布的政策可以发放"))
         already = PaymentLine.objects.filter(policy=policy, cycle=cycle).values("subject_index")
         matches = list(
             Match.objects.filter(policy=policy, eligible=True, status__in=PAYABLE)
@@ -120,7 +125,9 @@ def prepare_batch(*, actor, policy: Policy, day: datetime.date | None = None) ->
         )
         payable = [m for m in matches if m.subject_index in accounts]
         if not payable:
-            raise ValidationError("本周期没有可发放的对象（已全部纳入批次，或缺少发放账户）")
+            raise ValidationError(
+                gettext("本周期没有可发放的对象（已全部纳入批次，或缺少发放账户）")
+            )
         count = PaymentBatch.objects.filter(policy=policy, cycle=cycle).count()
         batch = PaymentBatch.objects.create(
             policy=policy,
@@ -165,7 +172,7 @@ def _add_lines(batch, policy, cycle, matches) -> int:
     for number, match in enumerate(matches, 1):
         status, reason = L.PENDING, ""
         if match.amount > room:
-            status, reason = L.SUSPENDED, "超出预算上限，暂缓发放"
+            status, reason = L.SUSPENDED, gettext("超出预算上限，暂缓发放")
             suspended += 1
         else:
             room -= match.amount
@@ -257,7 +264,10 @@ def _csv_body(batch: PaymentBatch) -> bytes:
 
 def _exported(batch: PaymentBatch, actor, kind: str) -> None:
     require_role(
-        actor, batch.policy.department, PAYERS, "只有本部门的承办或批准人员可以导出发放批次"
+        actor,
+        batch.policy.department,
+        PAYERS,
+        gettext("只有本部门的承办或批准人员可以导出发放批次"),
     )
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
@@ -316,12 +326,13 @@ def _parse(content: bytes) -> list[dict]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError("对账文件应为 UTF-8 编码的 CSV") from exc
+        raise ValidationError(gettext("对账文件应为 UTF-8 编码的 CSV")) from exc
     reader = csv.DictReader(io.StringIO(text))
     missing = {"序号", "金额", "结果"} - set(reader.fieldnames or [])
     if missing:
         raise ValidationError(
-            f"对账文件缺少列：{'、'.join(sorted(missing))}（应有 序号、金额、结果、原因）"
+            gettext("对账文件缺少列：%(columns)s（应有 序号、金额、结果、原因）")
+            % {"columns": "、".join(sorted(missing))}
         )
     return list(reader)
 
@@ -329,23 +340,28 @@ def _parse(content: bytes) -> list[dict]:
 def _refusal(row: dict, lines: dict, seen: set) -> str:
     number = (row.get("序号") or "").strip()
     if not number.isdigit() or int(number) not in lines:
-        return f"批次中没有序号“{number}”"
+        return gettext("批次中没有序号“%(number)s”") % {"number": number}
     if number in seen:
-        return f"序号 {number} 在文件中重复"
+        return gettext("序号 %(number)s 在文件中重复") % {"number": number}
     line = lines[int(number)]
     try:
         amount = Decimal((row.get("金额") or "").strip())
     except InvalidOperation:
-        return "金额不是数字"
+        return gettext("金额不是数字")
     if amount != line.amount:
-        return f"金额 {amount} 与批次中的 {line.amount} 不符"
+        return gettext("金额 %(amount)s 与批次中的 %(expected)s 不符") % {
+            "amount": amount,
+            "expected": line.amount,
+        }
     result = (row.get("结果") or "").strip()
     if result not in RESULTS:
-        return "结果应为“成功”或“失败”"
+        return gettext("结果应为“成功”或“失败”")
     if result == "失败" and not (row.get("原因") or "").strip():
-        return "发放失败须写明原因"
+        return gettext("发放失败须写明原因")
     if line.status != L.PENDING:
-        return f"该笔状态为“{line.get_status_display()}”，不能再次对账"
+        return gettext("该笔状态为“%(status)s”，不能再次对账") % {
+            "status": line.get_status_display()
+        }
     return ""
 
 
@@ -353,7 +369,10 @@ def import_reconciliation(*, actor, batch: PaymentBatch, content: bytes, file_na
     """Apply the finance bureau's file line by line; returns the Reconciliation with the refused
     lines and their reasons."""
     require_role(
-        actor, batch.policy.department, PAYERS, "只有本部门的承办或批准人员可以导入对账文件"
+        actor,
+        batch.policy.department,
+        PAYERS,
+        gettext("只有本部门的承办或批准人员可以导入对账文件"),
     )
     digest = hashlib.sha256(content).hexdigest()
     earlier = Reconciliation.objects.filter(batch=batch, sha256=digest).first()
@@ -363,7 +382,7 @@ def import_reconciliation(*, actor, batch: PaymentBatch, content: bytes, file_na
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == B.PREPARED:
-            raise ValidationError("批次尚未导出交财政部门，不能对账")
+            raise ValidationError(gettext("批次尚未导出交财政部门，不能对账"))
         lines = {line.line_no: line for line in batch.lines.select_related("match", "policy")}
         seen, refused, paid, failed = set(), [], 0, 0
         for row_number, row in enumerate(rows, 2):
@@ -417,14 +436,14 @@ def correct_line(*, actor, line: PaymentLine, note: str) -> PaymentLine:
     """A failed (or suspended) line goes back for payment in its batch, after correction."""
     line = PaymentLine.objects.select_for_update().select_related("batch", "policy").get(pk=line.pk)
     require_role(
-        actor, line.policy.department, PAYERS, "只有本部门的承办或批准人员可以更正发放明细"
+        actor, line.policy.department, PAYERS, gettext("只有本部门的承办或批准人员可以更正发放明细")
     )
     if not note.strip():
-        raise ValidationError({"note": ["请说明更正的内容"]})
+        raise ValidationError({"note": [gettext("请说明更正的内容")]})
     if line.status == L.SUSPENDED and line.amount > line.policy.budget_cap - budget_used(
         line.policy
     ):
-        raise ValidationError("预算仍不足，请先调整预算上限")
+        raise ValidationError(gettext("预算仍不足，请先调整预算上限"))
     _move_line(line, L.PENDING, "", actor=actor)
     batch = line.batch
     if batch.status == B.RECONCILED:
