@@ -21,6 +21,9 @@ from tongban.ocr.reading import Box
 DETECTION_SIDE = 960
 ALTERNATIVES = 4  # candidates kept per character, the read one included
 DOUBT = 0.98  # a character read more surely than this leaves no runner-up worth keeping
+# A repeated character the recogniser left unread (徐一一 read as 徐一: the second 一 got no frame of
+# its own) still shows as this much probability of the same character one pitch further on.
+REPEAT_TRACE = 0.1
 _lock = threading.Lock()
 
 
@@ -62,8 +65,55 @@ class CandidateDecode:
             for row, index in enumerate(doubtful.tolist()):
                 ranked = sorted(zip(chances[row].tolist(), top[row].tolist(), strict=True))[::-1]
                 alternatives[index] = tuple((self.characters[i], p) for p, i in ranked)
+        text, first, alternatives = self._unread_repeats(
+            frames, best, starts, text, first, alternatives
+        )
         score = float(first.mean())  # as RapidOCR scores a line: the first frames
         return text, score, tuple(alternatives)
+
+    @staticmethod
+    def _pitch(starts: np.ndarray, text: str) -> float | None:
+        """Frames from one Chinese character to the next on this line (they are printed evenly),
+        or None when the line has too few of them to tell."""
+        gaps = [
+            starts[n + 1] - starts[n]
+            for n in range(len(text) - 1)
+            if _is_han(text[n]) and _is_han(text[n + 1])
+        ]
+        return float(np.median(gaps)) if len(gaps) >= 2 else None
+
+    def _unread_repeats(self, frames, best, starts, text, first, alternatives):
+        """Put back a Chinese character repeated right after itself that got no frame of its own:
+        one pitch after it the frames are blank, yet the same character is the likeliest of the
+        rest there with at least REPEAT_TRACE. Its low probability lowers the line's score, so a
+        doubtful name is left for the person to fill in rather than offered short."""
+        pitch = self._pitch(starts, text)
+        if pitch is None:
+            return text, first, alternatives
+        chars, probs, alts = list(text), list(first.tolist()), list(alternatives)
+        for n in range(len(text) - 1, -1, -1):
+            if not _is_han(text[n]):
+                continue
+            t, cls = int(starts[n]), int(best[starts[n]])
+            following = int(starts[n + 1]) if n + 1 < len(starts) else len(best)
+            if following - t < 1.6 * pitch:
+                continue  # the next character sits where a repeat would
+            centre = round(t + pitch)
+            low, high = centre - 1, centre + 2
+            window = frames[low:high]
+            if not len(window) or (best[low:high] != 0).any():
+                continue
+            others = window[:, 1:].max(axis=0)
+            trace = float(others[cls - 1])
+            if trace >= REPEAT_TRACE and int(others.argmax()) + 1 == cls:
+                chars.insert(n + 1, text[n])
+                probs.insert(n + 1, trace)
+                alts.insert(n + 1, ((text[n], trace),))
+        return "".join(chars), np.asarray(probs), alts
+
+
+def _is_han(character: str) -> bool:
+    return "\u4e00" <= character <= "\u9fff"
 
 
 @functools.cache

@@ -119,6 +119,48 @@ def test_the_decoder_keeps_the_runners_up_of_each_character():
     assert round(score, 2) == round((0.9 + 0.5 + 1.0) / 3, 2)
 
 
+def _line(characters: list[str], reads: dict[int, tuple[str, float]], length: int, trace=None):
+    """Recogniser frames: blank everywhere but at `reads` (frame → (character, probability));
+    `trace` (frame, character, probability) adds a faint second class to a blank frame."""
+    frames = np.zeros((length, len(characters)))
+    frames[:, 0] = 1.0
+    for t, (ch, p) in reads.items():
+        frames[t, :] = 0.0
+        frames[t, characters.index(ch)] = p
+        frames[t, 0] = 1 - p
+    if trace:
+        t, ch, p = trace
+        frames[t, characters.index(ch)] = p
+        frames[t, 0] = 1 - p
+    return frames
+
+
+NAME_LINE = {3: ("姓", 0.99), 7: ("名", 0.99), 16: ("徐", 0.99), 20: ("一", 0.96)}
+
+
+def test_a_repeated_character_that_got_no_frame_is_put_back_from_its_trace():
+    """徐一一 read as 徐一: the second 一 has no frame of its own, but one pitch (4 frames) after
+    the first its probability rises above the other characters'."""
+    characters = ["blank", "姓", "名", "徐", "一", "—"]
+    frames = _line(characters, NAME_LINE, 40, trace=(24, "一", 0.22))
+    text, score, alternatives = CandidateDecode(characters).line(frames)
+    assert text == "姓名徐一一"
+    assert alternatives[4] == (("一", 0.22),)
+    assert score < 0.9  # the put-back character is doubtful: the line's score says so
+
+
+def test_no_repeat_is_invented_without_a_trace_or_where_the_next_character_stands():
+    characters = ["blank", "姓", "名", "徐", "一", "—"]
+    decode = CandidateDecode(characters)
+    assert decode.line(_line(characters, NAME_LINE, 40))[0] == "姓名徐一"
+    faint = _line(characters, NAME_LINE, 40, trace=(24, "一", 0.05))
+    assert decode.line(faint)[0] == "姓名徐一"
+    other = _line(characters, NAME_LINE, 40, trace=(24, "—", 0.3))  # another class's trace
+    assert decode.line(other)[0] == "姓名徐一"
+    close = _line(characters, {**NAME_LINE, 24: ("名", 0.99)}, 40, trace=(23, "一", 0.3))
+    assert decode.line(close)[0] == "姓名徐一名"  # a character already stands one pitch on
+
+
 def _name(text: str, first: tuple[tuple[str, float], ...] | None = None) -> list[tuple]:
     read = [((ch, 0.99),) for ch in text]
     if first:

@@ -2,7 +2,8 @@
 
     tongban ocr_fixtures            # into src/tongban/ocr/tests/fixtures/
 
-One photo per document kind with the values printed on it (truth.json), and the bad inputs: a
+One photo per document kind with the values printed on it (truth.json), an ID card with a doubled
+character in the name, and the bad inputs: a
 blurred photo, a sideways one, and a scanned PDF without a text layer. Deterministic: the same
 seeds draw the same certificates, so re-running changes nothing but the JPEG encoder's bytes.
 """
@@ -18,6 +19,9 @@ from tongban.ocr import synthetic
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 SEED = 8
+# An ID card whose name repeats its last character and whose second 一 the recogniser gives no frame
+# of its own (engine.CandidateDecode puts it back from its trace).
+DOUBLED = ("id_card_front", 507, {"name": "徐一一"})
 
 
 def _jpeg(image: Image.Image, quality: int = 70) -> bytes:
@@ -39,6 +43,8 @@ class Command(BaseCommand):
         (FIXTURES / "truth.json").write_text(
             json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         )
+        kind, seed, values = DOUBLED
+        (FIXTURES / "doubled_name.jpg").write_bytes(synthetic.generate(kind, seed, values=values)[0])
         front = Image.open(FIXTURES / "id_card_front.jpg")
         (FIXTURES / "blurred.jpg").write_bytes(_jpeg(front.filter(ImageFilter.GaussianBlur(6))))
         licence = Image.open(FIXTURES / "business_licence.jpg")
