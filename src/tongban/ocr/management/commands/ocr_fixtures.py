@@ -44,7 +44,9 @@ class Command(BaseCommand):
             json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         )
         kind, seed, values = DOUBLED
-        (FIXTURES / "doubled_name.jpg").write_bytes(synthetic.generate(kind, seed, values=values)[0])
+        (FIXTURES / "doubled_name.jpg").write_bytes(
+            synthetic.generate(kind, seed, values=values)[0]
+        )
         front = Image.open(FIXTURES / "id_card_front.jpg")
         (FIXTURES / "blurred.jpg").write_bytes(_jpeg(front.filter(ImageFilter.GaussianBlur(6))))
         licence = Image.open(FIXTURES / "business_licence.jpg")
