@@ -367,6 +367,25 @@ def with_hash(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(text.hash(seed=20260101).cast(pl.String).alias(HASH))
 
 
+def split(subjects: int, policies: int, partitions: int, most_subjects: int) -> tuple[int, int]:
+    """(subject parts, policy slices) for a run of `partitions` units of work.
+
+    Reading out each policy's results costs a fixed amount per policy whatever the number of
+    subjects (polars' planning of its queries, measured in docs/policies.md), so splitting the
+    subjects alone leaves every worker paying for every policy: two workers were 1.26× one. A run
+    is therefore split by policy first (each unit pays for its own policies only), and by subject
+    only as far as a unit's memory requires (`most_subjects` per unit)."""
+    subject_parts = max(1, -(-subjects // max(1, most_subjects)))
+    policy_slices = max(1, min(max(1, policies), partitions // subject_parts))
+    return subject_parts, policy_slices
+
+
+def slices(keys: list, count: int) -> list[list]:
+    """`keys` in `count` contiguous slices of nearly equal length (none empty unless keys is)."""
+    count = max(1, min(count, len(keys)))
+    return [keys[n * len(keys) // count : (n + 1) * len(keys) // count] for n in range(count)]
+
+
 def partition_of(index: pl.Expr, partitions: int) -> pl.Expr:
     """Which partition a subject falls in: stable across runs (its blind index's first hex
     digits), so the same worker load follows the same subjects."""

@@ -5,9 +5,18 @@ from tongban.policies.models import MatchRun
 
 
 @shared_task(name="tongban.policies.match_partition", acks_late=True)
-def match_partition(run_id: int, target: str, subject_indexes: list[str], policy_ids=None) -> None:
+def match_partition(
+    run_id: int,
+    target: str,
+    subject_indexes: list[str],
+    policy_ids=None,
+    lead: bool = True,
+    all_policies: bool | None = None,
+) -> None:
     """One partition of a matching run; any worker may take it."""
-    matching.run_partition(run_id, target, subject_indexes, policy_ids)
+    matching.run_partition(
+        run_id, target, subject_indexes, policy_ids, lead=lead, all_policies=all_policies
+    )
 
 
 @shared_task(name="tongban.policies.incremental_run", acks_late=True)

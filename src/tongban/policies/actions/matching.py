@@ -124,7 +124,7 @@ def start_run(
     partitions = max(1, partitions or conf.partitions())
     policy_ids = [p.pk for p in policies] if policies is not None else None
     targets = sorted({p.target for p in policies}) if policies is not None else TARGETS
-    work: list[tuple[str, list[str]]] = []
+    work: list[tuple[str, list[str], list[int], bool]] = []
     gone_by_target = {}
     since = _feed_position()
     position = since
@@ -132,12 +132,7 @@ def start_run(
         evaluate, gone, reached = _plan(target, kind, policy_ids, since)
         position = max(position or 0, reached)
         gone_by_target[target] = gone
-        frame = pl.DataFrame({data.INDEX: evaluate}, schema={data.INDEX: pl.String})
-        frame = frame.with_columns(engine.partition_of(pl.col(data.INDEX), partitions).alias("p"))
-        for number in range(partitions):
-            chunk = frame.filter(pl.col("p") == number)[data.INDEX].to_list()
-            if chunk:
-                work.append((target, chunk))
+        work += _units(target, evaluate, policy_ids, partitions)
     with transaction.atomic():
         run = MatchRun.objects.create(
             kind=kind,
@@ -157,17 +152,41 @@ def start_run(
         )
         if not work:
             _finish(run)
-    for target, chunk in work:
+    everyone = policy_ids is None
+    for target, chunk, keys, lead in work:
         if inline:
-            run_partition(run.pk, target, chunk, policy_ids)
+            run_partition(run.pk, target, chunk, keys, lead=lead, all_policies=everyone)
         else:
             from tongban.policies import tasks
 
             transaction.on_commit(
-                lambda t=target, c=chunk: tasks.match_partition.delay(run.pk, t, c, policy_ids)
+                lambda t=target, c=chunk, k=keys, lead=lead: tasks.match_partition.delay(
+                    run.pk, t, c, k, lead=lead, all_policies=everyone
+                )
             )
     run.refresh_from_db()
     return run
+
+
+def _units(target: str, evaluate: list[str], policy_ids, partitions: int) -> list:
+    """The run's units of work for one target: (target, subjects, policy ids, lead), split by
+    policy first, then by subject (engine.split says why). The lead unit of each subject part
+    counts its subjects and keeps their data hashes."""
+    if not evaluate:
+        return []
+    keys = sorted(p.pk for p, _ in published(target, policy_ids))
+    subject_parts, policy_slices = engine.split(
+        len(evaluate), len(keys), partitions, conf.subjects_per_partition()
+    )
+    frame = pl.DataFrame({data.INDEX: evaluate}, schema={data.INDEX: pl.String})
+    frame = frame.with_columns(engine.partition_of(pl.col(data.INDEX), subject_parts).alias("p"))
+    units = []
+    for number in range(subject_parts):
+        chunk = frame.filter(pl.col("p") == number)[data.INDEX].to_list()
+        if chunk:
+            for n, part in enumerate(engine.slices(keys, policy_slices)):
+                units.append((target, chunk, part, n == 0))
+    return units
 
 
 def _lapse_gone(run: MatchRun, target: str, gone: list[str]) -> None:
@@ -216,9 +235,21 @@ def _amount(value) -> Decimal:
     return Decimal(str(round(float(value or 0), 2))).quantize(Decimal("0.01"))
 
 
-def run_partition(run_id: int, target: str, subject_indexes: list[str], policy_ids=None) -> None:
-    """Evaluate one partition's subjects against the target's published policies; store the
-    matches, the changes and the offers in one transaction."""
+def run_partition(
+    run_id: int,
+    target: str,
+    subject_indexes: list[str],
+    policy_ids=None,
+    *,
+    lead: bool = True,
+    all_policies: bool | None = None,
+) -> None:
+    """Evaluate one unit's subjects against the target's published policies (`policy_ids`: the
+    unit's slice of them; None: all); store the matches, the changes and the offers in one
+    transaction. The `lead` unit of its subjects counts them and, in a run over all policies,
+    keeps the hash of their data for the next incremental run."""
+    if all_policies is None:
+        all_policies = policy_ids is None
     from tongban.policies.actions import offers
 
     run = MatchRun.objects.get(pk=run_id)
@@ -238,10 +269,10 @@ def run_partition(run_id: int, target: str, subject_indexes: list[str], policy_i
             fused = engine.FusedRun(compiled, frame, keep=keep)
             for (policy, version), item in zip(found, compiled, strict=True):
                 _match_policy(run, policy, version, fused, item, counts, offers)
-            if policy_ids is None:
+            if lead and all_policies:
                 _snapshot(run, target, frame)
             MatchRun.objects.filter(pk=run.pk).update(
-                subjects=F("subjects") + frame.height,
+                subjects=F("subjects") + (frame.height if lead else 0),
                 checks=F("checks") + counts["checks"],
                 newly_eligible=F("newly_eligible") + counts["new"],
                 no_longer_eligible=F("no_longer_eligible") + counts["lost"],

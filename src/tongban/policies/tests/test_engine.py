@@ -146,3 +146,22 @@ def test_a_small_frame_explains_all_policies_at_once_with_the_same_result(monkey
     monkeypatch.setattr(engine, "SMALL_FRAME", 0)
     large = engine.FusedRun(fused, data, keep=["subject_index"])
     assert [large.result(item).to_dicts() for item in fused] == got
+
+
+def test_a_run_is_split_by_policy_first_then_by_subject_for_memory():
+    # 2,214 policies × 100,000 subjects on two workers: each takes half the policies.
+    assert engine.split(100_000, 2214, 2, 200_000) == (1, 2)
+    # Beyond the subjects one unit may hold, subjects are split, then policies with what is left.
+    assert engine.split(500_000, 2214, 2, 200_000) == (3, 1)
+    assert engine.split(500_000, 2214, 6, 200_000) == (3, 2)
+    # Never more slices than policies, never zero.
+    assert engine.split(1_000, 1, 8, 200_000) == (1, 1)
+    assert engine.split(0, 0, 4, 200_000) == (1, 1)
+
+
+def test_policy_slices_cover_every_policy_once_in_near_equal_parts():
+    keys = list(range(2214))
+    parts = engine.slices(keys, 4)
+    assert [k for part in parts for k in part] == keys
+    assert {len(part) for part in parts} <= {553, 554}
+    assert engine.slices([7], 3) == [[7]] and engine.slices([], 2) == [[]]

@@ -88,11 +88,24 @@ def test_a_subject_who_no_longer_qualifies_lapses_with_a_change_record(demo_city
 
 def test_a_full_run_in_partitions_gives_the_same_matches(demo_city):
     before = set(Match.objects.filter(eligible=True).values_list("policy_id", "subject_index"))
+    single = matching.start_run(kind=MatchRun.Kind.FULL, inline=True, partitions=1)
+    snapshots = SubjectSnapshot.objects.count()
     run = matching.start_run(kind=MatchRun.Kind.FULL, inline=True, partitions=4)
     assert run.partitions > 1 and run.partitions_done == run.partitions
     assert run.newly_eligible == 0 and run.no_longer_eligible == 0
     after = set(Match.objects.filter(eligible=True).values_list("policy_id", "subject_index"))
     assert after == before
+    # Split by policy, each subject is still counted and snapshotted once, every check made once.
+    assert (run.subjects, run.checks) == (single.subjects, single.checks)
+    assert SubjectSnapshot.objects.count() == snapshots
+
+
+def test_a_run_is_split_by_policy_and_by_subject_only_beyond_the_memory_bound(demo_city, settings):
+    settings.POLICIES_SUBJECTS_PER_PARTITION = 10
+    subjects = MatchRun.objects.order_by("-id").first().subjects
+    run = matching.start_run(kind=MatchRun.Kind.FULL, inline=True, partitions=2)
+    assert run.partitions > 2  # the subjects no longer fit one unit: split by subject as well
+    assert run.subjects == subjects and run.partitions_done == run.partitions
 
 
 def test_bulk_delivery_needs_a_grant_for_every_item_and_is_logged(demo_city):
