@@ -11,6 +11,7 @@ import io
 import itertools
 import secrets
 import uuid
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -97,7 +98,7 @@ def dark_runs(row) -> list[tuple[int, int]]:
     return runs
 
 
-def _signature_block(issuer_name, date_text, seal_label, qr_url, font):
+def signature_block(issuer_name, date_text, seal_label, qr_url, font):
     """A flowable: QR code on the left, issuer and date on the right with the seal over them."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Flowable
@@ -198,7 +199,7 @@ def render_document(
         for line in (text or "").splitlines():
             if line.strip():
                 body.append(Paragraph(escape(line.strip()), body_style))
-    signature = _signature_block(
+    signature = signature_block(
         issuer.name,
         _chinese_date(issued_on),
         seal_label,
@@ -279,6 +280,44 @@ def issue_document(
     verification page, for instance).
     Inside a caller's transaction everything commits or rolls back with it; outside one, each step
     commits on its own (numbers may then have gaps, never duplicates)."""
+    issued_on = issued_on or timezone.localdate()
+
+    def render(number: str, verification: str | None, seal: Seal) -> bytes:
+        url = (qr_url or verification) if with_qr else None
+        return render_document(title, number, sections, department, issued_on, url, seal=seal)
+
+    return issue_rendered(
+        document_type=document_type,
+        title=title,
+        department=department,
+        render=render,
+        actor=actor,
+        related=related,
+        seal=seal,
+        issued_on=issued_on,
+        number=number,
+        prefix=prefix,
+    )
+
+
+def issue_rendered(
+    *,
+    document_type: str,
+    title: str,
+    department: Department,
+    render: Callable[[str, str, Seal], bytes],
+    actor=None,
+    related=None,
+    seal: Seal | None = None,
+    issued_on: datetime.date | None = None,
+    number: str | None = None,
+    prefix: str | None = None,
+) -> IssuedDocument:
+    """Issue a document another domain lays out itself (a report with charts and tables):
+    `render(number, verification_url, seal)` returns its PDF, drawn with the number and, for the
+    QR code, the address of the public verification page (`signature_block` draws issuer, date,
+    seal and QR as every issued document has them). Numbering, signing, storing and the audit
+    record are the same as `issue_document`'s."""
     if document_type not in IssuedDocument.Type.values:
         raise ValidationError(f"未知的文书类型：{document_type}")
     type_label = IssuedDocument.Type(document_type).label
@@ -297,15 +336,7 @@ def issue_document(
     # Rendering and signing hold no lock.
     number = number or next_document_number(department, year=issued_on.year, prefix=prefix)
     public_id = uuid.uuid4()
-    pdf = render_document(
-        title,
-        number,
-        sections,
-        department,
-        issued_on,
-        (qr_url or verification_url(public_id)) if with_qr else None,
-        seal=seal,
-    )
+    pdf = render(number, verification_url(public_id), seal)
     signed = actions.sign_pdf(
         pdf,
         seal,

@@ -179,6 +179,7 @@ class IssuedDocument(models.Model):
         LICENCE = "licence", "证照"
         RECEIPT = "receipt", "申请回执"
         REVIEW_REPORT = "review_report", "审查报告"
+        SUPERVISION_REPORT = "supervision_report", "效能监察月度报告"
         OTHER = "other", "其他文书"
 
     public_id = models.UUIDField("公开标识", default=uuid.uuid4, unique=True, editable=False)

@@ -237,6 +237,14 @@ class MonthlyReport(models.Model):
         "core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     number = models.CharField("文书编号", max_length=100)
+    document = models.OneToOneField(
+        "seals.IssuedDocument",
+        verbose_name="签发文书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     pdf = models.FileField(upload_to="supervision/reports/%Y/")
     xlsx = models.FileField(upload_to="supervision/reports/%Y/")
     sha256 = models.CharField(max_length=64)

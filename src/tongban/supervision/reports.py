@@ -1,6 +1,6 @@
 """Monthly reports (月度报告) per department and for the city: a PDF with a chart and the tables of
-the dashboards, sealed by the supervising office's seal (seals.actions.sign_pdf), and the same
-figures as Excel. Made by the scheduler on the 1st for the month before, and kept (MonthlyReport).
+the dashboards, issued by the supervising office as a sealed document (seals.documents.issue_rendered: its
+number, its seal, a QR code to the public verification page), and the same figures as Excel. Made by the scheduler on the 1st for the month before, and kept (MonthlyReport).
 
 The supervising office is the department named by settings.SUPERVISION_OFFICE (its code), by
 default the first department holding a usable seal whose name contains “政务服务”."""
@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.core.models import Department
-from tongban.seals import images
-from tongban.seals.actions import default_seal, sign_pdf
+from tongban.seals import documents, images
+from tongban.seals.models import IssuedDocument
 from tongban.supervision import conf, exports, figures
 from tongban.supervision.filters import Filters, threshold
 from tongban.supervision.models import DailyCaseFigure, MonthlyReport
 
 log = logging.getLogger(__name__)
+NUMBER_PREFIX = "效能月报"  # 代字 of the reports' numbers: 效能月报〔2026〕3号
 REPORT_SECTIONS = ("status", "channel", "online", "timeliness", "items", "instant", "ratings")
 
 
@@ -54,14 +55,23 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, following - datetime.timedelta(days=1)
 
 
-def _pdf(title: str, number: str, heading: str, sections, office: Department) -> bytes:
+def _pdf(
+    title: str, number: str, heading: str, sections, office: Department, seal, qr_url: str
+) -> bytes:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     font = images.register_cid_font()
     h1 = ParagraphStyle("h1", fontName=font, fontSize=18, leading=26, alignment=1, wordWrap="CJK")
@@ -132,7 +142,18 @@ def _pdf(title: str, number: str, heading: str, sections, office: Department) ->
         if section.note:
             story.append(Paragraph(escape(section.note), body))
     story.append(Spacer(1, 8 * mm))
-    story.append(Paragraph(escape(f"{office.name}　{timezone.localdate():%Y年%m月%d日}"), body))
+    today = timezone.localdate()
+    story.append(
+        KeepTogether(
+            documents.signature_block(
+                office.name,
+                f"{today.year}年{today.month}月{today.day}日",
+                seal.get_kind_display(),
+                qr_url,
+                font,
+            )
+        )
+    )
     out = io.BytesIO()
     SimpleDocTemplate(
         out,
@@ -158,17 +179,26 @@ def make(month: datetime.date, department: Department | None) -> MonthlyReport:
     sections = [figures.SECTIONS[key](filters) for key in REPORT_SECTIONS]
     where = department.name if department else "全市"
     title = f"{where}政务服务效能监察月度报告（{first:%Y年%m月}）"
-    number = f"效能月报〔{first:%Y}〕{first:%m}-{department.pk if department else 0:04d}"
     office = supervising_office()
-    seal = default_seal(office)
-    pdf = _pdf(title, number, filters.label, sections, office)
-    signed = sign_pdf(pdf, seal, document_type="效能监察月度报告", document_number=number)
     xlsx = exports.workbook(sections, f"{title}　{filters.label}")
     with transaction.atomic():
+        # An issued document of the supervising office: numbered in its 效能月报 series, sealed,
+        # with a QR code to the public verification page, where anyone holding the PDF checks it.
+        document = documents.issue_rendered(
+            document_type=IssuedDocument.Type.SUPERVISION_REPORT,
+            title=title,
+            department=office,
+            prefix=NUMBER_PREFIX,
+            render=lambda number, url, seal: _pdf(
+                title, number, filters.label, sections, office, seal, url
+            ),
+        )
+        signed = document.read_bytes()
         report = MonthlyReport(
             month=first,
             department=department,
-            number=number,
+            number=document.number,
+            document=document,
             sha256=hashlib.sha256(signed).hexdigest(),
         )
         stem = f"{first:%Y%m}-{department.pk if department else 'city'}"

@@ -252,7 +252,7 @@ def screens(request):
 def _visible_reports(user):
     from tongban.accounts.permissions import staff_department_id
 
-    found = MonthlyReport.objects.select_related("department")
+    found = MonthlyReport.objects.select_related("department", "document")
     if not sees_all(user):
         found = found.filter(department_id=staff_department_id(user))
     return found

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -6,6 +7,7 @@ from openpyxl import load_workbook
 
 from tongban.cases import actions
 from tongban.seals.actions import verify_pdf
+from tongban.seals.models import IssuedDocument
 from tongban.supervision import reports, summary
 from tongban.supervision.models import MonthlyReport
 from tongban.supervision.tests.conftest import D, accepted, approve_all, at
@@ -47,6 +49,36 @@ def test_monthly_reports_are_sealed_kept_and_the_same_as_excel(
     client.force_login(team["supervisor"])
     response = client.get(reverse("supervision:report-file", args=[city.pk, "pdf"]))
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+
+
+def test_a_monthly_report_is_an_issued_document_anyone_can_verify(
+    client, citizen, team, promise_item, department
+):
+    application = accepted(citizen, promise_item, team, D(2026, 11, 2))
+    with at(D(2026, 11, 3)):
+        approve_all(application, team)
+        actions.complete(application=application, actor=team["clerk"])
+    summary.fold()
+    with at(D(2026, 12, 1), 4):
+        city, own = reports.make_last_month()
+    # Numbered in the supervising office's own series, one number per report.
+    assert re.fullmatch(r"效能月报〔2026〕\d+号", city.number)
+    assert city.number != own.number
+    document = city.document
+    assert document.document_type == IssuedDocument.Type.SUPERVISION_REPORT
+    assert document.number == city.number and document.read_bytes() == city.pdf.read()
+    # The QR code's page answers for anyone, signed out, with the report's number and digest.
+    page = client.get(reverse("seals:document", args=[document.public_id])).content.decode()
+    assert city.number in page and document.sha256 in page and "效能监察月度报告" in page
+    # The staff list links each number to that page.
+    client.force_login(team["supervisor"])
+    listing = client.get(reverse("supervision:reports")).content.decode()
+    assert reverse("seals:document", args=[document.public_id]) in listing
+    # A changed byte and the seal no longer holds.
+    signed = document.read_bytes()
+    at_byte = signed.index(b"/Title") + 8
+    tampered = signed[:at_byte] + bytes([signed[at_byte] ^ 1]) + signed[at_byte + 1 :]
+    assert verify_pdf(signed).is_valid and not verify_pdf(tampered).is_valid
 
 
 def test_no_seal_no_report(team, department, settings):
