@@ -46,7 +46,7 @@ def run(scale: float, rounds: int) -> int:
     from tongban.accounts.models import User
     from tongban.applications.models import Application
     from tongban.core.models import Department, Region
-    from tongban.supervision import actions, summary
+    from tongban.supervision import actions, summary, views
 
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("collectstatic", interactive=False, verbosity=0)  # pages name hashed files
@@ -119,7 +119,7 @@ def run(scale: float, rounds: int) -> int:
     url = reverse("supervision:screen-data", args=[secret])
     cold, warm = [], []
     for _ in range(rounds * 6):
-        cache.delete("supervision:screen")
+        cache.delete(views.screen_cache_key())
         began = time.perf_counter()
         assert screen.get(url).status_code == 200
         cold.append(1000 * (time.perf_counter() - began))

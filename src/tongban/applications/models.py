@@ -73,11 +73,11 @@ def pinned_guide_texts(relation: str = "item_version") -> list[str]:
 
 class Application(models.Model):
     class Channel(models.TextChoices):
-        PC = "pc", "PC端"
-        MOBILE = "mobile", "移动端"
-        WINDOW = "window", "窗口代办"
-        KIOSK = "kiosk", "自助终端"
-        API = "api", "接口"
+        PC = "pc", _("PC端")
+        MOBILE = "mobile", _("移动端")
+        WINDOW = "window", _("窗口代办")
+        KIOSK = "kiosk", _("自助终端")
+        API = "api", _("接口")
 
     class ApplicantKind(models.TextChoices):
         PERSON = "person", "自然人"

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from tongban.applications.models import Application
 from tongban.applications.states import Status
@@ -179,8 +180,8 @@ def cases_by_status(filters: Filters) -> Section:
     ]
     return Section(
         "status",
-        "办件状态分布",
-        [("name", "状态"), ("cases", "办件数")],
+        _("办件状态分布"),
+        [("name", _("状态")), ("cases", _("办件数"))],
         rows,
         "pie",
         series=["cases"],
@@ -196,7 +197,11 @@ def cases_by_channel(filters: Filters) -> Section:
         )
     ]
     return Section(
-        "channel", "办件申报渠道", [("name", "渠道"), ("cases", "办件数")], rows, series=["cases"]
+        "channel",
+        _("办件申报渠道"),
+        [("name", _("渠道")), ("cases", _("办件数"))],
+        rows,
+        series=["cases"],
     )
 
 
@@ -209,25 +214,25 @@ def online_service(filters: Filters) -> Section:
     t = _total(filters)
     rows = [
         {
-            "name": "网上可办率",
+            "name": _("网上可办率"),
             "part": items.online,
             "whole": items.items,
             "rate": items.online_rate,
         },
         {
-            "name": "最多跑一次率",
+            "name": _("最多跑一次率"),
             "part": items.at_most_once,
             "whole": items.items,
             "rate": items.at_most_once_rate,
         },
         {
-            "name": "零跑动率",
+            "name": _("零跑动率"),
             "part": items.zero_visit,
             "whole": items.items,
             "rate": items.zero_visit_rate,
         },
         {
-            "name": "全程网办率",
+            "name": _("全程网办率"),
             "part": suppress(t["full_online"]),
             "whole": suppress(t["cases"]),
             "rate": rate(t["full_online"], t["cases"]),
@@ -235,11 +240,11 @@ def online_service(filters: Filters) -> Section:
     ]
     return Section(
         "online",
-        "网上可办率、全程网办率、最多跑一次、零跑动（%）",
-        [("name", "指标"), ("part", "分子"), ("whole", "分母"), ("rate", "比率（%）")],
+        _("网上可办率、全程网办率、最多跑一次、零跑动（%）"),
+        [("name", _("指标")), ("part", _("分子")), ("whole", _("分母")), ("rate", _("比率（%）"))],
         rows,
         series=["rate"],
-        note="前三项按已发布事项计算，全程网办率按期间内的办件计算。",
+        note=_("前三项按已发布事项计算，全程网办率按期间内的办件计算。"),
     )
 
 
@@ -261,16 +266,16 @@ def timeliness(filters: Filters) -> Section:
         )
     return Section(
         "timeliness",
-        "按时办结率、超期与预警（按部门）",
+        _("按时办结率、超期与预警（按部门）"),
         [
-            ("name", "部门"),
-            ("cases", "办件数"),
-            ("completed", "办结数"),
-            ("on_time_rate", "按时办结率（%）"),
-            ("overdue", "当前超期"),
-            ("warned", "当前黄色预警"),
-            ("ever_warned", "曾预警"),
-            ("supervised", "已督办"),
+            ("name", _("部门")),
+            ("cases", _("办件数")),
+            ("completed", _("办结数")),
+            ("on_time_rate", _("按时办结率（%）")),
+            ("overdue", _("当前超期")),
+            ("warned", _("当前黄色预警")),
+            ("ever_warned", _("曾预警")),
+            ("supervised", _("已督办")),
         ],
         rows,
         series=["on_time_rate"],
@@ -306,13 +311,13 @@ def item_times(filters: Filters, limit: int = 30) -> Section:
         )
     return Section(
         "items",
-        "事项平均用时与承诺时限（工作日）",
+        _("事项平均用时与承诺时限（工作日）"),
         [
-            ("name", "事项"),
-            ("completed", "办结数"),
-            ("average_days", "平均用时"),
-            ("promised_days", "平均承诺时限"),
-            ("share_used", "承诺时限使用比例（%）"),
+            ("name", _("事项")),
+            ("completed", _("办结数")),
+            ("average_days", _("平均用时")),
+            ("promised_days", _("平均承诺时限")),
+            ("share_used", _("承诺时限使用比例（%）")),
         ],
         rows,
         series=["average_days", "promised_days"],
@@ -336,13 +341,13 @@ def instant_approvals(filters: Filters) -> Section:
         )
     return Section(
         "instant",
-        "智能秒批与事后抽查",
+        _("智能秒批与事后抽查"),
         [
-            ("name", "部门"),
-            ("approved", "秒批办件"),
-            ("checked", "已抽查"),
-            ("revoked", "抽查发现问题"),
-            ("revoke_rate", "问题率（%）"),
+            ("name", _("部门")),
+            ("approved", _("秒批办件")),
+            ("checked", _("已抽查")),
+            ("revoked", _("抽查发现问题")),
+            ("revoke_rate", _("问题率（%）")),
         ],
         rows,
         series=["approved", "checked"],
@@ -378,14 +383,14 @@ def ratings(filters: Filters) -> Section:
         )
     return Section(
         "ratings",
-        "好差评（好评率、差评整改率、回访率）",
+        _("好差评（好评率、差评整改率、回访率）"),
         [
-            ("name", "部门"),
-            ("total", "评价数"),
-            ("good_rate", "好评率（%）"),
-            ("bad", "差评数"),
-            ("rectify_rate", "差评整改率（%）"),
-            ("callback_rate", "实名差评回访率（%）"),
+            ("name", _("部门")),
+            ("total", _("评价数")),
+            ("good_rate", _("好评率（%）")),
+            ("bad", _("差评数")),
+            ("rectify_rate", _("差评整改率（%）")),
+            ("callback_rate", _("实名差评回访率（%）")),
         ],
         rows,
         series=["good_rate"],
@@ -418,17 +423,17 @@ def bundles(filters: Filters) -> Section:
     ]
     return Section(
         "bundles",
-        "高效办成一件事",
+        _("高效办成一件事"),
         [
-            ("name", "一件事"),
-            ("applied", "申请数"),
-            ("completed", "办结数"),
-            ("materials_saved", "减少材料（份）"),
-            ("visits_saved", "减少跑动（次）"),
+            ("name", _("一件事")),
+            ("applied", _("申请数")),
+            ("completed", _("办结数")),
+            ("materials_saved", _("减少材料（份）")),
+            ("visits_saved", _("减少跑动（次）")),
         ],
         rows,
         series=["applied", "completed"],
-        note="一件事跨部门办理，按全市统计。",
+        note=_("一件事跨部门办理，按全市统计。"),
     )
 
 
@@ -456,17 +461,17 @@ def exchange(filters: Filters) -> Section:
     ]
     return Section(
         "exchange",
-        "数据共享调用（次数、拒绝、时延）",
+        _("数据共享调用（次数、拒绝、时延）"),
         [
-            ("name", "数据资源"),
-            ("calls", "调用次数"),
-            ("denied", "拒绝次数"),
-            ("deny_rate", "拒绝率（%）"),
-            ("p95_ms", "日最高 P95 时延（毫秒）"),
+            ("name", _("数据资源")),
+            ("calls", _("调用次数")),
+            ("denied", _("拒绝次数")),
+            ("deny_rate", _("拒绝率（%）")),
+            ("p95_ms", _("日最高 P95 时延（毫秒）")),
         ],
         rows,
         series=["calls", "denied"],
-        note="共享调用跨部门发生，按全市统计。",
+        note=_("共享调用跨部门发生，按全市统计。"),
     )
 
 
@@ -480,15 +485,19 @@ def workorders(filters: Filters) -> Section:
         for r in result["by_department"]
         if filters.department is None or r["key"] == filters.department.pk
     ]
-    note = (
-        f"按时办结率 {result['on_time_rate'] if result['on_time_rate'] is not None else '—'}%，"
-        f"回访满意率 {result['satisfaction_rate'] if result['satisfaction_rate'] is not None else '—'}%；"
-        "热点分类：" + "、".join(r["name"] for r in result["by_category"][:5])
+
+    def shown(rate):
+        return "—" if rate is None else rate
+
+    note = _("按时办结率 {on_time}%，回访满意率 {satisfaction}%；热点分类：{hot}").format(
+        on_time=shown(result["on_time_rate"]),
+        satisfaction=shown(result["satisfaction_rate"]),
+        hot=_("、").join(str(r["name"]) for r in result["by_category"][:5]),
     )
     return Section(
         "workorders",
-        "12345 工单（按部门）",
-        [("name", "承办部门"), ("total", "工单数")],
+        _("12345 工单（按部门）"),
+        [("name", _("承办部门")), ("total", _("工单数"))],
         rows,
         series=["total"],
         note=note,
@@ -507,7 +516,7 @@ def halls(filters: Filters) -> Section:
     chosen = list(found.order_by("name").values_list("pk", "name")[:50])
     summed: dict[int, dict] = {}
     for r in DailyHallFigure.objects.filter(
-        day__gte=filters.start, day__lte=filters.end, hall_id__in=[pk for pk, _ in chosen]
+        day__gte=filters.start, day__lte=filters.end, hall_id__in=[pk for pk, _name in chosen]
     ).values("hall_id", "tickets", "waiting_sum", "waiting_count", "service_sum", "service_count"):
         into = summed.setdefault(r["hall_id"], defaultdict(list))
         for key, value in r.items():
@@ -527,8 +536,13 @@ def halls(filters: Filters) -> Section:
         )
     return Section(
         "halls",
-        "政务大厅等候与办理时间（分钟）",
-        [("name", "大厅"), ("tickets", "取号数"), ("waiting", "平均等候"), ("service", "平均办理")],
+        _("政务大厅等候与办理时间（分钟）"),
+        [
+            ("name", _("大厅")),
+            ("tickets", _("取号数")),
+            ("waiting", _("平均等候")),
+            ("service", _("平均办理")),
+        ],
         rows,
         series=["waiting", "service"],
     )
@@ -574,12 +588,12 @@ def policies(filters: Filters) -> Section:
         )
     return Section(
         "policies",
-        "免申即享政策（匹配与兑现）",
+        _("免申即享政策（匹配与兑现）"),
         [
-            ("name", "政策"),
-            ("matched", "匹配数"),
-            ("paid", "已发放笔数"),
-            ("amount", "已发放金额（元）"),
+            ("name", _("政策")),
+            ("matched", _("匹配数")),
+            ("paid", _("已发放笔数")),
+            ("amount", _("已发放金额（元）")),
         ],
         rows,
         series=["matched", "paid"],

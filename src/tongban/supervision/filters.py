@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.permissions import staff_department_id
 from tongban.accounts.roles import Role
@@ -36,7 +37,9 @@ def _date(value: str, label: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
-        raise FilterError(f"{label}格式不正确，请按“年-月-日”填写，例如 2026-01-31") from None
+        raise FilterError(
+            _("{label}格式不正确，请按“年-月-日”填写，例如 2026-01-31").format(label=label)
+        ) from None
 
 
 @dataclass
@@ -65,9 +68,11 @@ class Filters:
         where = (
             self.department.name
             if self.department
-            else (self.region.name if self.region else "全市")
+            else (self.region.name if self.region else _("全市"))
         )
-        return f"{where}　{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+        return _("{where}　{start} 至 {end}").format(
+            where=where, start=f"{self.start:%Y-%m-%d}", end=f"{self.end:%Y-%m-%d}"
+        )
 
 
 def parse(params, user) -> Filters:
@@ -75,40 +80,44 @@ def parse(params, user) -> Filters:
     today = timezone.localdate()
     start_text = (params.get("start") or "").strip()
     end_text = (params.get("end") or "").strip()
-    start = _date(start_text, "开始日期") if start_text else today.replace(day=1)
-    end = _date(end_text, "结束日期") if end_text else today
+    start = _date(start_text, _("开始日期")) if start_text else today.replace(day=1)
+    end = _date(end_text, _("结束日期")) if end_text else today
     if end < start:
-        raise FilterError("结束日期不能早于开始日期")
+        raise FilterError(_("结束日期不能早于开始日期"))
     if (end - start).days > MAX_DAYS:
-        raise FilterError("统计期间最长两年，请缩短期间")
+        raise FilterError(_("统计期间最长两年，请缩短期间"))
     department = region = None
     department_text = (params.get("department") or "").strip()
     if department_text:
         if not department_text.isdigit():
-            raise FilterError("部门选择不正确，请从列表中选择")
+            raise FilterError(_("部门选择不正确，请从列表中选择"))
         department = Department.objects.select_related("region").filter(pk=department_text).first()
         if department is None:
-            raise FilterError("未找到所选部门，请从列表中选择")
+            raise FilterError(_("未找到所选部门，请从列表中选择"))
     region_text = (params.get("region") or "").strip()
     if region_text:
         region = Region.objects.filter(code=region_text).first()
         if region is None:
-            raise FilterError("未找到所选行政区划，请从列表中选择")
+            raise FilterError(_("未找到所选行政区划，请从列表中选择"))
     if not sees_all(user):
         own = staff_department_id(user)
         if own is None:
-            raise FilterError("您的账号未归属任何部门，无法查看统计")
+            raise FilterError(_("您的账号未归属任何部门，无法查看统计"))
         if department is not None and department.pk != own:
-            raise FilterError("您只能查看本部门的统计数据；跨部门数据仅效能监察和领导可见")
+            raise FilterError(_("您只能查看本部门的统计数据；跨部门数据仅效能监察和领导可见"))
         if region is not None:
-            raise FilterError("按区划汇总仅效能监察和领导可见")
+            raise FilterError(_("按区划汇总仅效能监察和领导可见"))
         department = Department.objects.select_related("region").get(pk=own)
     if (
         department is not None
         and region is not None
         and not department.region_id.startswith(region_prefix(region.code))
     ):
-        raise FilterError(f"{department.name}不在{region.name}范围内，请重新选择")
+        raise FilterError(
+            _("{department}不在{region}范围内，请重新选择").format(
+                department=department.name, region=region.name
+            )
+        )
     return Filters(start, end, department, region)
 
 

@@ -8,6 +8,7 @@ None of these tables carries a person: no names, no identifiers of applicants or
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Watermark(models.Model):
@@ -168,11 +169,11 @@ class Finding(models.Model):
     """A case that needs a supervisor's eye, with the reason (办件流程智能监测)."""
 
     class Kind(models.TextChoices):
-        SLOW_STEP = "slow_step", "环节用时异常"
-        CORRECTIONS = "corrections", "多次补正"
-        BACK_AND_FORTH = "back_forth", "环节反复退回"
-        REVIEWER_RATE = "reviewer_rate", "审查通过率或退回率异常"
-        LONG_SUSPENSION = "suspension", "暂停计时过长"
+        SLOW_STEP = "slow_step", _("环节用时异常")
+        CORRECTIONS = "corrections", _("多次补正")
+        BACK_AND_FORTH = "back_forth", _("环节反复退回")
+        REVIEWER_RATE = "reviewer_rate", _("审查通过率或退回率异常")
+        LONG_SUSPENSION = "suspension", _("暂停计时过长")
 
     application_id = models.BigIntegerField(db_index=True)
     case_number = models.CharField(max_length=43)

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import staff_required
@@ -87,7 +89,7 @@ def export(request, key: str = ""):
     cross = sees_all(request.user)
     if key:
         if key not in figures.SECTIONS or (key in figures.CITY_ONLY and not cross):
-            raise Http404("没有这个统计表")
+            raise Http404(_("没有这个统计表"))
         sections = [figures.SECTIONS[key](filters)]
     else:
         sections = figures.sections_for(filters, cross)
@@ -121,7 +123,7 @@ def findings(request):
         found = _findings(filters)
         if kind:
             if kind not in Finding.Kind.values:
-                context["error"] = "监测类型不正确，请从列表中选择"
+                context["error"] = _("监测类型不正确，请从列表中选择")
             else:
                 found = found.filter(kind=kind)
         context.update(
@@ -148,7 +150,7 @@ def supervise(request, finding_id: int):
 
     finding = get_object_or_404(Finding, pk=finding_id)
     if not sees_all(request.user):
-        raise PermissionDenied("只有效能监察人员可以督办")
+        raise PermissionDenied(_("只有效能监察人员可以督办"))
     application = get_object_or_404(Application, pk=finding.application_id)
     message = (
         request.POST.get("message", "").strip() or f"监测发现：{finding.reason}。请核实并加快办理。"
@@ -158,16 +160,21 @@ def supervise(request, finding_id: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"督办通知已发送：{finding.case_number}")
+        messages.success(request, _("督办通知已发送：{number}").format(number=finding.case_number))
     return redirect(request.POST.get("next") or reverse("supervision:findings"))
 
 
 # --- big screen ------------------------------------------------------------------------------------
 
 
+def screen_cache_key() -> str:
+    return f"supervision:screen:{get_language()}"
+
+
 def screen_figures() -> dict:
-    """The city figures of the big screen, cached for SCREEN_CACHE_SECONDS."""
-    key = "supervision:screen"
+    """The city figures of the big screen, cached for SCREEN_CACHE_SECONDS (per language: the
+    chart labels are translated)."""
+    key = screen_cache_key()
     data = cache.get(key)
     if data is None:
         from tongban.supervision.filters import Filters
@@ -191,7 +198,7 @@ def screen_figures() -> dict:
 def _screen_token(secret):
     token = actions.screen_token(secret)
     if token is None:
-        raise Http404("大屏令牌无效或已吊销")
+        raise Http404(_("大屏令牌无效或已吊销"))
     return token
 
 
@@ -218,7 +225,7 @@ def screen_data(request, secret: str):
 @staff_required
 def screens(request):
     if not sees_all(request.user):
-        raise PermissionDenied("只有效能监察和领导可以管理大屏令牌")
+        raise PermissionDenied(_("只有效能监察和领导可以管理大屏令牌"))
     secret = None
     if request.method == "POST":
         try:
@@ -226,13 +233,13 @@ def screens(request):
                 actions.revoke_screen_token(
                     actor=request.user, token_id=int(request.POST["revoke"])
                 )
-                messages.success(request, "大屏令牌已吊销")
+                messages.success(request, _("大屏令牌已吊销"))
                 return redirect("supervision:screens")
             _token, secret = actions.issue_screen_token(
                 actor=request.user, name=request.POST.get("name", "")
             )
         except (ValidationError, ValueError) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", ["请求不正确"])))
+            messages.error(request, "；".join(getattr(exc, "messages", [_("请求不正确")])))
     return render(
         request,
         "supervision/screens.html",
