@@ -7,8 +7,9 @@ a person; counts below the threshold are suppressed (filters.suppress)."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from tongban.applications.models import Application
@@ -16,15 +17,18 @@ from tongban.applications.states import Status
 from tongban.catalog import statistics as catalog_statistics
 from tongban.catalog.models import ServiceItem
 from tongban.core.models import Department
-from tongban.supervision import rating_summary, summary
+from tongban.supervision import rating_summary, service_summary, summary
 from tongban.supervision.filters import Filters, rate, suppress
 from tongban.supervision.models import (
     DailyCaseFigure,
     DailyExchangeFigure,
     DailyHallFigure,
     DailyRatingFigure,
+    DailyServiceFigure,
     MonthlyCaseFigure,
 )
+
+Source = DailyServiceFigure.Source
 
 
 @dataclass
@@ -398,15 +402,11 @@ def ratings(filters: Filters) -> Section:
 
 
 def bundles(filters: Filters) -> Section:
-    from tongban.bundles import statistics
-
-    first, last = f"{filters.start:%Y-%m}", f"{filters.end:%Y-%m}"
+    """Per bundle from DailyServiceFigure (supervision.service_summary)."""
     merged: dict[str, dict] = {}
-    for r in statistics.monthly(months=24):
-        if not first <= r["month"] <= last:
-            continue
+    for r in service_summary.rows(Source.BUNDLES, filters.start, filters.end):
         row = merged.setdefault(
-            r["code"],
+            r["key"],
             {
                 "name": r["name"],
                 "applied": 0,
@@ -416,7 +416,7 @@ def bundles(filters: Filters) -> Section:
             },
         )
         for key in ("applied", "completed", "visits_saved", "materials_saved"):
-            row[key] += r[key]
+            row[key] += r["counts"].get(key, 0)
     rows = [
         {**row, "applied": suppress(row["applied"]), "completed": suppress(row["completed"])}
         for row in merged.values()
@@ -476,15 +476,32 @@ def exchange(filters: Filters) -> Section:
 
 
 def workorders(filters: Filters) -> Section:
-    from tongban.ratings.stats import Period
-    from tongban.workorders import stats
-
-    result = stats.figures(Period(filters.start, filters.end))
+    """Per department from DailyServiceFigure (supervision.service_summary): orders registered
+    in the period, 按时办结率 over those replied, 回访满意率 over those rated, hot categories."""
+    departments: dict[int, dict] = {}
+    categories: dict[str, dict] = {}
+    totals = defaultdict(int)
+    for r in service_summary.rows(
+        Source.WORKORDERS, filters.start, filters.end, filters.department
+    ):
+        counts = r["counts"]
+        row = departments.setdefault(
+            r["department_id"], {"name": r["department__name"] or _("未分派"), "total": 0}
+        )
+        row["total"] += counts["total"]
+        category = categories.setdefault(r["key"], {"name": r["name"] or _("未分类"), "total": 0})
+        category["total"] += counts["total"]
+        for key, value in counts.items():
+            totals[key] += value
     rows = [
-        {"name": r["name"], "total": suppress(r["total"])}
-        for r in result["by_department"]
-        if filters.department is None or r["key"] == filters.department.pk
+        {"name": row["name"], "total": suppress(row["total"])}
+        for row in sorted(departments.values(), key=lambda row: -row["total"])
     ]
+    result = {
+        "on_time_rate": rate(totals["on_time"], totals["replied"]),
+        "satisfaction_rate": rate(totals["satisfied"], totals["rated"]),
+        "by_category": sorted(categories.values(), key=lambda row: -row["total"]),
+    }
 
     def shown(rate):
         return "—" if rate is None else rate
@@ -549,43 +566,23 @@ def halls(filters: Filters) -> Section:
 
 
 def policies(filters: Filters) -> Section:
-    from tongban.policies.models import Match, PaymentLine, Policy
-
-    found = Policy.objects.all()
-    if filters.department:
-        found = found.filter(department=filters.department)
-    matched = dict(
-        Match.objects.filter(
-            policy__in=found, matched_at__date__gte=filters.start, matched_at__date__lte=filters.end
-        )
-        .values_list("policy_id")
-        .annotate(n=Count("pk"))
-        .values_list("policy_id", "n")
-    )
-    paid = {
-        r["policy_id"]: r
-        for r in PaymentLine.objects.filter(
-            policy__in=found,
-            status=PaymentLine.Status.PAID,
-            batch__created_at__date__gte=filters.start,
-            batch__created_at__date__lte=filters.end,
-        )
-        .values("policy_id")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
-    }
-    rows = []
-    for policy in found.filter(pk__in=set(matched) | set(paid)).order_by("name"):
-        pay = paid.get(policy.pk, {})
-        rows.append(
-            {
-                "name": policy.name,
-                "matched": suppress(matched.get(policy.pk, 0)),
-                "paid": suppress(pay.get("n", 0)),
-                "amount": float(pay["amount"])
-                if pay.get("amount") and suppress(pay["n"])
-                else None,
-            }
-        )
+    """Per policy from DailyServiceFigure (supervision.service_summary): subjects matched in the
+    period, lines paid and their amount from the batches made in the period."""
+    merged: dict[str, dict] = {}
+    for r in service_summary.rows(Source.POLICIES, filters.start, filters.end, filters.department):
+        row = merged.setdefault(r["key"], {"name": r["name"], "matched": 0, "paid": 0, "amount": 0})
+        row["matched"] += r["counts"]["matched"]
+        row["paid"] += r["counts"]["paid"]
+        row["amount"] += Decimal(r["counts"]["amount"])
+    rows = [
+        {
+            "name": row["name"],
+            "matched": suppress(row["matched"]),
+            "paid": suppress(row["paid"]),
+            "amount": float(row["amount"]) if row["amount"] and suppress(row["paid"]) else None,
+        }
+        for row in sorted(merged.values(), key=lambda row: row["name"])
+    ]
     return Section(
         "policies",
         _("免申即享政策（匹配与兑现）"),

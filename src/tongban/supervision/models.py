@@ -340,3 +340,33 @@ class DailyHallFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.hall_id}: {self.tickets}"
+
+
+class DailyServiceFigure(models.Model):
+    """Per day, source and group, the counts of the 12345 work orders (by department and top
+    category: orders, replied, replied on time, rated, satisfied), the 免申即享 policies (by
+    policy: matched, paid lines and amount) and the 一件事 bundles (by bundle: applied, completed,
+    materials and visits saved). Their rows change after the day they are counted on (a reply, a
+    reconciliation, a completion), so supervision.service_summary counts a day again whole when
+    anything of it changed; the dashboards read these rows instead of the domains' tables."""
+
+    class Source(models.TextChoices):
+        WORKORDERS = "workorders", "12345 工单"
+        POLICIES = "policies", "免申即享"
+        BUNDLES = "bundles", "一件事"
+
+    source = models.CharField(max_length=12, choices=Source.choices)
+    day = models.DateField()
+    department = models.ForeignKey(
+        "core.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=60)
+    name = models.CharField(max_length=200)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单、政策与一件事日汇总"
+        indexes = [models.Index(fields=["source", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.source} {self.name}"

@@ -27,13 +27,14 @@ from tongban.cases.models import (
     Suspension,
     WarningEvent,
 )
-from tongban.supervision import exchange_summary, hall_summary, rating_summary
+from tongban.supervision import exchange_summary, hall_summary, rating_summary, service_summary
 from tongban.supervision.models import (
     CaseFact,
     DailyCaseFigure,
     DailyExchangeFigure,
     DailyHallFigure,
     DailyRatingFigure,
+    DailyServiceFigure,
     MonthlyCaseFigure,
     Watermark,
 )
@@ -112,6 +113,7 @@ def fold() -> int:
     rating_summary.fold()
     exchange_summary.fold()
     hall_summary.fold()
+    service_summary.fold()
     return len(refreshed)
 
 
@@ -124,6 +126,7 @@ def rebuild() -> int:
         DailyRatingFigure.objects.all().delete()
         DailyExchangeFigure.objects.all().delete()
         DailyHallFigure.objects.all().delete()
+        DailyServiceFigure.objects.all().delete()
         Watermark.objects.all().delete()
     return fold()
 
