@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test e2e bench lint format openapi fuzz clean
+.PHONY: install run test e2e bench lighthouse lint format openapi fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,19 @@ e2e: install $(AXE)
 ## make bench: every benchmark; make bench ONLY=capacity (or ONLY="seal_sign licence_issue") for some
 bench: install
 	$(BIN)/python bench/run.py $(ONLY)
+
+LIGHTHOUSE := bench/lighthouse/node_modules/lighthouse/cli/index.js
+
+# Lighthouse, pinned in bench/lighthouse/package-lock.json, from the npm registry (needs node and npm).
+$(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { echo "make lighthouse needs npm: apt-get install nodejs npm"; exit 1; }
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(LIGHTHOUSE)
+
+## make lighthouse: Lighthouse mobile scores (performance, accessibility, best practices, SEO) of
+## home, a guide and a form page on the demo server, in Chromium (CHROME_PATH, default /usr/bin/chromium)
+lighthouse: install $(LIGHTHOUSE)
+	$(BIN)/python bench/lighthouse/run.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,8 +1,8 @@
 """Page weight and request count of the main citizen and staff pages (issue 31).
 
-Lighthouse is not available here; this prints what drives its performance figures that a script
-can measure without a browser: for each page, the HTML's size (raw and gzip), the same-origin
-static files it loads (stylesheets, scripts, icon: one request each) and their sizes, and the
+Lighthouse's own scores come from `make lighthouse` (bench/lighthouse/run.py); this prints what
+drives its performance figures that a script can measure without a browser: for each page, the
+HTML's size (raw and gzip), the same-origin static files it loads (stylesheets, scripts, icon: one request each) and their sizes, and the
 total a first visit transfers. A page the browser renders with no request after the HTML besides
 these is what the count says (the pages load no images, fonts or third-party files; the CSP
 forbids them).

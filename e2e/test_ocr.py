@@ -113,8 +113,30 @@ def test_a_clerk_scans_the_applicants_id_card(journey, size, tmp_path):
     clerk = journey(size, "clerk")
     clerk.login("clerk")
     clerk.go("/workbench/proxy/")
-    clerk.page.set_input_files("#scan-file", str(card))
-    follow(clerk, clerk.page.locator("button", has_text="识别身份证"))
+    # the platform's large "拍照/选择文件" button, as citizens' uploads have, not the browser's own
+    # small file control; the card is sent as soon as it is chosen
+    scan = clerk.page.locator("form[data-proxy-scan]")
+    button = scan.get_by_text("拍照/选择文件")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 150, box
+    native = scan.locator("#scan-file").bounding_box()  # the browser's own control is not shown
+    assert native["width"] <= 1 and native["height"] <= 1, native
+    assert not scan.locator("button", has_text="识别身份证").is_visible()  # no second step
+    clerk.shot("proxy-scan-button")
+    wrong = tmp_path / "身份证.txt"
+    wrong.write_text("不是图片", encoding="utf-8")
+    with clerk.page.expect_file_chooser() as chosen:
+        button.click()
+    chosen.value.set_files(str(wrong))  # refused on the page, in words, before anything is sent
+    status = scan.locator("[data-upload-status]")
+    assert "不是 PDF、JPG 或 PNG 文件" in status.inner_text()
+    assert clerk.page.url.endswith("/workbench/proxy/")
+    with clerk.page.expect_file_chooser() as chosen:
+        button.click()
+    with clerk.page.expect_navigation():
+        chosen.value.set_files(str(card))
+    clerk.page.wait_for_load_state()
     assert clerk.page.input_value("#id_number") == number
     assert "由材料识别" in clerk.text() and "张示例" in clerk.text()
     clerk.shot("id-card-read")

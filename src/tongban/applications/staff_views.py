@@ -14,7 +14,7 @@ from tongban.accounts.backends import find_user_by_identifier
 from tongban.accounts.models import User
 from tongban.accounts.permissions import role_required, serves_department
 from tongban.accounts.roles import Role
-from tongban.applications import actions, uploads
+from tongban.applications import actions, conf, uploads
 from tongban.applications import recognition as prefill_ocr
 from tongban.applications.models import Application
 from tongban.catalog import actions as catalog
@@ -139,6 +139,7 @@ def proxy_start(request):
             "questions": questions,
             "scan": scan,
             "scanned": scanned,
+            "upload_limit_bytes": conf.upload_max_bytes(),
             "scan_failure": ocr.failure_message(scan)
             if scan is not None and scan.status == Recognition.Status.FAILED
             else "",
