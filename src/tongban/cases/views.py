@@ -135,15 +135,21 @@ def _rows(page, calendar, today):
     rows = []
     for application in page.object_list:
         case = getattr(application, "case", None)
-        left = None
+        left = acceptance_due = None
         if case and case.effective_due_date and application.status == Status.ACCEPTED:
             left = deadlines.Deadlines(
                 None, case.effective_due_date, 0, 0, case.suspended
             ).days_left(calendar, today)
+        elif application.status == Status.SUBMITTED and application.received_at:
+            # 待受理: the clock is the acceptance deadline (art. 32, 5 working days), after which
+            # the application counts as accepted.
+            acceptance_due = actions.deemed_acceptance_due(application.received_at, calendar)
+            left = deadlines.Deadlines(None, acceptance_due, 0, 0, False).days_left(calendar, today)
         rows.append(
             {
                 "application": application,
                 "case": case,
+                "acceptance_due": acceptance_due,
                 "days_left": left,
                 "applicant": pii.mask_name(application.applicant_name)
                 if application.applicant_id_type == IdType.CITIZEN_ID
