@@ -23,6 +23,7 @@ from tongban.accounts.permissions import (
 from tongban.accounts.roles import Role
 from tongban.applications import formdefs
 from tongban.applications.actions import required_materials
+from tongban.applications.actions.personal_data import REVEAL_PURPOSES
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
 from tongban.cases import (
@@ -391,6 +392,7 @@ def case_detail(request, public_id):
             if acceptance_due
             else [],
             "form_rows": _form_rows(application),
+            "reveal_purposes": [(code, _(label)) for code, label in REVEAL_PURPOSES.items()],
             "files": application.files.select_related("material"),
             "events": application.events.select_related("department"),
             "steps": case.steps.select_related("department", "assignee") if case else [],
