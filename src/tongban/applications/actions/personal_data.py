@@ -13,14 +13,14 @@ from tongban.core import audit
 from tongban.core.audit_actions import PiiAction
 
 # The usual reasons a member of staff opens a full value on the case page, offered as a choice
-# (recorded in Chinese in the audit record; pages translate them). "other" asks for the words.
+# (recorded in Chinese in the audit record; pages translate them). Any other choice (the page's
+# 其他, "own_words") records the words alone.
 REVEAL_PURPOSES = {
     "identity": gettext_noop("核对申请人身份"),
     "account": gettext_noop("核对发放账户"),
     "contact": gettext_noop("联系申请人"),
     "document": gettext_noop("制作证照或文书"),
 }
-OTHER_PURPOSE = "other"
 
 
 def reveal_purpose(choice: str, text: str) -> str:

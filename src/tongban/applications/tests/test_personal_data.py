@@ -202,14 +202,18 @@ def test_the_case_page_asks_for_the_purpose_as_a_labelled_choice_before_the_full
     assert '<label class="field__label" for="purpose-choice-bank_account">查看用途</label>' in form
     assert '<select id="purpose-choice-bank_account" name="purpose_choice" required' in form
     assert '<option value="account">核对发放账户</option>' in form
-    assert '<option value="other">其他（请在下面写明）</option>' in form
+    assert '<option value="own_words">其他（请在下面写明）</option>' in form
     assert "记入审计记录" in form
     reveal_url = reverse("intake_staff:reveal", args=[application.public_id])
 
     for refused_post in (
         {"field": "bank_account"},  # nothing chosen
         {"field": "bank_account", "purpose_choice": "", "purpose": "   "},
-        {"field": "bank_account", "purpose_choice": "other", "purpose": ""},  # 其他 without words
+        {
+            "field": "bank_account",
+            "purpose_choice": "own_words",
+            "purpose": "",
+        },  # 其他 without words
     ):
         refused = client.post(reveal_url, refused_post).content.decode()
         assert ACCOUNT not in refused and "查看完整个人信息必须说明用途" in refused
@@ -221,7 +225,7 @@ def test_the_case_page_asks_for_the_purpose_as_a_labelled_choice_before_the_full
     )
     client.post(
         reveal_url,
-        {"field": "bank_account", "purpose_choice": "other", "purpose": "申请人来电更正账户"},
+        {"field": "bank_account", "purpose_choice": "own_words", "purpose": "申请人来电更正账户"},
     )
     purposes = list(
         AuditRecord.objects.filter(action="pii.reveal", actor=clerk)
