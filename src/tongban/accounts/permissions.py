@@ -42,20 +42,30 @@ def serves_department(user, department_id: int) -> bool:
     return user.has_role(Role.PLATFORM_ADMIN) or department_id in departments_served(user)
 
 
+def passes_role_guard(user, roles: tuple[str, ...]) -> bool:
+    """The check `role_required(*roles)` makes: staff holding one of `roles` (any staff when empty)."""
+    if not getattr(user, "is_authenticated", False) or user.kind != User.Kind.STAFF:
+        return False
+    return not roles or user.has_role(*roles)
+
+
 def role_required(*roles: str):
-    """Page decorator: logged-in staff holding one of `roles` (platform admins always pass)."""
+    """Page decorator: logged-in staff holding one of `roles` (platform admins always pass).
+
+    The wrapped view carries its guard as `access_guard(user) -> bool`, so navigation can offer a
+    link exactly when the page would answer (tongban.workbench.nav)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if request.user.kind != User.Kind.STAFF or (
-                roles and not request.user.has_role(*roles)
-            ):
+            if not passes_role_guard(request.user, roles):
                 raise PermissionDenied("您的角色无权访问此页面")
             return view(request, *args, **kwargs)
 
+        wrapper.required_roles = tuple(roles)
+        wrapper.access_guard = lambda user: passes_role_guard(user, tuple(roles))
         return wrapper
 
     return decorator

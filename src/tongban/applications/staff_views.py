@@ -16,6 +16,7 @@ from tongban.accounts.permissions import role_required, serves_department
 from tongban.accounts.roles import Role
 from tongban.applications import actions, conf, uploads
 from tongban.applications import recognition as prefill_ocr
+from tongban.applications.actions.personal_data import reveal_purpose
 from tongban.applications.models import Application
 from tongban.catalog import actions as catalog
 from tongban.catalog.models import ServiceItem
@@ -185,13 +186,14 @@ def reveal_form_value(request, public_id):
     field = request.POST.get("field", "")
     prop = application.form.schema.get("properties", {}).get(field, {})
     context = {"application": application, "label": prop.get("title", field)}
+    purpose = reveal_purpose(
+        request.POST.get("purpose_choice", ""), request.POST.get("purpose", "")
+    )
     try:
         context["value"] = actions.reveal_form_value(
-            actor=request.user,
-            application=application,
-            field=field,
-            purpose=request.POST.get("purpose", ""),
+            actor=request.user, application=application, field=field, purpose=purpose
         )
+        context["purpose"] = purpose
     except ValidationError as error:
         context["error"] = "；".join(error.messages)
     response = render(request, "applications/revealed.html", context)

@@ -23,6 +23,7 @@ from tongban.accounts.permissions import (
 from tongban.accounts.roles import Role
 from tongban.applications import formdefs
 from tongban.applications.actions import required_materials
+from tongban.applications.actions.personal_data import REVEAL_PURPOSES
 from tongban.applications.models import Application, MaterialCommitment
 from tongban.applications.states import Status
 from tongban.cases import (
@@ -135,15 +136,21 @@ def _rows(page, calendar, today):
     rows = []
     for application in page.object_list:
         case = getattr(application, "case", None)
-        left = None
+        left = acceptance_due = None
         if case and case.effective_due_date and application.status == Status.ACCEPTED:
             left = deadlines.Deadlines(
                 None, case.effective_due_date, 0, 0, case.suspended
             ).days_left(calendar, today)
+        elif application.status == Status.SUBMITTED and application.received_at:
+            # 待受理: the clock is the acceptance deadline (art. 32, 5 working days), after which
+            # the application counts as accepted.
+            acceptance_due = actions.deemed_acceptance_due(application.received_at, calendar)
+            left = deadlines.Deadlines(None, acceptance_due, 0, 0, False).days_left(calendar, today)
         rows.append(
             {
                 "application": application,
                 "case": case,
+                "acceptance_due": acceptance_due,
                 "days_left": left,
                 "applicant": pii.mask_name(application.applicant_name)
                 if application.applicant_id_type == IdType.CITIZEN_ID
@@ -385,6 +392,7 @@ def case_detail(request, public_id):
             if acceptance_due
             else [],
             "form_rows": _form_rows(application),
+            "reveal_purposes": [(code, _(label)) for code, label in REVEAL_PURPOSES.items()],
             "files": application.files.select_related("material"),
             "events": application.events.select_related("department"),
             "steps": case.steps.select_related("department", "assignee") if case else [],

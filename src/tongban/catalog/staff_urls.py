@@ -9,6 +9,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/new", views.new_item, name="new"),
     path("items/<int:pk>/edit", views.edit_draft, name="edit"),
+    path("items/<int:pk>/preview", views.preview_guide, name="preview"),
     path("items/<int:pk>/materials", views.edit_materials, name="materials"),
     path("items/<int:pk>/situations", views.edit_situations, name="situations"),
     path("items/<int:pk>/publish", views.publish, name="publish"),

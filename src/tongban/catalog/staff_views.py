@@ -1,5 +1,6 @@
 """Staff pages under /workbench/catalog/: items, versions and history, publish, import, export,
-statistics. Element editing of drafts happens in the admin, whose save goes through actions."""
+statistics, and the draft's elements edited section by section with a preview of the guide. Every
+save goes through catalog.actions."""
 
 import itertools
 
@@ -8,9 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,6 +31,7 @@ from tongban.catalog.models import (
     SituationOption,
     SituationQuestion,
 )
+from tongban.catalog.views import render_guide
 from tongban.core.models import Department, Region
 
 admin_only = role_required(Role.CATALOGUE_ADMIN)
@@ -168,24 +171,114 @@ class DraftForm(forms.ModelForm):
         widgets = {"halls": forms.CheckboxSelectMultiple}
 
 
+# The draft's elements in the groups a catalogue administrator thinks in, each saved on its own so
+# that saving one group never touches another (and a long page is not one form with one button).
+EDIT_SECTIONS = (
+    (
+        "basic",
+        gettext_lazy("基本信息"),
+        ("name", "item_type", "service_object", "keywords", "scope", "person_themes",
+         "enterprise_themes"),
+    ),
+    (
+        "legal",
+        gettext_lazy("设定依据与实施主体"),
+        ("legal_basis", "exercise_content", "authority_division", "implementer_nature",
+         "jurisdiction"),
+    ),
+    (
+        "limits",
+        gettext_lazy("办理时限"),
+        ("legal_limit", "legal_limit_unit", "legal_limit_note", "promised_limit",
+         "promised_limit_unit", "promised_limit_note", "handling_type", "special_procedures"),
+    ),
+    (
+        "process",
+        gettext_lazy("受理条件与办理流程"),
+        ("acceptance_conditions", "process", "joint_departments", "handling_office",
+         "intermediary_service", "quantity_limit", "max_visits", "required_realname_level"),
+    ),
+    (
+        "result",
+        gettext_lazy("办理结果与收费"),
+        ("result_name", "result_sample", "charges_fee", "fee_basis", "fee_standard"),
+    ),
+    (
+        "online",
+        gettext_lazy("办理形式与网上办理"),
+        ("handling_forms", "supports_appointment", "online_payment", "express_delivery",
+         "is_online", "online_url"),
+    ),
+    (
+        "place",
+        gettext_lazy("办理地点与咨询"),
+        ("halls", "place_note", "office_hours", "consult_phone", "supervision_phone"),
+    ),
+    ("note", gettext_lazy("修订说明"), ("change_note",)),
+)  # fmt: skip
+
+
+def _section_form(key: str, fields, draft, data=None):
+    form_class = forms.modelform_factory(ItemVersion, form=DraftForm, fields=list(fields))
+    return form_class(data, instance=draft, prefix=key)
+
+
+def _save_section(request, draft, form) -> bool:
+    """Save one group's changes through actions.update_draft; errors go back onto the form."""
+    if not form.is_valid():
+        return False
+    elements = {name: form.cleaned_data[name] for name in form.changed_data}
+    try:
+        actions.update_draft(actor=request.user, version=draft, elements=elements)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return False
+    return True
+
+
 @admin_only
 def edit_draft(request, pk):
     item = _own_item(request, pk)
     draft = get_object_or_404(ItemVersion, item=item, status=ItemVersion.Status.DRAFT)
-    form = DraftForm(request.POST or None, instance=draft)
-    if request.method == "POST" and form.is_valid():
-        elements = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            actions.update_draft(actor=request.user, version=draft, elements=elements)
-            messages.success(request, _("草稿已保存"))
-            return redirect("catalog_staff:item", pk=item.pk)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+    posted = request.POST.get("section", "") if request.method == "POST" else ""
+    if request.method == "POST" and posted not in {key for key, _l, _f in EDIT_SECTIONS}:
+        messages.error(request, _("请在页面上的某一部分中保存"))
+        return redirect("catalog_staff:edit", pk=item.pk)
+    sections = []
+    for key, label, fields in EDIT_SECTIONS:
+        # Only the section saved is bound to what was posted; the others show the stored draft.
+        form = _section_form(key, fields, draft, request.POST if key == posted else None)
+        if key == posted and _save_section(request, draft, form):
+            messages.success(request, _("“%(section)s”已保存") % {"section": label})
+            return redirect(f"{request.path}#section-{key}")
+        sections.append({"key": key, "label": label, "form": form})
     return render(
-        request, "catalog/staff/edit_draft.html", {"item": item, "draft": draft, "form": form}
+        request,
+        "catalog/staff/edit_draft.html",
+        {
+            "item": item,
+            "draft": draft,
+            "sections": sections,
+            "has_errors": any(s["form"].errors for s in sections),
+        },
     )
+
+
+@admin_only
+def preview_guide(request, pk):
+    """The citizen's guide page as the draft would show it, before anyone publishes it."""
+    item = _own_item(request, pk)
+    draft = (
+        ItemVersion.objects.filter(item=item, status=ItemVersion.Status.DRAFT).first()
+        or item.current_version
+    )
+    if draft is None:
+        raise Http404(_("该事项还没有可预览的版本"))
+    response = render_guide(request, item, version=draft, preview=True)
+    add_never_cache_headers(response)
+    return response
 
 
 class NewItemForm(forms.Form):

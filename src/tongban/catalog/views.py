@@ -177,9 +177,12 @@ def is_public_address(url: str) -> bool:
     return address.is_global
 
 
-def render_guide(request, item: ServiceItem) -> HttpResponse:
-    """The guide page of an item from guide_items() (also rendered ahead of visitors: warmup)."""
-    version = item.current_version
+def render_guide(
+    request, item: ServiceItem, version: ItemVersion | None = None, preview: bool = False
+) -> HttpResponse:
+    """The guide page of an item from guide_items() (also rendered ahead of visitors: warmup);
+    with `version` and `preview`, a draft as its guide would read, for staff before publishing."""
+    version = version or item.current_version
     materials = mark_conditional_materials(version)
     halls = " ".join(f"{h.name}{h.address}" for h in version.halls.all())
     response = render(
@@ -197,9 +200,11 @@ def render_guide(request, item: ServiceItem) -> HttpResponse:
             if version.place_note and all(part in halls for part in _note_parts(version))
             else version.place_note,
             "qr_public": is_public_address(settings.SITE_URL),
+            "preview": preview,
         },
     )
-    response.cache_meta = item.pk
+    if not preview:
+        response.cache_meta = item.pk
     return response
 
 

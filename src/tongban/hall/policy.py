@@ -39,6 +39,21 @@ def can_manage(actor: User, hall) -> bool:
     return setup is not None and setup.managers.filter(pk=actor.pk).exists()
 
 
+def has_window(actor: User) -> bool:
+    """Whether the calling console (hall_staff:console) has a window to call at for this person."""
+    profile = getattr(actor, "staff_profile", None)
+    return profile is not None and profile.window_id is not None
+
+
+def manages_any_hall(actor: User) -> bool:
+    """Whether the hall monitor (hall_staff:boards) has a hall to show this person."""
+    if actor is None or not actor.is_authenticated or actor.kind != User.Kind.STAFF:
+        return False
+    if actor.has_role(Role.PLATFORM_ADMIN, Role.SUPERVISOR):
+        return True
+    return HallSettings.objects.filter(managers=actor).exists()
+
+
 def require_manage(actor, hall) -> None:
     if not can_manage(actor, hall):
         raise PermissionDenied("只有本大厅的管理人员可以操作")

@@ -57,6 +57,19 @@ NO_VALUE = {"exists", "missing", "is_true", "is_false"}
 LISTED = {"in", "not_in", "any_in", "none_in"}
 
 
+def describe(element_label: str, transform: str, operator: str, value: str, value2: str) -> str:
+    """The clause as one line a person reads (数据项（计算） 比较 值), as the editor's heading shows it
+    while the clause is edited (rules/static/rules/clause_labels.js builds the same line)."""
+    parts = [element_label]
+    if transform and transform != "value" and transform in TRANSFORMS:
+        parts[0] += f"（{TRANSFORMS[transform][0]}）"
+    if operator:
+        parts.append(OPERATORS.get(operator, operator))
+        if operator not in NO_VALUE and value:
+            parts.append(f"{value} — {value2}" if operator == "between" and value2 else value)
+    return " ".join(p for p in parts if p)
+
+
 @dataclass
 class Row:
     clause: str = ""

@@ -17,12 +17,19 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from tongban.rules import grammar
 from tongban.rules.grammar import BOOL, DATE, LIST, NUMBER
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 _ASCII_DIGITS = re.compile(r"^[0-9]{8}$")
-OUTCOME_LABELS = {PASS: "符合", FAIL: "不符合", UNKNOWN: "无法判断（数据缺失）"}
+# In Chinese as recorded in review reports; pages show them translated (Outcome.label).
+OUTCOME_LABELS = {
+    PASS: gettext_noop("符合"),
+    FAIL: gettext_noop("不符合"),
+    UNKNOWN: gettext_noop("无法判断（数据缺失）"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,11 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return self.outcome == PASS
+
+    @property
+    def label(self) -> str:
+        """The outcome as a person reads it (符合 / 不符合 / 无法判断), never the code."""
+        return gettext(OUTCOME_LABELS[self.outcome])
 
     @property
     def blocking(self) -> ClauseTrace | None:

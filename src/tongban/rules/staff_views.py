@@ -108,6 +108,25 @@ def _clause_formset(request, version, data=None):
     )
 
 
+def _clause_headings(formset) -> list[tuple]:
+    """Each clause form with the heading its fieldset shows: the clause's 条款说明 (or its number)
+    and the judgement as one line, from what the form holds now (bound or initial). The page's
+    script keeps both up to date as the clause is edited."""
+    out = []
+    for form in formset.forms:
+        value = {name: form[name].value() or "" for name in ClauseForm.base_fields}
+        element = (
+            dict(form.fields["element"].choices).get(value["element"], "")
+            if value["element"]
+            else ""
+        )
+        judgement = editor.describe(
+            str(element), value["transform"], value["operator"], value["value"], value["value2"]
+        )
+        out.append((form, value["label"] or value["clause"], judgement))
+    return out
+
+
 def _clauses_from(formset) -> tuple[list[dict], list[str]]:
     elements = actions.elements()
     clauses, problems = [], []
@@ -166,7 +185,15 @@ def new_rule_set(request):
     return render(
         request,
         "rules/staff/edit.html",
-        {"form": form, "group": group, "formset": formset, "problems": problems, "new": True},
+        {
+            "form": form,
+            "group": group,
+            "formset": formset,
+            "clauses": _clause_headings(formset),
+            "no_value_operators": " ".join(sorted(editor.NO_VALUE)),
+            "problems": problems,
+            "new": True,
+        },
     )
 
 
@@ -221,7 +248,14 @@ def edit_draft(request, pk):
     return render(
         request,
         "rules/staff/edit.html",
-        {"version": version, "group": group, "formset": formset, "problems": problems},
+        {
+            "version": version,
+            "group": group,
+            "formset": formset,
+            "clauses": _clause_headings(formset),
+            "no_value_operators": " ".join(sorted(editor.NO_VALUE)),
+            "problems": problems,
+        },
     )
 
 

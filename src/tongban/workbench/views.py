@@ -57,7 +57,12 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     calendar = workdays.Calendar()
-    unconfirmed = calendar.unconfirmed_years(range(today.year, today.year + 2))
+    # The warning that a year's holiday schedule is not confirmed goes to whoever can confirm it;
+    # clerks see the consequence on each case's own dates instead.
+    runs_platform = user.is_superuser or user.has_role(Role.PLATFORM_ADMIN)
+    unconfirmed = (
+        calendar.unconfirmed_years(range(today.year, today.year + 2)) if runs_platform else []
+    )
     handles_cases = user.has_role(
         Role.WINDOW_CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR
     )
@@ -70,6 +75,7 @@ def home(request):
         "workbench/home.html",
         {
             "unconfirmed_years": unconfirmed,
+            "runs_platform": runs_platform,
             "roles": [role for role in user.staff_roles.all()],
             "handles_cases": handles_cases,
             "counts": counts,

@@ -181,3 +181,55 @@ def test_the_check_your_answers_page_masks_the_bank_account(client, citizen, pro
     text = page.content.decode()
     assert page.status_code == 200
     assert ACCOUNT not in text and "6222***********0123" in text
+
+
+def test_the_case_page_asks_for_the_purpose_as_a_labelled_choice_before_the_full_value(
+    client, citizen, team, promise_item
+):
+    """Issue 31: the purpose is a visible, labelled choice (or words for 其他), required before the
+    unmasked value, and what was chosen is what the audit record keeps."""
+    _form_with_bank_account(promise_item)
+    with at(datetime.date(2026, 11, 2)):
+        application = _submitted(citizen, promise_item)
+    clerk = team["clerk"]
+    client.force_login(clerk)
+    page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
+    form = next(
+        block.split("</details>")[0]
+        for block in page.split('<details class="pii-reveal">')[1:]
+        if 'value="bank_account"' in block.split("</details>")[0]
+    )
+    assert '<label class="field__label" for="purpose-choice-bank_account">查看用途</label>' in form
+    assert '<select id="purpose-choice-bank_account" name="purpose_choice" required' in form
+    assert '<option value="account">核对发放账户</option>' in form
+    assert '<option value="own_words">其他（请在下面写明）</option>' in form
+    assert "记入审计记录" in form
+    reveal_url = reverse("intake_staff:reveal", args=[application.public_id])
+
+    for refused_post in (
+        {"field": "bank_account"},  # nothing chosen
+        {"field": "bank_account", "purpose_choice": "", "purpose": "   "},
+        {
+            "field": "bank_account",
+            "purpose_choice": "own_words",
+            "purpose": "",
+        },  # 其他 without words
+    ):
+        refused = client.post(reveal_url, refused_post).content.decode()
+        assert ACCOUNT not in refused and "查看完整个人信息必须说明用途" in refused
+    assert not AuditRecord.objects.filter(action="pii.reveal").exists()
+
+    shown = client.post(reveal_url, {"field": "bank_account", "purpose_choice": "account"})
+    assert (
+        ACCOUNT in shown.content.decode() and "记录的用途：核对发放账户" in shown.content.decode()
+    )
+    client.post(
+        reveal_url,
+        {"field": "bank_account", "purpose_choice": "own_words", "purpose": "申请人来电更正账户"},
+    )
+    purposes = list(
+        AuditRecord.objects.filter(action="pii.reveal", actor=clerk)
+        .order_by("pk")
+        .values_list("purpose", flat=True)
+    )
+    assert purposes == ["核对发放账户", "申请人来电更正账户"]

@@ -45,3 +45,29 @@ def test_the_supervisor_sees_same_day_cases_as_same_day_not_a_dash(
         ).content.decode()
     row = page.split("办结情况")[1].split("</table>")[0]
     assert "当日办结" in row and ">—<" not in row
+
+
+def _accept_row(page: str) -> str:
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return body.split("</tr>")[0]
+
+
+def test_the_acceptance_queue_shows_each_deadline_counted_over_the_mid_autumn_holiday(
+    client, citizen, team, promise_item
+):
+    """Issue 31: 待受理 shows the acceptance deadline (5 working days, art. 32) and the working days
+    left; 2026-09-25 中秋 is a rest day, so an application of Monday 9/21 is due Tuesday 9/29."""
+    with at(D(2026, 9, 21)):
+        submit_application(citizen, promise_item)
+    client.force_login(team["clerk"])
+    with at(D(2026, 9, 22)):
+        page = client.get(reverse("cases:list"), {"tab": "accept"}).content.decode()
+    assert '<th scope="col">受理期限</th>' in page
+    row = _accept_row(page)
+    assert "2026-09-29" in row and "—" not in row
+    # 9/23, 9/24, 9/28, 9/29: the holiday (9/25) and the weekend are not counted.
+    assert "剩 4 个工作日" in row
+    with at(D(2026, 9, 30)):
+        client.force_login(team["clerk"])  # a new day's session
+        late = _accept_row(client.get(reverse("cases:list"), {"tab": "accept"}).content.decode())
+    assert "超期 1 个工作日" in late and "badge--red" in late

@@ -147,11 +147,12 @@ def test_staff_publish_flow_and_history(staff_client, department):
     edit_url = reverse("catalog_staff:edit", args=[item.pk])
     form = staff_client.get(edit_url)
     assert form.status_code == 200
-    data = {k: v for k, v in form.context["form"].initial.items() if v is not None and k != "halls"}
-    data.update(promised_limit=30, handling_forms="1,2")
+    limits = next(s["form"] for s in form.context["sections"] if s["key"] == "limits")
+    data = {f"limits-{k}": v for k, v in limits.initial.items() if v is not None}
+    data.update({"section": "limits", "limits-promised_limit": 30})
     bad = staff_client.post(edit_url, data)
     assert "承诺办结时限不能长于法定办结时限" in bad.content.decode()
-    data["promised_limit"] = 3
+    data["limits-promised_limit"] = 3
     assert staff_client.post(edit_url, data).status_code == 302
     html = staff_client.get(detail_url).content.decode()
     assert "第 1 版 → 第 2 版的变化" in html and "承诺办结时限" in html

@@ -147,3 +147,53 @@ def test_editor_errors_are_shown_and_nothing_is_saved(client, author):
 def test_other_staff_cannot_open_rule_pages(client, staff_clerk):
     client.force_login(staff_clerk)
     assert client.get("/workbench/rules/").status_code == 403
+
+
+def test_each_clause_is_headed_by_its_label_and_judgement_with_the_live_script(client, author):
+    """Issue 31: the fieldset of a clause is headed by its 条款说明 and its judgement in words; the
+    app's own script (no CDN) keeps them current while the clause is edited."""
+    client.force_login(author)
+    row = editor.Row(
+        "age", "年满21周岁", "第十四条", "form.id_number", "age", "between", "21", "59"
+    )
+    client.post(
+        "/workbench/rules/new", {"code": "wyc", "name": "网约车", "group": "all", **_rows(row)}
+    )
+    version = RuleSetVersion.objects.get(rule_set__code="wyc")
+
+    page = client.get(f"/workbench/rules/versions/{version.pk}/edit").content.decode()
+
+    first = page.split("<fieldset")[1]
+    assert "第 1 条<span data-clause-heading>：年满21周岁</span>" in first
+    assert "判断：身份证号码（申请表）（按身份证号码计算的周岁） 介于（含两端） 21 — 59" in first
+    assert "判断：尚未填写" in page.split("<fieldset")[2]  # the empty row below
+    assert '<script src="/static/rules/clause_labels.js" defer></script>' in page
+    # An unsaved row posted back with an error keeps its own heading.
+    bad = editor.Row("exp", "驾龄满3年", "", "licence.since", "years_since", "ge", "三年")
+    refused = client.post(
+        f"/workbench/rules/versions/{version.pk}/edit", {"group": "all", **_rows(bad)}
+    ).content.decode()
+    assert "<span data-clause-heading>：驾龄满3年</span>" in refused
+    assert "比较值应为数字" in refused
+
+
+def test_the_version_page_names_outcomes_in_words_not_codes(client, author):
+    client.force_login(author)
+    row = editor.Row("exp", "驾龄满3年", "第十四条", "licence.since", "years_since", "ge", "3")
+    client.post(
+        "/workbench/rules/new", {"code": "drv", "name": "驾驶员", "group": "all", **_rows(row)}
+    )
+    version = RuleSetVersion.objects.get(rule_set__code="drv")
+    for name, since in (("驾龄五年", "2021-01-01"), ("新手", "2026-01-01")):
+        client.post(
+            f"/workbench/rules/versions/{version.pk}/tests",
+            {"name": name, "as_of": "2026-12-04", "expected": "pass", "fact__licence.since": since},
+        )
+
+    page = client.get(f"/workbench/rules/versions/{version.pk}/").content.decode()
+
+    passing = page.split("驾龄五年")[1].split("</tr>")[0]
+    failing = page.split("新手")[1].split("</tr>")[0]
+    assert '<td data-outcome="pass">符合</td>' in passing
+    assert '<td data-outcome="fail">不符合（第一个不满足的条款：exp 驾龄满3年）</td>' in failing
+    assert ">pass<" not in page and ">fail<" not in page

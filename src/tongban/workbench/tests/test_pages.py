@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tongban.core import workdays
+from tongban.testing.factories import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +51,17 @@ def unconfirmed_next_year(monkeypatch):
     monkeypatch.setattr(workdays, "package_covers", lambda year: False)
 
 
-def test_unconfirmed_calendar_year_is_flagged_to_clerks_without_admin_link(
-    client, staff_clerk, unconfirmed_next_year
+@pytest.mark.parametrize("role", ["window_clerk", "handler", "supervisor", "catalogue_admin"])
+def test_unconfirmed_calendar_year_is_not_on_the_home_of_those_who_cannot_confirm_it(
+    client, department, unconfirmed_next_year, role
 ):
-    client.force_login(staff_clerk)
+    """Issue 31: the calendar warning goes to the administrator who can act on it; a clerk sees
+    the consequence on the case pages' own dates (cases/tests/test_calendar.py)."""
+    client.force_login(staff(department, f"wb_{role}", role))
 
     html = client.get(reverse("workbench:home")).content.decode()
 
-    assert (
-        "年节假日安排尚未确认，期限暂按《全国年节及纪念日放假办法》规定的法定节假日及补假推算"
-        in html
-    )
+    assert "节假日安排尚未确认" not in html
     assert reverse("admin:core_calendarday_changelist") not in html
     assert reverse("admin:core_calendaryear_add") not in html
 
@@ -70,7 +71,10 @@ def test_platform_admin_gets_a_link_to_the_calendar(client, platform_admin, unco
 
     html = client.get(reverse("workbench:home")).content.decode()
 
-    assert "节假日安排尚未确认" in html
+    assert (
+        "年节假日安排尚未确认，期限暂按《全国年节及纪念日放假办法》规定的法定节假日及补假推算"
+        in html
+    )
     assert reverse("admin:core_calendarday_changelist") in html
     assert reverse("admin:core_calendaryear_add") + "?year=" in html  # 核对并确认 the year
 
@@ -89,9 +93,9 @@ def test_calendar_warning_stays_until_an_administrator_confirms_the_year(client,
         assert "节假日安排尚未确认" not in client.get(reverse("workbench:home")).content.decode()
 
 
-def test_no_calendar_warning_when_years_are_confirmed(client, staff_clerk, monkeypatch):
+def test_no_calendar_warning_when_years_are_confirmed(client, platform_admin, monkeypatch):
     monkeypatch.setattr(workdays, "package_covers", lambda year: True)
-    client.force_login(staff_clerk)
+    client.force_login(platform_admin)
 
     html = client.get(reverse("workbench:home")).content.decode()
 
