@@ -82,5 +82,5 @@ def test_every_supervision_page_speaks_english(
         client.logout()  # the screen has no login; its browser is set to English
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         screen = client.get(reverse("supervision:screen", args=[secret]))
-    assert screen.status_code == 200
+    assert screen.status_code == 200 and '<html lang="en">' in screen.content.decode()
     assert chinese_left(screen.content.decode(), data) == []
