@@ -47,3 +47,14 @@ def complete_item(department, *, code="010101001000", name="示例许可事项",
         questions=[],
     )
     return item, draft
+
+
+def edit_section_data(page, key: str) -> dict:
+    """What the catalogue edit page's section `key` posts as it stands (its stored values)."""
+    form = next(s["form"] for s in page.context["sections"] if s["key"] == key)
+    data = {"section": key}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            data[f"{key}-{name}"] = value
+    return data

@@ -9,7 +9,7 @@ from tongban.catalog import actions
 from tongban.catalog.models import ItemVersion
 from tongban.catalog.staff_views import EDIT_SECTIONS, DraftForm
 from tongban.core.models import AuditRecord
-from tongban.testing.catalog import complete_item
+from tongban.testing.catalog import complete_item, edit_section_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +18,6 @@ pytestmark = pytest.mark.django_db
 def editor(client, catalogue_admin):
     client.force_login(catalogue_admin)
     return client
-
-
-def _section_data(page, key: str) -> dict:
-    form = next(s["form"] for s in page.context["sections"] if s["key"] == key)
-    data = {"section": key}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[f"{key}-{name}"] = value
-    return data
 
 
 def _stored(draft) -> dict:
@@ -63,7 +52,7 @@ def test_saving_one_section_leaves_every_other_element_as_it_was(editor, departm
     item, draft = complete_item(department, acceptance_conditions="年满80周岁的本市户籍老人")
     url = reverse("catalog_staff:edit", args=[item.pk])
     before = _stored(draft)
-    data = _section_data(editor.get(url), "limits")
+    data = edit_section_data(editor.get(url), "limits")
     data.update({"limits-promised_limit": "3", "limits-promised_limit_note": "材料齐全当场受理"})
 
     response = editor.post(url, data)
@@ -82,7 +71,7 @@ def test_a_section_posted_with_only_its_own_fields_cannot_blank_the_others(edito
     item, draft = complete_item(department)
     url = reverse("catalog_staff:edit", args=[item.pk])
     before = _stored(draft)
-    data = _section_data(editor.get(url), "place")
+    data = edit_section_data(editor.get(url), "place")
     data["place-office_hours"] = "工作日 9:00—17:00"
     # Fields of another section sent along (as a stale tab might) are ignored.
     data["basic-name"] = ""
@@ -99,7 +88,7 @@ def test_a_refused_section_keeps_what_was_typed_and_saves_nothing(editor, depart
     item, draft = complete_item(department)
     url = reverse("catalog_staff:edit", args=[item.pk])
     before = _stored(draft)
-    data = _section_data(editor.get(url), "limits")
+    data = edit_section_data(editor.get(url), "limits")
     data["limits-promised_limit"] = "999"
 
     page = editor.post(url, data)

@@ -12,7 +12,7 @@ from tongban.applications.states import Status
 from tongban.applications.tests.test_intake import _fill
 from tongban.catalog import actions as catalog
 from tongban.identity import realname
-from tongban.testing.catalog import complete_item
+from tongban.testing.catalog import complete_item, edit_section_data
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +68,12 @@ def test_catalogue_staff_set_it_on_the_draft_form(client, department, catalogue_
     form = client.get(edit_url)
     page = form.content.decode()
     assert "网上申请所需实名认证等级" in page and "2级（公安实名核验通过）" in page
-    data = {k: v for k, v in form.context["form"].initial.items() if v is not None and k != "halls"}
-    data["required_realname_level"] = "7"
+    data = edit_section_data(form, "process")  # 受理条件与办理流程
+    data["process-required_realname_level"] = "7"
     bad = client.post(edit_url, data)
     assert bad.status_code == 200 and "field--invalid" in bad.content.decode()
     assert item.versions.get(status="draft").required_realname_level == 0
-    data["required_realname_level"] = "2"
+    data["process-required_realname_level"] = "2"
     assert client.post(edit_url, data).status_code == 302
     assert item.versions.get(status="draft").required_realname_level == 2
 
