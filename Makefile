@@ -40,9 +40,9 @@ $(AXE): e2e/package.json e2e/package-lock.json
 	@touch $(AXE)
 
 ## make e2e: browser journeys in Debian's Chromium (/usr/bin/chromium) with axe-core checks;
-## screenshots in e2e/screenshots/
+## screenshots in e2e/screenshots/; in TEST_WORKERS parallel processes like make test
 e2e: install $(AXE)
-	$(BIN)/pytest e2e
+	$(BIN)/pytest e2e -n $(TEST_WORKERS) --dist load
 
 ## make bench: every benchmark; make bench ONLY=capacity (or ONLY="seal_sign licence_issue") for some
 bench: install

@@ -78,17 +78,113 @@ def browser():
         launched.close()
 
 
+class _DemoSnapshot:
+    """The demo as the first journey of this process loaded it, to start every later journey from.
+
+    Loading the demo (a city's catalogue, people, sealed licences) takes about ten seconds; a
+    journey takes a few. On SQLite, the engine the journeys run on, the loaded database is copied
+    once with SQLite's backup API into a second in-memory database and copied back before each
+    journey, and the files the load wrote (sealed PDFs, blank forms) are copied into the journey's
+    own file directory. A restored journey sees the same rows with the same ids as a loaded one.
+    Other engines load the demo for every journey.
+    """
+
+    def __init__(self) -> None:
+        self.database = None  # sqlite3.Connection holding the loaded demo
+        self.files: Path | None = None
+
+    @staticmethod
+    def _live_connection():
+        from django.db import connection
+
+        connection.ensure_connection()
+        return connection.connection if connection.vendor == "sqlite" else None
+
+    def keep(self, files: Path, folder: Path) -> None:
+        import shutil
+        import sqlite3
+
+        live = self._live_connection()
+        if live is None:
+            return
+        self.database = sqlite3.connect(":memory:", check_same_thread=False)
+        live.backup(self.database)
+        self.files = folder / "files"
+        if files.exists():
+            shutil.copytree(files, self.files)
+
+    def restore(self, files: Path) -> bool:
+        import shutil
+
+        live = self._live_connection()
+        if self.database is None or live is None:
+            return False
+        self.database.backup(live)
+        if self.files is not None and self.files.exists():
+            shutil.copytree(self.files, files, dirs_exist_ok=True)
+        return True
+
+
+_snapshot = _DemoSnapshot()
+
+
+def _forget_process_caches() -> None:
+    """What this process keeps between requests, keyed by ids a restored database repeats."""
+    from django.core.cache import caches
+
+    from tongban.catalog.actions import forget_version_structures
+    from tongban.exchange.actions.query import forget_items
+    from tongban.identity import keys
+    from tongban.rules import interpreter
+    from tongban.seals.ca import forget_trust_roots
+
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
+    forget_version_structures()
+    forget_items()
+    keys.forget()
+    interpreter.forget()
+    forget_trust_roots()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "fresh_demo: load the demo for this journey instead of restoring the snapshot (the journey "
+        "changes a setting the demo loaders read)",
+    )
+
+
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path):
+def demo(transactional_db, settings, tmp_path, tmp_path_factory, request):
     """The demo data every journey starts from; files go to a temporary directory."""
+    files = tmp_path / "files"
     settings.STORAGES = {
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "files"), "base_url": None},
+            "OPTIONS": {"location": str(files), "base_url": None},
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.DEBUG = False
+    fresh = request.node.get_closest_marker("fresh_demo") is not None
+    if not fresh and _snapshot.restore(files):
+        _forget_process_caches()
+    else:
+        _load_demo(settings)
+        if not fresh:
+            _snapshot.keep(files, tmp_path_factory.mktemp("demo"))
+    from tongban.licences.models import Licence
+
+    assert Licence.objects.exists(), "the demo licences were not issued"
+    from tongban.celery import app
+
+    app.conf.task_always_eager = True  # receipts and messages are made at once, in process
+    yield
+    app.conf.task_always_eager = False
+
+
+def _load_demo(settings) -> None:
     from django.utils.module_loading import import_string
 
     from tongban.notify import seed
@@ -99,9 +195,7 @@ def demo(transactional_db, settings, tmp_path):
     # journey's flush: put it back first.
     seed.load(MessageTemplate)
     load_templates()
-    from tongban.catalog.actions import forget_version_structures
-
-    forget_version_structures()  # kept from an earlier journey's catalogue, which the flush removed
+    _forget_process_caches()  # kept from an earlier journey's catalogue, which the flush removed
 
     def load_demo():
         for dotted in settings.DEMO_LOADERS:
@@ -111,14 +205,6 @@ def demo(transactional_db, settings, tmp_path):
     # asyncio loop Playwright's sync API keeps running in this thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(load_demo).result()
-    from tongban.licences.models import Licence
-
-    assert Licence.objects.exists(), "the demo licences were not issued"
-    from tongban.celery import app
-
-    app.conf.task_always_eager = True  # receipts and messages are made at once, in process
-    yield
-    app.conf.task_always_eager = False
 
 
 class Journey:

@@ -14,6 +14,9 @@ from pypdf import PdfWriter
 from tongban.applications.models import Application
 from tongban.exchange import demo_department
 
+# The demo's 户籍 resource is loaded pointing at this journey's department server.
+pytestmark = pytest.mark.fresh_demo
+
 ELDER_PHONE = "17000000001"  # 张示例, born 1942
 
 
