@@ -1,7 +1,7 @@
 """Browser journeys: Playwright driving Debian's Chromium against a live Tongban server.
 
-The server runs inside the test process (pytest-django's live_server), on a fresh database loaded
-with the demo data, so a journey can travel in time with time_machine (the server sees the
+The server runs inside the test process (pytest-django's live_server), on a database holding the
+demo data as loaded (restored from a snapshot of the first load: see `_DemoSnapshot`), so a journey can travel in time with time_machine (the server sees the
 travelled clock; the browser does not need to). Every page a journey visits is saved as a PNG under
 e2e/screenshots/<journey>/<size>-<who>/ for people to look at (the folder is not committed),
 and checked with axe-core (installed from the npm registry into e2e/node_modules by `make e2e`):
