@@ -37,6 +37,7 @@ def setup():
     from oauth2_provider.models import AccessToken
 
     from tongban.accounts import actions as accounts
+    from tongban.accounts.terms import TERMS_VERSION
     from tongban.core import demo as core_demo
     from tongban.core import testdata
     from tongban.identity import actions
@@ -75,6 +76,7 @@ def setup():
         id_number=testdata.citizen_id(birth=datetime.date(1980, 1, 2), sequence=3),
         phone=testdata.phone(7),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
     # A token as the code flow leaves it (the flow itself is covered by the test suite).
     token = AccessToken.objects.create(

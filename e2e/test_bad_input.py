@@ -60,6 +60,7 @@ def test_registration_with_a_wrong_check_digit_and_the_error_pages(
     j.page.fill("#id_sms_code", "246810")
     j.page.fill("#id_password", "Tongban2026!a")
     j.page.fill("#id_password2", "Tongban2026!a")
+    j.page.check("#id_agree")
     follow(j, j.page.locator("form button.button--primary", has_text="注册"))
     assert "注册成功" in j.text() and "孙*" in j.text()
     j.shot("registered")

@@ -74,6 +74,9 @@ def test_newcomer_applies_without_dead_ends(journey, size, monkeypatch):
     j.page.fill("#id_password2", PASSWORD)
     _submit_form(j, "注册")
     assert "身份证号码最后一位不对，请核对" in j.text() and j.page.title().startswith("错误")
+    # consent to the user agreement and privacy policy is asked, and both texts are linked
+    assert "请阅读并同意《用户服务协议》和《隐私政策》后再注册" in j.text()
+    assert j.page.locator("a[href='/accounts/privacy/']").first.is_visible()
     j.shot("register-check-digit")
     j.page.fill("#id_id_number", id_number)
     # The demo gateway masks the texted code in what it keeps, as a real one would: choose it here
@@ -85,6 +88,7 @@ def test_newcomer_applies_without_dead_ends(journey, size, monkeypatch):
     j.page.fill("#id_sms_code", "135790")
     j.page.fill("#id_password", PASSWORD)
     j.page.fill("#id_password2", PASSWORD)
+    j.page.check("#id_agree")
     _submit_form(j, "注册")
     assert f"/apply/{code}/" in j.page.url  # back where they were going
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongban.accounts import policy, role_permissions
 from tongban.accounts.audit_actions import AuditAction
@@ -25,6 +26,7 @@ from tongban.accounts.models import (
     new_login_name,
 )
 from tongban.accounts.roles import Role
+from tongban.accounts.terms import TERMS_VERSION
 from tongban.core import audit, identifiers, pii
 from tongban.core.audit_actions import PiiAction
 
@@ -47,6 +49,12 @@ def _check_phone(phone: str, errors: dict) -> str:
     elif User.objects.filter(phone_index=pii.blind_index(phone, "phone")).exists():
         errors["phone"] = ["该手机号码已注册，请直接登录"]
     return phone
+
+
+def _check_terms(agreed_terms: str, errors: dict) -> None:
+    """An account is opened only with the current agreement and privacy policy accepted."""
+    if agreed_terms != TERMS_VERSION:
+        errors["agree"] = [gettext("请阅读并同意《用户服务协议》和《隐私政策》后再注册")]
 
 
 def _check_email(email: str, errors: dict) -> str:
@@ -82,9 +90,17 @@ def _raise_if(errors: dict) -> None:
 
 @transaction.atomic
 def register_citizen(
-    *, real_name: str, id_number: str, phone: str, password: str, email: str = ""
+    *,
+    real_name: str,
+    id_number: str,
+    phone: str,
+    password: str,
+    agreed_terms: str,
+    email: str = "",
 ) -> User:
+    """`agreed_terms`: the version of the user agreement and privacy policy the person accepted."""
     errors: dict = {}
+    _check_terms(agreed_terms, errors)
     real_name = _check_name(real_name, "real_name", errors)
     id_number = pii.normalise(id_number)
     checked = identifiers.check_citizen_id(id_number)
@@ -115,7 +131,7 @@ def register_citizen(
             )
     except IntegrityError as exc:  # a parallel registration with the same number won the race
         raise ValidationError({"id_number": ["该身份证号码或手机号码已注册"]}) from exc
-    audit.record(AuditAction.REGISTER_CITIZEN, actor=user, obj=user)
+    audit.record(AuditAction.REGISTER_CITIZEN, actor=user, obj=user, detail={"terms": agreed_terms})
     return user
 
 
@@ -128,9 +144,11 @@ def register_enterprise(
     legal_rep_id_number: str,
     phone: str,
     password: str,
+    agreed_terms: str,
     email: str = "",
 ) -> User:
     errors: dict = {}
+    _check_terms(agreed_terms, errors)
     name = (name or "").strip()
     if not 2 <= len(name) <= 200:
         errors["name"] = ["请填写营业执照上的企业名称"]
@@ -168,7 +186,9 @@ def register_enterprise(
             )
     except IntegrityError as exc:
         raise ValidationError({"uscc": ["该统一社会信用代码或手机号码已注册"]}) from exc
-    audit.record(AuditAction.REGISTER_ENTERPRISE, actor=user, obj=user)
+    audit.record(
+        AuditAction.REGISTER_ENTERPRISE, actor=user, obj=user, detail={"terms": agreed_terms}
+    )
     return user
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from tongban.accounts import actions
 from tongban.accounts.models import CitizenProfile, EnterpriseProfile, User
 from tongban.accounts.roles import Role
+from tongban.accounts.terms import TERMS_VERSION
 from tongban.core import demo as core_demo
 from tongban.core import pii, testdata
 from tongban.core.models import Window
@@ -48,7 +49,11 @@ def _citizen(name, birth, sequence, male, phone_serial) -> User:
     if existing:
         return existing.user
     return actions.register_citizen(
-        real_name=name, id_number=id_number, phone=testdata.phone(phone_serial), password=PASSWORD
+        real_name=name,
+        id_number=id_number,
+        phone=testdata.phone(phone_serial),
+        password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
 
 
@@ -64,6 +69,7 @@ def _enterprise(name, serial, rep_name, rep_birth, rep_seq, phone_serial) -> Use
         legal_rep_id_number=testdata.citizen_id("411002", rep_birth, rep_seq),
         phone=testdata.phone(phone_serial),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
 
 

@@ -90,12 +90,19 @@ class NewAccountForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    # Consent to the rules on personal information, given before the account exists; the page
+    # links both texts beside the box (accounts.terms).
+    agree = forms.BooleanField(label=_("我已阅读并同意《用户服务协议》和《隐私政策》"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Declared here, so they would come first; the password belongs at the end of the page.
-        self.order_fields([name for name in self.fields if not name.startswith("password")])
+        # Declared here, so they would come first; the password and the consent belong at the end.
+        last = ("password", "password2", "agree")
+        self.order_fields([name for name in self.fields if name not in last] + list(last))
         say_what_is_missing(self)
+        self.fields["agree"].error_messages["required"] = _(
+            "请阅读并同意《用户服务协议》和《隐私政策》后再注册"
+        )
 
     def clean(self):
         data = super().clean()

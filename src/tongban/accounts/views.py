@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts import actions, authorisable, forms
 from tongban.accounts.models import User
+from tongban.accounts.terms import TERMS_VERSION
 from tongban.core import plugins
 from tongban.core.request_context import client_ip
 
@@ -49,6 +50,14 @@ def logout_view(request):
     return redirect("portal:home")
 
 
+def terms_view(request):
+    return render(request, "accounts/terms.html", {"version": TERMS_VERSION})
+
+
+def privacy_view(request):
+    return render(request, "accounts/privacy.html", {"version": TERMS_VERSION})
+
+
 def register_view(request):
     """Registration: the phone is proved with an SMS code (the "phone_proof" plug-in, fulfilled
     by identity) before the account exists; one transaction checks the code and registers."""
@@ -60,7 +69,12 @@ def register_view(request):
         return _send_registration_code(request, form_class, kind)
     form = form_class(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("password2", "sms_code")}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("password2", "sms_code", "agree")
+        }
+        data["agreed_terms"] = TERMS_VERSION  # the form required the box ticked
         register = actions.register_enterprise if kind == "enterprise" else actions.register_citizen
         try:
             if not form.cleaned_data.get("sms_code"):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tongban.accounts.terms import TERMS_VERSION
 from tongban.core import testdata
 
 PASSWORD = "Tongban2026"
@@ -49,6 +50,7 @@ def citizen(
         id_number=testdata.citizen_id(birth=birth, sequence=sequence),
         phone=testdata.phone(phone),
         password=password,
+        agreed_terms=TERMS_VERSION,
     )
 
 
@@ -71,6 +73,7 @@ def enterprise(
         legal_rep_id_number=testdata.citizen_id(sequence=legal_rep_sequence),
         phone=testdata.phone(phone),
         password=password,
+        agreed_terms=TERMS_VERSION,
     )
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tongban.accounts import actions
 from tongban.accounts.models import AgentAuthorisation, User
+from tongban.accounts.terms import TERMS_VERSION
 from tongban.core import testdata
 from tongban.core.models import AuditRecord
 
@@ -27,6 +28,7 @@ def test_register_citizen_records_profile_and_audit():
         id_number=testdata.citizen_id(sequence=40),
         phone=testdata.phone(40),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
     assert user.kind == User.Kind.CITIZEN
     assert user.citizen.birth_date == datetime.date(1950, 3, 1) and user.citizen.gender == "男"
@@ -44,6 +46,7 @@ def test_register_citizen_bad_input_changes_nothing(citizen):
         id_number=citizen.citizen.id_number,
         phone=citizen.phone,
         password="12345678",
+        agreed_terms=TERMS_VERSION,
     )
     assert errors["real_name"] == ["姓名应为2至30个汉字或字母"]
     assert errors["id_number"] == ["该身份证号码已注册，请直接登录"]
@@ -62,6 +65,7 @@ def test_register_enterprise_rejects_bad_uscc_and_duplicates(enterprise):
         legal_rep_id_number=testdata.citizen_id(sequence=50),
         phone=testdata.phone(50),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
     assert errors == {"uscc": ["统一社会信用代码最后一位不对，请核对"]}
     errors = _errors(
@@ -72,6 +76,7 @@ def test_register_enterprise_rejects_bad_uscc_and_duplicates(enterprise):
         legal_rep_id_number=testdata.citizen_id(sequence=50),
         phone=testdata.phone(51),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
     assert errors == {"uscc": ["该统一社会信用代码已注册"]}
 
@@ -91,6 +96,7 @@ def test_passwords_are_hashed_with_argon2(production_password_hashers):
         id_number=testdata.citizen_id(birth=datetime.date(1980, 3, 4), sequence=9),
         phone=testdata.phone(9),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
     assert person.password.startswith("argon2")
     assert authenticate(username=testdata.phone(9), password=PASSWORD) == person

@@ -28,6 +28,7 @@ def _register(client, sms_codes):
             "phone": testdata.phone(41),
             "password": PASSWORD,
             "password2": PASSWORD,
+            "agree": "on",
             **extra,
         }
         url = reverse("accounts:register") + "?kind=citizen"

@@ -113,6 +113,7 @@ def _citizen_form(**overrides):
         "phone": testdata.phone(50),
         "password": PASSWORD,
         "password2": PASSWORD,
+        "agree": "on",
     }
     data.update(overrides)
     return data
@@ -232,6 +233,7 @@ def test_enterprise_registration_with_a_bad_uscc_is_refused(client):
         "phone": testdata.phone(60),
         "password": PASSWORD,
         "password2": PASSWORD,
+        "agree": "on",
     }
 
     response = client.post(reverse("accounts:register") + "?kind=enterprise", data)
@@ -254,6 +256,7 @@ def test_enterprise_registers(client, sms_codes):
         "phone": testdata.phone(60),
         "password": PASSWORD,
         "password2": PASSWORD,
+        "agree": "on",
     }
 
     url = reverse("accounts:register") + "?kind=enterprise"

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from tongban.accounts.terms import TERMS_VERSION
 from tongban.applications import actions
 from tongban.applications import demo as forms_demo
 from tongban.applications.models import Application, UploadedFile
@@ -132,6 +133,7 @@ def test_a_clerk_scans_the_id_card_instead_of_typing_it(
         id_number=card["id_number"],
         phone=testdata.phone(77),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
     client.force_login(staff_clerk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -176,6 +178,7 @@ def _citizen_of_card(card: dict):
         id_number=card["id_number"],
         phone=testdata.phone(78),
         password=PASSWORD,
+        agreed_terms=TERMS_VERSION,
     )
 
 
