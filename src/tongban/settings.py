@@ -475,12 +475,15 @@ PLATFORM_REGION_NAME = env("REGION_NAME", "许昌市")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_pii": {"()": "tongban.core.logging.RedactPersonalData"}},
+    "filters": {
+        "redact_pii": {"()": "tongban.core.logging.RedactPersonalData"},
+        "error_reference": {"()": "tongban.core.logging.ErrorReference"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_pii"],
+            "filters": ["error_reference", "redact_pii"],
             "formatter": "plain",
         }
     },

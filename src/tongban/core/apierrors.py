@@ -65,8 +65,11 @@ def not_found_json() -> JsonResponse:
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
 
 
-def server_error_json() -> JsonResponse:
-    body = error_body("server_error", gettext("系统暂时无法处理您的请求，错误已被记录，请稍后再试"))
+def server_error_json(reference: str = "") -> JsonResponse:
+    detail = gettext("系统暂时无法处理您的请求，错误已被记录，请稍后再试")
+    if reference:  # the same reference is on the failure's log line
+        detail += gettext("（参考编号 %(reference)s）") % {"reference": reference}
+    body = error_body("server_error", detail)
     return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 

@@ -128,7 +128,13 @@ def error_500(request):
     # what failed.
     from django.conf import settings
 
+    from tongban.core.logging import new_error_reference
+
+    # The log line Django writes next carries the same reference (core.logging.ErrorReference).
+    request.error_reference = reference = new_error_reference()
     if apierrors.is_api(request):
-        return apierrors.server_error_json()
-    page = loader.get_template("errors/500.html").render({"platform_name": settings.PLATFORM_NAME})
+        return apierrors.server_error_json(reference)
+    page = loader.get_template("errors/500.html").render(
+        {"platform_name": settings.PLATFORM_NAME, "reference": reference}
+    )
     return HttpResponseServerError(page)

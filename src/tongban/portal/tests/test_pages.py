@@ -1,10 +1,14 @@
 """What a visitor notices on the portal pages: language, elderly mode, search box, error pages."""
 
+import logging
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tongban.core.logging import ErrorReference
 from tongban.core.middleware import RequestContextMiddleware
 from tongban.portal import views
 
@@ -99,16 +103,41 @@ def test_unknown_page_shows_chinese_404(client):
     assert "返回首页" in html
 
 
-def test_500_page_is_standalone_chinese_html():
+def test_500_page_is_standalone_html_in_chinese_and_english():
     # Rendered without a request: no context processors, no database.
     html = render_to_string("errors/500.html")
     assert '<html lang="zh-Hans">' in html
     assert "系统暂时无法处理您的请求" in html
     assert "12345" in html
+    assert '<section lang="en"' in html and "Something went wrong" in html
 
     response = views.error_500(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "系统暂时无法处理您的请求" in response.content.decode()
+
+
+def _reference(text: str) -> str:
+    found = re.search(r"\b([0-9A-F]{4}-[0-9A-F]{4})\b", text)
+    assert found, "no reference on the error page"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("path", ["/broken/", "/api/v1/broken/"])
+def test_a_failure_gives_a_reference_that_its_log_line_carries(client, settings, caplog, path):
+    """A caller to 12345 can quote what the page showed, and operations find the failure by it."""
+    settings.ROOT_URLCONF = "tongban.portal.tests.broken_urls"
+    client.raise_request_exception = False
+
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get(path)
+
+    assert response.status_code == 500
+    reference = _reference(response.content.decode())
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    ErrorReference().filter(record)
+    assert record.getMessage().startswith(f"[ref {reference}] ")
+    second = client.get(path)
+    assert _reference(second.content.decode()) != reference  # one per failure
 
 
 def test_browser_language_does_not_switch_the_portal_to_english(client):
