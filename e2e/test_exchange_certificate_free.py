@@ -12,7 +12,7 @@ from journeys import SIZES, choose_file
 from pypdf import PdfWriter
 
 from tongban.applications.models import Application
-from tongban.exchange import demo_department
+from tongban.exchange.demo import department as demo_department
 
 ELDER_PHONE = "17000000001"  # 张示例, born 1942
 
