@@ -6,16 +6,16 @@ their 用数记录 which system read their data, for what purpose and case."""
 import pytest
 from journeys import SIZES
 
-from tongban.exchange import demodata
 from tongban.exchange.actions import query
 from tongban.exchange.actions.errors import ExchangeDenied
+from tongban.exchange.demo import population
 from tongban.exchange.models import AccessRequest, Consumer, Resource
 
 ELDER_PHONE = "17000000001"  # 张示例
 
 
 def _call(purpose: str, case: str):
-    elder = demodata.people()[0]
+    elder = population.people()[0]
     return query.query(
         consumer=Consumer.objects.get(code="mz.jzxt"),
         resource_code="ZR_BDCDJ",

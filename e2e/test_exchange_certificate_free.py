@@ -12,7 +12,7 @@ from journeys import SIZES, choose_file
 from pypdf import PdfWriter
 
 from tongban.applications.models import Application
-from tongban.exchange import demo_department
+from tongban.exchange.demo import department as demo_department
 
 # The demo's 户籍 resource is loaded pointing at this journey's department server.
 pytestmark = pytest.mark.fresh_demo

@@ -566,7 +566,7 @@ EXCHANGE_TOKEN_CACHE_SECONDS = env_int("EXCHANGE_TOKEN_CACHE_SECONDS", 30)
 # waits for all of them before a silent one counts as failed (the case then goes to a person).
 INSTANT_APPROVAL_QUERY_THREADS = env_int("INSTANT_APPROVAL_QUERY_THREADS", 4)
 INSTANT_APPROVAL_QUERY_SECONDS = env_int("INSTANT_APPROVAL_QUERY_SECONDS", 15)
-# The demo department system (python -m tongban.exchange.demo_department) that `make run` starts.
+# The demo department system (python -m tongban.exchange.demo.department) that `make run` starts.
 EXCHANGE_DEMO_DEPARTMENT_URL = env("EXCHANGE_DEMO_DEPARTMENT_URL", "http://127.0.0.1:8181")
 
 # --- E-mail and notifications (docs/notify.md) ----------------------------------------------------

@@ -1,7 +1,7 @@
 """Demo 智能秒批: the data elements, three published rule sets with their tests, the three items
 switched on, and staff of the three departments to configure, spot-check and revoke. Idempotent.
 
-Demo applicants (exchange.demodata): 网约车驾驶员从业资格证核发 — 李演示 passes, 王测试 fails on
+Demo applicants (exchange.demo.population): 网约车驾驶员从业资格证核发 — 李演示 passes, 王测试 fails on
 the disqualifying-record clause (饮酒后驾驶); 大货车入市通行证 — 王测试 (豫KH6013, 国六) passes,
 李演示 (豫KH4012, 国四) fails on the emission clause; 公共场所卫生许可 — 许昌示例餐饮管理有限公司
 (8 staff, 8 valid health certificates) passes, 许昌示例洗浴服务有限公司 (6 staff, 4 certificates)

@@ -2,8 +2,10 @@
 call catalog.actions (validation, audit), publishing is an admin action calling actions.publish."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tongban.accounts.roles import Role
 from tongban.catalog import actions
@@ -231,11 +233,12 @@ class ItemVersionAdmin(CatalogueAdmin):
     def save_related(self, request, form, formsets, change):
         # halls went through update_draft; the inlines go through the service layer too
         for formset in formsets:
+            # The audit record names the children in the platform's language, whatever the
+            # administrator reads the admin in (the label is a lazy translation).
+            with translation.override(settings.LANGUAGE_CODE):
+                what = str(formset.model._meta.verbose_name)
             actions.save_draft_children(
-                actor=request.user,
-                version=form.instance,
-                what=formset.model._meta.verbose_name,
-                save=formset.save,
+                actor=request.user, version=form.instance, what=what, save=formset.save
             )
 
     @admin.action(description="发布选中的草稿版本")

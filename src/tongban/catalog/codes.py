@@ -7,6 +7,7 @@ implementing body's USCC 18 + 行使层级 1 + 基本编码 12) and 业务办理
 import re
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.identifiers import check_uscc
@@ -89,11 +90,11 @@ BASIC_CODE_RE = re.compile(r"[0-9A-Z]{12}")
 
 def basic_code_problem(code: str) -> str:
     if not code:
-        return "请填写基本编码"
+        return gettext("请填写基本编码")
     if len(code) != 12:
-        return f"基本编码应为12位，当前为{len(code)}位"
+        return gettext("基本编码应为12位，当前为%(length)d位") % {"length": len(code)}
     if not BASIC_CODE_RE.fullmatch(code):
-        return "基本编码只能包含数字和大写字母"
+        return gettext("基本编码只能包含数字和大写字母")
     return ""
 
 
@@ -104,25 +105,27 @@ def implementation_code(uscc: str, level: int, basic_code: str) -> str:
 def implementation_code_problem(code: str) -> str:
     """Why a 实施编码 is invalid, or "" when it is well formed."""
     if len(code or "") != 31:
-        return f"实施编码应为31位，当前为{len(code or '')}位"
+        return gettext("实施编码应为31位，当前为%(length)d位") % {"length": len(code or "")}
     uscc_check = check_uscc(code[:18])
     if not uscc_check.valid:
-        return f"实施编码前18位应为实施主体统一社会信用代码：{uscc_check.reason}"
+        return gettext("实施编码前18位应为实施主体统一社会信用代码：%(reason)s") % {
+            "reason": uscc_check.reason
+        }
     if code[18] not in "1234567":
-        return "实施编码第19位应为行使层级代码（1至7）"
+        return gettext("实施编码第19位应为行使层级代码（1至7）")
     problem = basic_code_problem(code[19:])
-    return f"实施编码后12位：{problem}" if problem else ""
+    return gettext("实施编码后12位：%(problem)s") % {"problem": problem} if problem else ""
 
 
 def handling_code_problem(code: str) -> str:
     """Why a 业务办理项编码 is invalid, or "" when it is well formed."""
     if len(code or "") != 33:
-        return f"业务办理项编码应为33位，当前为{len(code or '')}位"
+        return gettext("业务办理项编码应为33位，当前为%(length)d位") % {"length": len(code or "")}
     problem = implementation_code_problem(code[:31])
     if problem:
         return problem
     if not code[31:].isdigit() or code[31:] == "00":
-        return "业务办理项编码最后2位应为01至99"
+        return gettext("业务办理项编码最后2位应为01至99")
     return ""
 
 

@@ -1,3 +1,5 @@
+from django.utils import translation
+
 from tongban.catalog import codes
 from tongban.core import testdata
 
@@ -24,3 +26,22 @@ def test_implementation_and_handling_codes():
         == "实施编码第19位应为行使层级代码（1至7）"
     )
     assert codes.implementation_code_problem(code[:30]) == "实施编码应为31位，当前为30位"
+
+
+def test_code_problems_are_told_in_english_to_an_english_reader():
+    uscc = testdata.credit_code("11", "411000", 1)
+    with translation.override("en"):
+        assert codes.basic_code_problem("") == "Please enter the basic code"
+        assert (
+            codes.basic_code_problem("0504010010")
+            == "The basic code must have 12 characters; it has 10"
+        )
+        assert codes.implementation_code_problem(uscc + "3" + "05040100100a") == (
+            "The last 12 characters of the implementation code: "
+            "The basic code may contain only digits and capital letters"
+        )
+        assert codes.handling_code_problem(uscc + "3" + "050401001000" + "00") == (
+            "The last 2 digits of the handling item code must be 01 to 99"
+        )
+    # Chinese stays the default.
+    assert codes.basic_code_problem("0504010010") == "基本编码应为12位，当前为10位"

@@ -9,10 +9,10 @@ import urllib.request
 
 import pytest
 
-from tongban.exchange import demodata
 from tongban.exchange.actions import access
 from tongban.exchange.actions.errors import ProviderUnavailable
 from tongban.exchange.actions.query import query
+from tongban.exchange.demo import population
 from tongban.exchange.models import CallRecord
 
 
@@ -29,7 +29,7 @@ def start_department():
     def start(*flags) -> str:
         port = free_port()
         process = subprocess.Popen(  # noqa: S603 (our own module, fixed arguments)
-            [sys.executable, "-m", "tongban.exchange.demo_department", "--port", str(port), *flags],
+            [sys.executable, "-m", "tongban.exchange.demo.department", "--port", str(port), *flags],
             env=os.environ.copy(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -82,7 +82,7 @@ def household_resource(department, resource_class, url, **options):
 
 @pytest.fixture
 def elder():
-    return demodata.people()[0]
+    return population.people()[0]
 
 
 def grant(consumer, resource):

@@ -1,11 +1,11 @@
 """A demo department system: 许昌市民政局's 户籍 and 婚姻登记 query endpoint, as its own process.
 
-    python -m tongban.exchange.demo_department [--host 127.0.0.1] [--port 8181]
+    python -m tongban.exchange.demo.department [--host 127.0.0.1] [--port 8181]
         [--delay SECONDS] [--fail] [--garbage]
 
 `make run` starts it (Procfile) so the exchange's HTTP provider crosses a real process boundary.
 It answers POST /query {"resource": "MZ_HJ", "items": [...], "subjects": [...]} with
-{"records": {subject: {item: value} | null}} from the generated demo data (exchange.demodata).
+{"records": {subject: {item: value} | null}} from the generated demo data (`population`).
 --delay, --fail and --garbage make it slow, answer HTTP 500, or answer records that break the
 resource's data items: the tests start it that way on a free port.
 """
@@ -85,9 +85,11 @@ def make_handler(behaviour: Behaviour, records_for):
 
 
 def serve(host: str, port: int, behaviour: Behaviour) -> ThreadingHTTPServer:
-    from tongban.exchange import demodata
+    from tongban.exchange.demo import population
 
-    server = ThreadingHTTPServer((host, port), make_handler(behaviour, demodata.department_records))
+    server = ThreadingHTTPServer(
+        (host, port), make_handler(behaviour, population.department_records)
+    )
     server.daemon_threads = True
     return server
 
