@@ -15,7 +15,8 @@ from tongban.accounts import demo as accounts_demo
 from tongban.core import testdata
 
 RESIDENTS = 24  # generated residents besides the demo accounts
-STREETS = ["魏文路", "八一路", "许继大道", "建安大道", "颍昌路", "文峰路"]
+# Street names no map has, so a generated address cannot be someone's real home.
+STREETS = ["示例路", "演示街", "样板大道", "示范路", "虚拟街", "模拟路"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _person(name, birth, sequence, male, region, serial) -> Person:
         birth=birth,
         male=male,
         region=region,
-        address=f"河南省许昌市{district}{street}{100 + serial}号（示例地址）",
+        address=f"河南省许昌市{district}{street}{100 + serial}号",
         household_no=f"4110{serial:05d}",
     )
 
