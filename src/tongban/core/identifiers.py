@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -52,12 +53,13 @@ class Check:
 
 
 # The last character is a check digit: say so in words a person copying from a card understands.
-CITIZEN_ID_CHECK_DIGIT = "身份证号码最后一位不对，请核对"
-USCC_CHECK_DIGIT = "统一社会信用代码最后一位不对，请核对"
+CITIZEN_ID_CHECK_DIGIT = gettext_lazy("身份证号码最后一位不对，请核对")
+USCC_CHECK_DIGIT = gettext_lazy("统一社会信用代码最后一位不对，请核对")
 
 
-def _invalid(reason: str) -> Check:
-    return Check(valid=False, reason=reason)
+def _invalid(reason) -> Check:
+    """`reason` in the active language (people read it on forms and in API errors)."""
+    return Check(valid=False, reason=str(reason))
 
 
 # --- Citizen ID (公民身份号码) ------------------------------------------------------------------------
@@ -66,19 +68,19 @@ def _invalid(reason: str) -> Check:
 def check_citizen_id(value: str, *, today: datetime.date | None = None) -> Check:
     number = re.sub(r"\s", "", value or "").upper()
     if not number:
-        return _invalid("请输入身份证号码")
+        return _invalid(gettext("请输入身份证号码"))
     if len(number) != 18:
-        return _invalid(f"身份证号码应为18位，当前为{len(number)}位")
+        return _invalid(gettext("身份证号码应为18位，当前为%(count)s位") % {"count": len(number)})
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        return _invalid("身份证号码只能包含数字，最后一位可以是X")
+        return _invalid(gettext("身份证号码只能包含数字，最后一位可以是X"))
     try:
         birth = ric.get_birth_date(number)
     except StdnumError:
-        return _invalid("出生日期无效")
+        return _invalid(gettext("出生日期无效"))
     if birth > (today or datetime.date.today()) or birth.year < 1900:
-        return _invalid("出生日期无效")
+        return _invalid(gettext("出生日期无效"))
     if not region_ever_existed(number[:6]):
-        return _invalid("行政区划代码不存在")
+        return _invalid(gettext("行政区划代码不存在"))
     if ric.calc_check_digit(number) != number[-1]:
         return _invalid(CITIZEN_ID_CHECK_DIGIT)
     return Check(
@@ -129,16 +131,21 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 def check_uscc(value: str) -> Check:
     code = re.sub(r"[\s-]", "", value or "").upper()
     if not code:
-        return _invalid("请输入统一社会信用代码")
+        return _invalid(gettext("请输入统一社会信用代码"))
     if len(code) != 18:
-        return _invalid(f"统一社会信用代码应为18位，当前为{len(code)}位")
+        return _invalid(
+            gettext("统一社会信用代码应为18位，当前为%(count)s位") % {"count": len(code)}
+        )
     bad = sorted({c for c in code if c not in USCC_ALPHABET})
     if bad:
-        return _invalid(f"统一社会信用代码不能包含字符 {''.join(bad)}（不使用 I、O、Z、S、V）")
+        return _invalid(
+            gettext("统一社会信用代码不能包含字符 %(chars)s（不使用 I、O、Z、S、V）")
+            % {"chars": "".join(bad)}
+        )
     if not code[2:8].isdigit():
-        return _invalid("统一社会信用代码第3至8位应为行政区划代码")
+        return _invalid(gettext("统一社会信用代码第3至8位应为行政区划代码"))
     if code[0] not in USCC_REGISTRARS:
-        return _invalid("登记管理部门代码（第1位）无效")
+        return _invalid(gettext("登记管理部门代码（第1位）无效"))
     if uscc.calc_check_digit(code) != code[-1]:
         return _invalid(USCC_CHECK_DIGIT)
     return Check(
@@ -201,7 +208,7 @@ def check_region_code(value: str) -> Check:
         return _invalid(problem)
     region = Region.objects.select_related("parent__parent").filter(code=code).first()
     if region is None:
-        return _invalid("行政区划代码不存在")
+        return _invalid(gettext("行政区划代码不存在"))
     return Check(
         valid=True,
         details={

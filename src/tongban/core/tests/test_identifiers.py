@@ -70,3 +70,22 @@ def test_region_level_and_parent_from_code():
     assert identifiers.region_level_and_parent("411002") == (3, "411000")
     assert identifiers.region_level_and_parent("411002001000") == (4, "411002")
     assert identifiers.region_level_and_parent("411002001002") == (5, "411002001000")
+
+
+def test_reasons_are_in_the_language_of_the_page():
+    """A form or the API in English says what is wrong in English; Chinese is the default."""
+    from django.utils import translation
+
+    good = testdata.citizen_id(sequence=3)
+    wrong_digit = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with translation.override("en"):
+        assert (
+            identifiers.check_citizen_id(wrong_digit).reason
+            == "The last digit of the ID number is wrong; please check"
+        )
+        assert (
+            identifiers.check_citizen_id("4110").reason
+            == "An ID card number has 18 characters; this one has 4"
+        )
+        assert identifiers.check_uscc("").reason == "Enter the unified social credit code"
+    assert identifiers.check_citizen_id(wrong_digit).reason == "身份证号码最后一位不对，请核对"
