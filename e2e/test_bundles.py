@@ -148,8 +148,7 @@ def test_newborn_bundle_one_form_departments_one_result(
 @pytest.mark.parametrize("size", ["phone", "pc"])
 def test_restaurant_bundle_food_licence_starts_after_business_licence(journey, tmp_path, size):
     from tongban.accounts import demo as accounts_demo
-    from tongban.bundles.tests.helpers import decide
-    from tongban.bundles.tests.test_journeys import accept_waiting
+    from tongban.testing.bundles import accept_waiting, decide
 
     login = next(row[1] for row in accounts_demo.logins() if row[0].startswith("法人"))
     enterprise = journey(size, "enterprise")

@@ -13,7 +13,7 @@ from tongban.core import demo as core_demo
 from tongban.core import testdata
 from tongban.identity import actions
 from tongban.identity.models import Consent
-from tongban.identity.tests.relying_party import RelyingParty
+from tongban.testing.relying_party import RelyingParty
 
 PASSWORD = "Tongban2026"
 

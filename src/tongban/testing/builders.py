@@ -7,24 +7,33 @@ from tongban.testing.clock import at
 from tongban.testing.factories import pdf
 
 
+def fill_application(application, actor, detail: str = "申请办理许可"):
+    """Fill both sections of a draft and attach a PDF to every required material."""
+    from tongban.applications import actions as intake
+
+    intake.save_section(
+        application=application, actor=actor, section=1, raw={"request_detail": detail}
+    )
+    intake.save_section(
+        application=application, actor=actor, section=2, raw={"delivery_method": "window"}
+    )
+    for material in intake.required_materials(application):
+        intake.attach_file(
+            application=application,
+            actor=actor,
+            material_id=material.pk,
+            uploaded=pdf("申请书.pdf"),
+        )
+    application.refresh_from_db()
+    return application
+
+
 def submit_application(owner, item, **kwargs):
     """Start, fill both sections, attach a PDF to every required material and submit."""
     from tongban.applications import actions as intake
 
     application = intake.start_application(owner=owner, service_item=item, channel="pc", **kwargs)
-    intake.save_section(
-        application=application, actor=owner, section=1, raw={"request_detail": "申请办理许可"}
-    )
-    intake.save_section(
-        application=application, actor=owner, section=2, raw={"delivery_method": "window"}
-    )
-    for material in intake.required_materials(application):
-        intake.attach_file(
-            application=application,
-            actor=owner,
-            material_id=material.pk,
-            uploaded=pdf("申请书.pdf"),
-        )
+    fill_application(application, owner)
     return intake.submit(application=application, actor=owner)
 
 
@@ -69,3 +78,37 @@ def complete_case(owner, people, item, day: datetime.date = datetime.date(2026, 
         cases.complete(application=application, actor=people["clerk"])
     application.refresh_from_db()
     return application
+
+
+def approved_and_completed(citizen, team, item):
+    """A 承诺件 submitted on 2026-09-21, accepted the next day, approved on the 23rd and completed
+    出证办结 on the 28th: the licence it issued."""
+    from tongban.cases import actions as cases
+    from tongban.licences.models import Licence
+
+    with at(datetime.date(2026, 9, 21)):
+        application = submit_application(citizen, item)
+    with at(datetime.date(2026, 9, 22)):
+        cases.accept(application=application, actor=team["clerk"])
+    with at(datetime.date(2026, 9, 23)):
+        approve_all(application, team)
+    with at(datetime.date(2026, 9, 28)):
+        cases.complete(application=application, actor=team["clerk"])
+    return Licence.objects.get(application=application)
+
+
+def waiving_item(department, team, licence_type_name):
+    """A published item whose first material an e-licence of `licence_type_name` replaces."""
+    from tongban.catalog import actions as catalog
+    from tongban.testing.catalog import complete_item
+
+    with at(datetime.date(2026, 9, 1)):
+        item, draft = complete_item(
+            department, code="010101009000", name="卫生许可延续", materials=2, handling_type="2"
+        )
+        first = draft.materials.order_by("order", "pk").first()
+        first.replaceable_by_licence_type = licence_type_name
+        first.save()
+        catalog.publish(actor=team["catalogue"], version=draft)
+    item.refresh_from_db()
+    return item, first

@@ -6,8 +6,8 @@ from tongban.applications.models import Application
 from tongban.bundles.actions import applying, joint, window
 from tongban.bundles.models import BundleApplication, MemberApplication
 from tongban.bundles.tests.conftest import pdf, staff
-from tongban.bundles.tests.helpers import decide
 from tongban.licences.models import Licence, LicenceUse
+from tongban.testing.bundles import accept_waiting, decide
 
 NEWBORN_VALUES = {
     "baby_name": "李小满",
@@ -48,16 +48,6 @@ def submit_newborn(version, parent, key="k1", **extra):
         idempotency_key=key,
         **extra,
     )
-
-
-def accept_waiting(bundle) -> list[str]:
-    """一窗受理 whatever waits for acceptance (a member that started by itself, say)."""
-    if not any(
-        r.application.status == "submitted" and r.application.item_version.handling_type != "1"
-        for r in joint.memberships(bundle)
-    ):
-        return []
-    return window.accept_all(bundle=bundle, actor=staff("yjsclerk"))
 
 
 def member(bundle, name) -> Application:

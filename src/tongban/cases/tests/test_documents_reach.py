@@ -18,10 +18,9 @@ from tongban.applications.models import MaterialCommitment, PipelineStep
 from tongban.cases import actions
 from tongban.catalog import actions as catalog
 from tongban.catalog.actions import MaterialSpec
-from tongban.licences.tests.test_done_when import approved_and_completed
 from tongban.seals import actions as seals
 from tongban.seals.models import IssuedDocument
-from tongban.testing.builders import submit_application
+from tongban.testing.builders import approved_and_completed, submit_application
 from tongban.testing.catalog import complete_item
 from tongban.testing.clock import at
 from tongban.testing.factories import pdf_bytes, staff

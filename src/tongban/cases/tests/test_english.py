@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from tongban.cases import actions
-from tongban.portal.tests.test_english import chrome_texts
 from tongban.testing.builders import submit_application
 from tongban.testing.clock import at
+from tongban.testing.english import chrome_texts
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -32,9 +32,9 @@ def test_a_sheet_takes_its_colours_from_tokens(sheet):
     if _name(sheet) in STANDALONE:
         text = DECLARED.sub("", text)  # its own palette, declared once
     else:
-        assert not DECLARED.search(text) or not COLOUR.search(
-            "".join(DECLARED.findall(text))
-        ), f"{_name(sheet)} declares colours: add them to tongban.css as tokens"
+        assert not DECLARED.search(text) or not COLOUR.search("".join(DECLARED.findall(text))), (
+            f"{_name(sheet)} declares colours: add them to tongban.css as tokens"
+        )
     found = sorted({m.group(0) for m in COLOUR.finditer(text)})
     assert not found, f"{_name(sheet)} writes colours of its own: {found}; use var(--token)"
 

@@ -1,6 +1,6 @@
 """Shared test helpers live in tongban.testing, not in another app's tests: a test that imports
-another app's conftest (or the root conftest) fails here, so a newcomer finds every shared factory,
-builder and fixture in one package."""
+from another app's tests (its conftest or any test module) or from the root conftest fails here,
+so a newcomer finds every shared factory, builder and fixture in one package."""
 
 import ast
 import pathlib
@@ -10,18 +10,15 @@ E2E = SRC.parent / "e2e"
 
 
 def foreign_conftest_imports(source: str, own_app: str) -> list[str]:
-    """`line module` of every import of another app's conftest or of the root conftest (its
+    """`line module` of every import from another app's tests or of the root conftest (its
     fixtures come from pytest; its constants are in tongban.testing)."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.ImportFrom) or not node.module:
             continue
         module = node.module.split(".")
-        names = {alias.name for alias in node.names}
         foreign = module[:1] == ["tongban"] and (
-            module[1:] == ["conftest"]
-            or (module[2:4] == ["tests", "conftest"] and module[1] != own_app)
-            or (module[2:] == ["tests"] and "conftest" in names and module[1] != own_app)
+            module[1:] == ["conftest"] or (module[2:3] == ["tests"] and module[1] != own_app)
         )
         if foreign:
             found.append(f"{node.lineno} {node.module}")
@@ -46,9 +43,12 @@ def test_the_check_tells_a_foreign_conftest_from_the_apps_own():
         "from tongban.conftest import PASSWORD\n"
         "from tongban.testing.clock import at\n"
         "from tongban.catalog.tests import conftest\n"
+        "from tongban.licences.tests.test_issuing import approved_and_completed\n"
+        "from tongban.ratings.tests.test_policy import PASSWORD\n"
     )
     assert foreign_conftest_imports(source, "ratings") == [
         "1 tongban.cases.tests.conftest",
         "3 tongban.conftest",
         "5 tongban.catalog.tests",
+        "6 tongban.licences.tests.test_issuing",
     ]

@@ -6,7 +6,7 @@ import requests
 
 from tongban.accounts import actions as account_actions
 from tongban.identity import actions
-from tongban.identity.tests.relying_party import RelyingParty
+from tongban.testing.relying_party import RelyingParty
 
 PASSWORD = "Tongban2026"
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tongban.identity.tests.conftest import approved_client
 from tongban.identity.tests.test_provider import authorize_params
-from tongban.portal.tests.test_english import chrome_texts
+from tongban.testing.english import chrome_texts
 
 pytestmark = pytest.mark.django_db
 

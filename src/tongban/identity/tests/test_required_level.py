@@ -9,9 +9,9 @@ from tongban.accounts.models import CitizenProfile
 from tongban.applications import actions as applications
 from tongban.applications.models import Application
 from tongban.applications.states import Status
-from tongban.applications.tests.test_intake import _fill
 from tongban.catalog import actions as catalog
 from tongban.identity import realname
+from tongban.testing.builders import fill_application
 from tongban.testing.catalog import complete_item, edit_section_data
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,10 @@ def loan_item(department, catalogue_admin):
 
 
 def _filled_draft(owner, item, channel="pc"):
-    return _fill(
-        applications.start_application(owner=owner, service_item=item, channel=channel), owner
+    return fill_application(
+        applications.start_application(owner=owner, service_item=item, channel=channel),
+        owner,
+        detail="申请领取高龄津贴",
     )
 
 

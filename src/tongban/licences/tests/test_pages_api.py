@@ -132,7 +132,7 @@ def test_api_issue_for_department_systems(client, citizen, licence_type, team, o
 
 def test_material_use_view_needs_consent(client, citizen, licence, department, team):
     from tongban.applications import actions as intake
-    from tongban.licences.tests.test_done_when import waiving_item
+    from tongban.testing.builders import waiving_item
 
     item, material = waiving_item(department, team, licence.licence_type.name)
     with at(D(2026, 10, 12)):

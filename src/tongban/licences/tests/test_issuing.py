@@ -1,4 +1,4 @@
-"""Issue 6 done-when (licence part), in the service layer: an approved 承诺件 is completed 出证办结
+"""Issuing a licence, in the service layer: an approved 承诺件 is completed 出证办结
 → a licence in the citizen's wallet whose PDF verifies, fails after one changed byte, waives a
 material in a second application, and produces one reminder near expiry."""
 
@@ -11,46 +11,25 @@ from tongban.applications import actions as intake
 from tongban.applications import licence_use
 from tongban.applications.models import TimelineEvent
 from tongban.cases import actions as cases
-from tongban.catalog import actions as catalog
 from tongban.core.models import AuditRecord
 from tongban.licences import actions, identifier
 from tongban.licences.models import Licence, LicenceUse, ReminderSent
 from tongban.notify.models import Notification
 from tongban.seals import actions as seals
-from tongban.testing.builders import approve_all, submit_application
-from tongban.testing.catalog import complete_item
+from tongban.testing.builders import (
+    approved_and_completed,
+    submit_application,
+    waiving_item,
+)
 from tongban.testing.clock import at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def approved_and_completed(citizen, team, item) -> Licence:
-    with at(D(2026, 9, 21)):
-        application = submit_application(citizen, item)
-    with at(D(2026, 9, 22)):
-        cases.accept(application=application, actor=team["clerk"])
-    with at(D(2026, 9, 23)):
-        approve_all(application, team)
-    with at(D(2026, 9, 28)):
-        cases.complete(application=application, actor=team["clerk"])
-    return Licence.objects.get(application=application)
-
-
-def waiving_item(department, team, licence_type_name):
-    with at(D(2026, 9, 1)):
-        item, draft = complete_item(
-            department, code="010101009000", name="卫生许可延续", materials=2, handling_type="2"
-        )
-        first = draft.materials.order_by("order", "pk").first()
-        first.replaceable_by_licence_type = licence_type_name
-        first.save()
-        catalog.publish(actor=team["catalogue"], version=draft)
-    item.refresh_from_db()
-    return item, first
-
-
-def test_done_when(citizen, department, team, promise_item, licence_type):
+def test_completion_issues_a_verifiable_licence_that_waives_a_material_and_reminds(
+    citizen, department, team, promise_item, licence_type
+):
     licence = approved_and_completed(citizen, team, promise_item)
 
     # issued: identifier, data, validity, wallet, timeline, audit
@@ -152,8 +131,6 @@ def test_completion_rolls_back_when_the_licence_cannot_be_signed(
 
 
 def test_items_without_a_licence_type_issue_nothing(citizen, team, promise_item):
-    from tongban.cases.tests.test_handling import _open_step  # noqa: F401
-
     with at(D(2026, 9, 21)):
         application = submit_application(citizen, promise_item)
     with at(D(2026, 9, 22)):

@@ -1,4 +1,4 @@
-"""Issue 7 done-when: a completed case rated 非常不满意 online with text; the department gets it,
+"""A bad rating from start to finish: a completed case rated 非常不满意 online with text; the department gets it,
 calls back, rectifies within the deadline, the rater rates the rectification; the same case rated by
 SMS reply; the public figures; an open rectification turning red after its deadline."""
 

@@ -1,10 +1,10 @@
-"""Driving a member through its department's case handling, as the workbench does."""
+"""Driving a bundle's members through their departments' case handling, as the workbench does."""
 
 from tongban.applications.models import Application
-from tongban.bundles.tests.conftest import staff
 from tongban.cases import actions as cases
 from tongban.cases.models import ReviewStep
 from tongban.core import demo as core_demo
+from tongban.testing.factories import demo_staff as staff
 
 
 def department_key(application: Application) -> str:
@@ -41,3 +41,15 @@ def decide(application: Application, approve: bool = True) -> None:
     application.refresh_from_db()
     closer = "rs_window" if key == "rs" else f"{key}_handler"
     cases.complete(application=application, actor=staff(closer))
+
+
+def accept_waiting(bundle) -> list[str]:
+    """一窗受理 whatever waits for acceptance (a member that started by itself, say)."""
+    from tongban.bundles.actions import joint, window
+
+    if not any(
+        r.application.status == "submitted" and r.application.item_version.handling_type != "1"
+        for r in joint.memberships(bundle)
+    ):
+        return []
+    return window.accept_all(bundle=bundle, actor=staff("yjsclerk"))
