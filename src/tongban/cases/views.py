@@ -6,8 +6,9 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -598,7 +599,18 @@ def supervision(request):
     cases = (
         Application.objects.filter(status=Status.ACCEPTED, case__warning__in=["yellow", "red"])
         .select_related("item_version", "case__department")
-        .order_by("case__effective_due_date")
+        # 处理人: who holds each open step now (or its role's queue), read in one query.
+        .prefetch_related(
+            Prefetch(
+                "case__steps",
+                queryset=ReviewStep.objects.filter(finished_at=None)
+                .select_related("assignee", "department")
+                .order_by("pk"),
+                to_attr="open_steps",
+            )
+        )
+        .annotate(last_supervised=Max("case__supervisions__sent_at"))
+        .order_by("case__effective_due_date", "pk")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -615,6 +627,31 @@ def supervision(request):
             "figures": statistics.handling_figures(since, until),
         },
     )
+
+
+@role_required(Role.SUPERVISOR)
+@require_POST
+def supervise_from_list(request, public_id):
+    """督办 sent from a row of the supervisor's table (cases.actions.supervise, as on the case
+    page); back to the same page of the table, the message saying on which case."""
+    application = _staff_application(request, public_id)
+    try:
+        actions.supervise(
+            application=application, actor=request.user, message=request.POST.get("message", "")
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("%(case)s：%(reason)s")
+            % {"case": application.case_number, "reason": "；".join(error.messages)},
+        )
+    else:
+        messages.success(
+            request, _("已向 %(case)s 的承办人发送督办通知") % {"case": application.case_number}
+        )
+    page = request.POST.get("page", "")
+    target = reverse("cases:supervision")
+    return redirect(f"{target}?page={page}" if page.isdigit() else target)
 
 
 def document_download(request, public_id, document_id: int | None = None):
