@@ -443,6 +443,14 @@ def _verdict(value: str | None) -> bool:
     return value == "true"
 
 
+def _approval(value: str | None) -> bool:
+    """准予 or 不予 of a 即办件 must be chosen: nothing is pre-selected, and a missing answer is
+    never read as either."""
+    if value not in ("approve", "deny"):
+        raise ValidationError({"decision": [_("请选择准予或不予")]})
+    return value == "approve"
+
+
 def _ticked_materials(request) -> dict[int, str]:
     """The materials ticked in the 补正 form, each with its optional problem text."""
     ticked = request.POST.getlist("materials")
@@ -481,7 +489,7 @@ MOVES = {
     "decide_now": lambda r, a: actions.decide_immediately(
         application=a,
         actor=r.user,
-        approve=r.POST.get("decision") == "approve",
+        approve=_approval(r.POST.get("decision")),
         reason=r.POST.get("opinion", ""),
     ),
     "step": lambda r, a: actions.complete_step(

@@ -114,3 +114,36 @@ def test_the_supervisor_sees_who_holds_a_late_case_and_sends_supervision_from_it
     # Only a supervisor sends 督办 from the table.
     client.force_login(team["handler"])
     assert client.post(send, {"message": "自己督办"}).status_code == 403
+
+
+def test_an_immediate_decision_is_chosen_not_pre_selected(client, citizen, team, department):
+    """Issue 31: the 即办件 decision offered 准予 pre-selected; a post without a choice was read as
+    不予. Now both are radios, neither checked, and the server asks for a choice."""
+    from tongban.applications.states import Status
+    from tongban.catalog import actions as catalog
+    from tongban.testing.catalog import complete_item
+
+    with at(D(2026, 9, 1)):
+        item, draft = complete_item(
+            department, code="010101003000", name="即办证明", materials=1, handling_type="1"
+        )
+        catalog.publish(actor=team["catalogue"], version=draft)
+    item.refresh_from_db()
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, item)
+        client.force_login(team["clerk"])
+        url = reverse("cases:detail", args=[application.public_id])
+        page = client.get(url).content.decode()
+        form = page.split("即办件当场办结")[1].split("</form>")[0]
+        assert 'type="radio" name="decision" value="approve" required>' in form
+        assert 'type="radio" name="decision" value="deny" required>' in form
+        assert "checked" not in form and "<select" not in form
+        act = reverse("cases:act", args=[application.public_id, "decide_now"])
+        refused = client.post(act, {"opinion": "材料齐全"}, follow=True)
+        assert "请选择准予或不予" in refused.content.decode()
+        application.refresh_from_db()
+        assert application.status == Status.SUBMITTED  # nothing decided, nothing lost
+        done = client.post(act, {"decision": "approve", "opinion": "材料齐全"}, follow=True)
+    assert "即办件已当场办理" in done.content.decode()
+    application.refresh_from_db()
+    assert application.case.decision == "approve"
