@@ -116,6 +116,12 @@ def test_promise_case_through_correction_suspension_extension_and_review(
             staff.go("/workbench/cases/?tab=todo")
             assert application.case_number in staff.text()
             _open_case(staff, application)
+            if step == "承办":  # the decision form: radios by their labels, none chosen for you
+                form = staff.page.locator(
+                    "details", has=staff.page.locator("summary", has_text=step)
+                )
+                assert form.first.locator("input[name=action]:checked").count() == 0
+                staff.shot("承办-form")
             move(
                 staff,
                 step,
