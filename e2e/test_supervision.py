@@ -62,6 +62,8 @@ def test_yellow_and_red_warnings_and_a_supervision_notice(journey, size):
         assert f"已向 {late.case_number} 的承办人发送督办通知" in supervisor.text()
         assert "督办" in row.locator("[data-last-supervised]").inner_text()
         supervisor.shot("supervision-sent")
+        supervisor.elderly()
+        supervisor.shot("supervision-sent-elderly")
         supervisor.go(f"/workbench/cases/{late.public_id}/")
         assert "请于今日内办结" in supervisor.text()
         supervisor.shot("red-case")
