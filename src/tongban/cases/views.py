@@ -459,12 +459,14 @@ def _ticked_materials(request) -> dict[int, str]:
     return {int(pk): request.POST.get(f"note_{pk}", "")[:200] for pk in ticked}
 
 
-def _confirmed(request, field: str) -> str:
-    """A final act (出证办结) is made only with its confirmation ticked, so one stray click does
-    not issue documents: the form's checkbox, checked here since a page without JavaScript or an
-    old tab can post without it. Returns the posted `field`."""
+def _confirmed(request, field: str, refusal: str = "") -> str:
+    """A final act (出证办结, 不予受理) is made only with its confirmation ticked, so one stray click
+    does not issue documents: the form's checkbox, checked here since a page without JavaScript or
+    an old tab can post without it. Returns the posted `field`."""
     if request.POST.get("confirm") != "yes":
-        raise ValidationError({"confirm": [_("请先勾选“我已核对审批结果和将签发的文书”，再办结")]})
+        raise ValidationError(
+            {"confirm": [refusal or _("请先勾选“我已核对审批结果和将签发的文书”，再办结")]}
+        )
     return request.POST.get(field, "")
 
 
@@ -475,7 +477,9 @@ MOVES = {
     "refuse": lambda r, a: actions.refuse(
         application=a,
         actor=r.user,
-        reason=r.POST.get("reason", ""),
+        reason=_confirmed(
+            r, "reason", _("请先勾选“我已核对不予受理的情形、理由和依据”，再签发决定书")
+        ),
         legal_basis=r.POST.get("legal_basis", ""),
         ground=r.POST.get("ground", ""),
         refer_to=r.POST.get("refer_to", ""),
