@@ -127,7 +127,10 @@ def test_newborn_bundle_one_form_departments_one_result(
         "details", has=staff.page.locator("summary", has_text="即办件当场办结")
     ).first
     details.locator("summary").click()
+    assert details.locator("input[name=decision]:checked").count() == 0  # nothing pre-selected
+    details.locator("input[name=decision][value=approve]").check()
     details.locator("textarea[name=opinion]").fill("当场制卡")
+    staff.shot("immediate-decision")
     follow(staff, details.locator("button", has_text="受理并当场作出决定"))
     staff.page.get_by_label("我已核对审批结果和将签发的文书，确认办结").check()
     follow(staff, staff.page.get_by_role("button", name="出证办结"))

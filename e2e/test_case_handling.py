@@ -60,6 +60,14 @@ def test_promise_case_through_correction_suspension_extension_and_review(
         staff.shot("acceptance-queue")
         _open_case(staff, application)
         staff.shot("case-submitted")
+        # 不予受理 is a final act: the form asks for a confirmation before the decision is issued.
+        refusal = staff.page.locator(
+            "details", has=staff.page.locator("summary", has_text="不予受理")
+        ).last
+        refusal.locator("summary").click()
+        assert refusal.locator("input[name=confirm][required]").count() == 1
+        staff.shot("refusal-form")
+        refusal.locator("summary").click()  # closed again: nothing was sent
         correction = staff.page.locator(
             "details", has=staff.page.locator("summary", has_text="一次性告知补正")
         ).first
@@ -116,6 +124,12 @@ def test_promise_case_through_correction_suspension_extension_and_review(
             staff.go("/workbench/cases/?tab=todo")
             assert application.case_number in staff.text()
             _open_case(staff, application)
+            if step == "承办":  # the decision form: radios by their labels, none chosen for you
+                form = staff.page.locator(
+                    "details", has=staff.page.locator("summary", has_text=step)
+                )
+                assert form.first.locator("input[name=action]:checked").count() == 0
+                staff.shot("承办-form")
             move(
                 staff,
                 step,

@@ -1,8 +1,8 @@
 """Journey 5 in a browser, at PC and phone size: two accepted 高龄津贴 cases (promised 10 working
 days) run late while the server's clock travels; the scheduled warnings job turns one yellow (2
-working days left) and one red (a working day overdue); the supervisor sees both in 效能督办 and sends
-a 督办 notice on the red one; the handler finds it in the message centre and answers it; the
-supervisor reads the answer on the case."""
+working days left) and one red (a working day overdue); the supervisor sees both in 效能督办, with
+who holds each, and sends a 督办 notice on the red one from its row of the table; the handler finds
+it in the message centre and answers it; the supervisor reads the answer on the case."""
 
 from pathlib import Path
 
@@ -11,7 +11,6 @@ from journeys import (
     SIZES,
     accept,
     elderly_citizen_application,
-    move,
     off_loop,
     on,
     review_and_approve,
@@ -52,16 +51,22 @@ def test_yellow_and_red_warnings_and_a_supervision_notice(journey, size):
         assert "超期" in text and "预警" in text
         assert late.case_number in text and soon.case_number in text
         supervisor.shot("supervision-yellow-and-red")
-        supervisor.go(f"/workbench/cases/{late.public_id}/")
-        supervisor.shot("red-case")
-        move(
-            supervisor,
-            "发送督办",
-            {"message": "已超承诺时限，请于今日内办结并说明超期原因"},
-            "发送督办通知",
-        )
-        assert "督办通知已发送" in supervisor.text()
+        # 督办 from the late case's row of the table: who holds it, then the notice, inline.
+        row = supervisor.page.locator(f'tr[data-case="{late.case_number}"]')
+        assert "未分派" in row.locator("[data-handler]").inner_text()
+        row.locator("summary", has_text="督办").click()
+        row.locator("textarea[name=message]").fill("已超承诺时限，请于今日内办结并说明超期原因")
+        supervisor.shot("supervision-inline-form")
+        row.locator("button", has_text="发送督办通知").click()
+        supervisor.page.wait_for_load_state()
+        assert f"已向 {late.case_number} 的承办人发送督办通知" in supervisor.text()
+        assert "督办" in row.locator("[data-last-supervised]").inner_text()
         supervisor.shot("supervision-sent")
+        supervisor.elderly()
+        supervisor.shot("supervision-sent-elderly")
+        supervisor.go(f"/workbench/cases/{late.public_id}/")
+        assert "请于今日内办结" in supervisor.text()
+        supervisor.shot("red-case")
 
         handler = journey(size, "handler")
         handler.login("handler")

@@ -7,6 +7,11 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("supervision/", views.supervision, name="supervision"),
+    path(
+        "supervision/<uuid:public_id>/supervise/",
+        views.supervise_from_list,
+        name="supervise-from-list",
+    ),
     path("instant/settings/", instant_views.settings_page, name="instant-settings"),
     path("instant/settings/<int:item_pk>/", instant_views.configure, name="instant-configure"),
     path("instant/checks/", instant_views.spot_checks, name="instant-checks"),

@@ -6,8 +6,9 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -442,6 +443,14 @@ def _verdict(value: str | None) -> bool:
     return value == "true"
 
 
+def _approval(value: str | None) -> bool:
+    """准予 or 不予 of a 即办件 must be chosen: nothing is pre-selected, and a missing answer is
+    never read as either."""
+    if value not in ("approve", "deny"):
+        raise ValidationError({"decision": [_("请选择准予或不予")]})
+    return value == "approve"
+
+
 def _ticked_materials(request) -> dict[int, str]:
     """The materials ticked in the 补正 form, each with its optional problem text."""
     ticked = request.POST.getlist("materials")
@@ -450,12 +459,14 @@ def _ticked_materials(request) -> dict[int, str]:
     return {int(pk): request.POST.get(f"note_{pk}", "")[:200] for pk in ticked}
 
 
-def _confirmed(request, field: str) -> str:
-    """A final act (出证办结) is made only with its confirmation ticked, so one stray click does
-    not issue documents: the form's checkbox, checked here since a page without JavaScript or an
-    old tab can post without it. Returns the posted `field`."""
+def _confirmed(request, field: str, refusal: str = "") -> str:
+    """A final act (出证办结, 不予受理) is made only with its confirmation ticked, so one stray click
+    does not issue documents: the form's checkbox, checked here since a page without JavaScript or
+    an old tab can post without it. Returns the posted `field`."""
     if request.POST.get("confirm") != "yes":
-        raise ValidationError({"confirm": [_("请先勾选“我已核对审批结果和将签发的文书”，再办结")]})
+        raise ValidationError(
+            {"confirm": [refusal or _("请先勾选“我已核对审批结果和将签发的文书”，再办结")]}
+        )
     return request.POST.get(field, "")
 
 
@@ -466,7 +477,9 @@ MOVES = {
     "refuse": lambda r, a: actions.refuse(
         application=a,
         actor=r.user,
-        reason=r.POST.get("reason", ""),
+        reason=_confirmed(
+            r, "reason", _("请先勾选“我已核对不予受理的情形、理由和依据”，再签发决定书")
+        ),
         legal_basis=r.POST.get("legal_basis", ""),
         ground=r.POST.get("ground", ""),
         refer_to=r.POST.get("refer_to", ""),
@@ -480,7 +493,7 @@ MOVES = {
     "decide_now": lambda r, a: actions.decide_immediately(
         application=a,
         actor=r.user,
-        approve=r.POST.get("decision") == "approve",
+        approve=_approval(r.POST.get("decision")),
         reason=r.POST.get("opinion", ""),
     ),
     "step": lambda r, a: actions.complete_step(
@@ -598,7 +611,18 @@ def supervision(request):
     cases = (
         Application.objects.filter(status=Status.ACCEPTED, case__warning__in=["yellow", "red"])
         .select_related("item_version", "case__department")
-        .order_by("case__effective_due_date")
+        # 处理人: who holds each open step now (or its role's queue), read in one query.
+        .prefetch_related(
+            Prefetch(
+                "case__steps",
+                queryset=ReviewStep.objects.filter(finished_at=None)
+                .select_related("assignee", "department")
+                .order_by("pk"),
+                to_attr="open_steps",
+            )
+        )
+        .annotate(last_supervised=Max("case__supervisions__sent_at"))
+        .order_by("case__effective_due_date", "pk")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -615,6 +639,31 @@ def supervision(request):
             "figures": statistics.handling_figures(since, until),
         },
     )
+
+
+@role_required(Role.SUPERVISOR)
+@require_POST
+def supervise_from_list(request, public_id):
+    """督办 sent from a row of the supervisor's table (cases.actions.supervise, as on the case
+    page); back to the same page of the table, the message saying on which case."""
+    application = _staff_application(request, public_id)
+    try:
+        actions.supervise(
+            application=application, actor=request.user, message=request.POST.get("message", "")
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("%(case)s：%(reason)s")
+            % {"case": application.case_number, "reason": "；".join(error.messages)},
+        )
+    else:
+        messages.success(
+            request, _("已向 %(case)s 的承办人发送督办通知") % {"case": application.case_number}
+        )
+    page = request.POST.get("page", "")
+    target = reverse("cases:supervision")
+    return redirect(f"{target}?page={page}" if page.isdigit() else target)
 
 
 def document_download(request, public_id, document_id: int | None = None):

@@ -104,6 +104,7 @@ def item_detail(request, pk):
             "history": history,
             "draft": draft,
             "problems": problems,
+            "four_eyes": actions.four_eyes_refusal(request.user, draft) if draft else "",
         },
     )
 

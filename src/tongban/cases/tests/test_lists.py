@@ -71,3 +71,79 @@ def test_the_acceptance_queue_shows_each_deadline_counted_over_the_mid_autumn_ho
         client.force_login(team["clerk"])  # a new day's session
         late = _accept_row(client.get(reverse("cases:list"), {"tab": "accept"}).content.decode())
     assert "超期 1 个工作日" in late and "badge--red" in late
+
+
+def _warned_row(page: str, case_number: str) -> str:
+    table = page.split("data-warned-cases")[1].split("</table>")[0]
+    return next(row for row in table.split("</tr>") if case_number in row)
+
+
+def test_the_supervisor_sees_who_holds_a_late_case_and_sends_supervision_from_its_row(
+    client, citizen, team, promise_item
+):
+    from tongban.cases import actions
+    from tongban.notify.models import Notification
+
+    with at(D(2026, 11, 2)):
+        application = submit_application(citizen, promise_item)
+        actions.accept(application=application, actor=team["clerk"])
+    step = application.case.steps.get(finished_at=None)
+    url = reverse("cases:supervision")
+    client.force_login(team["supervisor"])
+    with at(D(2026, 11, 10)):
+        actions.raise_warnings()
+        row = _warned_row(client.get(url).content.decode(), application.case_number)
+        # Nobody has taken the step yet: the row says so, and which step it waits in.
+        assert "未分派" in row and step.name in row and "badge--red" in row
+        step.assignee = team["handler"]
+        step.save(update_fields=["assignee"])
+        row = _warned_row(client.get(url).content.decode(), application.case_number)
+        assert team["handler"].display_name in row
+        send = reverse("cases:supervise-from-list", args=[application.public_id])
+        # An empty 督办 is refused in Chinese, names the case and sends nothing.
+        empty = client.post(send, {"message": "  ", "page": "1"}, follow=True)
+        assert f"{application.case_number}：请填写督办意见" in empty.content.decode()
+        assert not application.case.supervisions.exists()
+        sent = client.post(send, {"message": "请今日办结", "page": "1"})
+        assert sent.status_code == 302 and sent["Location"] == f"{url}?page=1"
+        page = client.get(url).content.decode()
+    assert f"已向 {application.case_number} 的承办人发送督办通知" in page
+    assert "已于 11-10" in _warned_row(page, application.case_number)
+    assert application.case.supervisions.get().message == "请今日办结"
+    assert Notification.objects.filter(recipient=team["handler"]).exists()
+    # Only a supervisor sends 督办 from the table.
+    client.force_login(team["handler"])
+    assert client.post(send, {"message": "自己督办"}).status_code == 403
+
+
+def test_an_immediate_decision_is_chosen_not_pre_selected(client, citizen, team, department):
+    """Issue 31: the 即办件 decision offered 准予 pre-selected; a post without a choice was read as
+    不予. Now both are radios, neither checked, and the server asks for a choice."""
+    from tongban.applications.states import Status
+    from tongban.catalog import actions as catalog
+    from tongban.testing.catalog import complete_item
+
+    with at(D(2026, 9, 1)):
+        item, draft = complete_item(
+            department, code="010101003000", name="即办证明", materials=1, handling_type="1"
+        )
+        catalog.publish(actor=team["catalogue"], version=draft)
+    item.refresh_from_db()
+    with at(D(2026, 9, 21)):
+        application = submit_application(citizen, item)
+        client.force_login(team["clerk"])
+        url = reverse("cases:detail", args=[application.public_id])
+        page = client.get(url).content.decode()
+        form = page.split("即办件当场办结")[1].split("</form>")[0]
+        assert 'type="radio" name="decision" value="approve" required>' in form
+        assert 'type="radio" name="decision" value="deny" required>' in form
+        assert "checked" not in form and "<select" not in form
+        act = reverse("cases:act", args=[application.public_id, "decide_now"])
+        refused = client.post(act, {"opinion": "材料齐全"}, follow=True)
+        assert "请选择准予或不予" in refused.content.decode()
+        application.refresh_from_db()
+        assert application.status == Status.SUBMITTED  # nothing decided, nothing lost
+        done = client.post(act, {"decision": "approve", "opinion": "材料齐全"}, follow=True)
+    assert "即办件已当场办理" in done.content.decode()
+    application.refresh_from_db()
+    assert application.case.decision == "approve"

@@ -43,7 +43,7 @@ from tongban.catalog.actions.structure import (
     set_structure,
     structure_problems,
 )
-from tongban.catalog.actions.versions import new_draft, publish, withdraw
+from tongban.catalog.actions.versions import four_eyes_refusal, new_draft, publish, withdraw
 from tongban.catalog.policy import require_catalogue_admin
 from tongban.catalog.states import ITEM_VERSION, SYSTEM, TRANSITIONS
 
@@ -69,6 +69,7 @@ __all__ = [
     "duplicate_children",
     "flush_view_counts",
     "forget_version_structures",
+    "four_eyes_refusal",
     "new_draft",
     "publish",
     "record_view",

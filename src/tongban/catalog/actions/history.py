@@ -16,7 +16,17 @@ def _display(version: ItemVersion, name: str) -> str:
         return "是" if value else "否"
     if name == "faq":
         return "；".join(f"{e.get('q')}——{e.get('a')}" for e in value)
+    if isinstance(value, str):
+        return _same_text(value)
     return "" if value is None else str(value)
+
+
+def _same_text(text: str) -> str:
+    """A text as a reader compares it: line ends of any system, spaces at line ends and blank lines
+    around it do not count. A version stored with "\r\n" (posted by a browser before texts were
+    normalised on save) or a trailing newline (the edit form strips it) is not a change."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 def diff_versions(old: ItemVersion, new: ItemVersion) -> list[dict]:

@@ -104,6 +104,14 @@ def editors_of(version: ItemVersion) -> set[int]:
     return {version.created_by_id, *changed_by} - {None}
 
 
+def four_eyes_refusal(actor, version: ItemVersion) -> str:
+    """Why `actor` may not publish `version` under the four-eyes rule (CATALOG_PUBLISH_BY_SECOND_PERSON),
+    or "" when they may: the item page says it before the button, publish() enforces it."""
+    if conf.publish_by_second_person() and actor.pk in editors_of(version):
+        return _("您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布")
+    return ""
+
+
 @transaction.atomic
 def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     """Publish a complete draft; the previously published version is superseded by the system."""
@@ -117,10 +125,9 @@ def publish(*, actor, version: ItemVersion, valid_from=None) -> ItemVersion:
     item = version.item
     require_catalogue_admin(actor, item.department)
     check_transition(version, S.PUBLISHED, actor)
-    if conf.publish_by_second_person() and actor.pk in editors_of(version):
-        raise ValidationError(
-            {"status": [_("您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布")]}
-        )
+    refusal = four_eyes_refusal(actor, version)
+    if refusal:
+        raise ValidationError({"status": [refusal]})
     data = {name: getattr(version, name) for name in ItemVersion.ELEMENT_FIELDS}
     problems = validate_elements(item.basic_item, data)
     problems.update(completeness_problems(version))

@@ -140,3 +140,39 @@ def test_the_preview_is_for_the_items_own_catalogue_administrators(
     assert client.get(url).status_code == 403
     client.force_login(staff_clerk)
     assert client.get(url).status_code == 403
+
+
+def _process_change_shown(editor, item) -> bool:
+    page = editor.get(reverse("catalog_staff:item", args=[item.pk])).content.decode()
+    changes = page.split("版本历史")[1]
+    return "办理流程" in changes
+
+
+def test_an_unchanged_process_saved_on_the_edit_page_is_not_reported_as_changed(
+    editor, department, catalogue_admin
+):
+    """Issue 31: the version diff said 办理流程 changed when it was identical. Version 1 was stored
+    with a browser's "\r\n" and a trailing line end (as saves before the fix and imports did); the
+    administrator saves the section of the new draft without touching it."""
+    item, draft = complete_item(department, process="申请\n受理\n审查\n决定")
+    ItemVersion.objects.filter(pk=draft.pk).update(process="申请\r\n受理\r\n审查 \r\n决定\r\n")
+    actions.publish(actor=catalogue_admin, version=draft)
+    second = actions.new_draft(actor=catalogue_admin, item=item)
+    url = reverse("catalog_staff:edit", args=[item.pk])
+    section = next(key for key, _label, fields in EDIT_SECTIONS if "process" in fields)
+    assert editor.post(url, edit_section_data(editor.get(url), section)).status_code == 302
+
+    second.refresh_from_db()
+    assert actions.diff_versions(draft, second) == []
+    assert not _process_change_shown(editor, item)
+    assert (
+        "内容没有变化" in editor.get(reverse("catalog_staff:item", args=[item.pk])).content.decode()
+    )
+    # A real change of one step is still reported, with the old and the new text.
+    data = edit_section_data(editor.get(url), section)
+    data[f"{section}-process"] = "申请\n受理\n现场核查\n决定"
+    editor.post(url, data)
+    second.refresh_from_db()
+    (change,) = actions.diff_versions(draft, second)
+    assert change["label"] == "办理流程" and "现场核查" in change["new"]
+    assert _process_change_shown(editor, item)

@@ -6,6 +6,7 @@ from tongban.catalog import actions
 from tongban.catalog.models import ServiceItem
 from tongban.core import demo as core_demo
 from tongban.testing.catalog import complete_item
+from tongban.testing.factories import staff
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
@@ -156,6 +157,33 @@ def test_staff_publish_flow_and_history(staff_client, department):
     assert staff_client.post(edit_url, data).status_code == 302
     html = staff_client.get(detail_url).content.decode()
     assert "第 1 版 → 第 2 版的变化" in html and "承诺办结时限" in html
+
+
+def test_with_four_eyes_the_editor_is_told_a_second_administrator_publishes(
+    staff_client, department, catalogue_admin, settings
+):
+    settings.CATALOG_PUBLISH_BY_SECOND_PERSON = True
+    item, draft = complete_item(department)
+    actions.update_draft(actor=catalogue_admin, version=draft, elements={"promised_limit": 4})
+    detail_url = reverse("catalog_staff:item", args=[item.pk])
+    page = staff_client.get(detail_url).content.decode()
+    # The editor reads why before clicking, and is offered no publish button.
+    assert "您创建或修改过这份草稿，须由本部门另一位事项管理员审核发布" in page
+    assert "审核通过并发布" not in page
+    # A post from an old tab is refused by the service layer, with the same words.
+    refused = staff_client.post(
+        reverse("catalog_staff:publish", args=[item.pk]), {"confirm": "yes"}, follow=True
+    )
+    assert "须由本部门另一位事项管理员审核发布" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.current_version is None
+    reviewer = staff(department, "catadmin-b", "catalogue_admin", display_name="复核管理员")
+    staff_client.force_login(reviewer)
+    page = staff_client.get(detail_url).content.decode()
+    assert "审核通过并发布" in page and "data-four-eyes" not in page
+    staff_client.post(reverse("catalog_staff:publish", args=[item.pk]), {"confirm": "yes"})
+    item.refresh_from_db()
+    assert item.current_version_id == draft.pk
 
 
 def test_staff_pages_need_catalogue_role(client, staff_clerk, department, other_catalogue_admin):
