@@ -6,7 +6,7 @@ logged (calllog) whatever its outcome: answered, not found, denied or failed.
 
 import datetime
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from threading import Lock
 
 from django.db.models.signals import post_delete, post_save
@@ -52,18 +52,40 @@ class QueryResult:
         return any(record is not None for record in self.records.values())
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedItem:
+    """A data item of a published version, as queries read it: an immutable copy, so the one this
+    process keeps can be shared by every request without anyone changing it under another."""
+
+    code: str
+    name: str
+    item_type: str
+    code_table: str
+    required: bool
+    rule: str
+    personal: bool
+    sensitivity: str
+
+
+_PUBLISHED_ITEM_FIELDS = tuple(f.name for f in fields(PublishedItem))
+
 # Items of published versions, per process: a published version is never edited. Keyed with the
 # publication time too, so a database that reuses ids (a restored copy, rolled-back tests) cannot
 # serve another version's items.
-_items_cache: dict[tuple, list[DataItem]] = {}
+_items_cache: dict[tuple, tuple[PublishedItem, ...]] = {}
 _items_lock = Lock()
 
 
-def _items_of(version) -> list[DataItem]:
+def _items_of(version) -> tuple[PublishedItem, ...]:
     key = (version.pk, version.published_at)
     items = _items_cache.get(key)
     if items is None:
-        items = list(DataItem.objects.filter(version_id=version.pk).order_by("order", "id"))
+        rows = (
+            DataItem.objects.filter(version_id=version.pk)
+            .order_by("order", "id")
+            .values(*_PUBLISHED_ITEM_FIELDS)
+        )
+        items = tuple(PublishedItem(**row) for row in rows)
         with _items_lock:
             _items_cache[key] = items
     return items
@@ -204,7 +226,7 @@ def _check_input(call: _Call) -> None:
     call.subjects_checked = True
 
 
-def _granted_items(call: _Call, version, items: list[DataItem]) -> list[DataItem]:
+def _granted_items(call: _Call, version, items) -> list[PublishedItem]:
     if version.share_condition == ShareCondition.NOT_SHARED:
         _deny(call, "not_shared", "该数据资源不予共享")
     granted = _live_granted_codes(call.consumer.pk, call.resource.pk)
@@ -263,7 +285,7 @@ class Prepared:
 
     call: _Call
     version: ResourceVersion
-    wanted: list[DataItem]
+    wanted: list[PublishedItem]
     provider: object
 
     @property

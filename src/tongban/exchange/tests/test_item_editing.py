@@ -171,3 +171,19 @@ def test_the_last_item_cannot_be_removed_and_others_may_not_edit(
     # staff of another department (not the provider's data administrator) are turned away
     assert login(consumer_staff).get(f"{PAGES}/{population.pk}/items/new").status_code == 403
     assert DataItem.objects.filter(version=draft).count() == 1
+
+
+def test_the_items_queries_keep_are_immutable_copies_shared_by_every_request(population):
+    """Queries read a published version's items from this process's copy: the same copy for every
+    request, which no request can change (a model instance could be changed by one request under
+    another)."""
+    import dataclasses
+
+    from tongban.exchange.actions import query
+
+    published = population.current_version
+    first = query._items_of(published)
+    assert [item.code for item in first] == ["xm", "gmsfhm", "xb", "csrq"]
+    assert query._items_of(published) is first
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first[0].required = not first[0].required
