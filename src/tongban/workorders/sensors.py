@@ -1,17 +1,43 @@
 """The sensors alerts name, kept for a few seconds per process, so that verifying an alert costs no
-query and no decryption of the sensor's key (a burst of alerts names the same few sensors).
+query and no decryption of the sensor's key (a burst of alerts names the same few sensors). What is
+kept is an immutable copy (KnownSensor), shared by every request and the MQTT subscriber's threads.
 
 Saving or deleting a sensor clears this process's copy at once; other processes (web workers,
 the MQTT subscriber) see a change — a disabled sensor, a new key — within CACHE_SECONDS."""
 
 import threading
 import time
+from dataclasses import dataclass
+from decimal import Decimal
 
 CACHE_SECONDS = 5.0
 MAX_ENTRIES = 10_000
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[float, object]] = {}  # code → (expires, Sensor or None for unknown codes)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSensor:
+    """What verifying an alert and registering its work order read from a registered sensor."""
+
+    pk: int
+    code: str
+    name: str
+    alert_text: str
+    category_id: int
+    urgency: str
+    address: str
+    lng: Decimal
+    lat: Decimal
+    is_active: bool
+    secret: str  # decrypted once, when the sensor is loaded
+
+    @classmethod
+    def of(cls, sensor) -> "KnownSensor":
+        return cls(**{name: getattr(sensor, name) for name in cls.__slots__})
+
+
+_cache: dict[str, tuple[float, KnownSensor | None]] = {}  # code → (expires, None: unknown code)
 
 
 def clear() -> None:
@@ -19,8 +45,8 @@ def clear() -> None:
         _cache.clear()
 
 
-def get_many(codes) -> dict:
-    """{code: Sensor or None}; the key is decrypted once, when the sensor is loaded."""
+def get_many(codes) -> dict[str, KnownSensor | None]:
+    """{code: KnownSensor, or None for a code no sensor has}."""
     from tongban.workorders.models import Sensor
 
     now = time.monotonic()
@@ -32,9 +58,7 @@ def get_many(codes) -> dict:
         else:
             missing.append(code)
     if missing:
-        loaded = {
-            s.code: s for s in Sensor.objects.filter(code__in=missing).select_related("category")
-        }
+        loaded = {s.code: KnownSensor.of(s) for s in Sensor.objects.filter(code__in=missing)}
         expires = now + CACHE_SECONDS
         with _lock:
             for code in missing:
@@ -45,5 +69,5 @@ def get_many(codes) -> dict:
     return found
 
 
-def get(code: str):
+def get(code: str) -> KnownSensor | None:
     return get_many([code])[code]

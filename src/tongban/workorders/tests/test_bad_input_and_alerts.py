@@ -139,3 +139,20 @@ def test_the_fast_prediction_gives_scikit_learns_probabilities():
     best = int(np.argmax(expected))
     assert prediction.category_code == pipeline.classes_[best]
     assert prediction.confidence == round(float(expected[best]), 4)
+
+
+def test_the_sensor_alerts_are_checked_against_is_an_immutable_copy(sensor):
+    """A burst of alerts reads the sensor from this process's copy, shared by every request and
+    the MQTT threads: no one can change it under another; saving the sensor replaces it."""
+    import dataclasses
+
+    from tongban.workorders import sensors
+
+    kept = sensors.get(sensor.code)
+    assert kept.name == sensor.name and kept.secret == sensor.secret
+    assert sensors.get(sensor.code) is kept
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        kept.is_active = False
+    sensor.is_active = False
+    sensor.save()
+    assert sensors.get(sensor.code).is_active is False
