@@ -16,6 +16,7 @@ from tongban.catalog.models import (
     SituationQuestion,
 )
 from tongban.catalog.states import ITEM_VERSION, SYSTEM, TRANSITIONS  # noqa: F401 (public)
+from tongban.core import snapshots
 
 # --- situation guidance and history ---------------------------------------------------------------
 
@@ -30,7 +31,13 @@ class Guidance:
     invalid: list[str] = dataclass_field(default_factory=list)
 
 
-_structures: OrderedDict[tuple[int, object], ItemVersion] = OrderedDict()
+_structures: OrderedDict[tuple[int, object], snapshots.Snapshot] = OrderedDict()
+# What resolve_situation and the application pages read of a version.
+STRUCTURE = {
+    "handling_items": {},
+    "materials": {"handling_items": {}},
+    "questions": {"options": {"materials": {}}},
+}
 _structures_lock = threading.Lock()
 STRUCTURES_KEPT = 512
 
@@ -43,8 +50,8 @@ def version_structure(version: int | ItemVersion) -> ItemVersion:
     after the first read, keyed by id and publication time: every page and API call of an
     application resolves its materials again, and the five queries behind it were the largest cost
     of a submission. A draft (no publication time) is read afresh every time. The publication time
-    is read from the database unless the caller passes the version with it loaded. Callers only
-    read the objects returned, which are shared between requests.
+    is read from the database unless the caller passes the version with it loaded. What is kept is
+    an immutable snapshot (core.snapshots): each call gets its own instances built from it.
     """
     if isinstance(version, ItemVersion) and "published_at" not in version.get_deferred_fields():
         version_id, published_at = version.pk, version.published_at
@@ -55,17 +62,19 @@ def version_structure(version: int | ItemVersion) -> ItemVersion:
         )
     key = (version_id, published_at)
     with _structures_lock:
-        if published_at is not None and key in _structures:
+        kept = _structures.get(key) if published_at is not None else None
+        if kept is not None:
             _structures.move_to_end(key)
-            return _structures[key]
+    if kept is not None:
+        return snapshots.thaw(kept)
     version = ItemVersion.objects.prefetch_related(
         "handling_items",
         "materials__handling_items",
         Prefetch("questions__options__materials"),
-    ).get(pk=version_id)
+    ).get(pk=version_id)  # the paths of STRUCTURE
     if published_at is not None:
         with _structures_lock:
-            _structures[key] = version
+            _structures[key] = snapshots.freeze(version, STRUCTURE)
             while len(_structures) > STRUCTURES_KEPT:
                 _structures.popitem(last=False)
     return version

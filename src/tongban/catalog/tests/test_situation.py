@@ -135,3 +135,27 @@ def test_a_drafts_structure_is_read_afresh_so_edits_show(department):
     Material.objects.create(version=draft, name="新增材料", order=2)
     names = [m.name for m in actions.version_structure(draft.pk).materials.all()]
     assert names == ["材料1", "新增材料"]
+
+
+def test_each_reader_of_a_kept_structure_gets_its_own_instances(gaoling, django_assert_num_queries):
+    """The process keeps a published version's structure as an immutable snapshot: what one
+    request sets on the objects it was given is not what the next request reads."""
+    _item, version, _first, _agent = gaoling
+    one = actions.version_structure(version.pk)
+    two = actions.version_structure(version.pk)
+    first_material = one.materials.all()[0]
+    first_material.name = "被一个请求改掉的名称"
+    three = actions.version_structure(version.pk)
+    with django_assert_num_queries(0):  # the related lists come prefetched
+        names = [m.name for m in three.materials.all()]
+        options = [o.text for q in three.questions.all() for o in q.options.all()]
+        linked = [
+            m.name
+            for q in three.questions.all()
+            for o in q.options.all()
+            for m in o.materials.all()
+        ]
+        assert three.questions.all()[0].version is three
+    assert "被一个请求改掉的名称" not in names and names[0] == two.materials.all()[0].name
+    assert options and linked
+    assert two is not one and two.materials.all()[0] is not first_material
