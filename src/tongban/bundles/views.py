@@ -204,7 +204,7 @@ def apply(request, code: str):
             "offers": offers,
             "submission_key": key,
             "query": request.GET.urlencode(),
-            "waiting": applying._needs_consent(prepared),
+            "waiting": applying.needs_consent(prepared),
             "enterprise": enterprise,
             "enterprise_choices": enterprise_choices,
             "answers": raw,
