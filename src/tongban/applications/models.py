@@ -10,7 +10,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.applications.states import Status
+from tongban.applications.states import Status, StepState
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
 from tongban.core.identifiers import IdType, id_blind_index
@@ -439,11 +439,7 @@ class PipelineStep(models.Model):
         RECEIPT = "receipt", "生成申请回执"
         NOTIFY = "notify", "通知申请人"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "待执行"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败待重试"
-        GIVEN_UP = "given_up", "已放弃"
+    State = StepState  # the moves: applications.states.PIPELINE_STEP
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pipeline")
     kind = models.CharField("步骤", max_length=10, choices=Kind.choices)

@@ -83,3 +83,41 @@ def allowed(current: str, target: str, actor_kind: str) -> bool:
 EDITABLE = {Status.DRAFT, Status.CORRECTION}
 # Statuses in which the case is being handled and the clock runs.
 IN_HANDLING = {Status.ACCEPTED}
+
+
+# --- 提交后处理步骤 (PipelineStep.state) -----------------------------------------------------------
+# The pipeline runs a step (SYSTEM): it is done, or fails and waits for its retry, or is given
+# up after the last retry. A platform administrator runs a failed, given-up or still waiting step
+# again from the admin (ADMIN): it starts over as pending. A done step is never run again.
+ADMIN = "admin"
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", "待执行"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败待重试"
+    GIVEN_UP = "given_up", "已放弃"
+
+
+Step = StepState
+
+PIPELINE_STEP = statemachine.register(
+    statemachine.Machine(
+        name="applications.pipeline_step",
+        model="applications.PipelineStep",
+        states=Step,
+        field="state",
+        table={
+            (Step.PENDING, Step.DONE): {SYSTEM},
+            (Step.PENDING, Step.FAILED): {SYSTEM},
+            (Step.FAILED, Step.DONE): {SYSTEM},
+            (Step.FAILED, Step.FAILED): {SYSTEM},  # a retry failed again: the next one is due
+            (Step.FAILED, Step.GIVEN_UP): {SYSTEM},  # the last retry failed
+            (Step.PENDING, Step.PENDING): {ADMIN},  # run again: attempts start from 0
+            (Step.FAILED, Step.PENDING): {ADMIN},
+            (Step.GIVEN_UP, Step.PENDING): {ADMIN},
+        },
+        noun=_("提交后处理步骤"),
+        audit_prefix="applications.pipeline_",
+    )
+)
