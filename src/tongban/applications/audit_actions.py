@@ -6,6 +6,8 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     ATTACH_FILE = "applications.attach_file"
+    COMMITMENT_OVERDUE = "applications.commitment_overdue"  # a 容缺 material not supplied in time
+    COMMITMENT_SUPPLIED = "applications.commitment_supplied"  # a 容缺 material supplied
     DISCARD = "applications.discard"
     PIPELINE_GIVEN_UP = "applications.pipeline_given_up"
     PIPELINE_RERUN = "applications.pipeline_rerun"

@@ -10,7 +10,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.applications.states import Status, StepState
+from tongban.applications.states import CommitmentState, Status, StepState
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
 from tongban.core.identifiers import IdType, id_blind_index
@@ -369,12 +369,7 @@ class MaterialCommitment(models.Model):
         COMMITMENT = "commitment", _("告知承诺")
         DEFERRED = "deferred", _("容缺后补")
 
-    class State(models.TextChoices):
-        SIGNED = "signed", _("已承诺")
-        SUPPLIED = "supplied", _("已补交")
-        OVERDUE = "overdue", _("逾期未补交")
-        VERIFIED = "verified", _("核查属实")
-        FALSE = "false", _("承诺不实")
+    State = CommitmentState  # the moves: applications.states.COMMITMENT
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="commitments"

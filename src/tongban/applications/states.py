@@ -118,6 +118,42 @@ PIPELINE_STEP = statemachine.register(
             (Step.GIVEN_UP, Step.PENDING): {ADMIN},
         },
         noun=_("提交后处理步骤"),
-        audit_prefix="applications.pipeline_",
+        # No audit prefix: a run that succeeds or fails is not audited; giving up and running
+        # again are (PIPELINE_GIVEN_UP, PIPELINE_RERUN), on the application, by pipeline.py.
+    )
+)
+
+
+# --- 告知承诺与容缺 (MaterialCommitment.state) ------------------------------------------------------
+# Signed at intake; closed once: the applicant supplies a 容缺 material (APPLICANT), the department
+# checks a 告知承诺 and finds it true or false (STAFF), or the daily job finds a 容缺 material
+# overdue and ends the case (SYSTEM). A closed commitment never moves again.
+
+
+class CommitmentState(models.TextChoices):
+    SIGNED = "signed", _("已承诺")
+    SUPPLIED = "supplied", _("已补交")
+    OVERDUE = "overdue", _("逾期未补交")
+    VERIFIED = "verified", _("核查属实")
+    FALSE = "false", _("承诺不实")
+
+
+Commitment = CommitmentState
+
+COMMITMENT = statemachine.register(
+    statemachine.Machine(
+        name="applications.commitment",
+        model="applications.MaterialCommitment",
+        states=CommitmentState,
+        field="state",
+        table={
+            (Commitment.SIGNED, Commitment.SUPPLIED): {APPLICANT},  # 容缺后补
+            (Commitment.SIGNED, Commitment.VERIFIED): {STAFF},  # 告知承诺 核查属实
+            (Commitment.SIGNED, Commitment.FALSE): {STAFF},  # 告知承诺 核查不实
+            (Commitment.SIGNED, Commitment.OVERDUE): {SYSTEM},  # 补交逾期
+        },
+        noun=_("承诺"),
+        # No audit prefix: supplying and falling overdue are audited by name
+        # (COMMITMENT_SUPPLIED, COMMITMENT_OVERDUE); the check is cases' VERIFY_COMMITMENT.
     )
 )
