@@ -10,7 +10,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.applications.states import CommitmentState, Status, StepState
+from tongban.applications.states import CommitmentState, FormStatus, Status, StepState
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
 from tongban.core.identifiers import IdType, id_blind_index
@@ -21,10 +21,7 @@ class ApplicationForm(models.Model):
     sections (one page each), field order, help text and conditions. Versioned like the catalogue:
     a published form is never edited; a change is a new version."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        RETIRED = "retired", "已停用"
+    Status = FormStatus  # the moves: applications.states.FORM
 
     service_item = models.ForeignKey(
         "catalog.ServiceItem", verbose_name="事项", on_delete=models.PROTECT, related_name="forms"

@@ -157,3 +157,28 @@ COMMITMENT = statemachine.register(
         # (COMMITMENT_SUPPLIED, COMMITMENT_OVERDUE); the check is cases' VERIFY_COMMITMENT.
     )
 )
+
+
+# --- 申请表单 (ApplicationForm.status) ------------------------------------------------------------
+# A form version is created published (applications.actions.publish_form) and is never edited;
+# when the item's next version is published, the service layer retires it (SYSTEM: the
+# consequence of publishing, whoever published). A retired version is never published again:
+# applications made under it keep pointing at it.
+
+
+class FormStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    RETIRED = "retired", "已停用"
+
+
+FORM = statemachine.register(
+    statemachine.Machine(
+        name="applications.form",
+        model="applications.ApplicationForm",
+        states=FormStatus,
+        table={(FormStatus.PUBLISHED, FormStatus.RETIRED): {SYSTEM}},
+        noun=_("申请表单"),
+        # No audit prefix: retiring is audited by name (FORM_RETIRED), next to PUBLISH_FORM.
+    )
+)

@@ -21,8 +21,7 @@ OUTSIDER = "someone_else"
 WITHOUT_MACHINE = {
     # records of a finished run: written once with their outcome, never moved afterwards
     "exchange.BulkLoad": "written once with the load's outcome",
-    # the form definition's draft/published flag and the BPMN engine's own bookkeeping
-    "applications.ApplicationForm": "set by the form editor, not a lifecycle of its own",
+    # the BPMN engine's own bookkeeping
     "workflow.ProcessDefinition": "the BPMN engine's definitions (workflow app)",
     "workflow.WorkflowInstance": "mirrors the BPMN engine's state (SpiffWorkflow)",
     # the window's open/paused/closed switch and the work orders' side requests
@@ -54,6 +53,7 @@ def test_the_apps_declare_their_machines():
     assert {
         "applications.application",
         "applications.commitment",
+        "applications.form",
         "applications.pipeline_step",
         "catalog.import_batch",
         "catalog.item_version",
