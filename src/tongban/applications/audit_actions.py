@@ -6,7 +6,10 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     ATTACH_FILE = "applications.attach_file"
+    COMMITMENT_OVERDUE = "applications.commitment_overdue"  # a 容缺 material not supplied in time
+    COMMITMENT_SUPPLIED = "applications.commitment_supplied"  # a 容缺 material supplied
     DISCARD = "applications.discard"
+    FORM_RETIRED = "applications.form_retired"  # the previous form version, on publishing the next
     PIPELINE_GIVEN_UP = "applications.pipeline_given_up"
     PIPELINE_RERUN = "applications.pipeline_rerun"
     PUBLISH_FORM = "applications.publish_form"

@@ -10,7 +10,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.applications.states import Status
+from tongban.applications.states import CommitmentState, FormStatus, Status, StepState
 from tongban.core import pii
 from tongban.core.fields import EncryptedTextField
 from tongban.core.identifiers import IdType, id_blind_index
@@ -21,10 +21,7 @@ class ApplicationForm(models.Model):
     sections (one page each), field order, help text and conditions. Versioned like the catalogue:
     a published form is never edited; a change is a new version."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        RETIRED = "retired", "已停用"
+    Status = FormStatus  # the moves: applications.states.FORM
 
     service_item = models.ForeignKey(
         "catalog.ServiceItem", verbose_name="事项", on_delete=models.PROTECT, related_name="forms"
@@ -369,12 +366,7 @@ class MaterialCommitment(models.Model):
         COMMITMENT = "commitment", _("告知承诺")
         DEFERRED = "deferred", _("容缺后补")
 
-    class State(models.TextChoices):
-        SIGNED = "signed", _("已承诺")
-        SUPPLIED = "supplied", _("已补交")
-        OVERDUE = "overdue", _("逾期未补交")
-        VERIFIED = "verified", _("核查属实")
-        FALSE = "false", _("承诺不实")
+    State = CommitmentState  # the moves: applications.states.COMMITMENT
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="commitments"
@@ -439,11 +431,7 @@ class PipelineStep(models.Model):
         RECEIPT = "receipt", "生成申请回执"
         NOTIFY = "notify", "通知申请人"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "待执行"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败待重试"
-        GIVEN_UP = "given_up", "已放弃"
+    State = StepState  # the moves: applications.states.PIPELINE_STEP
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pipeline")
     kind = models.CharField("步骤", max_length=10, choices=Kind.choices)

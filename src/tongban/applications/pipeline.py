@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from tongban.applications.audit_actions import AuditAction
 from tongban.applications.models import Application, PipelineStep
-from tongban.core import audit
+from tongban.applications.states import ADMIN, PIPELINE_STEP, SYSTEM
+from tongban.core import audit, statemachine
 
 log = logging.getLogger(__name__)
 BACKOFF_MINUTES = [1, 5, 30, 120, 720]
@@ -93,14 +94,20 @@ def _run(step: PipelineStep) -> str:
     except Exception as exc:  # any failure is recorded and retried; the type says what it was
         _record_failure(step, exc)
     else:
-        step.state, step.done_at, step.next_attempt_at, step.last_error = (
-            PipelineStep.State.DONE,
-            timezone.now(),
-            None,
-            "",
-        )
+        _move(step, PipelineStep.State.DONE, SYSTEM)
+        step.done_at, step.next_attempt_at, step.last_error = timezone.now(), None, ""
     step.save()
     return step.state
+
+
+def _move(step: PipelineStep, target: str, kind: str) -> None:
+    """Move the step through its table (applications.states.PIPELINE_STEP); the caller saves it
+    with the other fields it sets. The step has no history table, and its audit records (given
+    up, run again) name the application, as the admin's audit trail shows them: they are
+    written by the callers, not by the machine."""
+    statemachine.transition(
+        step, target, actor_kind=kind, machine=PIPELINE_STEP, save=False, write_audit=False
+    )
 
 
 def _record_failure(step: PipelineStep, exc: Exception) -> None:
@@ -113,14 +120,15 @@ def _record_failure(step: PipelineStep, exc: Exception) -> None:
     )
     step.last_error = f"{type(exc).__name__}: {str(exc)[:250]}"
     if step.attempts > len(BACKOFF_MINUTES):
-        step.state, step.next_attempt_at = PipelineStep.State.GIVEN_UP, None
+        _move(step, PipelineStep.State.GIVEN_UP, SYSTEM)
+        step.next_attempt_at = None
         audit.record(
             AuditAction.PIPELINE_GIVEN_UP,
             obj=step.application,
             detail={"step": step.kind, "attempts": step.attempts},
         )
     else:
-        step.state = PipelineStep.State.FAILED
+        _move(step, PipelineStep.State.FAILED, SYSTEM)
         step.next_attempt_at = timezone.now() + datetime.timedelta(
             minutes=BACKOFF_MINUTES[step.attempts - 1]
         )
@@ -132,7 +140,8 @@ def rerun(step_id: int, actor) -> None:
     step = PipelineStep.objects.select_for_update().get(pk=step_id)
     if step.state == PipelineStep.State.DONE:
         return
-    step.state, step.attempts, step.next_attempt_at = PipelineStep.State.PENDING, 0, timezone.now()
+    _move(step, PipelineStep.State.PENDING, ADMIN)
+    step.attempts, step.next_attempt_at = 0, timezone.now()
     step.save(update_fields=["state", "attempts", "next_attempt_at"])
     audit.record(
         AuditAction.PIPELINE_RERUN, actor=actor, obj=step.application, detail={"step": step.kind}

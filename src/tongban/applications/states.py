@@ -83,3 +83,102 @@ def allowed(current: str, target: str, actor_kind: str) -> bool:
 EDITABLE = {Status.DRAFT, Status.CORRECTION}
 # Statuses in which the case is being handled and the clock runs.
 IN_HANDLING = {Status.ACCEPTED}
+
+
+# --- 提交后处理步骤 (PipelineStep.state) -----------------------------------------------------------
+# The pipeline runs a step (SYSTEM): it is done, or fails and waits for its retry, or is given
+# up after the last retry. A platform administrator runs a failed, given-up or still waiting step
+# again from the admin (ADMIN): it starts over as pending. A done step is never run again.
+ADMIN = "admin"
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", "待执行"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败待重试"
+    GIVEN_UP = "given_up", "已放弃"
+
+
+Step = StepState
+
+PIPELINE_STEP = statemachine.register(
+    statemachine.Machine(
+        name="applications.pipeline_step",
+        model="applications.PipelineStep",
+        states=Step,
+        field="state",
+        table={
+            (Step.PENDING, Step.DONE): {SYSTEM},
+            (Step.PENDING, Step.FAILED): {SYSTEM},
+            (Step.FAILED, Step.DONE): {SYSTEM},
+            (Step.FAILED, Step.FAILED): {SYSTEM},  # a retry failed again: the next one is due
+            (Step.FAILED, Step.GIVEN_UP): {SYSTEM},  # the last retry failed
+            (Step.PENDING, Step.PENDING): {ADMIN},  # run again: attempts start from 0
+            (Step.FAILED, Step.PENDING): {ADMIN},
+            (Step.GIVEN_UP, Step.PENDING): {ADMIN},
+        },
+        noun=_("提交后处理步骤"),
+        # No audit prefix: a run that succeeds or fails is not audited; giving up and running
+        # again are (PIPELINE_GIVEN_UP, PIPELINE_RERUN), on the application, by pipeline.py.
+    )
+)
+
+
+# --- 告知承诺与容缺 (MaterialCommitment.state) ------------------------------------------------------
+# Signed at intake; closed once: the applicant supplies a 容缺 material (APPLICANT), the department
+# checks a 告知承诺 and finds it true or false (STAFF), or the daily job finds a 容缺 material
+# overdue and ends the case (SYSTEM). A closed commitment never moves again.
+
+
+class CommitmentState(models.TextChoices):
+    SIGNED = "signed", _("已承诺")
+    SUPPLIED = "supplied", _("已补交")
+    OVERDUE = "overdue", _("逾期未补交")
+    VERIFIED = "verified", _("核查属实")
+    FALSE = "false", _("承诺不实")
+
+
+Commitment = CommitmentState
+
+COMMITMENT = statemachine.register(
+    statemachine.Machine(
+        name="applications.commitment",
+        model="applications.MaterialCommitment",
+        states=CommitmentState,
+        field="state",
+        table={
+            (Commitment.SIGNED, Commitment.SUPPLIED): {APPLICANT},  # 容缺后补
+            (Commitment.SIGNED, Commitment.VERIFIED): {STAFF},  # 告知承诺 核查属实
+            (Commitment.SIGNED, Commitment.FALSE): {STAFF},  # 告知承诺 核查不实
+            (Commitment.SIGNED, Commitment.OVERDUE): {SYSTEM},  # 补交逾期
+        },
+        noun=_("承诺"),
+        # No audit prefix: supplying and falling overdue are audited by name
+        # (COMMITMENT_SUPPLIED, COMMITMENT_OVERDUE); the check is cases' VERIFY_COMMITMENT.
+    )
+)
+
+
+# --- 申请表单 (ApplicationForm.status) ------------------------------------------------------------
+# A form version is created published (applications.actions.publish_form) and is never edited;
+# when the item's next version is published, the service layer retires it (SYSTEM: the
+# consequence of publishing, whoever published). A retired version is never published again:
+# applications made under it keep pointing at it.
+
+
+class FormStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    RETIRED = "retired", "已停用"
+
+
+FORM = statemachine.register(
+    statemachine.Machine(
+        name="applications.form",
+        model="applications.ApplicationForm",
+        states=FormStatus,
+        table={(FormStatus.PUBLISHED, FormStatus.RETIRED): {SYSTEM}},
+        noun=_("申请表单"),
+        # No audit prefix: retiring is audited by name (FORM_RETIRED), next to PUBLISH_FORM.
+    )
+)

@@ -21,13 +21,14 @@ from django.utils import timezone
 
 from tongban.accounts.models import User
 from tongban.accounts.roles import Role
+from tongban.applications.audit_actions import AuditAction as ApplicationsAuditAction
 from tongban.applications.models import Application, MaterialCommitment
-from tongban.applications.states import STAFF, SYSTEM, Status
+from tongban.applications.states import COMMITMENT, STAFF, SYSTEM, Status
 from tongban.cases import conf, handling, notices, review
 from tongban.cases.actions import decide, finish
 from tongban.cases.audit_actions import AuditAction
 from tongban.cases.models import Case
-from tongban.core import audit, workdays
+from tongban.core import audit, statemachine, workdays
 from tongban.credit import actions as credit
 
 Kind, State = MaterialCommitment.Kind, MaterialCommitment.State
@@ -127,15 +128,24 @@ def verify_commitment(
         .select_related("material")
         .first()
     )
-    if commitment is None or not commitment.is_open:
+    if commitment is None:
         raise ValidationError("该承诺已核查或不存在，请刷新后重试")
-    commitment.state = State.VERIFIED if truthful else State.FALSE
     commitment.closed_at, commitment.closed_by, commitment.check_note = (
         timezone.now(),
         actor,
         note,
     )
-    commitment.save(update_fields=["state", "closed_at", "closed_by", "check_note"])
+    # Audited below as VERIFY_COMMITMENT, on the application, with the outcome.
+    statemachine.transition(
+        commitment,
+        State.VERIFIED if truthful else State.FALSE,
+        actor=actor,
+        actor_kind=STAFF,
+        machine=COMMITMENT,
+        message="该承诺已核查或不存在，请刷新后重试",
+        update_fields=["closed_at", "closed_by", "check_note"],
+        write_audit=False,
+    )
     audit.record(
         AuditAction.VERIFY_COMMITMENT,
         actor=actor,
@@ -292,9 +302,18 @@ def _remind(application: Application, pending, due: datetime.date, today: dateti
 def _close_overdue(application: Application, pending, due: datetime.date) -> None:
     names = "、".join(c.material.name for c in pending)
     reason = f"申请人未在{due:%Y年%m月%d日}前补交容缺材料：{names}"
-    MaterialCommitment.objects.filter(pk__in=[c.pk for c in pending]).update(
-        state=State.OVERDUE, closed_at=timezone.now()
-    )
+    closed_at = timezone.now()
+    for commitment in pending:  # locked by enforce_deferred
+        commitment.closed_at = closed_at
+        statemachine.transition(
+            commitment,
+            State.OVERDUE,
+            actor_kind=SYSTEM,
+            machine=COMMITMENT,
+            update_fields=["closed_at"],
+            audit_action=ApplicationsAuditAction.COMMITMENT_OVERDUE,
+            audit_detail={"material": commitment.material.name, "due": due.isoformat()},
+        )
     case = Case.objects.select_for_update().get(application=application)
     review.terminate(case, "容缺材料逾期未补交", None)
     decide(application, case, None, "denied", reason, kind=SYSTEM, notify=False)

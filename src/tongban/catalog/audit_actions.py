@@ -10,6 +10,7 @@ class AuditAction(StrEnum):
     EDIT_DRAFT_CHILDREN = "catalog.edit_draft_children"
     IMPORT_APPLIED = "catalog.import_applied"
     IMPORT_CONFIRMED = "catalog.import_confirmed"
+    IMPORT_FAILED = "catalog.import_failed"
     IMPORT_VALIDATED = "catalog.import_validated"
     NEW_DRAFT = "catalog.new_draft"
     PUBLISH = "catalog.publish"

@@ -8,8 +8,9 @@ from tongban.applications.audit_actions import AuditAction
 from tongban.applications.models import (
     ApplicationForm,
 )
+from tongban.applications.states import FORM, SYSTEM
 from tongban.catalog.models import ServiceItem
-from tongban.core import audit
+from tongban.core import audit, statemachine
 
 
 def published_form(service_item: ServiceItem) -> ApplicationForm:
@@ -30,9 +31,19 @@ def publish_form(
     formdefs.check_definition(schema, layout)
     ServiceItem.objects.select_for_update().filter(pk=service_item.pk).get()
     last = service_item.forms.order_by("-version").first()
-    service_item.forms.filter(status=ApplicationForm.Status.PUBLISHED).update(
-        status=ApplicationForm.Status.RETIRED
+    published = service_item.forms.select_for_update().filter(
+        status=ApplicationForm.Status.PUBLISHED
     )
+    for previous in published.only("pk", "status", "version", "service_item_id"):  # at most one
+        statemachine.transition(
+            previous,
+            ApplicationForm.Status.RETIRED,
+            actor=actor,
+            actor_kind=SYSTEM,
+            machine=FORM,
+            audit_action=AuditAction.FORM_RETIRED,
+            audit_detail={"item": service_item.implementation_code, "version": previous.version},
+        )
     form = ApplicationForm.objects.create(
         service_item=service_item,
         version=(last.version + 1) if last else 1,

@@ -27,9 +27,15 @@ from tongban.applications.models import (
     TimelineEvent,
     UploadedFile,
 )
-from tongban.applications.states import EDITABLE, Status
+from tongban.applications.states import (
+    APPLICANT,
+    COMMITMENT,
+    EDITABLE,
+    CommitmentState,
+    Status,
+)
 from tongban.catalog.models import Material
-from tongban.core import audit
+from tongban.core import audit, statemachine
 from tongban.ocr import actions as ocr
 
 
@@ -167,21 +173,25 @@ def supply_deferred_material(
     )
     if commitment is None:
         raise ValidationError(gettext("该材料不是容缺材料"))
-    if not commitment.is_open:
-        raise ValidationError(
-            gettext("该容缺材料%(state)s，不能再补交") % {"state": commitment.get_state_display()}
-        )
+    refusal = gettext("该容缺材料%(state)s，不能再补交") % {"state": commitment.get_state_display()}
+    COMMITMENT.check(commitment.state, CommitmentState.SUPPLIED, APPLICANT, message=refusal)
     if application.status != Status.ACCEPTED:
         raise ValidationError(
             gettext("该申请%(status)s，不能补交材料") % {"status": application.get_status_display()}
         )
     stored = _store_upload(application, commitment.material, actor, uploaded)
-    commitment.state, commitment.closed_at, commitment.closed_by = (
-        MaterialCommitment.State.SUPPLIED,
-        timezone.now(),
-        actor,
+    commitment.closed_at, commitment.closed_by = timezone.now(), actor
+    statemachine.transition(
+        commitment,
+        CommitmentState.SUPPLIED,
+        actor=actor,
+        actor_kind=APPLICANT,
+        machine=COMMITMENT,
+        message=refusal,
+        update_fields=["closed_at", "closed_by"],
+        audit_action=AuditAction.COMMITMENT_SUPPLIED,
+        audit_detail={"material": commitment.material.name},
     )
-    commitment.save(update_fields=["state", "closed_at", "closed_by"])
     TimelineEvent.objects.create(
         application=application,
         department=application.service_item.department,

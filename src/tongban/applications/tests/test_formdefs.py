@@ -62,3 +62,29 @@ def test_numbers_typed_as_text_are_kept_and_reported():
     assert (
         formdefs.error_for(schema["properties"]["floor_area"], 0.5, required=True) == "不能小于 1"
     )
+
+
+@pytest.mark.django_db
+def test_publishing_a_form_retires_the_previous_version_which_is_never_published_again(
+    published_item, platform_admin
+):
+    from tongban.applications import actions
+    from tongban.applications.models import ApplicationForm
+    from tongban.applications.states import FORM
+    from tongban.core.models import AuditRecord
+    from tongban.core.statemachine import IllegalTransition, transition
+
+    first = actions.published_form(published_item)
+    schema, layout = formlib.standard_definition()
+    second = actions.publish_form(
+        actor=platform_admin, service_item=published_item, schema=schema, layout=layout
+    )
+    first.refresh_from_db()
+    assert (first.status, second.status) == ("retired", "published")
+    retired = AuditRecord.objects.get(action="applications.form_retired")
+    assert retired.actor == platform_admin and retired.detail["version"] == first.version
+
+    with pytest.raises(IllegalTransition, match="申请表单当前状态为“已停用”，不能变为“已发布”"):
+        transition(first, ApplicationForm.Status.PUBLISHED, machine=FORM)
+    first.refresh_from_db()
+    assert first.status == "retired"

@@ -326,6 +326,33 @@ def test_pipeline_retries_then_gives_up_and_never_runs_a_done_step_twice(
     assert AuditRecord.objects.filter(action="applications.pipeline_given_up").exists()
 
 
+def test_an_administrator_reruns_a_given_up_step_but_a_done_step_cannot_fail_again(
+    citizen, published_item, platform_admin
+):
+    from tongban.applications import pipeline
+    from tongban.applications.states import PIPELINE_STEP
+    from tongban.core.statemachine import IllegalTransition, transition
+
+    application = actions.submit(
+        application=_fill(_start(citizen, published_item), citizen), actor=citizen
+    )
+    step = application.pipeline.get(kind=PipelineStep.Kind.NOTIFY)
+    PipelineStep.objects.filter(pk=step.pk).update(state=PipelineStep.State.GIVEN_UP, attempts=6)
+    pipeline.rerun(step.pk, platform_admin)
+    step.refresh_from_db()
+    assert (step.state, step.attempts) == (PipelineStep.State.PENDING, 0)
+    assert AuditRecord.objects.filter(action="applications.pipeline_rerun").exists()
+
+    PipelineStep.objects.filter(pk=step.pk).update(state=PipelineStep.State.DONE)
+    step.refresh_from_db()
+    with pytest.raises(
+        IllegalTransition, match="提交后处理步骤当前状态为“已完成”，不能变为“失败待重试”"
+    ):
+        transition(step, PipelineStep.State.FAILED, actor_kind="system", machine=PIPELINE_STEP)
+    step.refresh_from_db()
+    assert step.state == PipelineStep.State.DONE
+
+
 def test_one_task_runs_a_submissions_steps_receipt_first_and_a_failure_holds_none_back(
     citizen, published_item, django_capture_on_commit_callbacks, monkeypatch
 ):

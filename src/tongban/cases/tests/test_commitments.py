@@ -19,6 +19,7 @@ from tongban.cases import actions, commitments
 from tongban.cases.models import Case
 from tongban.catalog import actions as catalog
 from tongban.catalog.actions import MaterialSpec
+from tongban.core.models import AuditRecord
 from tongban.credit.models import CreditRecord
 from tongban.notify.models import Notification
 from tongban.testing.catalog import complete_item
@@ -176,6 +177,8 @@ def test_deferred_material_accepted_with_a_deadline_capped_at_the_promised_date(
     application.refresh_from_db()
     deferred.refresh_from_db()
     assert deferred.state == State.SUPPLIED
+    supplied = AuditRecord.objects.get(action="applications.commitment_supplied")
+    assert (supplied.detail["from"], supplied.detail["to"]) == ("signed", "supplied")
     assert application.files.filter(material_id=deferred.material_id).count() == 1
     assert application.status == Status.APPROVED
 
@@ -212,6 +215,8 @@ def test_deferred_material_reminders_then_the_system_ends_the_case_when_it_never
     assert case.decision == Case.Decision.DENY
     assert case.completion_result == Case.CompletionResult.CORRECTION_OVERDUE  # 补交逾期办结
     assert deferred.state == State.OVERDUE
+    overdue = AuditRecord.objects.get(action="applications.commitment_overdue")
+    assert overdue.detail["material"] == "卫生检测报告" and overdue.actor is None
     assert not case.steps.filter(finished_at=None).exists()
     instance = WorkflowInstance.objects.get(subject_id=str(application.pk))
     assert instance.status == WorkflowInstance.Status.FINISHED

@@ -5,12 +5,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from tongban.accounts.roles import Role
 from tongban.catalog import actions, policy
 from tongban.catalog.audit_actions import AuditAction
 from tongban.catalog.excel.sheets import read_workbook
 from tongban.catalog.excel.validation import Plan, validate_rows
 from tongban.catalog.models import ImportBatch, ItemVersion, ServiceItem
-from tongban.core import audit
+from tongban.catalog.states import IMPORT_BATCH, SYSTEM
+from tongban.core import audit, statemachine
 
 
 def _errors_of(plan: Plan) -> list[dict]:
@@ -62,10 +64,14 @@ def confirm_batch(*, actor, batch: ImportBatch) -> ImportBatch:
 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _check_confirmable(actor, batch, {ImportBatch.Status.VALIDATED})
-    batch.status = ImportBatch.Status.APPLYING
-    batch.save(update_fields=["status"])
-    audit.record(
-        AuditAction.IMPORT_CONFIRMED, actor=actor, obj=batch, detail={"rows": batch.good_rows}
+    statemachine.transition(
+        batch,
+        ImportBatch.Status.APPLYING,
+        actor=actor,
+        actor_kind=Role.CATALOGUE_ADMIN,
+        machine=IMPORT_BATCH,
+        audit_action=AuditAction.IMPORT_CONFIRMED,
+        audit_detail={"rows": batch.good_rows},
     )
     progress.report(batch.pk, 0, batch.good_rows)
     transaction.on_commit(lambda: tasks.apply_import_batch.delay(batch.pk))
@@ -78,7 +84,7 @@ def run_confirmed_batch(batch_id: int) -> None:
     if batch.status != ImportBatch.Status.APPLYING:
         return
     try:
-        apply_batch(actor=batch.uploaded_by, batch=batch)
+        apply_batch(actor=batch.uploaded_by, batch=batch, actor_kind=SYSTEM)
     except ValidationError as exc:
         reasons = (
             [m for msgs in exc.message_dict.values() for m in msgs]
@@ -94,8 +100,16 @@ def run_confirmed_batch(batch_id: int) -> None:
 
 
 def _fail(batch: ImportBatch, reasons: list[str]) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.FAILED, errors=[{"row": None, "reasons": reasons}, *batch.errors]
+    """`batch` as read before the import, whose transaction rolled back."""
+    batch.errors = [{"row": None, "reasons": reasons}, *batch.errors]
+    statemachine.transition(
+        batch,
+        ImportBatch.Status.FAILED,
+        actor_kind=SYSTEM,
+        machine=IMPORT_BATCH,
+        update_fields=["errors"],
+        audit_action=AuditAction.IMPORT_FAILED,
+        audit_detail={"reasons": reasons},
     )
 
 
@@ -129,10 +143,13 @@ progress = _Progress()
 
 
 @transaction.atomic
-def apply_batch(*, actor, batch: ImportBatch) -> int:
-    """Step 2, on the user's confirmation: apply all good rows in one transaction."""
+def apply_batch(*, actor, batch: ImportBatch, actor_kind: str = Role.CATALOGUE_ADMIN) -> int:
+    """Step 2, on the user's confirmation: apply all good rows in one transaction (`actor_kind`
+    SYSTEM when the background task applies a confirmed batch on the uploader's behalf)."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _check_confirmable(actor, batch, {ImportBatch.Status.VALIDATED, ImportBatch.Status.APPLYING})
+    # Before any row is written: a confirmed batch is the background task's to apply.
+    IMPORT_BATCH.check(batch.status, ImportBatch.Status.APPLIED, actor_kind)
     with batch.file.open("rb") as handle:
         rows, structure = read_workbook(handle.read())
     plan = validate_rows(rows, actor, structure)
@@ -194,15 +211,17 @@ def apply_batch(*, actor, batch: ImportBatch) -> int:
         applied += 1
         if applied % 10 == 0 or applied == total:
             progress.report(batch.pk, applied, total)
-    batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = timezone.now()
     batch.good_rows = applied
     batch.errors = _errors_of(plan)
-    batch.save(update_fields=["status", "applied_at", "good_rows", "errors"])
-    audit.record(
-        AuditAction.IMPORT_APPLIED,
+    statemachine.transition(
+        batch,
+        ImportBatch.Status.APPLIED,
         actor=actor,
-        obj=batch,
-        detail={"applied": applied, "skipped": len(plan.bad)},
+        actor_kind=actor_kind,
+        machine=IMPORT_BATCH,
+        update_fields=["applied_at", "good_rows", "errors"],
+        audit_action=AuditAction.IMPORT_APPLIED,
+        audit_detail={"applied": applied, "skipped": len(plan.bad)},
     )
     return applied

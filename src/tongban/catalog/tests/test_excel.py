@@ -10,6 +10,7 @@ from tongban.accounts import actions as actions_accounts
 from tongban.catalog import actions, excel
 from tongban.catalog.models import BasicItem, ImportBatch, ItemVersion, ServiceItem
 from tongban.core import testdata
+from tongban.core.models import AuditRecord
 from tongban.testing.catalog import basic_item, complete_item
 
 BAD_ROWS = {5: "basic_code", 20: "limits", 40: "uscc"}  # 1-based data row → what is wrong
@@ -160,6 +161,26 @@ def test_failed_background_import_changes_nothing(department, catalogue_admin, o
     assert batch.errors[0]["reasons"] == [
         "重新校验的结果与确认时不同（现有 3 行有误），未做任何修改，请重新上传"
     ]
+    assert AuditRecord.objects.get(action="catalog.import_failed").detail["to"] == "failed"
+
+
+def test_a_batch_being_applied_in_the_background_is_not_applied_again_by_hand(
+    department, catalogue_admin, django_capture_on_commit_callbacks
+):
+    batch = excel.validate_workbook(
+        actor=catalogue_admin, uploaded=workbook_bytes(department, 2), original_name="a.xlsx"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        excel.confirm_batch(actor=catalogue_admin, batch=batch)
+    with pytest.raises(ValidationError) as refused:
+        excel.apply_batch(actor=catalogue_admin, batch=batch)
+    assert refused.value.message_dict == {
+        "batch": ["导入批次从“正在导入”变为“已导入”须由其他人员办理，您不能操作"]
+    }
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLYING and not ServiceItem.objects.exists()
+    confirmed = AuditRecord.objects.get(action="catalog.import_confirmed")
+    assert (confirmed.detail["from"], confirmed.detail["to"]) == ("validated", "applying")
 
 
 def test_broken_file_changes_nothing(catalogue_admin):
