@@ -28,8 +28,6 @@ WITHOUT_MACHINE = {
     "workflow.WorkflowInstance": "mirrors the BPMN engine's state (SpiffWorkflow)",
     # the window's open/paused/closed switch and the work orders' side requests
     "hall.WindowDesk": "a switch: every status may follow every other",
-    "workorders.Extension": "decided once (pending → approved/refused) inside handling",
-    "workorders.Assist": "decided once (pending → done/refused) inside handling",
 }
 
 
@@ -71,6 +69,8 @@ def test_the_apps_declare_their_machines():
         "ratings.bad_case",
         "rules.version",
         "seals.seal",
+        "workorders.assist",
+        "workorders.extension",
         "workorders.work_order",
     } <= names
 
