@@ -46,7 +46,7 @@ EXTENSION = statemachine.register(
             (RequestStatus.PENDING, RequestStatus.REFUSED): {DISPATCHER},
         },
         noun="延期申请",
-        audit_prefix="workorders.extension_",
+        # no prefix: the decision is audited on the order (AuditAction.EXTENSION_DECIDE)
     )
 )
 ASSIST = statemachine.register(
@@ -56,7 +56,7 @@ ASSIST = statemachine.register(
         states=RequestStatus,
         table={(RequestStatus.PENDING, RequestStatus.DONE): {DEPARTMENT}},
         noun="协办",
-        audit_prefix="workorders.assist_",
+        # no prefix: the answer is audited on the order (AuditAction.ASSIST_REPLY)
     )
 )
 
