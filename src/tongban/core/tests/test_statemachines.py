@@ -24,7 +24,6 @@ WITHOUT_MACHINE = {
     "exchange.BulkLoad": "written once with the load's outcome",
     # the form definition's draft/published flag and the BPMN engine's own bookkeeping
     "applications.ApplicationForm": "set by the form editor, not a lifecycle of its own",
-    "workflow.WorkflowInstance": "mirrors the BPMN engine's state (SpiffWorkflow)",
     # the window's open/paused/closed switch and the work orders' side requests
     "hall.WindowDesk": "a switch: every status may follow every other",
 }
@@ -69,6 +68,7 @@ def test_the_apps_declare_their_machines():
         "rules.version",
         "seals.seal",
         "workflow.definition",
+        "workflow.instance",
         "workorders.assist",
         "workorders.extension",
         "workorders.work_order",
