@@ -39,6 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tongban.core import audit
 
@@ -127,7 +128,8 @@ class Machine:
 
     def refusal(self, current: str, target: str, actor_kind: str | None, move=None) -> str:
         before, after = self.label(current), self.label(target)
-        noun = self.noun or _("记录")
+        # The nouns are written in the apps' states modules; the catalogue carries their English.
+        noun = pgettext("state machine", str(self.noun or "记录"))
         if self._key(current, target, move) in self.rules:
             return _("%(noun)s从“%(before)s”变为“%(after)s”须由其他人员办理，您不能操作") % {
                 "noun": noun,

@@ -46,6 +46,16 @@ class WindowStatus(models.TextChoices):
 
 
 # (from, to) → the actors allowed to make the move
+# A window: the clerk signs in (开放), pauses and resumes, closes; signing in again at an open
+# window keeps it open. A closed window is signed in before it can be paused.
+WINDOW_MOVES = {
+    (WindowStatus.CLOSED, WindowStatus.OPEN): {WINDOW},
+    (WindowStatus.OPEN, WindowStatus.OPEN): {WINDOW},  # signing in again (a repeated click)
+    (WindowStatus.OPEN, WindowStatus.PAUSED): {WINDOW},
+    (WindowStatus.PAUSED, WindowStatus.OPEN): {WINDOW},
+    (WindowStatus.OPEN, WindowStatus.CLOSED): {WINDOW},
+    (WindowStatus.PAUSED, WindowStatus.CLOSED): {WINDOW},
+}
 APPOINTMENT_MOVES = {
     (AppointmentStatus.BOOKED, AppointmentStatus.BOOKED): {VISITOR},  # reschedule
     (AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED): {VISITOR, WINDOW},

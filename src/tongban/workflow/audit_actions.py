@@ -7,4 +7,5 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     DEFINITION_PUBLISH = "workflow.definition.publish"
+    DEFINITION_RETIRE = "workflow.definition.retire"  # another version of its key published
     DEFINITION_UPLOAD = "workflow.definition.upload"

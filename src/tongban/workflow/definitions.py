@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from tongban.core import audit
-from tongban.workflow import bpmn
+from tongban.core import audit, statemachine
+from tongban.workflow import bpmn, states
 from tongban.workflow.audit_actions import AuditAction
 from tongban.workflow.models import ProcessDefinition
 
@@ -45,7 +45,7 @@ def _create(model, *, key, name, bpmn_xml, process_id, uploaded_by, publish):
         list(model.objects.select_for_update().filter(key=key).values_list("pk", flat=True))
         latest = model.objects.filter(key=key).aggregate(n=Max("version"))["n"] or 0
         if publish:
-            model.objects.filter(key=key, status=Status.PUBLISHED).update(status=Status.RETIRED)
+            _retire_published(model, key, actor=uploaded_by)
         return model.objects.create(
             key=key,
             name=name,
@@ -98,19 +98,43 @@ def publish_definition(definition: ProcessDefinition, *, actor=None) -> ProcessD
         return definition
     bpmn.parse(definition.bpmn_xml)  # rules may have tightened since it was stored
     with transaction.atomic():
-        ProcessDefinition.objects.select_for_update().filter(key=definition.key).exists()
-        ProcessDefinition.objects.filter(key=definition.key, status=Status.PUBLISHED).update(
-            status=Status.RETIRED
+        list(
+            ProcessDefinition.objects.select_for_update()
+            .filter(key=definition.key)
+            .values_list("pk", flat=True)
         )
-        definition.status = Status.PUBLISHED
-        definition.save(update_fields=["status"])
-        audit.record(
-            AuditAction.DEFINITION_PUBLISH,
+        definition.refresh_from_db(fields=["status"])
+        if definition.status == Status.PUBLISHED:  # published meanwhile by someone else
+            return definition
+        _retire_published(ProcessDefinition, definition.key, actor=actor)
+        statemachine.transition(
+            definition,
+            Status.PUBLISHED,
             actor=actor,
-            obj=definition,
-            detail={"key": definition.key, "version": definition.version},
+            actor_kind=states.kind_of(actor),
+            machine=states.DEFINITION,
+            audit_action=AuditAction.DEFINITION_PUBLISH,
+            audit_detail={"key": definition.key, "version": definition.version},
         )
     return definition
+
+
+def _retire_published(model, key: str, *, actor) -> None:
+    """Retire the published version of `key` (at most one: a constraint), its versions locked by
+    the caller. `model` may be the historical model of a data migration: then the move is checked
+    and saved but no audit record is written (the audit table is not the migration's to write)."""
+    live = model is ProcessDefinition
+    for version in model.objects.filter(key=key, status=Status.PUBLISHED):
+        statemachine.transition(
+            version,
+            Status.RETIRED,
+            actor=actor,
+            actor_kind=states.kind_of(actor),
+            machine=states.DEFINITION,
+            write_audit=live,
+            audit_action=AuditAction.DEFINITION_RETIRE,
+            audit_detail={"key": key, "version": version.version},
+        )
 
 
 def load_templates(*, model=None, update: bool = False) -> list:

@@ -26,7 +26,8 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from tongban.workflow import bpmn
+from tongban.core.statemachine import SYSTEM
+from tongban.workflow import bpmn, states
 from tongban.workflow.models import ItemProcess, ProcessDefinition, WorkflowInstance
 
 logger = logging.getLogger(__name__)
@@ -330,6 +331,11 @@ def _summary(workflow) -> tuple[list[dict], str, str]:
 
 def _save(instance: WorkflowInstance, workflow, history: list[dict]) -> WorkflowInstance:
     ready, status, result = _summary(workflow)
+    if status != instance.status:
+        # Checked here rather than moved by statemachine.transition(): the row is written by the
+        # optimistic-lock UPDATE … WHERE version = n below (two reviewers may complete tasks of
+        # one instance at once), which a save() through transition() would bypass.
+        states.INSTANCE.check(instance.status, status, SYSTEM)
     fields = {
         "state": bpmn.dump(workflow),
         "ready": ready,

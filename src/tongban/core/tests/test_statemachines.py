@@ -21,13 +21,6 @@ OUTSIDER = "someone_else"
 WITHOUT_MACHINE = {
     # records of a finished run: written once with their outcome, never moved afterwards
     "exchange.BulkLoad": "written once with the load's outcome",
-    # the BPMN engine's own bookkeeping
-    "workflow.ProcessDefinition": "the BPMN engine's definitions (workflow app)",
-    "workflow.WorkflowInstance": "mirrors the BPMN engine's state (SpiffWorkflow)",
-    # the window's open/paused/closed switch and the work orders' side requests
-    "hall.WindowDesk": "a switch: every status may follow every other",
-    "workorders.Extension": "decided once (pending → approved/refused) inside handling",
-    "workorders.Assist": "decided once (pending → done/refused) inside handling",
 }
 
 
@@ -62,6 +55,7 @@ def test_the_apps_declare_their_machines():
         "hall.appointment",
         "identity.client_registration",
         "hall.ticket",
+        "hall.window_desk",
         "licences.licence",
         "notify.delivery",
         "policies.match",
@@ -73,21 +67,31 @@ def test_the_apps_declare_their_machines():
         "ratings.bad_case",
         "rules.version",
         "seals.seal",
+        "workflow.definition",
+        "workflow.instance",
+        "workorders.assist",
+        "workorders.extension",
         "workorders.work_order",
     } <= names
 
 
 def test_every_stateful_model_has_a_machine_or_a_reason():
+    """A field named `status` or `state` with a fixed set of choices is a lifecycle."""
     covered = {machine.model for machine in MACHINES}
-    stateful = {
-        model._meta.label
+    with_field = {(machine.model, machine.field) for machine in MACHINES}
+    lifecycles = {
+        (model._meta.label, field.name)
         for model in apps.get_models()
         if model.__module__.startswith("tongban.")
-        and any(
-            field.name == "status" and isinstance(field, models.CharField) and field.choices
-            for field in model._meta.get_fields()
-        )
+        for field in model._meta.get_fields()
+        if field.name in ("status", "state")
+        and isinstance(field, models.CharField)
+        and field.choices
     }
+    stateful = {label for label, _field in lifecycles}
+    assert {
+        (label, name) for label, name in lifecycles if label not in WITHOUT_MACHINE
+    } - with_field == set(), "a status or state field with no machine"
     assert stateful - covered - set(WITHOUT_MACHINE) == set()
     assert set(WITHOUT_MACHINE) <= stateful, "an exemption for a model that has no status"
     assert set(WITHOUT_MACHINE) & covered == set(), "a machine now exists: drop the exemption"
@@ -202,3 +206,17 @@ def test_transition_saves_writes_history_and_audit(department):
     version.refresh_from_db()
     assert version.status == "published"
     assert version.events.count() == 1
+
+
+def test_a_refusal_reads_in_the_language_of_the_page():
+    from django.utils import translation
+
+    machine = next(m for m in MACHINES if m.name == "workorders.work_order")
+    states = list(machine.states.values)
+    before, after = next(
+        (a, b) for a in states for b in states if not machine.allows(a, b) and a != b
+    )
+    with translation.override("en"):
+        english = machine.refusal(before, after, None)
+    assert english.startswith("This work order is ")
+    assert machine.refusal(before, after, None).startswith("工单当前状态为")

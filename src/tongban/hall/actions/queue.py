@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.core import audit, pii, workdays
+from tongban.core import audit, pii, statemachine, workdays
 from tongban.core.models import ServiceHall, Window
+from tongban.hall import states
 from tongban.hall.actions.common import (
     check_move,
     local_now,
@@ -325,10 +326,18 @@ def set_window(*, actor: User, window: Window, status: str) -> WindowDesk:
         raise ValidationError(f"{window.number} 号窗口已由其他人员签到")
     if status == WindowStatus.CLOSED and desk.current_id and desk.current.status in AT_WINDOW:
         raise ValidationError(f"请先办结或转出当前号 {desk.current.code} 再关闭窗口")
-    desk.status = status
     desk.clerk = None if status == WindowStatus.CLOSED else actor
     desk.changed_at = timezone.now()
-    desk.save(update_fields=["status", "clerk", "changed_at"])
+    # The audit record names the window (not its desk row), as the console's other moves do.
+    statemachine.transition(
+        desk,
+        status,
+        actor=actor,
+        actor_kind=WINDOW,
+        machine=states.WINDOW_DESK,
+        update_fields=["clerk", "changed_at"],
+        write_audit=False,
+    )
     audit.record(AuditAction.WINDOW, actor=actor, obj=window, detail={"status": status})
     publish_after_commit(window.hall_id)
     return desk

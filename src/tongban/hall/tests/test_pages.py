@@ -312,3 +312,21 @@ def test_kiosk_sign_in_by_scanning_its_qr_code_with_the_phone(
     assert "示***，您好" in client.get(home).content.decode()
     # the code is used up
     assert "二维码已过期" in phone.post(confirm).content.decode()
+
+
+def test_a_closed_window_is_signed_in_before_it_is_paused(client, clerk, windows):
+    """hall.states.WINDOW_DESK: 暂停 at a closed window is refused on the console, the window
+    stays closed; signing in and then pausing works as before."""
+    window = windows["5"]
+    queue.set_window(actor=clerk, window=window, status="closed")
+    client.force_login(clerk)
+    url = reverse("hall_staff:window", args=["paused"])
+    page = client.post(url, {"window": window.pk}, follow=True).content.decode()
+    assert "窗口当前状态为“关闭”，不能变为“暂停”" in page
+    window.desk.refresh_from_db()
+    assert (window.desk.status, window.desk.clerk) == ("closed", None)
+
+    client.post(reverse("hall_staff:window", args=["open"]), {"window": window.pk})
+    client.post(url, {"window": window.pk})
+    window.desk.refresh_from_db()
+    assert (window.desk.status, window.desk.clerk) == ("paused", clerk)

@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tongban.core import statemachine
 from tongban.core.models import AuditRecord
+from tongban.core.statemachine import IllegalTransition
 from tongban.testing.catalog import complete_item
-from tongban.workflow import bpmn, definitions, engine
+from tongban.workflow import bpmn, definitions, engine, states
 from tongban.workflow.models import ItemProcess, ProcessDefinition
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +167,25 @@ def test_draft_upload_then_publish():
     assert engine.published_definition("promise").version == 1
     definitions.publish_definition(draft)
     assert engine.published_definition("promise") == draft
+    assert ProcessDefinition.objects.get(key="promise", version=1).status == "retired"
+    retired = AuditRecord.objects.get(action="workflow.definition.retire")
+    assert retired.detail == {"from": "published", "to": "retired", "key": "promise", "version": 1}
+
+
+def test_a_draft_cannot_be_retired_and_a_retired_version_can_be_published_again():
+    draft = definitions.upload_definition("promise", SHORT, publish=False)
+    with pytest.raises(IllegalTransition) as refused:
+        statemachine.transition(draft, "retired", machine=states.DEFINITION)
+    assert refused.value.messages == ["审批流程当前状态为“草稿”，不能变为“已停用”"]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+    definitions.publish_definition(draft)
+    first = ProcessDefinition.objects.get(key="promise", version=1)
+    assert first.status == "retired"
+    definitions.publish_definition(first)
+    draft.refresh_from_db()
+    assert (draft.status, engine.published_definition("promise")) == ("retired", first)
 
 
 def test_item_process_defaults_follow_handling_type(department):

@@ -3,6 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from tongban.core import statemachine
+from tongban.core.statemachine import SYSTEM, IllegalTransition
 from tongban.workflow import engine
 from tongban.workflow.models import ProcessDefinition, WorkflowInstance
 
@@ -244,3 +246,15 @@ def test_a_joint_review_names_its_return_by_the_flow_it_takes():
     instance = act(instance)
     task = only_task(instance)
     assert engine.action_labels(instance, task.task_id) == {"return": "退回牵头部门承办"}
+
+
+def test_a_finished_review_never_runs_again():
+    """workflow.states.INSTANCE: running → finished only; the engine checks the move it saves."""
+    instance = act(engine.start(subject=SUBJECT, process_key="instant", data={}))
+    assert instance.status == WorkflowInstance.Status.FINISHED
+    with pytest.raises(IllegalTransition) as refused:
+        statemachine.transition(instance, WorkflowInstance.Status.RUNNING, actor_kind=SYSTEM)
+    assert refused.value.messages == ["流程实例当前状态为“已结束”，不能变为“办理中”"]
+    assert reload(instance).status == WorkflowInstance.Status.FINISHED
+    assert engine.terminate(instance, reason="补正期满", actor_label="系统") == instance
+    assert reload(instance).version == instance.version == 2

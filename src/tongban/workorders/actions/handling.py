@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.permissions import can_act_for_department
-from tongban.core import audit
+from tongban.core import audit, statemachine
 from tongban.core.models import Department, Region
-from tongban.workorders import deadlines, policy
+from tongban.workorders import deadlines, policy, states
 from tongban.workorders.actions.common import (
     clean_note,
     locked,
@@ -30,6 +30,9 @@ from tongban.workorders.codes import (
 from tongban.workorders.models import Assist, Category, Correction, Extension, Photo, WorkOrder
 
 MAX_EXTENSION_HOURS = 24 * 30
+# What a second decision on a 延期申请 / a second answer to a 协办 is refused with.
+ALREADY_DECIDED = "该延期申请已处理"
+ALREADY_ANSWERED = "该协办已答复"
 
 
 def start_clock(order: WorkOrder, now: datetime.datetime, *, fresh: bool) -> None:
@@ -198,12 +201,21 @@ def decide_extension(extension: Extension, *, actor, approve: bool, note: str = 
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     order = locked(extension.order)
     policy.require_act_as(actor, order, DISPATCHER, "只有派单员可以审批延期")
-    if extension.status != RequestStatus.PENDING:
-        raise ValidationError("该延期申请已处理")
+    target = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+    states.EXTENSION.check(extension.status, target, DISPATCHER, message=ALREADY_DECIDED)
     note = clean_note(note, "note", "", required=False)
-    extension.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     extension.decided_by, extension.decided_at = actor, timezone.now()
-    extension.save()
+    # The audit record and the history row are the order's (side_record below).
+    statemachine.transition(
+        extension,
+        target,
+        actor=actor,
+        actor_kind=DISPATCHER,
+        machine=states.EXTENSION,
+        message=ALREADY_DECIDED,
+        update_fields=None,
+        write_audit=False,
+    )
     if approve:
         order.extension_hours += extension.hours
         order.due_at = deadlines.effective_due(order)
@@ -250,11 +262,20 @@ def answer_assist(assist: Assist, *, actor, answer: str) -> Assist:
     assist = Assist.objects.select_for_update().select_related("order").get(pk=assist.pk)
     if not can_act_for_department(actor, assist.department_id):
         raise ValidationError("只有被请求协办的部门可以答复")
-    if assist.status != RequestStatus.PENDING:
-        raise ValidationError("该协办已答复")
+    states.ASSIST.check(assist.status, RequestStatus.DONE, DEPARTMENT, message=ALREADY_ANSWERED)
     assist.answer = clean_note(answer, "answer", "请填写协办意见")
-    assist.status, assist.answered_at = RequestStatus.DONE, timezone.now()
-    assist.save()
+    assist.answered_at = timezone.now()
+    # The audit record and the history row are the order's (side_record below).
+    statemachine.transition(
+        assist,
+        RequestStatus.DONE,
+        actor=actor,
+        actor_kind=DEPARTMENT,
+        machine=states.ASSIST,
+        message=ALREADY_ANSWERED,
+        update_fields=None,
+        write_audit=False,
+    )
     side_record(
         assist.order,
         "assist_reply",
