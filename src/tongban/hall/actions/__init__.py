@@ -1,1 +1,1 @@
-"""The hall's service layer, by subject: booking (预约) and queue (取号、叫号、窗口)."""
+"""The hall's service layer, by subject: booking (预约), tickets (取号) and queue (叫号、窗口)."""
