@@ -146,26 +146,37 @@ def elderly_citizen_application(channel: str = "pc"):
     return off_loop(_elderly_citizen_application, channel)
 
 
-def _elderly_citizen_application(channel):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def elderly_citizen_draft(channel: str = "mobile"):
+    """张示例's 高龄津贴 draft (first application, in person), started through the service layer."""
+    return off_loop(_elderly_citizen_draft, channel)
 
+
+def _elderly_citizen_draft(channel):
     from tongban.accounts.models import User
     from tongban.applications import actions as intake
     from tongban.catalog.models import ServiceItem
 
-    citizen = User.objects.get(citizen__real_name="张示例")
     item = ServiceItem.objects.get(
         basic_item__name="高龄津贴申领", department__short_name="市民政局"
     )
     version = item.current_version
     first = version.questions.get(text__startswith="是否首次").options.get(text__startswith="是")
     self_ = version.questions.get(text__startswith="是否委托").options.get(text__startswith="否")
-    application = intake.start_application(
-        owner=citizen,
+    return intake.start_application(
+        owner=User.objects.get(citizen__real_name="张示例"),
         service_item=item,
         channel=channel,
         answers={first.question_id: first.pk, self_.question_id: self_.pk},
     )
+
+
+def _elderly_citizen_application(channel):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongban.applications import actions as intake
+
+    application = _elderly_citizen_draft(channel)
+    citizen = application.owner
     intake.save_section(
         application=application,
         actor=citizen,

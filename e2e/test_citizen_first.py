@@ -305,26 +305,9 @@ def test_my_hub_on_phone_and_pc(journey, size):
 def test_elderly_form_page_shows_its_first_field_on_the_first_phone_screen(journey):
     """长者模式 on a phone, with its help strip (12345, 帮办代办): a form page's first field is still on
     the first screen."""
-    from journeys import off_loop
+    from journeys import elderly_citizen_draft
 
-    from tongban.accounts.models import User
-    from tongban.applications import actions as intake
-
-    def start():
-        item = ServiceItem.objects.get(
-            basic_item__name="高龄津贴申领", department__short_name="市民政局"
-        )
-        version = item.current_version
-        first = version.questions.get(text__startswith="是否首次").options.first()
-        self_ = version.questions.get(text__startswith="是否委托").options.last()
-        return intake.start_application(
-            owner=User.objects.get(citizen__real_name="张示例"),
-            service_item=item,
-            channel="mobile",
-            answers={first.question_id: first.pk, self_.question_id: self_.pk},
-        )
-
-    application = off_loop(start)
+    application = elderly_citizen_draft()
     j = journey("phone", "elderly")
     j.login("17000000001")
     j.go(f"/my/cases/{application.public_id}/?page=1")

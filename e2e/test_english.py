@@ -13,9 +13,7 @@ import json
 import re
 
 import pytest
-from journeys import off_loop
-
-from tongban.catalog.models import ServiceItem
+from journeys import elderly_citizen_draft, off_loop
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A run of Chinese with the digits, spaces and Chinese commas and colons inside it ("第4步，共5步" is one
@@ -91,24 +89,6 @@ def sweep(j, pages, corpus, mode: str, problems: list[str]) -> None:
         problems.extend(f"{mode} {label} {path}: {p}" for p in untranslated(j, corpus))
 
 
-def _draft():
-    from tongban.accounts.models import User
-    from tongban.applications import actions as intake
-
-    item = ServiceItem.objects.get(
-        basic_item__name="高龄津贴申领", department__short_name="市民政局"
-    )
-    version = item.current_version
-    first = version.questions.get(text__startswith="是否首次").options.first()
-    self_ = version.questions.get(text__startswith="是否委托").options.last()
-    return intake.start_application(
-        owner=User.objects.get(citizen__real_name="张示例"),
-        service_item=item,
-        channel="mobile",
-        answers={first.question_id: first.pk, self_.question_id: self_.pk},
-    )
-
-
 def english(j) -> None:
     j.page.locator("button[lang=en]").first.click()
     j.page.wait_for_load_state()
@@ -123,7 +103,7 @@ def elderly(j, on: bool) -> None:
 
 @pytest.mark.parametrize("size", ["phone", "pc"])
 def test_english_and_elderly_english(journey, size):
-    draft = off_loop(_draft)
+    draft = elderly_citizen_draft()
     item = draft.service_item
     corpus = off_loop(data_corpus)
     citizen_pages = [
