@@ -3,10 +3,13 @@
 Two CircuitBreaker objects stand for two processes: they share nothing but the cache.
 """
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 
 from tongban.exchange.plugins import CircuitBreaker
+from tongban.testing.clock import at
 
 URL = "http://mz.example.invalid/query?token=secret"
 
@@ -72,5 +75,8 @@ def test_endpoints_are_separate_and_the_url_is_not_a_cache_key(web):
 def test_odd_settings_still_open_after_one_failure_and_never_stay_open_forever(
     web, threshold, open_seconds
 ):
-    web.failure(URL, threshold, open_seconds)
-    assert web.is_open(URL)
+    # The clock stands still: with open_seconds 0 the circuit is open for the shortest time the
+    # cache can keep (1 s), which a busy test machine could otherwise pass between the two calls.
+    with at(datetime.date(2026, 12, 7)):
+        web.failure(URL, threshold, open_seconds)
+        assert web.is_open(URL)
