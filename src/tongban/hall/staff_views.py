@@ -22,6 +22,7 @@ from tongban.hall.audit_actions import AuditAction
 from tongban.hall.codes import AT_WINDOW, WindowStatus
 from tongban.hall.models import Ticket, WindowDesk, WindowGroup
 from tongban.hall.policy import can_manage
+from tongban.hall.states import WINDOW_DESK
 from tongban.hall.views import error_text
 
 CLERK = (Role.WINDOW_CLERK,)
@@ -64,6 +65,8 @@ def console(request):
             ),
             "application": _ticket_application(current),
             "windows": Window.objects.filter(hall=window.hall),
+            # the window's switches the machine allows from where the desk stands
+            "desk_moves": WINDOW_DESK.targets(desk.status),
         },
     )
 

@@ -330,3 +330,26 @@ def test_a_closed_window_is_signed_in_before_it_is_paused(client, clerk, windows
     client.post(url, {"window": window.pk})
     window.desk.refresh_from_db()
     assert (window.desk.status, window.desk.clerk) == ("paused", clerk)
+
+
+def test_the_console_offers_only_the_switches_the_window_can_make(client, clerk, windows):
+    """The buttons follow hall.states.WINDOW_DESK, the same table the service layer checks: a
+    closed window offers 签到开窗 only, an open one 暂停 and 关窗, a paused one 恢复叫号 and 关窗."""
+    window = windows["5"]
+    queue.set_window(actor=clerk, window=window, status="closed")
+    client.force_login(clerk)
+    console = reverse("hall_staff:console") + f"?window={window.pk}"
+
+    def offered() -> set[str]:
+        page = client.get(console).content.decode()
+        return {
+            label
+            for label in ("签到开窗", "恢复叫号", "暂停", "关窗")
+            if f'type="submit">{label}</button>' in page
+        }
+
+    assert offered() == {"签到开窗"}
+    queue.set_window(actor=clerk, window=window, status="open")
+    assert offered() == {"暂停", "关窗"}
+    queue.set_window(actor=clerk, window=window, status="paused")
+    assert offered() == {"恢复叫号", "关窗"}
