@@ -426,44 +426,23 @@ def test_refusal_for_want_of_competence_names_the_organ_on_the_decision(
 def test_the_refusal_form_carries_the_organ_field(client, citizen, team, promise_item):
     from django.urls import reverse
 
+    grounds = {"ground": "not_competent", "reason": "非本机关职权", "legal_basis": "第三十二条"}
     with at(D(2026, 11, 2)):
         application = submit_application(citizen, promise_item)
         client.force_login(team["clerk"])
         page = client.get(reverse("cases:detail", args=[application.public_id])).content.decode()
         assert 'name="refer_to"' in page and 'name="ground"' in page
-        response = client.post(
-            reverse("cases:act", args=[application.public_id, "refuse"]),
-            {"ground": "not_competent", "reason": "非本机关职权", "legal_basis": "第三十二条"},
-            follow=True,
-        )
+
+        def refuse(**more) -> str:
+            url = reverse("cases:act", args=[application.public_id, "refuse"])
+            return client.post(url, {**grounds, **more}, follow=True).content.decode()
+
         # 不予受理 is a final act: one click does not issue it, the confirmation is required.
-        assert "请先勾选“我已核对不予受理的情形、理由和依据”，再签发决定书" in (
-            response.content.decode()
-        )
-        response = client.post(
-            reverse("cases:act", args=[application.public_id, "refuse"]),
-            {
-                "ground": "not_competent",
-                "reason": "非本机关职权",
-                "legal_basis": "第三十二条",
-                "confirm": "yes",
-            },
-            follow=True,
-        )
-        assert "请写明申请人应当向哪个行政机关申请" in response.content.decode()
+        assert "请先勾选“我已核对不予受理的情形、理由和依据”，再签发决定书" in refuse()
+        assert "请写明申请人应当向哪个行政机关申请" in refuse(confirm="yes")
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED
-        done = client.post(
-            reverse("cases:act", args=[application.public_id, "refuse"]),
-            {
-                "ground": "not_competent",
-                "reason": "非本机关职权",
-                "legal_basis": "第三十二条",
-                "refer_to": "许昌市卫生健康委员会",
-                "confirm": "yes",
-            },
-            follow=True,
-        )
-    assert "已作出不予受理决定" in done.content.decode()
+        done = refuse(refer_to="许昌市卫生健康委员会", confirm="yes")
+    assert "已作出不予受理决定" in done
     application.refresh_from_db()
     assert application.status == Status.NOT_ACCEPTED
